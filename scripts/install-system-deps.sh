@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# System packages the test suite needs. Idempotent; installs only what is missing.
+set -euo pipefail
+needed=()
+command -v git >/dev/null || needed+=(git)
+if [ ${#needed[@]} -gt 0 ]; then
+  sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${needed[@]}"
+fi

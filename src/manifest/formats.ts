@@ -1,0 +1,57 @@
+import { isIP } from 'node:net';
+
+/** Custom formats of the schemas, shared by the validator and the runtime. */
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+export function isDuration(value: string): boolean {
+  const m = DURATION.exec(value);
+  return m !== null && Number(m[1]) > 0;
+}
+
+/** Whole milliseconds from a schema-valid duration (number or string). */
+export function durationMs(value: number | string): number {
+  if (typeof value === 'number') return value;
+  const m = DURATION.exec(value);
+  if (!m) throw new Error(`not a duration: ${value}`);
+  return Number(m[1]) * (UNIT_MS[m[2] as string] ?? 1);
+}
+
+export function parseCidr(value: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefixText, ...rest] = value.split('/');
+  if (rest.length > 0) return undefined;
+  const version = isIP(address);
+  if (version === 0) return undefined;
+  const max = version === 4 ? 32 : 128;
+  if (prefixText === undefined) return { address, prefix: max, family: version === 4 ? 'ipv4' : 'ipv6' };
+  if (!/^\d{1,3}$/.test(prefixText)) return undefined;
+  const prefix = Number(prefixText);
+  if (prefix > max) return undefined;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+export function isRegex(value: string): boolean {
+  try {
+    new RegExp(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hash === '' && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export const FORMAT_EXPLANATIONS: Record<string, string> = {
+  duration: 'a duration such as 250ms, 30s, 5m or 1h',
+  cidr: 'an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32',
+  regex: 'a valid regular expression',
+  'http-url': 'an absolute http:// or https:// URL without a #fragment',
+};

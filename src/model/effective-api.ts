@@ -1,0 +1,39 @@
+import { durationMs } from '../manifest/formats.js';
+import type { ApiManifest, PolicySpec, SlaTier } from '../manifest/types.js';
+import { deepMerge } from './merge.js';
+
+/** An Api as deployed to one environment: its overrides for that environment applied. */
+export interface EffectiveApi {
+  manifest: ApiManifest;
+  environment: string;
+  upstream: string;
+  timeoutMs: number;
+  policies: PolicySpec[];
+  slaTiers: SlaTier[];
+}
+
+export function effectiveApi(api: ApiManifest, environment: string): EffectiveApi {
+  const override = api.spec.overrides?.[environment];
+  const policies = api.spec.policies.map((policy) => {
+    const change = override?.policies?.[policy.name];
+    if (!change) return policy;
+    return {
+      ...policy,
+      enabled: change.enabled ?? policy.enabled,
+      config: change.config ? deepMerge(policy.config, change.config) : policy.config,
+    };
+  });
+  const replaced = new Map((override?.slaTiers ?? []).map((t) => [t.name, t]));
+  const slaTiers = [
+    ...api.spec.slaTiers.map((t) => replaced.get(t.name) ?? t),
+    ...(override?.slaTiers ?? []).filter((t) => !api.spec.slaTiers.some((b) => b.name === t.name)),
+  ];
+  return {
+    manifest: api,
+    environment,
+    upstream: override?.upstream ?? api.spec.upstream,
+    timeoutMs: durationMs(override?.timeout ?? api.spec.timeout),
+    policies,
+    slaTiers,
+  };
+}

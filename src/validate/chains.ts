@@ -1,0 +1,153 @@
+import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js';
+import { schemaDiagnostics } from '../manifest/schema-errors.js';
+import { policyConfigValidator } from '../manifest/schemas.js';
+import { locate, type SourceDocument } from '../manifest/source.js';
+import type { EnvironmentManifest, ManifestSet, PolicySpec, PrecedenceProfile } from '../manifest/types.js';
+import { effectiveApi, type EffectiveApi } from '../model/effective-api.js';
+import { CHARACTERISTICS, type Characteristic } from '../policies/characteristics.js';
+import { POLICY_CATALOG, policyModule } from '../policies/catalog.js';
+import { assembleChain, type ChainEntry } from '../precedence/assemble.js';
+import { orderViolations } from '../precedence/validate-order.js';
+
+/** Checks every assembled chain of the given environments: order, automated conflicts, characteristics, configs. */
+export function chainDiagnostics(set: ManifestSet, environments: readonly EnvironmentManifest[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const env of environments) {
+    out.push(...listDiagnostics(env.spec.policies, env.source, env.spec.precedence));
+    for (const api of set.apis) {
+      if (!api.spec.environments.includes(env.name)) continue;
+      const effective = effectiveApi(api, env.name);
+      out.push(...listDiagnostics(effective.policies, api.source, env.spec.precedence));
+      out.push(...overrideConfigDiagnostics(effective));
+      out.push(...automatedConflicts(env, effective));
+      const chain = assembleChain(env.spec.policies, effective.policies, env.spec.precedence);
+      out.push(...characteristicDiagnostics(chain, env, effective));
+      out.push(...slaDiagnostics(set, chain, env, effective));
+    }
+  }
+  return out;
+}
+
+function policyPosition(entry: ChainEntry, env: EnvironmentManifest, api: EffectiveApi) {
+  const source = entry.origin === 'environment' ? env.source : api.manifest.source;
+  return { where: locate(source, ['spec', 'policies', entry.index]), path: `spec.policies[${entry.index}]` };
+}
+
+/** Order within one declared list, plus each policy's own semantic checks. */
+function listDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, profile: PrecedenceProfile): Diagnostic[] {
+  const out = orderViolations(policies, profile).map((v) =>
+    diagnostic('TG_PRECEDENCE', v.message, locate(source, ['spec', 'policies', v.index]), `spec.policies[${v.index}]`),
+  );
+  policies.forEach((policy, i) => {
+    for (const problem of policyModule(policy.type).check?.(policy.config) ?? []) {
+      const path = ['spec', 'policies', i, 'config', ...problem.path];
+      out.push(diagnostic('TG_POLICY_CONFIG', `${policy.type} "${policy.name}": ${problem.message}`, locate(source, path), formatPath(path)));
+    }
+  });
+  return out;
+}
+
+/** An override's config is merged over the base config; the result must still match the policy schema. */
+function overrideConfigDiagnostics(api: EffectiveApi): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const overrides = api.manifest.spec.overrides?.[api.environment]?.policies ?? {};
+  for (const policy of api.policies) {
+    if (!overrides[policy.name]?.config) continue;
+    const validate = policyConfigValidator(policy.type);
+    if (!validate(policy.config)) {
+      const prefix = ['spec', 'overrides', api.environment, 'policies', policy.name, 'config'];
+      out.push(...schemaDiagnostics(api.manifest.source, validate.errors ?? [], prefix));
+    }
+  }
+  return out;
+}
+
+function typeKey(policy: PolicySpec): string {
+  return policy.type === 'custom' ? `custom:${String(policy.config.module)}` : policy.type;
+}
+
+function automatedConflicts(env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
+  const automated = new Map(env.spec.policies.map((p) => [typeKey(p), p]));
+  const out: Diagnostic[] = [];
+  api.policies.forEach((policy, i) => {
+    const envPolicy = automated.get(typeKey(policy));
+    if (!envPolicy) return;
+    out.push(
+      diagnostic(
+        'TG_AUTOMATED_CONFLICT',
+        `"${policy.name}" (${policy.type}) is already applied to every API of environment "${env.name}" as automated policy "${envPolicy.name}"; remove it here or from the environment`,
+        locate(api.manifest.source, ['spec', 'policies', i, 'type']),
+        `spec.policies[${i}].type`,
+      ),
+    );
+  });
+  return out;
+}
+
+function characteristicDiagnostics(chain: readonly ChainEntry[], env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const enabled = chain.filter((e) => e.policy.enabled);
+  const providers = new Map<Characteristic, ChainEntry[]>();
+  for (const entry of enabled) {
+    for (const c of policyModule(entry.policy.type).provides) providers.set(c, [...(providers.get(c) ?? []), entry]);
+  }
+  for (const entry of enabled) {
+    for (const required of policyModule(entry.policy.type).requires) {
+      if (providers.has(required)) continue;
+      const { where, path } = policyPosition(entry, env, api);
+      const candidates = [...POLICY_CATALOG.values()].filter((m) => m.provides.includes(required)).map((m) => m.type);
+      out.push(
+        diagnostic(
+          'TG_REQUIREMENT_MISSING',
+          `"${entry.policy.name}" (${entry.policy.type}) requires "${CHARACTERISTICS[required].label}", which no enabled policy of Api "${api.manifest.name}" in environment "${env.name}" provides` +
+            (candidates.length ? `; add ${candidates.join(' or ')}` : ''),
+          where,
+          path,
+        ),
+      );
+    }
+  }
+  for (const [characteristic, entries] of providers) {
+    if (!CHARACTERISTICS[characteristic].exclusive) continue;
+    const unscoped = entries.filter((e) => !e.policy.rules);
+    if (entries.length < 2 || unscoped.length === 0) continue;
+    const [first, ...others] = entries as [ChainEntry, ...ChainEntry[]];
+    for (const other of others) {
+      const { where, path } = policyPosition(other, env, api);
+      out.push(
+        diagnostic(
+          'TG_CHARACTERISTIC_CONFLICT',
+          `"${other.policy.name}" and "${first.policy.name}" both provide "${CHARACTERISTICS[characteristic].label}" on Api "${api.manifest.name}" in environment "${env.name}"; keep one, or scope both with rules`,
+          where,
+          path,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function slaDiagnostics(set: ManifestSet, chain: readonly ChainEntry[], env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
+  const sla = chain.find((e) => e.policy.enabled && e.policy.type === 'rate-limiting-sla');
+  if (!sla) return [];
+  const out: Diagnostic[] = [];
+  if (api.slaTiers.length === 0) {
+    const { where, path } = policyPosition(sla, env, api);
+    out.push(diagnostic('TG_SLA_TIER', `"${sla.policy.name}" (rate-limiting-sla) limits clients by their SLA tier, but Api "${api.manifest.name}" defines no slaTiers in environment "${env.name}"`, where, path));
+  }
+  for (const app of set.applications) {
+    app.spec.contracts.forEach((contract, i) => {
+      if (contract.api !== api.manifest.name || contract.tier !== undefined) return;
+      if (contract.environments && !contract.environments.includes(env.name)) return;
+      out.push(
+        diagnostic(
+          'TG_SLA_TIER',
+          `Api "${api.manifest.name}" enforces rate-limiting-sla in environment "${env.name}", so this contract needs a tier (one of: ${api.slaTiers.map((t) => t.name).join(', ') || 'none defined'})`,
+          locate(app.source, ['spec', 'contracts', i]),
+          `spec.contracts[${i}]`,
+        ),
+      );
+    });
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
+import { loadManifests, type LoadResult } from '../manifest/load.js';
+import { locate } from '../manifest/source.js';
+import type { EnvironmentManifest, ManifestSet } from '../manifest/types.js';
+import { basePathDiagnostics } from './base-paths.js';
+import { chainDiagnostics } from './chains.js';
+import { customPolicyDiagnostics, readFromDisk, type AuxiliaryReader } from './custom-policies.js';
+import { referenceDiagnostics } from './references.js';
+import { secretDiagnostics } from './secrets.js';
+
+export interface ValidateOptions {
+  /** Check only this environment's assembled chains. */
+  env?: string;
+  readAuxiliary?: AuxiliaryReader;
+}
+
+/** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
+export function validateManifestSet(set: ManifestSet, options: ValidateOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let environments: EnvironmentManifest[] = set.environments;
+  if (options.env !== undefined) {
+    environments = set.environments.filter((e) => e.name === options.env);
+    if (environments.length === 0) {
+      const known = set.environments.map((e) => e.name).join(', ') || 'none';
+      out.push(diagnostic('TG_UNKNOWN_ENV_FILTER', `environment "${options.env}" is not defined (defined: ${known})`));
+    }
+  }
+  out.push(...referenceDiagnostics(set));
+  out.push(...chainDiagnostics(set, environments));
+  out.push(...basePathDiagnostics(set, environments));
+  out.push(...secretDiagnostics(set));
+  out.push(...customPolicyDiagnostics(set, options.readAuxiliary ?? readFromDisk));
+  for (const env of environments) {
+    if (!set.apis.some((a) => a.spec.environments.includes(env.name))) {
+      out.push(diagnostic('TG_EMPTY_ENVIRONMENT', `no Api is deployed to environment "${env.name}"`, locate(env.source, ['metadata', 'name']), 'metadata.name'));
+    }
+  }
+  return dedupe(out);
+}
+
+export interface ValidationResult extends LoadResult {
+  valid: boolean;
+}
+
+/** Load, schema-check and validate the manifests under `paths`. */
+export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
+  const loaded = await loadManifests(paths);
+  return finish(loaded, options);
+}
+
+export function finish(loaded: LoadResult, options: ValidateOptions = {}): ValidationResult {
+  const diagnostics = sortDiagnostics(dedupe([...loaded.diagnostics, ...validateManifestSet(loaded.manifests, options)]));
+  return { ...loaded, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
+}
+
+/** One chain checked in several environments can report the same problem more than once. */
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.file}|${d.line}|${d.col}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,31 @@
+import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
+import { locate, type SourceDocument } from '../manifest/source.js';
+import type { ManifestSet, PolicySpec, SecretValue } from '../manifest/types.js';
+import { isSecretReference } from '../secrets/references.js';
+import { policyModule } from '../policies/catalog.js';
+
+/** Plain-text secrets in git are reported as warnings; references and hashes are fine. */
+export function secretDiagnostics(set: ManifestSet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (value: SecretValue | undefined, source: SourceDocument, path: (string | number)[], what: string) => {
+    if (typeof value !== 'string' || isSecretReference(value)) return;
+    out.push(diagnostic('TG_PLAINTEXT_SECRET', `${what} is written in clear text; use a reference such as \${env:NAME}`, locate(source, path), path.join('.')));
+  };
+  const policies = (list: readonly PolicySpec[], source: SourceDocument) =>
+    list.forEach((p, i) => {
+      for (const field of policyModule(p.type).secretFields) {
+        check(p.config[field] as SecretValue | undefined, source, ['spec', 'policies', i, 'config', field], `${p.type} "${p.name}" ${field}`);
+      }
+    });
+  for (const env of set.environments) {
+    policies(env.spec.policies, env.source);
+    env.spec.nodes.forEach((n, i) => check(n.token, env.source, ['spec', 'nodes', i, 'token'], `admin token of node "${n.name}"`));
+    const storage = env.spec.sharedStorage;
+    if (typeof storage === 'string' && !isSecretReference(storage) && /\/\/[^/@]*:[^/@]+@/.test(storage)) {
+      check(storage, env.source, ['spec', 'sharedStorage'], 'the password in sharedStorage');
+    }
+  }
+  for (const api of set.apis) policies(api.spec.policies, api.source);
+  for (const app of set.applications) check(app.spec.clientSecret, app.source, ['spec', 'clientSecret'], `client secret of application "${app.name}"`);
+  return out;
+}
