@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { TollgateError } from '../errors/catalog.js';
 import type { CommandResult } from './result.js';
+import { gatewayCommand } from './gateway.js';
+import { quickstartCommand } from './quickstart.js';
 import { validateCommand } from './validate.js';
 
 const program = new Command('tollgate')
@@ -14,6 +16,8 @@ const run = (result: Promise<CommandResult>) => {
 };
 
 program.addCommand(validateCommand(run));
+program.addCommand(gatewayCommand(run));
+program.addCommand(quickstartCommand(run));
 
 /** The only place that writes a command's result and sets the exit code. */
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { discoverManifestFiles } from './discover.js';
@@ -13,6 +14,8 @@ export interface LoadResult {
   manifests: ManifestSet;
   diagnostics: Diagnostic[];
   files: string[];
+  /** sha256 over every file's name and content: the revision of a folder. */
+  digest: string;
 }
 
 /** Reads every manifest under `paths` (files or folders). */
@@ -54,7 +57,9 @@ export function loadManifestTexts(texts: readonly { file: string; text: string }
       if (checked.invalid) manifests.invalidNames[checked.invalid.kind].add(checked.invalid.name);
     }
   }
-  return { manifests, diagnostics, files: texts.map((t) => t.file) };
+  const hash = createHash('sha256');
+  for (const { file, text } of texts) hash.update(file).update('\0').update(text).update('\0');
+  return { manifests, diagnostics, files: texts.map((t) => t.file), digest: `sha256:${hash.digest('hex')}` };
 }
 
 function add(set: ManifestSet, manifest: Manifest): void {

@@ -1,6 +1,30 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
+import { safeEqual, verifySecret } from '../../secrets/hash.js';
+import { parseBasicAuthorization } from '../shared/basic-authorization.js';
+import { firstHeader } from '../shared/headers.js';
+import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
 
-export const create: PolicyFactory<BasicAuthConfig> = () => {
-  throw new Error('basic-auth: runtime not implemented yet');
+/** One username and password; 401 with a Basic challenge otherwise. Credentials are never logged, echoed or cached. */
+export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
+  const password = config.password;
+  if (typeof password === 'string') {
+    // The gateway hashes secrets before compiling; a string here is an unresolved reference or plain text.
+    throw new Error(`basic-auth ${ctx.policyName}: the password reached the gateway unhashed; it must be a {salt, sha256} value`);
+  }
+  const username = config.username;
+  const challenge = `Basic realm="${config.realm}"`;
+
+  return {
+    request(exchange) {
+      const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
+      if (presented !== undefined) {
+        // Both checks always run, so the time taken does not tell which one failed.
+        const userOk = safeEqual(presented.user, username);
+        const passwordOk = verifySecret(presented.password, password);
+        if (userOk && passwordOk) return undefined;
+      }
+      return jsonError(401, 'authentication required', { 'www-authenticate': challenge });
+    },
+  };
 };

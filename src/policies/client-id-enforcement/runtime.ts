@@ -1,6 +1,17 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
+import { compileClientIdentifier, rememberClient } from '../shared/client-identity.js';
+import { jsonError } from '../shared/replies.js';
 import type { ClientIdEnforcementConfig } from './index.js';
 
-export const create: PolicyFactory<ClientIdEnforcementConfig> = () => {
-  throw new Error('client-id-enforcement: runtime not implemented yet');
+/** Admits only applications with a contract for this API version; 401 otherwise. */
+export const create: PolicyFactory<ClientIdEnforcementConfig> = (config, ctx) => {
+  const identify = compileClientIdentifier(config, ctx.applications);
+  return {
+    request(exchange) {
+      const identified = identify(exchange);
+      if (typeof identified === 'string') return jsonError(401, identified);
+      rememberClient(exchange, identified);
+      return undefined;
+    },
+  };
 };

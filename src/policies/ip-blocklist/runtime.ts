@@ -1,6 +1,18 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
+import { compileAddressMatcher } from '../shared/cidr.js';
+import { compileClientIpResolver } from '../shared/client-ip.js';
+import { jsonError } from '../shared/replies.js';
 import type { IpFilterConfig } from './index.js';
 
-export const create: PolicyFactory<IpFilterConfig> = () => {
-  throw new Error('ip-blocklist: runtime not implemented yet');
+/** Rejects clients inside the listed ranges with 403. */
+export const create: PolicyFactory<IpFilterConfig> = (config) => {
+  const isListed = compileAddressMatcher(config.ips);
+  const clientIp = compileClientIpResolver(config);
+  return {
+    request(exchange) {
+      // An unparseable forwarded address falls back to the peer: only a listed address is rejected.
+      const ip = clientIp(exchange) ?? exchange.remoteAddress;
+      return isListed(ip) ? jsonError(403, 'client address blocked') : undefined;
+    },
+  };
 };

@@ -1,6 +1,60 @@
-import type { PolicyFactory } from '../../gateway/chain/types.js';
+import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
+import type { WindowDecision } from '../../gateway/counters/types.js';
+import { firstHeader, joinedHeader } from '../shared/headers.js';
+import { LOCAL_CLIENT_ID } from '../shared/locals.js';
+import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { RateLimitingConfig } from './index.js';
 
-export const create: PolicyFactory<RateLimitingConfig> = () => {
-  throw new Error('rate-limiting: runtime not implemented yet');
+/**
+ * Stacked fixed windows per key. clusterizable and failMode concern shared
+ * (Redis) storage, chosen where ctx.counters is built; this runtime accepts
+ * them and counts in whatever store it is given.
+ */
+export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
+  const limits = config.rateLimits;
+  const { exposeHeaders } = config;
+  const counters = ctx.counters;
+  const keyOf = compileKeySelector(config.keySelector, `${ctx.apiName}/${ctx.policyName}`);
+
+  const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome => {
+    if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);
+    if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
+    return undefined;
+  };
+
+  return {
+    request(exchange) {
+      return onDecision(counters.hit(keyOf(exchange), limits, Date.now()), (decision) => decide(exchange, decision));
+    },
+  };
 };
+
+/** The counter key of a request; the selector's source is part of it so that changing the selector starts fresh. */
+function compileKeySelector(selector: RateLimitingConfig['keySelector'], scope: string): (exchange: Exchange) => string {
+  switch (selector.source) {
+    case 'api': {
+      const key = `${scope}/api`;
+      return () => key;
+    }
+    case 'ip': {
+      const prefix = `${scope}/ip:`;
+      return (exchange) => prefix + exchange.remoteAddress;
+    }
+    case 'header': {
+      // The schema requires `header` for this source.
+      const name = (selector.header ?? '').toLowerCase();
+      const prefix = `${scope}/header:${name}:`;
+      // Requests without the header share one bucket (the empty value).
+      return (exchange) => prefix + (joinedHeader(exchange.requestHeaders, name) ?? '');
+    }
+    case 'client-id': {
+      const prefix = `${scope}/client-id:`;
+      return (exchange) => {
+        // An earlier client identification wins over the raw header: it is verified.
+        const identified = exchange.locals[LOCAL_CLIENT_ID];
+        const clientId = typeof identified === 'string' ? identified : firstHeader(exchange.requestHeaders, 'client_id');
+        return prefix + (clientId ?? '');
+      };
+    }
+  }
+}

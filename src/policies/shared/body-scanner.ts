@@ -27,6 +27,7 @@ export function limitOrInfinity(value: number | undefined): number {
   return value === undefined || value < 0 ? Infinity : value;
 }
 
-export function limitViolation(limit: string, max: number, what: string, at: number): ScanViolation {
-  return { error: `${limit} exceeded: ${what} more than ${max} (at byte ${at})`, limit, max, at };
+/** A broken limit, e.g. "JSON nesting depth exceeds maxContainerDepth (100) at byte 100". */
+export function limitViolation(what: string, limit: string, max: number, at: number): ScanViolation {
+  return { error: `${what} exceeds ${limit} (${max}) at byte ${at}`, limit, max, at };
 }

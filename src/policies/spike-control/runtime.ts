@@ -1,6 +1,53 @@
-import type { PolicyFactory } from '../../gateway/chain/types.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
+import type { WindowDecision } from '../../gateway/counters/types.js';
+import type { Limit } from '../../manifest/types.js';
+import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { SpikeControlConfig } from './index.js';
 
-export const create: PolicyFactory<SpikeControlConfig> = () => {
-  throw new Error('spike-control: runtime not implemented yet');
+/** Requests currently held for a retry; kept across reloads so a reload cannot reopen a full queue. */
+interface WaitingRoom {
+  waiting: number;
+}
+
+export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
+  const key = `${ctx.apiName}/${ctx.policyName}`;
+  const limits: readonly Limit[] = [{ maximumRequests: config.maximumRequests, timePeriodInMilliseconds: config.timePeriodInMilliseconds }];
+  const { delayAttempts, delayTimeInMillis, queuingLimit, exposeHeaders } = config;
+  const room = ctx.keep<WaitingRoom>('waiting-room', () => ({ waiting: 0 }));
+  const counters = ctx.counters;
+
+  const admit = (exchange: Exchange, decision: WindowDecision): undefined => {
+    if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
+    return undefined;
+  };
+
+  /** Holds the request for delayTimeInMillis and tries again, up to delayAttempts times. */
+  const waitAndRetry = async (exchange: Exchange, first: WindowDecision): Promise<RequestOutcome> => {
+    room.waiting++;
+    try {
+      let decision = first;
+      for (let attempt = 0; attempt < delayAttempts; attempt++) {
+        // A plain timer: it lasts one delay, so it delays shutdown by at most that.
+        await sleep(delayTimeInMillis);
+        decision = await counters.hit(key, limits, Date.now());
+        if (decision.allowed) return admit(exchange, decision);
+      }
+      return tooManyRequests(decision, exposeHeaders);
+    } finally {
+      room.waiting--;
+    }
+  };
+
+  const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome | Promise<RequestOutcome> => {
+    if (decision.allowed) return admit(exchange, decision);
+    if (delayAttempts === 0 || room.waiting >= queuingLimit) return tooManyRequests(decision, exposeHeaders);
+    return waitAndRetry(exchange, decision);
+  };
+
+  return {
+    request(exchange) {
+      return onDecision(counters.hit(key, limits, Date.now()), (decision) => decide(exchange, decision));
+    },
+  };
 };

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// bench/validate: how long `tollgate validate` takes on a large repository.
+//
+// Generates a repository of 5,000 APIs × 6 policies (bench/generate-repo.mjs) into a
+// temp folder, then times, in this process and on the same files:
+//   - validatePaths()       the whole validation, as `tollgate validate` runs it
+//   - parse-only baseline   reading the files with the `yaml` package alone
+//                           (parseAllDocuments + toJS), the floor any YAML-based validator pays
+// and a breakdown of validatePaths() by phase and by rule.
+//
+// Usage: npm run build && node bench/validate.mjs [--apis 5000] [--per-file 50] [--runs 5] [--keep]
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments } from 'yaml';
+import { generateRepo } from './generate-repo.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const TARGET_MS = 1500;
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i === -1 ? fallback : Number(args[i + 1]);
+};
+const APIS = flag('--apis', 5000);
+const PER_FILE = flag('--per-file', 50);
+const RUNS = Math.max(1, flag('--runs', 5));
+const KEEP = args.includes('--keep');
+
+if (!existsSync(path.join(ROOT, 'dist/validate/index.js'))) {
+  console.error('dist/ is missing: run `npm run build` first.');
+  process.exit(2);
+}
+const { validatePaths, validateManifestSet } = await import('../dist/validate/index.js');
+const { loadManifests } = await import('../dist/manifest/load.js');
+const { discoverManifestFiles } = await import('../dist/manifest/discover.js');
+const { referenceDiagnostics } = await import('../dist/validate/references.js');
+const { chainDiagnostics } = await import('../dist/validate/chains.js');
+const { basePathDiagnostics } = await import('../dist/validate/base-paths.js');
+const { secretDiagnostics } = await import('../dist/validate/secrets.js');
+const { customPolicyDiagnostics, readFromDisk } = await import('../dist/validate/custom-policies.js');
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const time = async (fn) => {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+};
+const fmt = (ms) => `${ms.toFixed(0)} ms`;
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'tollgate-bench-validate-'));
+try {
+  const repo = await generateRepo(dir, { apis: APIS, perFile: PER_FILE });
+  const { files } = await discoverManifestFiles([dir]);
+  const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
+  const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  console.log(`bench/validate: ${repo.apis} APIs × ${repo.policiesPerApi} policies, ${repo.applications} applications, ${repo.environments} environments`);
+  console.log(`  ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, under ${dir}`);
+  console.log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${RUNS} runs each (median; the first validate run also compiles the schemas)`);
+
+  // 1. The whole validation, as the CLI runs it.
+  const validateRuns = [];
+  let diagnostics = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const { ms, value } = await time(() => validatePaths([dir]));
+    if (!value.valid || value.diagnostics.length > 0) {
+      console.error(`the generated repository should be valid; got ${value.diagnostics.length} diagnostics, first: ${JSON.stringify(value.diagnostics[0])}`);
+      process.exitCode = 1;
+    }
+    diagnostics = value.diagnostics.length;
+    validateRuns.push(ms);
+  }
+
+  // 2. Baseline: the yaml package alone on the same (already read) texts.
+  const parseRuns = [];
+  for (let r = 0; r < RUNS; r++) {
+    const { ms } = await time(() => {
+      let documents = 0;
+      for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) documents++;
+      return documents;
+    });
+    parseRuns.push(ms);
+  }
+
+  // 3. Where validatePaths spends its time (one more run, phase by phase, rule by rule).
+  const load = await time(() => loadManifests([dir]));
+  const set = load.value.manifests;
+  const rules = [
+    ['references (names, environments, contracts)', () => referenceDiagnostics(set)],
+    ['chains (order, automated, characteristics, SLA)', () => chainDiagnostics(set, set.environments)],
+    ['base paths (overlap)', () => basePathDiagnostics(set, set.environments)],
+    ['secrets (plain text)', () => secretDiagnostics(set)],
+    ['custom policies', () => customPolicyDiagnostics(set, readFromDisk)],
+  ];
+  const ruleTimes = [];
+  for (const [name, fn] of rules) ruleTimes.push([name, (await time(fn)).ms]);
+  const semantic = await time(() => validateManifestSet(set));
+
+  const v = median(validateRuns);
+  const p = median(parseRuns);
+  const rows = [
+    ['validatePaths (whole validation)', v, v / repo.apis, v / p],
+    ['  first run (cold: schema compile, JIT)', validateRuns[0], validateRuns[0] / repo.apis, validateRuns[0] / p],
+    ['parse only (yaml parseAllDocuments + toJS)', p, p / repo.apis, 1],
+  ];
+  console.log('');
+  console.log(`${'measure'.padEnd(48)} ${'total'.padStart(10)} ${'per API'.padStart(10)} ${'× parse'.padStart(8)}`);
+  for (const [name, ms, perApi, ratio] of rows) {
+    console.log(`${name.padEnd(48)} ${fmt(ms).padStart(10)} ${`${perApi.toFixed(3)} ms`.padStart(10)} ${ratio.toFixed(2).padStart(8)}`);
+  }
+  console.log('');
+  console.log('breakdown of one validatePaths run:');
+  console.log(`  ${'load: read + YAML parse + schema check'.padEnd(50)} ${fmt(load.ms).padStart(10)}`);
+  console.log(`  ${'semantic rules (validateManifestSet)'.padEnd(50)} ${fmt(semantic.ms).padStart(10)}`);
+  for (const [name, ms] of ruleTimes) console.log(`    ${name.padEnd(48)} ${fmt(ms).padStart(10)}`);
+  console.log('');
+  const verdict = v < TARGET_MS ? 'within' : 'OVER';
+  console.log(`result: ${fmt(v)} for ${repo.apis} APIs (${(v / repo.apis).toFixed(3)} ms per API, ${(v / p).toFixed(2)}× parse-only), ${diagnostics} diagnostics; target < ${TARGET_MS} ms: ${verdict}`);
+  if (v >= TARGET_MS) process.exitCode = 1;
+} finally {
+  if (KEEP) console.log(`kept ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
+}

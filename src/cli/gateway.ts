@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import type { GatekeeperMode } from '../manifest/types.js';
+import { createLogger } from '../log/logger.js';
+import { startGateway, type Listen } from '../gateway/start.js';
+import { LocalLoop } from '../reconcile/local-loop.js';
+import { parseListen } from './listen.js';
+import type { CommandResult } from './result.js';
+import { untilSignal } from './signals.js';
+
+interface GatewayFlags {
+  config?: string;
+  env?: string;
+  watch: boolean;
+  listen: Listen;
+  adminListen: Listen;
+  stateDir: string;
+  gatekeeper?: GatekeeperMode;
+  logLevel: string;
+}
+
+export function gatewayCommand(run: (result: Promise<CommandResult>) => void): Command {
+  return new Command('gateway')
+    .description('Run the gateway (data plane + admin API). With --config, it serves a manifest folder itself (embedded local mode).')
+    .option('-c, --config <dir>', 'serve the manifests in this folder (embedded local mode)')
+    .option('-e, --env <name>', 'environment to serve from --config (needed when it defines several)')
+    .option('-w, --watch', 'with --config: re-apply on every saved change', false)
+    .option('--listen <host:port>', 'data-plane address', parseListen, parseListen('0.0.0.0:8080'))
+    .option('--admin-listen <host:port>', 'admin API address (keep it on loopback or a private network)', parseListen, parseListen('127.0.0.1:8081'))
+    .option('--state-dir <dir>', 'where the last applied state and the generated admin token are kept', '.tollgate')
+    .addOption(new Option('--gatekeeper <mode>', 'override the gatekeeper mode at start-up').choices(['strict', 'flexible', 'disabled']))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .addHelpText(
+      'after',
+      '\nThe admin API token is read from TOLLGATE_ADMIN_TOKEN; without it one is generated into <state-dir>/admin-token.\n\nExamples:\n  $ tollgate gateway --config examples/quickstart --watch\n  $ TOLLGATE_ADMIN_TOKEN=s3cret tollgate gateway --listen :8080 --admin-listen 127.0.0.1:8081',
+    )
+    .action((flags: GatewayFlags) => run(runGateway(flags)));
+}
+
+async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
+  const logger = createLogger(flags.logLevel);
+  const gateway = await startGateway({
+    listen: flags.listen,
+    adminListen: flags.adminListen,
+    stateDir: path.resolve(flags.stateDir),
+    logger,
+    ...(process.env.TOLLGATE_ADMIN_TOKEN ? { adminToken: process.env.TOLLGATE_ADMIN_TOKEN } : {}),
+    ...(flags.gatekeeper ? { gatekeeper: flags.gatekeeper } : {}),
+    ...(flags.config ? { baseDir: path.resolve(flags.config) } : {}),
+  });
+  const loop = flags.config ? new LocalLoop({ paths: [flags.config], engine: gateway.engine, logger, watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) }) : undefined;
+  await loop?.start();
+  const signal = await untilSignal();
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  await loop?.close();
+  await gateway.close();
+  return { exitCode: 0 };
+}

@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { startDemoUpstream } from '../demo/upstream.js';
+import { startGateway } from '../gateway/start.js';
+import { createLogger } from '../log/logger.js';
+import { LocalLoop } from '../reconcile/local-loop.js';
+import type { CommandResult } from './result.js';
+import { untilSignal } from './signals.js';
+
+const QUICKSTART = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/quickstart');
+
+export function quickstartCommand(run: (result: Promise<CommandResult>) => void): Command {
+  return new Command('quickstart')
+    .description('What `npm start` runs: a demo upstream on :9090 and the gateway on :8080 serving examples/quickstart, hot-reloaded on save.')
+    .option('--config <dir>', 'manifest folder to serve', QUICKSTART)
+    .addHelpText('after', '\nExample:\n  $ npx tollgate quickstart   # then: curl -i localhost:8080/greetings/hi')
+    .action((flags: { config: string }) => run(runQuickstart(flags.config)));
+}
+
+async function runQuickstart(config: string): Promise<CommandResult> {
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+  const upstream = await startDemoUpstream('127.0.0.1', 9090);
+  const gateway = await startGateway({
+    listen: { host: '127.0.0.1', port: 8080 },
+    adminListen: { host: '127.0.0.1', port: 8081 },
+    stateDir: path.resolve('.tollgate/quickstart'),
+    baseDir: config,
+    logger,
+  });
+  const loop = new LocalLoop({ paths: [config], engine: gateway.engine, logger, watch: true });
+  await loop.start();
+  process.stderr.write(
+    [
+      '',
+      `tollgate quickstart: gateway ${gateway.url}, admin ${gateway.adminUrl}, demo upstream ${upstream.url}`,
+      `serving ${path.relative(process.cwd(), config) || '.'}; edit a manifest and save: it is applied at once.`,
+      '',
+      '  curl -i localhost:8080/greetings/hi                    # 401: basic auth required',
+      '  curl -i -u demo:s3cret localhost:8080/greetings/hi     # 200',
+      '  for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w "%{http_code}\\n" -u demo:s3cret localhost:8080/greetings/hi; done   # ... 429',
+      '  curl -i -H "client_id: demo-client" -H "client_secret: demo-secret" localhost:8080/orders/42',
+      '',
+    ].join('\n') + '\n',
+  );
+  const signal = await untilSignal();
+  logger.info({ signal }, 'shutting down');
+  await loop.close();
+  await gateway.close();
+  await new Promise((resolve) => upstream.server.close(resolve));
+  return { exitCode: 0 };
+}

@@ -1,0 +1,72 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { ErrorCatalog } from '../../errors/catalog.js';
+import { safeEqual } from '../../secrets/hash.js';
+import type { GatewayEngine, Transaction } from '../engine.js';
+
+export interface AdminOptions {
+  engine: GatewayEngine;
+  token: string;
+  logger: Logger;
+  /** Extra gauges for /metrics (e.g. counters held). */
+  gauges?: () => Record<string, number>;
+}
+
+/** Largest transaction body: a full state of 5,000 APIs with their chains fits well below this. */
+const MAX_TRANSACTION_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The admin API: separate port, bearer token on everything but /healthz,
+ * state reads, transactions, status and Prometheus metrics.
+ */
+export function createAdminServer(options: AdminOptions): FastifyInstance {
+  const { engine } = options;
+  const app = Fastify({ loggerInstance: options.logger.child({ component: 'admin' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_TRANSACTION_BYTES });
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/healthz') return;
+    const header = request.headers.authorization ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!presented || !safeEqual(presented, options.token)) {
+      await reply.code(401).header('www-authenticate', 'Bearer realm="tollgate-admin"').send({ error: 'TG_ADMIN_AUTH', message: ErrorCatalog.TG_ADMIN_AUTH.rule });
+    }
+  });
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/state', async () => engine.publicView());
+
+  app.post('/transactions', async (request, reply) => {
+    const body = request.body as Partial<Transaction> | undefined;
+    if (!body || typeof body.expectedRevision !== 'number') {
+      return reply.code(422).send({ error: 'TG_INVALID_STATE', message: 'the body must be {"expectedRevision": <number>, "state": {...}} or {"expectedRevision": <number>, "changes": [...]}' });
+    }
+    const outcome = await engine.apply(body as Transaction);
+    if (!outcome.ok) {
+      return reply.code(outcome.status).send({ error: outcome.code, message: outcome.message, rule: ErrorCatalog[outcome.code].rule, revision: outcome.revision, problems: outcome.problems });
+    }
+    return outcome;
+  });
+
+  app.get('/status', async () => {
+    const view = engine.publicView();
+    return {
+      revision: engine.revision,
+      digest: view.digest,
+      source: view.source,
+      ready: engine.serving.notReady === undefined,
+      notReady: engine.serving.notReady,
+      environment: engine.state?.environment.name,
+      apis: [...engine.serving.table.apis.values()].map((a) => ({ name: a.name, basePath: a.basePath, status: a.blocked ? 'blocked' : 'serving', reason: a.blocked, policies: a.policies.map((p) => p.name) })),
+      history: engine.history,
+      uptimeSeconds: Math.round(process.uptime()),
+    };
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', 'text/plain; version=0.0.4');
+    return engine.metrics.render({ tollgate_revision: engine.revision, tollgate_ready: engine.serving.notReady === undefined ? 1 : 0, tollgate_apis: engine.serving.table.apis.size, ...options.gauges?.() });
+  });
+
+  return app;
+}

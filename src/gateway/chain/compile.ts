@@ -1,0 +1,94 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { ApiState, EnvironmentState } from '../../model/types.js';
+import type { HashedSecret } from '../../manifest/types.js';
+import { policyModule } from '../../policies/catalog.js';
+import type { CounterStore } from '../counters/types.js';
+import type { MetricsRegistry } from '../metrics/registry.js';
+import type { UpstreamPools } from '../proxy/pools.js';
+import { canonicalJson, sha256 } from '../state/digest.js';
+import type { CompiledApi, CompiledPolicy } from './compiled.js';
+import { compileRules } from './rules.js';
+import type { RuntimeStateStore } from './runtime-state.js';
+import type { ApplicationRuntime } from './types.js';
+
+export interface CompileServices {
+  logger: Logger;
+  counters: CounterStore;
+  runtimeState: RuntimeStateStore;
+  metrics: MetricsRegistry;
+  pools: UpstreamPools;
+  baseDir: string;
+}
+
+/** Applications holding a contract for this API version, with their tier's limits. */
+export function applicationsFor(api: ApiState, state: EnvironmentState): Map<string, ApplicationRuntime> {
+  const tiers = new Map(api.slaTiers.map((t) => [t.name, t]));
+  const out = new Map<string, ApplicationRuntime>();
+  for (const app of state.applications) {
+    const contract = app.contracts.find((c) => c.api === api.name && c.version === api.version);
+    if (!contract) continue;
+    const runtime: ApplicationRuntime = { name: app.name, clientId: app.clientId };
+    if (typeof app.clientSecret === 'object') runtime.clientSecret = app.clientSecret as HashedSecret;
+    const tier = contract.tier === undefined ? undefined : tiers.get(contract.tier);
+    if (tier) runtime.tier = { name: tier.name, limits: tier.limits };
+    out.set(app.clientId, runtime);
+  }
+  return out;
+}
+
+/**
+ * What an API's compiled form depends on: its own state, the applications with
+ * a contract for it, and the environment settings. Equal keys → reuse.
+ */
+export function compileKey(api: ApiState, state: EnvironmentState): string {
+  const apps = state.applications.filter((a) => a.contracts.some((c) => c.api === api.name && c.version === api.version));
+  return sha256(canonicalJson({ api, apps, environment: state.environment }));
+}
+
+export async function compileApi(api: ApiState, state: EnvironmentState, key: string, services: CompileServices): Promise<{ compiled: CompiledApi; claimed: Set<string> }> {
+  const claimed = new Set<string>();
+  const applications = applicationsFor(api, state);
+  const policies: CompiledPolicy[] = [];
+  for (const policy of api.chain) {
+    if (!policy.enabled) continue;
+    const ctx = {
+      apiName: api.name,
+      apiVersion: api.version,
+      policyName: policy.name,
+      logger: services.logger.child({ api: api.name, policy: policy.name }),
+      applications,
+      counters: services.counters,
+      keep: services.runtimeState.keeper(api.name, policy.name, claimed),
+      baseDir: path.resolve(services.baseDir),
+    };
+    try {
+      const handlers = await policyModule(policy.type).create(policy.config, ctx);
+      policies.push({ name: policy.name, type: policy.type, matches: compileRules(policy.rules), handlers, metrics: services.metrics.policy(api.name, policy.name, policy.type) });
+    } catch (err) {
+      for (const p of policies) p.handlers.dispose?.();
+      throw new PolicyCompileError(api.name, policy.name, (err as Error).message);
+    }
+  }
+  const compiled: CompiledApi = {
+    name: api.name,
+    basePath: api.basePath,
+    key,
+    state: api,
+    upstream: services.pools.target(api.upstream),
+    timeoutMs: api.timeoutMs,
+    policies,
+    metrics: services.metrics.api(api.name),
+  };
+  return { compiled, claimed };
+}
+
+export class PolicyCompileError extends Error {
+  constructor(
+    readonly api: string,
+    readonly policy: string,
+    reason: string,
+  ) {
+    super(`Api "${api}", policy "${policy}" failed to compile: ${reason}`);
+  }
+}

@@ -1,0 +1,37 @@
+import type { Pool } from 'undici';
+import type { ApiState } from '../../model/types.js';
+import type { PolicyMetrics, ApiMetrics } from '../metrics/registry.js';
+import type { ExchangeMatcher } from './rules.js';
+import type { PolicyHandlers } from './types.js';
+
+export interface CompiledPolicy {
+  name: string;
+  type: string;
+  /** Present when rules scope the policy. */
+  matches: ExchangeMatcher | undefined;
+  handlers: PolicyHandlers;
+  metrics: PolicyMetrics;
+}
+
+export interface UpstreamTarget {
+  origin: string;
+  /** Path of the upstream URL, without trailing slash ('' for none). */
+  pathPrefix: string;
+  pool: Pool;
+  host: string;
+}
+
+/** An API ready to serve: its chain compiled, its upstream pool chosen. */
+export interface CompiledApi {
+  name: string;
+  basePath: string;
+  /** Identity of what was compiled: an unchanged key means the API is reused as is on reload. */
+  key: string;
+  state: ApiState;
+  upstream: UpstreamTarget;
+  timeoutMs: number;
+  policies: CompiledPolicy[];
+  metrics: ApiMetrics;
+  /** Set when the API must answer 503 (a policy failed to compile at start-up). */
+  blocked?: string;
+}

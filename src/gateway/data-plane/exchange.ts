@@ -1,0 +1,82 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Exchange, Reply } from '../chain/types.js';
+
+const PAYLOAD_TOO_LARGE = (limit: number): Reply => ({ status: 413, body: { error: `request body larger than ${limit} bytes` } });
+
+/** The Exchange of one proxied request, over Node's IncomingMessage. */
+export class GatewayExchange implements Exchange {
+  readonly requestHeaders: IncomingHttpHeaders;
+  readonly responseHeaders: OutgoingHttpHeaders = {};
+  readonly startedAt = performance.now();
+  private scratch: Record<string, unknown> | undefined;
+  /** Chunks read by policies; they are what the upstream receives first. */
+  private chunks: Buffer[] | undefined;
+  private consumed = false;
+  private reading: AsyncIterator<Buffer> | undefined;
+
+  constructor(
+    private readonly raw: IncomingMessage,
+    readonly method: string,
+    readonly path: string,
+    readonly search: string,
+    readonly remoteAddress: string,
+  ) {
+    this.requestHeaders = raw.headers;
+  }
+
+  get host(): string {
+    return this.raw.headers.host ?? '';
+  }
+
+  get locals(): Record<string, unknown> {
+    return (this.scratch ??= {});
+  }
+
+  async readBody(limit: number): Promise<Buffer> {
+    for await (const chunk of this.readBodyChunks(limit)) void chunk;
+    return Buffer.concat(this.chunks ?? []);
+  }
+
+  async *readBodyChunks(limit: number): AsyncIterable<Buffer> {
+    const chunks = (this.chunks ??= []);
+    let size = 0;
+    for (const chunk of chunks) {
+      size += chunk.length;
+      if (size > limit) throw PAYLOAD_TOO_LARGE(limit);
+      yield chunk;
+    }
+    if (this.consumed) return;
+    this.reading ??= (this.raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.reading.next();
+      if (next.done) {
+        this.consumed = true;
+        return;
+      }
+      chunks.push(next.value);
+      size += next.value.length;
+      if (size > limit) throw PAYLOAD_TOO_LARGE(limit);
+      yield next.value;
+    }
+  }
+
+  /** What to send upstream: the raw stream, what policies read, or what they read followed by the rest. */
+  upstreamBody(): IncomingMessage | Buffer | AsyncIterable<Buffer> {
+    if (!this.chunks) return this.raw;
+    if (this.consumed) return Buffer.concat(this.chunks);
+    const read = this.chunks;
+    const rest = this.reading ?? (this.raw as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    return (async function* () {
+      yield* read;
+      for (;;) {
+        const next = await rest.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    })();
+  }
+}
+
+export function isReply(value: unknown): value is Reply {
+  return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as Reply).status === 'number';
+}

@@ -1,0 +1,148 @@
+import { pipeline } from 'node:stream/promises';
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { errors as undiciErrors } from 'undici';
+import type { CompiledApi } from '../chain/compiled.js';
+import type { Reply, ResponseView } from '../chain/types.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.js';
+import { GatewayExchange, isReply } from './exchange.js';
+import { pathBelow, type RouteTable } from './route-table.js';
+
+/** What the data plane serves from: swapped as a whole on reload, read once per request. */
+export interface Serving {
+  table: RouteTable;
+  /** undefined when ready; otherwise why every API answers 503 (gatekeeper). */
+  notReady: string | undefined;
+}
+
+const NO_BODY_STATUS = new Set([204, 304]);
+
+export async function handleRequest(serving: Serving, request: FastifyRequest, reply: FastifyReply, logger: Logger): Promise<void> {
+  const raw = request.raw;
+  const url = raw.url ?? '/';
+  const q = url.indexOf('?');
+  const pathname = q === -1 ? url : url.slice(0, q);
+  if (serving.notReady !== undefined) return send(reply, { status: 503, headers: { 'retry-after': '1' }, body: { error: serving.notReady } });
+  const api = serving.table.match(pathname);
+  if (!api) return send(reply, { status: 404, body: { error: `no API serves ${pathname}` } });
+  if (api.blocked !== undefined) {
+    api.metrics.outcomes.unavailable++;
+    return send(reply, { status: 503, body: { error: api.blocked } });
+  }
+  const remote = raw.socket.remoteAddress ?? '';
+  const ex = new GatewayExchange(raw, raw.method ?? 'GET', pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), remote.startsWith('::ffff:') ? remote.slice(7) : remote);
+
+  // Request pass, in chain order. `ran` = how far it went; `skipped` = policies whose rules did not match.
+  const policies = api.policies;
+  let ran = 0;
+  let skipped: Set<number> | undefined;
+  let answer: Reply | undefined;
+  try {
+    for (; ran < policies.length; ran++) {
+      const policy = policies[ran]!;
+      if (policy.matches && !policy.matches(ex)) {
+        (skipped ??= new Set()).add(ran);
+        continue;
+      }
+      const onRequest = policy.handlers.request;
+      if (!onRequest) continue;
+      const started = performance.now();
+      let outcome = onRequest.call(policy.handlers, ex);
+      if (outcome !== undefined && typeof (outcome as Promise<unknown>).then === 'function') outcome = await outcome;
+      policy.metrics.latency.observe((performance.now() - started) / 1000);
+      if (outcome) {
+        answer = outcome as Reply;
+        policy.metrics.rejections.set(answer.status, (policy.metrics.rejections.get(answer.status) ?? 0) + 1);
+        break;
+      }
+    }
+  } catch (err) {
+    answer = isReply(err) ? err : internalError(err, api, logger);
+  }
+
+  if (answer) {
+    api.metrics.outcomes.rejected++;
+    // The policy that answered does not see its own reply on the way back; those before it do.
+    const view: ResponseView = { status: answer.status, headers: { ...ex.responseHeaders, ...answer.headers }, shortCircuited: true };
+    runResponsePass(api, ex, view, ran - 1, skipped, logger);
+    return send(reply, { ...answer, status: view.status, headers: view.headers });
+  }
+
+  const target = api.upstream;
+  const hasBody = raw.headers['content-length'] !== undefined ? raw.headers['content-length'] !== '0' : raw.headers['transfer-encoding'] !== undefined;
+  let upstream;
+  try {
+    upstream = await target.pool.request({
+      path: target.pathPrefix + ex.path + (ex.search ? `?${ex.search}` : ''),
+      method: ex.method as 'GET',
+      headers: upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: 'http', host: ex.host, prefix: api.basePath }),
+      body: hasBody ? (ex.upstreamBody() as never) : null,
+      headersTimeout: api.timeoutMs,
+      bodyTimeout: api.timeoutMs,
+    });
+  } catch (err) {
+    api.metrics.outcomes.upstream_error++;
+    const failure = upstreamFailure(err, api, logger);
+    const view: ResponseView = { status: failure.status, headers: { ...ex.responseHeaders }, shortCircuited: true };
+    runResponsePass(api, ex, view, policies.length - 1, skipped, logger);
+    return send(reply, { ...failure, status: view.status, headers: view.headers });
+  }
+  api.metrics.outcomes.forwarded++;
+  const headers = clientResponseHeaders(upstream.headers);
+  for (const name in ex.responseHeaders) headers[name] = ex.responseHeaders[name];
+  const view: ResponseView = { status: upstream.statusCode, headers, shortCircuited: false };
+  runResponsePass(api, ex, view, policies.length - 1, skipped, logger);
+  // Stream the upstream body straight to the socket: no buffering, no per-chunk work.
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(view.status, view.headers);
+  if (NO_BODY_STATUS.has(view.status) || ex.method === 'HEAD') {
+    upstream.body.resume();
+    res.end();
+    return;
+  }
+  try {
+    await pipeline(upstream.body, res);
+  } catch (err) {
+    // The client went away or the upstream broke mid-body: nothing can be sent any more.
+    logger.debug({ api: api.name, err: (err as Error).message }, 'response stream aborted');
+    res.destroy();
+  }
+}
+
+function runResponsePass(api: CompiledApi, ex: GatewayExchange, view: ResponseView, from: number, skipped: Set<number> | undefined, logger: Logger): void {
+  for (let i = from; i >= 0; i--) {
+    if (skipped?.has(i)) continue;
+    const policy = api.policies[i]!;
+    if (!policy.handlers.response) continue;
+    try {
+      policy.handlers.response(ex, view);
+    } catch (err) {
+      logger.error({ api: api.name, policy: policy.name, err: (err as Error).message }, 'policy response handler failed');
+    }
+  }
+}
+
+function send(reply: FastifyReply, answer: Reply): void {
+  const headers: OutgoingHttpHeaders = { ...answer.headers };
+  let body = answer.body;
+  if (body !== undefined && !Buffer.isBuffer(body) && typeof body !== 'string') {
+    body = JSON.stringify(body);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  }
+  reply.code(answer.status).headers(headers).send(NO_BODY_STATUS.has(answer.status) ? undefined : body);
+}
+
+function internalError(err: unknown, api: CompiledApi, logger: Logger): Reply {
+  logger.error({ api: api.name, err: (err as Error).message }, 'policy failed while handling a request');
+  return { status: 500, body: { error: 'internal gateway error' } };
+}
+
+function upstreamFailure(err: unknown, api: CompiledApi, logger: Logger): Reply {
+  const timedOut = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || (err as { code?: string }).code === 'UND_ERR_CONNECT_TIMEOUT';
+  logger.warn({ api: api.name, upstream: api.upstream.origin, err: (err as Error).message }, timedOut ? 'upstream timed out' : 'upstream unreachable');
+  return timedOut
+    ? { status: 504, body: { error: `upstream did not answer within ${api.timeoutMs} ms` } }
+    : { status: 502, body: { error: 'upstream unreachable' } };
+}

@@ -1,0 +1,22 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { GatewayEngine } from '../engine.js';
+import { handleRequest } from './handle-request.js';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+
+/** The data plane: one catch-all route; bodies are left unread so they stream to the upstream. */
+export function createDataPlane(engine: GatewayEngine, logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'data-plane' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 8192 },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  const handler = (request: Parameters<typeof handleRequest>[1], reply: Parameters<typeof handleRequest>[2]) => handleRequest(engine.serving, request, reply, logger);
+  app.route({ method: [...METHODS], url: '/', handler });
+  app.route({ method: [...METHODS], url: '/*', handler });
+  return app;
+}

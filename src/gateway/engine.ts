@@ -1,0 +1,225 @@
+import type { Logger } from 'pino';
+import type { GatekeeperMode } from '../manifest/types.js';
+import type { EnvironmentState } from '../model/types.js';
+import type { CompiledApi } from './chain/compiled.js';
+import { PolicyCompileError, compileApi, compileKey, type CompileServices } from './chain/compile.js';
+import { RuntimeStateStore } from './chain/runtime-state.js';
+import type { CounterStore } from './counters/types.js';
+import { RouteTable } from './data-plane/route-table.js';
+import type { Serving } from './data-plane/handle-request.js';
+import { MetricsRegistry } from './metrics/registry.js';
+import { UpstreamPools } from './proxy/pools.js';
+import { applyChanges, type StateChange } from './state/apply-changes.js';
+import { checkState, type StateProblem } from './state/check-state.js';
+import { digestOf } from './state/digest.js';
+import { loadPersistedState, persistState, type StateSource } from './state/persistence.js';
+import { publicState, sealSecrets } from './state/seal-secrets.js';
+
+export interface Transaction {
+  expectedRevision: number;
+  state?: unknown;
+  changes?: StateChange[];
+  source?: StateSource;
+}
+
+export type ApplyOutcome =
+  | { ok: true; revision: number; digest: string; changedApis: string[]; unchanged: boolean; durationMs: number }
+  | { ok: false; status: 409 | 422; code: 'TG_STALE_REVISION' | 'TG_INVALID_STATE' | 'TG_COMPILE'; message: string; problems?: StateProblem[]; revision: number };
+
+export interface EngineOptions {
+  logger: Logger;
+  counters: CounterStore;
+  /** Where the last applied state is persisted; none → nothing is persisted. */
+  stateDir?: string;
+  /** Overrides the gatekeeper mode of the persisted state at start-up. */
+  gatekeeper?: GatekeeperMode;
+  baseDir?: string;
+}
+
+export interface ReloadRecord {
+  at: string;
+  revision: number;
+  result: 'applied' | 'unchanged' | 'refused';
+  durationMs: number;
+  changedApis?: string[];
+  error?: string;
+}
+
+/**
+ * The gateway's state machine: validates a transaction, compiles what changed
+ * off the request path, swaps the route table in one assignment (in-flight
+ * requests keep the table they started with), then persists atomically.
+ */
+export class GatewayEngine {
+  revision = 0;
+  digest = '';
+  source: StateSource | undefined;
+  state: EnvironmentState | undefined;
+  serving: Serving = { table: new RouteTable(new Map()), notReady: 'no policies applied yet' };
+  readonly metrics = new MetricsRegistry();
+  readonly history: ReloadRecord[] = [];
+  private readonly runtimeState = new RuntimeStateStore();
+  private readonly pools = new UpstreamPools();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: EngineOptions) {}
+
+  private get services(): CompileServices {
+    return { logger: this.options.logger, counters: this.options.counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir ?? process.cwd() };
+  }
+
+  /** Loads the persisted state as the gatekeeper mode allows. */
+  async start(): Promise<void> {
+    const persisted = this.options.stateDir ? await loadPersistedState(this.options.stateDir) : undefined;
+    const mode = this.options.gatekeeper ?? persisted?.state.environment.gatekeeper ?? 'flexible';
+    if (!persisted) {
+      this.serving = { table: new RouteTable(new Map()), notReady: mode === 'disabled' ? undefined : 'no policies applied yet' };
+      return;
+    }
+    this.revision = persisted.revision;
+    if (mode === 'strict') {
+      // The control plane must deliver the policies again: report no state, so a plan re-applies everything.
+      this.serving = { table: new RouteTable(new Map()), notReady: 'gatekeeper strict: waiting for the control plane to apply policies' };
+      this.options.logger.info({ revision: this.revision }, 'gatekeeper strict: persisted state not served until policies are applied');
+      return;
+    }
+    const apis = new Map<string, CompiledApi>();
+    for (const api of persisted.state.apis) {
+      const key = compileKey(api, persisted.state);
+      try {
+        const { compiled, claimed } = await compileApi(api, persisted.state, key, this.services);
+        this.runtimeState.retain(api.name, claimed);
+        apis.set(api.name, compiled);
+      } catch (err) {
+        // A policy that fails to apply keeps its API at 503 until it is fixed or removed.
+        this.options.logger.error({ api: api.name, err: (err as Error).message }, 'persisted policy failed to compile; the API answers 503');
+        apis.set(api.name, { ...blockedApi(api, key, this.services), blocked: (err as Error).message });
+      }
+    }
+    this.state = persisted.state;
+    this.digest = persisted.digest;
+    this.source = persisted.source;
+    this.serving = { table: new RouteTable(apis), notReady: undefined };
+    this.options.logger.info({ revision: this.revision, apis: apis.size, gatekeeper: mode }, 'serving the persisted state');
+  }
+
+  /** Applies transactions one at a time, in arrival order. */
+  apply(tx: Transaction): Promise<ApplyOutcome> {
+    const run = this.queue.then(() => this.applyNow(tx));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  publicView(): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined } {
+    const served = this.serving.notReady === undefined ? this.state : undefined;
+    return { revision: this.revision, digest: served ? this.digest : '', source: served ? this.source : undefined, state: served && publicState(served) };
+  }
+
+  private async applyNow(tx: Transaction): Promise<ApplyOutcome> {
+    const started = performance.now();
+    const refuse = (status: 409 | 422, code: 'TG_STALE_REVISION' | 'TG_INVALID_STATE' | 'TG_COMPILE', message: string, problems?: StateProblem[]): ApplyOutcome => {
+      if (code !== 'TG_STALE_REVISION') this.metrics.reloads.failed++;
+      this.record({ at: new Date().toISOString(), revision: this.revision, result: 'refused', durationMs: performance.now() - started, error: message });
+      this.options.logger.warn({ code, message, problems: problems?.slice(0, 20) }, 'transaction refused; the previous state keeps serving');
+      return problems ? { ok: false, status, code, message, problems, revision: this.revision } : { ok: false, status, code, message, revision: this.revision };
+    };
+    if (tx.expectedRevision !== this.revision) {
+      return refuse(409, 'TG_STALE_REVISION', `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`);
+    }
+    const current = this.serving.notReady === undefined ? this.state : undefined;
+    let candidate: unknown = tx.state;
+    if (candidate === undefined) {
+      if (!tx.changes) return refuse(422, 'TG_INVALID_STATE', 'a transaction needs either "state" or "changes"');
+      const base = current ?? emptyStateFor(tx.changes);
+      if (!base) return refuse(422, 'TG_INVALID_STATE', 'the gateway has no state yet: the first transaction must send the full state or a set-environment change');
+      candidate = applyChanges(base, tx.changes);
+    }
+    const checked = checkState(structuredClone(candidate));
+    if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
+    const sealed = sealSecrets(checked.state, current);
+    if (sealed.unresolved.length) {
+      return refuse(422, 'TG_INVALID_STATE', 'secret references must be resolved before they are sent', sealed.unresolved.map((p) => ({ path: p, message: 'unresolved ${env:...} reference' })));
+    }
+    const state = sealed.state;
+    const digest = digestOf(publicState(state));
+    if (current && digest === this.digest) {
+      this.record({ at: new Date().toISOString(), revision: this.revision, result: 'unchanged', durationMs: performance.now() - started });
+      return { ok: true, revision: this.revision, digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
+    }
+
+    const previous = this.serving.table.apis;
+    const next = new Map<string, CompiledApi>();
+    const fresh: { compiled: CompiledApi; claimed: Set<string> }[] = [];
+    try {
+      for (const api of state.apis) {
+        const key = compileKey(api, state);
+        const existing = previous.get(api.name);
+        if (existing && existing.key === key && existing.blocked === undefined) {
+          next.set(api.name, existing);
+          continue;
+        }
+        const result = await compileApi(api, state, key, this.services);
+        fresh.push(result);
+        next.set(api.name, result.compiled);
+      }
+    } catch (err) {
+      for (const { compiled } of fresh) for (const p of compiled.policies) p.handlers.dispose?.();
+      const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
+      return refuse(422, 'TG_COMPILE', message);
+    }
+
+    // The swap: one assignment. Requests already running keep the table they read.
+    this.serving = { table: new RouteTable(next), notReady: undefined };
+    this.state = state;
+    this.digest = digest;
+    this.source = tx.source ?? { kind: 'admin', revision: digest };
+    this.revision++;
+
+    const changedApis = [...fresh.map((f) => f.compiled.name), ...[...previous.keys()].filter((name) => !next.has(name))].sort();
+    this.retire(previous, next, fresh);
+    const durationMs = performance.now() - started;
+    this.metrics.reloads.ok++;
+    this.metrics.lastReloadSeconds = durationMs / 1000;
+    this.record({ at: new Date().toISOString(), revision: this.revision, result: 'applied', durationMs, changedApis });
+    this.options.logger.info({ revision: this.revision, changedApis: changedApis.slice(0, 50), changed: changedApis.length, durationMs: Math.round(durationMs * 10) / 10 }, 'reloaded');
+    if (this.options.stateDir) {
+      await persistState(this.options.stateDir, { revision: this.revision, digest, source: this.source, state, savedAt: new Date().toISOString() }).catch((err: Error) =>
+        this.options.logger.error({ err: err.message }, 'could not persist the applied state; it serves, but a restart would not find it'),
+      );
+    }
+    return { ok: true, revision: this.revision, digest, changedApis, unchanged: false, durationMs };
+  }
+
+  private retire(previous: ReadonlyMap<string, CompiledApi>, next: ReadonlyMap<string, CompiledApi>, fresh: readonly { compiled: CompiledApi; claimed: Set<string> }[]): void {
+    for (const [name, old] of previous) {
+      if (next.get(name) === old) continue;
+      for (const p of old.policies) p.handlers.dispose?.();
+    }
+    for (const { compiled, claimed } of fresh) this.runtimeState.retain(compiled.name, claimed);
+    for (const name of previous.keys()) if (!next.has(name)) this.runtimeState.retain(name, new Set());
+    const policies = new Set<string>();
+    for (const api of next.values()) for (const p of api.state.chain) policies.add(`${api.name}\u0000${p.name}`);
+    this.metrics.retain(new Set(next.keys()), policies);
+    void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.origin)));
+  }
+
+  private record(entry: ReloadRecord): void {
+    this.history.unshift(entry);
+    this.history.length = Math.min(this.history.length, 10);
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    for (const api of this.serving.table.apis.values()) for (const p of api.policies) p.handlers.dispose?.();
+    await this.pools.close();
+  }
+}
+
+function emptyStateFor(changes: readonly StateChange[]): EnvironmentState | undefined {
+  const env = changes.find((c) => c.op === 'set-environment');
+  return env && env.op === 'set-environment' ? { environment: env.environment, apis: [], applications: [] } : undefined;
+}
+
+function blockedApi(api: EnvironmentState['apis'][number], key: string, services: CompileServices): CompiledApi {
+  return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.api(api.name) };
+}

@@ -1,0 +1,30 @@
+import { BlockList, isIP } from 'node:net';
+import { parseCidr } from '../../manifest/formats.js';
+
+/** Tells whether an address falls in a compiled list of ranges. */
+export type AddressMatcher = (address: string) => boolean;
+
+/**
+ * Compiles addresses and CIDR ranges (IPv4 and IPv6) into a node:net BlockList.
+ * BlockList matches IPv4-mapped IPv6 addresses (::ffff:1.2.3.4) against IPv4
+ * ranges and the reverse, so callers need not unwrap them.
+ */
+export function compileAddressMatcher(ranges: readonly string[]): AddressMatcher {
+  const list = new BlockList();
+  for (const range of ranges) {
+    const cidr = parseCidr(range);
+    // The schema's cidr format already rejected these; fail the compile loudly rather than match nothing.
+    if (cidr === undefined) throw new Error(`not an IP address or CIDR range: ${range}`);
+    list.addSubnet(cidr.address, cidr.prefix, cidr.family);
+  }
+  return (address) => {
+    const family = familyOf(address);
+    return family !== undefined && list.check(address, family);
+  };
+}
+
+/** 'ipv4', 'ipv6' or undefined when the text is not a plain IP address. */
+export function familyOf(address: string): 'ipv4' | 'ipv6' | undefined {
+  const version = isIP(address);
+  return version === 4 ? 'ipv4' : version === 6 ? 'ipv6' : undefined;
+}

@@ -1,0 +1,35 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { Reply } from '../../gateway/chain/types.js';
+import type { WindowDecision } from '../../gateway/counters/types.js';
+import { jsonError } from './replies.js';
+
+/**
+ * Runs `then` on a counter decision. A synchronous store (memory) stays
+ * synchronous: no promise, no microtask on the hot path; an asynchronous one
+ * (Redis) is chained.
+ */
+export function onDecision<T>(
+  decision: WindowDecision | PromiseLike<WindowDecision>,
+  then: (decision: WindowDecision) => T | Promise<T>,
+): T | Promise<T> {
+  return isPromiseLike(decision) ? Promise.resolve(decision).then(then) : then(decision);
+}
+
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Writes X-RateLimit-Limit/-Remaining/-Reset (ms until the most restrictive window resets). */
+export function setRateLimitHeaders(headers: OutgoingHttpHeaders, decision: WindowDecision): void {
+  headers['x-ratelimit-limit'] = String(decision.limit);
+  headers['x-ratelimit-remaining'] = String(decision.remaining);
+  headers['x-ratelimit-reset'] = String(decision.resetMs);
+}
+
+/** The 429 of every limiting policy, with the limit headers when they are exposed. */
+export function tooManyRequests(decision: WindowDecision, exposeHeaders: boolean): Reply {
+  if (!exposeHeaders) return jsonError(429, 'rate limit exceeded');
+  const headers: OutgoingHttpHeaders = {};
+  setRateLimitHeaders(headers, decision);
+  return jsonError(429, 'rate limit exceeded', headers);
+}

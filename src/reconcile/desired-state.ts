@@ -1,0 +1,27 @@
+import type { Diagnostic } from '../errors/diagnostic.js';
+import type { EnvironmentState } from '../model/types.js';
+import { environmentState } from '../model/normalize.js';
+import { resolveStateSecrets } from '../secrets/resolve-state.js';
+import { validatePaths } from '../validate/index.js';
+
+export type DesiredOutcome =
+  | { ok: true; state: EnvironmentState; environment: string; revision: string; warnings: Diagnostic[] }
+  | { ok: false; reason: string; diagnostics: Diagnostic[]; revision?: string };
+
+/**
+ * Manifests → the resolved desired state of one environment, or why not.
+ * Nothing invalid or half-resolved ever leaves this function.
+ */
+export async function desiredStateFromPaths(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
+  const result = await validatePaths(paths, env === undefined ? {} : { env });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) return { ok: false, reason: `${errors.length} validation error(s)`, diagnostics: errors, revision: result.digest };
+  const names = result.manifests.environments.map((e) => e.name);
+  const chosen = env ?? (names.length === 1 ? names[0] : undefined);
+  if (chosen === undefined) {
+    return { ok: false, reason: names.length ? `the manifests define several environments (${names.join(', ')}): choose one with --env` : 'the manifests define no Environment', diagnostics: [], revision: result.digest };
+  }
+  const resolved = resolveStateSecrets(environmentState(result.manifests, chosen));
+  if (!resolved.state) return { ok: false, reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`, diagnostics: [], revision: result.digest };
+  return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning') };
+}
