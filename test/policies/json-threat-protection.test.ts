@@ -1,6 +1,9 @@
+import { type IncomingMessage, createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolicyHandlers } from '../../src/gateway/chain/types.js';
+import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
 import { type JsonThreatProtectionConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
 import { type JsonLimits, JsonLimitsScanner } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
 import { limitOrInfinity } from '../../src/policies/shared/body-scanner.js';
@@ -384,5 +387,54 @@ describe('json-threat-protection: bounded work and memory', () => {
     expect(exchange.consumed).toBe(body.length);
     // Building the document would take several times the body's 8 MiB; scanning keeps a few stack levels.
     expect(grown).toBeLessThan(2 * 1024 * 1024);
+  });
+});
+
+describe('json-threat-protection: over a real socket and the gateway Exchange', () => {
+  /** Posts the body to a server whose only handler is the policy; reports the status and the bytes the policy pulled. */
+  async function postThroughPolicy(config: JsonThreatProtectionConfig, body: Buffer): Promise<{ status: number; consumed: number }> {
+    const handler = await policy(config);
+    let consumed = 0;
+    const server = createServer((req: IncomingMessage, res) => {
+      const exchange = new GatewayExchange(req, req.method ?? 'POST', '/', '', '127.0.0.1');
+      const readChunks = exchange.readBodyChunks.bind(exchange);
+      exchange.readBodyChunks = async function* (limit: number) {
+        for await (const chunk of readChunks(limit)) {
+          consumed += chunk.length;
+          yield chunk;
+        }
+      };
+      void Promise.resolve(handler.request(exchange)).then((reply) => {
+        res.writeHead(reply?.status ?? 200, { connection: 'close' });
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        // The server may answer and close before the whole body is sent: that is the point.
+        req.on('error', (err) => (req.writableFinished ? reject(err) : undefined));
+        req.end(body);
+      });
+      return { status, consumed };
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }
+
+  it('passes a valid body', async () => {
+    expect(await postThroughPolicy({ maxContainerDepth: 3 }, Buffer.from('{"a":[1,{"b":2}]}'))).toEqual({ status: 200, consumed: 17 });
+  });
+
+  it('answers 400 to a 5 MB [[[[… body having read only a prefix of it', async () => {
+    const { status, consumed } = await postThroughPolicy({ maxContainerDepth: 100 }, Buffer.alloc(5 * 1024 * 1024, 0x5b));
+    expect(status).toBe(400);
+    expect(consumed).toBeLessThan(256 * 1024);
   });
 });

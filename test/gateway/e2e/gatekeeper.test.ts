@@ -1,0 +1,89 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startGatewayProcess } from '../../helpers/gateway-process.js';
+import { api, environmentState, policy } from '../../helpers/state.js';
+import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
+
+async function status(url: string): Promise<number> {
+  const res = await request(url);
+  await res.body.dump();
+  return res.statusCode;
+}
+
+const protectedApi = (upstream: string) => api('orders', upstream, [policy('login', 'basic-auth', { username: 'u', password: 'a-long-password' })]);
+
+describe('gatekeeper across restarts', () => {
+  let upstream: TestUpstream;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+  });
+  afterAll(async () => upstream.close());
+
+  it('flexible: 503 before anything is applied; after a restart the persisted state serves at once', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
+    const first = await startGatewayProcess({ stateDir });
+    expect(await status(`${first.url}/orders/x`)).toBe(503);
+    expect((await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }))).status).toBe(200);
+    expect(await status(`${first.url}/orders/x`)).toBe(401);
+    await first.stop();
+    const second = await startGatewayProcess({ stateDir });
+    try {
+      expect(await status(`${second.url}/orders/x`)).toBe(401);
+      expect((await second.admin('GET', '/state')).body.revision).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('strict: after a restart every API answers 503 until the control plane applies again', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
+    const first = await startGatewayProcess({ stateDir });
+    await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }));
+    expect(await status(`${first.url}/orders/x`)).toBe(401);
+    await first.stop();
+    const second = await startGatewayProcess({ stateDir });
+    try {
+      expect(await status(`${second.url}/orders/x`)).toBe(503);
+      const view = await second.admin('GET', '/state');
+      expect(view.body.state).toBeUndefined();
+      expect(view.body.revision).toBe(1);
+      expect((await second.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status).toBe(200);
+      expect(await status(`${second.url}/orders/x`)).toBe(401);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('disabled: serves at once, without waiting for policies (unknown paths are 404, not 503)', async () => {
+    const gw = await startGatewayProcess({ args: ['--gatekeeper', 'disabled'] });
+    try {
+      expect(await status(`${gw.url}/orders/x`)).toBe(404);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('a persisted policy that no longer compiles keeps only its API at 503', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
+    const { writeFile, rm } = await import('node:fs/promises');
+    const module = path.join(stateDir, 'allow-all.mjs');
+    await writeFile(module, 'export function create() { return {}; }');
+    const first = await startGatewayProcess({ stateDir });
+    await first.applyState(environmentState([api('custom', upstream.url, [policy('mine', 'custom', { module })]), api('plain', upstream.url)]));
+    expect(await status(`${first.url}/custom/x`)).toBe(200);
+    await first.stop();
+    await rm(module);
+    const second = await startGatewayProcess({ stateDir });
+    try {
+      expect(await status(`${second.url}/custom/x`)).toBe(503);
+      expect(await status(`${second.url}/plain/x`)).toBe(200);
+      const apis = (await second.admin('GET', '/status')).body.apis as { name: string; status: string }[];
+      expect(apis.find((a) => a.name === 'custom')?.status).toBe('blocked');
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
+import { api, environmentState, policy } from '../../helpers/state.js';
+import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
+
+async function status(url: string): Promise<number> {
+  const res = await request(url);
+  await res.body.dump();
+  return res.statusCode;
+}
+
+describe('hot reload', () => {
+  let gw: GatewayProcess;
+  let upstream: TestUpstream;
+  let slow: TestUpstream;
+  const limit = (max: number, period = 60_000) => policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: period }] });
+  const tag = (value: string) => policy('tag', 'header-injection', { inboundHeaders: [{ key: 'X-Tag', value }] });
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    slow = await startUpstream((_req, res) => setTimeout(() => res.end('finished'), 800));
+    gw = await startGatewayProcess();
+  });
+  afterAll(async () => {
+    await gw.stop();
+    await upstream.close();
+    await slow.close();
+  });
+
+  it('keeps rate-limit counters across a reload that changes another policy of the same API', async () => {
+    expect((await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('one')]), api('other', upstream.url)]))).status).toBe(200);
+    expect(await status(`${gw.url}/orders/x`)).toBe(200);
+    expect(await status(`${gw.url}/orders/x`)).toBe(200);
+    const reload = await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url)]));
+    expect(reload.body.changedApis).toEqual(['orders']);
+    const seen = await request(`${gw.url}/orders/x`);
+    expect(seen.statusCode).toBe(200);
+    expect(((await seen.body.json()) as { headers: Record<string, string> }).headers['x-tag']).toBe('two');
+    expect(await status(`${gw.url}/orders/x`)).toBe(429);
+  });
+
+  it('recompiles only the APIs that changed', async () => {
+    const reload = await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url, [tag('new')])]));
+    expect(reload.body.changedApis).toEqual(['other']);
+    expect(await status(`${gw.url}/orders/x`)).toBe(429);
+  });
+
+  it('starts a fresh count when the window itself changes', async () => {
+    await gw.applyState(environmentState([api('orders', upstream.url, [limit(3, 30_000), tag('two')]), api('other', upstream.url, [tag('new')])]));
+    expect(await status(`${gw.url}/orders/x`)).toBe(200);
+  });
+
+  it('lets in-flight requests finish on the chain they started with, even when their API is removed', async () => {
+    await gw.applyState(environmentState([api('slow', slow.url)]));
+    const inFlight = request(`${gw.url}/slow/x`);
+    await new Promise((r) => setTimeout(r, 200));
+    const removed = await gw.applyState(environmentState([]));
+    expect(removed.body.changedApis).toEqual(['slow']);
+    const res = await inFlight;
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toBe('finished');
+    expect(await status(`${gw.url}/slow/x`)).toBe(404);
+  });
+
+  it('a refused reload leaves the previous state serving', async () => {
+    await gw.applyState(environmentState([api('orders', upstream.url, [tag('kept')])]));
+    const custom = policy('broken', 'custom', { module: '/nonexistent/policy.mjs' });
+    const refused = await gw.applyState(environmentState([api('orders', upstream.url, [tag('kept'), custom])]));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error).toBe('TG_COMPILE');
+    expect(refused.body.message).toContain('"broken"');
+    const res = await request(`${gw.url}/orders/x`);
+    expect(((await res.body.json()) as { headers: Record<string, string> }).headers['x-tag']).toBe('kept');
+  });
+});
