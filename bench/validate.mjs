@@ -6,15 +6,19 @@
 //   - validatePaths()       the whole validation, as `tollgate validate` runs it
 //   - parse-only baseline   reading the files with the `yaml` package alone
 //                           (parseAllDocuments + toJS), the floor any YAML-based validator pays
-// and a breakdown of validatePaths() by phase and by rule.
+//   - CST-only baseline     the `yaml` package's lexer + parser without composing documents
+//                           (what a validator on the concrete syntax tree would pay at least)
+// and a breakdown of validatePaths() by phase and by rule, with, as a reference for the
+// base-path rule, the same overlap check done with a map of prefixes instead of pairwise.
 //
-// Usage: npm run build && node bench/validate.mjs [--apis 5000] [--per-file 50] [--runs 5] [--keep]
+// Usage: npm run build && node --expose-gc bench/validate.mjs [--apis 5000] [--per-file 50] [--runs 5] [--keep]
+// (--expose-gc lets it collect garbage between runs, so one run's garbage is not timed in the next.)
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { Parser, parseAllDocuments } from 'yaml';
 import { generateRepo } from './generate-repo.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,6 +59,27 @@ const time = async (fn) => {
 };
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 
+/**
+ * Reference for the base-path rule: the same overlaps (same path, or one inside the
+ * other, segment-wise) found with a map of base paths per environment, looking up each
+ * prefix of a path: O(APIs × depth) instead of O(APIs²). Returns the number of overlaps.
+ */
+function overlapsByPrefix(set) {
+  let overlaps = 0;
+  for (const env of set.environments) {
+    const byPath = new Map();
+    const deployed = set.apis.filter((a) => a.spec.environments.includes(env.name)).sort((a, b) => a.spec.basePath.length - b.spec.basePath.length);
+    for (const api of deployed) {
+      const p = api.spec.basePath;
+      let clash = byPath.get('/') ?? byPath.get(p);
+      for (let i = p.indexOf('/', 1); clash === undefined && i !== -1; i = p.indexOf('/', i + 1)) clash = byPath.get(p.slice(0, i));
+      if (clash !== undefined) overlaps++;
+      if (!byPath.has(p)) byPath.set(p, api);
+    }
+  }
+  return overlaps;
+}
+
 const dir = await mkdtemp(path.join(os.tmpdir(), 'tollgate-bench-validate-'));
 try {
   const repo = await generateRepo(dir, { apis: APIS, perFile: PER_FILE });
@@ -63,33 +88,54 @@ try {
   const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
   console.log(`bench/validate: ${repo.apis} APIs × ${repo.policiesPerApi} policies, ${repo.applications} applications, ${repo.environments} environments`);
   console.log(`  ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, under ${dir}`);
-  console.log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${RUNS} runs each (median; the first validate run also compiles the schemas)`);
+  console.log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${RUNS} interleaved runs each, median (the first validate run also compiles the schemas)${typeof globalThis.gc === 'function' ? ', gc between runs' : ''}`);
 
-  // 1. The whole validation, as the CLI runs it.
+  // Runs are interleaved (validate, parse-only, CST-only, validate, ...) so that load from
+  // other processes on the machine weighs on the measures and their ratios alike.
+  const gc = typeof globalThis.gc === 'function' ? globalThis.gc : () => {};
   const validateRuns = [];
+  const parseRuns = [];
+  const cstRuns = [];
   let diagnostics = 0;
   for (let r = 0; r < RUNS; r++) {
-    const { ms, value } = await time(() => validatePaths([dir]));
-    if (!value.valid || value.diagnostics.length > 0) {
-      console.error(`the generated repository should be valid; got ${value.diagnostics.length} diagnostics, first: ${JSON.stringify(value.diagnostics[0])}`);
+    // 1. The whole validation, as the CLI runs it.
+    gc();
+    const validated = await time(() => validatePaths([dir]));
+    if (!validated.value.valid || validated.value.diagnostics.length > 0) {
+      console.error(`the generated repository should be valid; got ${validated.value.diagnostics.length} diagnostics, first: ${JSON.stringify(validated.value.diagnostics[0])}`);
       process.exitCode = 1;
     }
-    diagnostics = value.diagnostics.length;
-    validateRuns.push(ms);
-  }
+    diagnostics = validated.value.diagnostics.length;
+    validateRuns.push(validated.ms);
+    validated.value = undefined;
 
-  // 2. Baseline: the yaml package alone on the same (already read) texts.
-  const parseRuns = [];
-  for (let r = 0; r < RUNS; r++) {
-    const { ms } = await time(() => {
-      let documents = 0;
-      for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) documents++;
-      return documents;
-    });
-    parseRuns.push(ms);
+    // 2. Baseline: the yaml package alone on the same (already read) texts.
+    gc();
+    parseRuns.push(
+      (
+        await time(() => {
+          let documents = 0;
+          for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) documents++;
+          return documents;
+        })
+      ).ms,
+    );
+
+    // 2b. Baseline: the yaml package's lexer and parser only (concrete syntax tree, no documents).
+    gc();
+    cstRuns.push(
+      (
+        await time(() => {
+          let tokens = 0;
+          for (const text of texts) for (const _ of new Parser().parse(text)) tokens++;
+          return tokens;
+        })
+      ).ms,
+    );
   }
 
   // 3. Where validatePaths spends its time (one more run, phase by phase, rule by rule).
+  gc();
   const load = await time(() => loadManifests([dir]));
   const set = load.value.manifests;
   const rules = [
@@ -102,6 +148,8 @@ try {
   const ruleTimes = [];
   for (const [name, fn] of rules) ruleTimes.push([name, (await time(fn)).ms]);
   const semantic = await time(() => validateManifestSet(set));
+  const prefixMap = await time(() => overlapsByPrefix(set));
+  if (prefixMap.value !== 0) console.error(`reference base-path check found ${prefixMap.value} overlaps`);
 
   const v = median(validateRuns);
   const p = median(parseRuns);
@@ -109,6 +157,7 @@ try {
     ['validatePaths (whole validation)', v, v / repo.apis, v / p],
     ['  first run (cold: schema compile, JIT)', validateRuns[0], validateRuns[0] / repo.apis, validateRuns[0] / p],
     ['parse only (yaml parseAllDocuments + toJS)', p, p / repo.apis, 1],
+    ['CST only (yaml Parser, no documents)', median(cstRuns), median(cstRuns) / repo.apis, median(cstRuns) / p],
   ];
   console.log('');
   console.log(`${'measure'.padEnd(48)} ${'total'.padStart(10)} ${'per API'.padStart(10)} ${'× parse'.padStart(8)}`);
@@ -120,6 +169,7 @@ try {
   console.log(`  ${'load: read + YAML parse + schema check'.padEnd(50)} ${fmt(load.ms).padStart(10)}`);
   console.log(`  ${'semantic rules (validateManifestSet)'.padEnd(50)} ${fmt(semantic.ms).padStart(10)}`);
   for (const [name, ms] of ruleTimes) console.log(`    ${name.padEnd(48)} ${fmt(ms).padStart(10)}`);
+  console.log(`  ${'reference: base-path overlap with a prefix map'.padEnd(50)} ${fmt(prefixMap.ms).padStart(10)}`);
   console.log('');
   const verdict = v < TARGET_MS ? 'within' : 'OVER';
   console.log(`result: ${fmt(v)} for ${repo.apis} APIs (${(v / repo.apis).toFixed(3)} ms per API, ${(v / p).toFixed(2)}× parse-only), ${diagnostics} diagnostics; target < ${TARGET_MS} ms: ${verdict}`);

@@ -7,7 +7,7 @@ import { ROOT } from './targets.mjs';
 
 /** Where a frame's code lives: tollgate's own file, a package, node internals, or a V8 pseudo-frame. */
 function where(url) {
-  if (!url) return '(v8)';
+  if (!url) return '(native)';
   if (url.startsWith('node:')) return url;
   const file = url.startsWith('file://') ? fileURLToPath(url) : url;
   const nm = file.lastIndexOf('node_modules/');
@@ -51,15 +51,37 @@ export async function summarizeProfile(file, top = 25) {
     const pkg = packageOf(location);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
   }
+  // Inclusive (total) time: a sample counts once for every distinct function on its stack.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const keyOf = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    return `${functionName || '(anonymous)'}  ${where(url)}${url ? `:${lineNumber + 1}` : ''}`;
+  };
+  const inclusive = new Map();
+  for (const [id, us] of selfUs) {
+    if (byId.get(id).callFrame.functionName === '(idle)') continue;
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const key = keyOf(byId.get(at));
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + us);
+    }
+  }
+  // Only frames of tollgate and its packages: node internals and pseudo-frames say little on their own.
+  const ownInclusive = new Map([...inclusive].filter(([key]) => !/  (node:|\(native\)|\(root\)|\(program\))/.test(key) && !key.startsWith('(root)')));
   const busy = total - idle;
   const rank = (map) => [...map].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, pctBusy: (100 * us) / busy }));
-  return { file, totalMs: total / 1000, idleMs: idle / 1000, busyMs: busy / 1000, functions: rank(functions).slice(0, top), packages: rank(packages).slice(0, top) };
+  return { file, totalMs: total / 1000, idleMs: idle / 1000, busyMs: busy / 1000, functions: rank(functions).slice(0, top), packages: rank(packages).slice(0, top), inclusive: rank(ownInclusive).slice(0, top) };
 }
 
 export function formatProfileSummary(summary) {
   const lines = [`profile ${path.basename(summary.file)}: ${summary.totalMs.toFixed(0)} ms sampled, ${summary.busyMs.toFixed(0)} ms busy (${((100 * summary.busyMs) / summary.totalMs).toFixed(0)}%), idle ${summary.idleMs.toFixed(0)} ms`];
   lines.push('', 'self time by function (% of busy time):');
   for (const f of summary.functions) lines.push(`  ${f.pctBusy.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+  lines.push('', 'total (inclusive) time of tollgate and package functions (% of busy time):');
+  for (const f of summary.inclusive) lines.push(`  ${f.pctBusy.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   lines.push('', 'self time by package / tollgate directory:');
   for (const p of summary.packages) lines.push(`  ${p.pctBusy.toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`);
   return lines.join('\n');

@@ -45,8 +45,8 @@ export async function startUpstream() {
   return served(nodeChild('upstream', path.join(LIB, 'upstream-server.mjs'), ['0']), 'upstream listening', 10_000);
 }
 
-export async function startReplyFromProxy(upstreamUrl) {
-  return served(nodeChild('reply-from', path.join(LIB, 'reply-from-proxy.mjs'), [upstreamUrl, '0']), 'proxy listening', 10_000);
+export async function startReplyFromProxy(upstreamUrl, { nodeArgs = [] } = {}) {
+  return served(nodeChild('reply-from', path.join(LIB, 'reply-from-proxy.mjs'), [upstreamUrl, '0'], { nodeArgs }), 'proxy listening', 10_000);
 }
 
 export function nginxBinary() {
@@ -139,9 +139,9 @@ export async function admin(adminUrl, method, pathname, body) {
  * `node bin/tollgate.js gateway --config <configDir>` on loopback ports, waits for "gateway listening"
  * and then for the admin /status to report ready with the manifests applied (revision >= 1).
  */
-export async function startTollgate({ configDir, stateDir, nodeArgs = [], logLevel = 'info' }) {
-  const bin = path.join(ROOT, 'bin/tollgate.js');
-  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run npm run build first');
+export async function startTollgate({ configDir, stateDir, nodeArgs = [], logLevel = 'info', root = ROOT }) {
+  const bin = path.join(root, 'bin/tollgate.js');
+  if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error(`${root}/dist is missing: run npm run build first`);
   const child = nodeChild(
     'tollgate',
     bin,

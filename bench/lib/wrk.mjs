@@ -8,7 +8,7 @@ export function wrkVersion() {
     return execFileSync('wrk', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0];
   } catch (err) {
     const out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
-    if (/wrk/.test(out)) return out.split('\n')[0].trim();
+    if (/wrk/.test(out)) return out.split('\n')[0].replace(/ Copyright.*/, '').trim();
     throw new Error('wrk is not installed: run bash bench/setup.sh');
   }
 }

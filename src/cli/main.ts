@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { TollgateError } from '../errors/catalog.js';
 import type { CommandResult } from './result.js';
+import { applyCommand } from './apply.js';
+import { dumpCommand } from './dump.js';
 import { gatewayCommand } from './gateway.js';
+import { planCommand } from './plan.js';
 import { quickstartCommand } from './quickstart.js';
 import { validateCommand } from './validate.js';
 
@@ -16,6 +19,9 @@ const run = (result: Promise<CommandResult>) => {
 };
 
 program.addCommand(validateCommand(run));
+program.addCommand(planCommand(run));
+program.addCommand(applyCommand(run));
+program.addCommand(dumpCommand(run));
 program.addCommand(gatewayCommand(run));
 program.addCommand(quickstartCommand(run));
 

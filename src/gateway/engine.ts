@@ -136,7 +136,7 @@ export class GatewayEngine {
     }
     const checked = checkState(structuredClone(candidate));
     if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
-    const sealed = sealSecrets(checked.state, current);
+    const sealed = sealSecrets(checked.state);
     if (sealed.unresolved.length) {
       return refuse(422, 'TG_INVALID_STATE', 'secret references must be resolved before they are sent', sealed.unresolved.map((p) => ({ path: p, message: 'unresolved ${env:...} reference' })));
     }

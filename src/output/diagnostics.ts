@@ -28,8 +28,8 @@ function renderText(diagnostics: readonly Diagnostic[], files: number, p: Painte
   return lines.join('\n') + '\n';
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 /** `::error file=..,line=..,col=..,title=..::message`, escaped as the runner expects. */

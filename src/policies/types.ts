@@ -24,6 +24,8 @@ export interface PolicyModule<Config = Record<string, unknown>> {
   requires: readonly Characteristic[];
   /** Config fields that hold secrets: never printed, hashed by the gateway, compared by digest. */
   secretFields: readonly string[];
+  /** Config arrays whose order means nothing (dotted paths, `*` = every item): sorted before diffing. */
+  unordered: readonly string[];
   /** Semantic checks the schema cannot express; config has its defaults filled. */
   check?(config: Config): ConfigProblem[];
   /** Compiles the config into request/response handlers, once per reload. */

@@ -376,6 +376,13 @@ const CASES: Case[] = [
     knownBug: 'the stacked-limits check (checkStackedLimits) is applied to rate-limiting but not to SLA tiers',
     diagnostics: [error({ code: ['TG_SLA_TIER', 'TG_POLICY_CONFIG'], file: 'orders.yaml', line: 15, col: 61, message: ['1000'] })],
   },
+  {
+    // The gateway keys applications by clientId (gateway/chain/compile.ts): the second silently replaces the first.
+    fixture: 'duplicate-client-id',
+    valid: false,
+    knownBug: 'two Applications with the same clientId are not reported',
+    diagnostics: [error({ code: 'TG_DUPLICATE_NAME', file: 'web-app.yaml', line: 7, col: 13, message: ['"storefront"', 'mobile-app'] })],
+  },
 ];
 
 function messageMatches(message: string, part: string | RegExp): boolean {

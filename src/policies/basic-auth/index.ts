@@ -15,5 +15,6 @@ export const basicAuth: PolicyModule<BasicAuthConfig> = {
   provides: ['requires-authentication'],
   requires: [],
   secretFields: ['password'],
+  unordered: [],
   create,
 };

@@ -17,5 +17,6 @@ export const clientIdEnforcement: PolicyModule<ClientIdEnforcementConfig> = {
   provides: ['client-id-required'],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

@@ -23,6 +23,7 @@ export const cors: PolicyModule<CorsConfig> = {
   provides: ['cors-enabled'],
   requires: [],
   secretFields: [],
+  unordered: ['originGroups.*.origins', 'originGroups.*.allowedMethods', 'originGroups.*.headers', 'originGroups.*.exposedHeaders'],
   check(config) {
     const problems = [];
     if (config.publicResource && config.supportCredentials) {

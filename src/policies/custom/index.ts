@@ -15,5 +15,6 @@ export const custom: PolicyModule<CustomConfig> = {
   provides: [],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

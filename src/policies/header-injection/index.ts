@@ -13,5 +13,6 @@ export const headerInjection: PolicyModule<HeaderInjectionConfig> = {
   provides: [],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

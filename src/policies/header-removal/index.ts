@@ -13,5 +13,6 @@ export const headerRemoval: PolicyModule<HeaderRemovalConfig> = {
   provides: [],
   requires: [],
   secretFields: [],
+  unordered: ['inboundHeaders', 'outboundHeaders'],
   create,
 };

@@ -14,5 +14,6 @@ export const ipAllowlist: PolicyModule<IpFilterConfig> = {
   provides: ['ip-filtered'],
   requires: [],
   secretFields: [],
+  unordered: ['ips', 'trustedProxies'],
   create,
 };

@@ -11,5 +11,6 @@ export const ipBlocklist: PolicyModule<IpFilterConfig> = {
   provides: ['ip-filtered'],
   requires: [],
   secretFields: [],
+  unordered: ['ips', 'trustedProxies'],
   create,
 };

@@ -16,5 +16,6 @@ export const jsonThreatProtection: PolicyModule<JsonThreatProtectionConfig> = {
   provides: ['json-threat-protected'],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

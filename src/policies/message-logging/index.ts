@@ -16,5 +16,6 @@ export const messageLogging: PolicyModule<MessageLoggingConfig> = {
   provides: [],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

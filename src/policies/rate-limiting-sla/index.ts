@@ -15,5 +15,6 @@ export const rateLimitingSla: PolicyModule<RateLimitingSlaConfig> = {
   provides: ['sla-rate-limiting'],
   requires: ['client-id-required'],
   secretFields: [],
+  unordered: [],
   create,
 };

@@ -30,6 +30,7 @@ export const rateLimiting: PolicyModule<RateLimitingConfig> = {
   provides: ['baseline-rate-limiting'],
   requires: [],
   secretFields: [],
+  unordered: ['rateLimits'],
   check: (config) => checkStackedLimits(config.rateLimits, ['rateLimits']),
   create,
 };

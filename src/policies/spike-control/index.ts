@@ -17,5 +17,6 @@ export const spikeControl: PolicyModule<SpikeControlConfig> = {
   provides: ['spike-controlled'],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

@@ -17,5 +17,6 @@ export const xmlThreatProtection: PolicyModule<XmlThreatProtectionConfig> = {
   provides: ['xml-threat-protected'],
   requires: [],
   secretFields: [],
+  unordered: [],
   create,
 };

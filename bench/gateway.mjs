@@ -1,0 +1,188 @@
+// Gateway throughput benchmark: requests/s and p99 latency of the same request through
+//   (a) the upstream directly, (b) nginx, (c) a bare fastify + @fastify/reply-from proxy,
+//   (d) tollgate with one API and no policies, (e) tollgate with cors + spike-control +
+//   rate-limiting + ip-allowlist + basic-auth on that API (limits too high to ever reject),
+// one target at a time, with the same wrk settings, in one run; then the ratios the issue targets.
+//
+//   npm run build && node bench/gateway.mjs [--seconds 10] [--warmup 3] [--connections 50]
+//                                          [--threads 1] [--rounds 1] [--markdown] [--profile]
+//
+// --rounds N measures every target N times (interleaved) and reports medians.
+// --profile afterwards runs tollgate (e) once more under `node --cpu-prof` and prints its top
+// self-time functions (that extra run is not part of the table).
+// Setup (wrk, nginx-light, @fastify/reply-from): bash bench/setup.sh
+import { cpus } from 'node:os';
+import { readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { numberFlags } from './lib/args.mjs';
+import { cleanupNow } from './lib/cleanup.mjs';
+import { formatProfileSummary, summarizeProfile } from './lib/cpuprofile.mjs';
+import { fmt, formatMarkdownTable, formatTable } from './lib/table.mjs';
+import { makeTmpDir } from './lib/tmp.mjs';
+import { expect200, httpGet, nginxBinary, startNginx, startReplyFromProxy, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
+import { runWrk, wrkVersion } from './lib/wrk.mjs';
+
+const opts = numberFlags({ seconds: 10, warmup: 3, connections: 50, threads: 1, rounds: 1, markdown: false, profile: false });
+
+// Every target gets the same request: same path, same headers (the policies of (e) need them).
+const PATH = '/bench/items';
+const USER = 'demo';
+const PASSWORD = 's3cret';
+// sha256("bench-salt-0001" + "\0" + "s3cret"), computed below so the manifest stays honest.
+const ORIGIN = 'http://localhost:3000';
+const HEADERS = { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`, origin: ORIGIN };
+
+const POLICIES = [
+  { name: 'browser-access', type: 'cors', config: { publicResource: false, originGroups: [{ origins: [ORIGIN] }] } },
+  { name: 'burst-guard', type: 'spike-control', config: { maximumRequests: 1_000_000_000, timePeriodInMilliseconds: 1000, delayAttempts: 0 } },
+  { name: 'per-client-limit', type: 'rate-limiting', config: { rateLimits: [{ maximumRequests: 1_000_000_000, timePeriodInMilliseconds: 1000 }], keySelector: { source: 'ip' }, exposeHeaders: true } },
+  { name: 'loopback-only', type: 'ip-allowlist', config: { ips: ['127.0.0.0/8'] } },
+  { name: 'login', type: 'basic-auth', config: { username: USER, password: await hashed('bench-salt-0001', PASSWORD) } },
+];
+
+async function hashed(salt, password) {
+  const { createHash } = await import('node:crypto');
+  return { salt, sha256: createHash('sha256').update(salt).update('\0').update(password).digest('hex') };
+}
+
+function nginxVersion() {
+  // nginx -v prints to stderr.
+  const out = spawnSync(nginxBinary(), ['-v'], { encoding: 'utf8' });
+  if (out.error) throw new Error('nginx is not installed: run bash bench/setup.sh');
+  return `${out.stderr}${out.stdout}`.trim().replace(/^nginx version: /, '') || 'nginx';
+}
+
+async function main() {
+  const wrk = wrkVersion();
+  const nginx = nginxVersion();
+  try {
+    await import('@fastify/reply-from');
+  } catch {
+    throw new Error('@fastify/reply-from is not installed: run bash bench/setup.sh');
+  }
+  const tmp = await makeTmpDir('tollgate-bench-gateway-');
+  const upstream = await startUpstream();
+  try {
+    const expectedBody = (await expect200('upstream', upstream.url + PATH, HEADERS)).body;
+    const plainDir = path.join(tmp, 'manifests-plain');
+    const policyDir = path.join(tmp, 'manifests-policies');
+    await writeManifests(plainDir, [{ name: 'bench', basePath: '/bench', upstream: upstream.url }]);
+    await writeManifests(policyDir, [{ name: 'bench', basePath: '/bench', upstream: upstream.url, policies: POLICIES }]);
+
+    let stateDirs = 0;
+    const targets = [
+      { id: 'a', name: '(a) upstream direct', start: async () => ({ url: upstream.url, stop: async () => {} }) },
+      { id: 'b', name: '(b) nginx proxy', start: () => startNginx(upstream.url, path.join(tmp, `nginx-${stateDirs++}`)) },
+      { id: 'c', name: '(c) fastify + reply-from', start: () => startReplyFromProxy(upstream.url) },
+      { id: 'd', name: '(d) tollgate, no policies', start: () => startTollgate({ configDir: plainDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }) },
+      { id: 'e', name: '(e) tollgate, 5 policies', start: () => startTollgate({ configDir: policyDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }), checkPolicies: true },
+    ];
+
+    const settings = { threads: opts.threads, connections: opts.connections, seconds: opts.seconds, headers: HEADERS };
+    console.log(`gateway benchmark: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, ${wrk}, ${nginx}`);
+    console.log(`load: wrk -t${opts.threads} -c${opts.connections} -d${opts.seconds}s --latency -H 'Authorization: Basic …' -H 'Origin: ${ORIGIN}' <target>${PATH}`);
+    console.log(`      after a ${opts.warmup}s warm-up with the same settings; ${opts.rounds} round(s); one target at a time, each started fresh and stopped after.`);
+    console.log('note: wrk, the target and the upstream share this machine\'s cores (nothing pinned), so absolute figures are low; compare ratios.\n');
+
+    const results = new Map(targets.map((t) => [t.id, []]));
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const target of targets) {
+        const running = await target.start();
+        try {
+          const url = running.url + PATH;
+          await expect200(target.name, url, HEADERS, expectedBody);
+          if (target.checkPolicies) await checkPoliciesActive(url, running);
+          if (opts.warmup > 0) assertClean(target.name + ' warm-up', await runWrk({ ...settings, url, seconds: opts.warmup }));
+          const result = assertClean(target.name, await runWrk({ ...settings, url }));
+          results.get(target.id).push(result);
+          console.log(`  round ${round}: ${target.name.padEnd(28)} ${fmt.int(result.rps).padStart(8)} req/s   p99 ${fmt.ms(result.p99Ms)}`);
+        } finally {
+          await running.stop();
+        }
+      }
+    }
+
+    const median = (values) => {
+      const s = [...values].sort((x, y) => x - y);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const summary = new Map(targets.map((t) => {
+      const runs = results.get(t.id);
+      return [t.id, { name: t.name, rps: median(runs.map((r) => r.rps)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), requests: runs.reduce((n, r) => n + r.requests, 0) }];
+    }));
+    const c = summary.get('c');
+    const d = summary.get('d');
+    const rows = targets.map((t) => {
+      const s = summary.get(t.id);
+      return { ...s, vsC: s.rps / c.rps, vsD: s.rps / d.rps };
+    });
+    const columns = [
+      { key: 'name', title: 'target', align: 'left' },
+      { key: 'rps', title: 'req/s', format: fmt.int },
+      { key: 'p50Ms', title: 'p50', format: fmt.ms },
+      { key: 'p99Ms', title: 'p99', format: fmt.ms },
+      { key: 'vsC', title: 'rps vs (c)', format: fmt.ratio },
+      { key: 'vsD', title: 'rps vs (d)', format: fmt.ratio },
+      { key: 'requests', title: 'requests', format: fmt.int },
+    ];
+    console.log(`\nresults${opts.rounds > 1 ? ` (median of ${opts.rounds} rounds)` : ''}: no non-2xx responses, no socket errors\n`);
+    console.log(formatTable(rows, columns));
+
+    const checks = [
+      { what: '(d)/(c) tollgate vs bare reply-from proxy', value: d.rps / c.rps, target: 1.2 },
+      { what: '(e)/(d) 5 policies vs no policies', value: summary.get('e').rps / d.rps, target: 0.85 },
+      { what: '(d)/(b) tollgate vs nginx (stretch)', value: d.rps / summary.get('b').rps, target: 0.5 },
+    ];
+    console.log('\nratios (requests/s) the issue targets:');
+    for (const check of checks) console.log(`  ${check.what.padEnd(44)} ${fmt.ratio(check.value)}  target >= ${check.target}  ${check.value >= check.target ? 'met' : 'MISSED'}`);
+    if (opts.markdown) console.log('\n' + formatMarkdownTable(rows, columns));
+
+    if (opts.profile) await profileTollgate(policyDir, path.join(tmp, 'profile'), settings, expectedBody);
+  } finally {
+    await upstream.stop();
+  }
+}
+
+/** Proves the chain of (e) runs: CORS headers on the 200, and 401 without credentials. */
+async function checkPoliciesActive(url, running) {
+  const ok = await httpGet(url, HEADERS);
+  if (ok.headers['access-control-allow-origin'] !== ORIGIN) throw new Error(`(e): no CORS header on the response: ${JSON.stringify(ok.headers)}`);
+  if (ok.headers['x-ratelimit-limit'] === undefined) throw new Error(`(e): no X-RateLimit-Limit header: the rate-limiting policy did not run`);
+  const anonymous = await httpGet(url, { origin: ORIGIN });
+  if (anonymous.status !== 401) throw new Error(`(e): a request without credentials answered ${anonymous.status}, not 401: basic-auth is not in the chain`);
+  const policies = running.status.apis?.[0]?.policies ?? [];
+  if (policies.length !== POLICIES.length) throw new Error(`(e): the gateway reports policies ${JSON.stringify(policies)}`);
+}
+
+function assertClean(name, result) {
+  if (result.non2xx > 0 || result.socketErrorCount > 0) {
+    throw new Error(`${name}: ${result.non2xx} non-2xx responses and socket errors ${JSON.stringify(result.socketErrors)}: the figures would not measure proxying\n${result.raw}`);
+  }
+  return result;
+}
+
+async function profileTollgate(configDir, profDir, settings, expectedBody) {
+  console.log(`\nprofiling (e) under node --cpu-prof (${opts.seconds}s of the same load; not part of the table)...`);
+  const running = await startTollgate({ configDir, stateDir: profDir + '-state', nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
+  try {
+    const url = running.url + PATH;
+    await expect200('(e) profiled', url, HEADERS, expectedBody);
+    const result = assertClean('(e) profiled', await runWrk({ ...settings, url }));
+    console.log(`  under the profiler: ${fmt.int(result.rps)} req/s, p99 ${fmt.ms(result.p99Ms)}`);
+  } finally {
+    await running.stop();
+  }
+  const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) throw new Error('the profiled gateway wrote no .cpuprofile');
+  console.log('\n' + formatProfileSummary(await summarizeProfile(path.join(profDir, files[0]), 30)));
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error(`\nbench/gateway.mjs FAILED: ${err.stack ?? err}`);
+  process.exitCode = 1;
+} finally {
+  cleanupNow();
+}

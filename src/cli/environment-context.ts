@@ -1,0 +1,45 @@
+import type { Diagnostic } from '../errors/diagnostic.js';
+import { environmentState } from '../model/normalize.js';
+import type { EnvironmentState } from '../model/types.js';
+import type { ManifestSet } from '../manifest/types.js';
+import { colorWanted } from '../output/color.js';
+import { renderDiagnostics } from '../output/diagnostics.js';
+import type { GatewayNode } from '../reconcile/admin-client.js';
+import { environmentNodes } from '../reconcile/environment-nodes.js';
+import { resolveStateSecrets } from '../secrets/resolve-state.js';
+import { validatePaths } from '../validate/index.js';
+import type { CommandResult } from './result.js';
+
+export interface EnvironmentContext {
+  manifests: ManifestSet;
+  desired: EnvironmentState;
+  nodes: GatewayNode[];
+  /** Digest of the manifest files: the revision the gateways will report as their source. */
+  revision: string;
+  warnings: Diagnostic[];
+}
+
+/**
+ * Everything plan and apply need before talking to a gateway: valid manifests,
+ * the desired state with secrets resolved, the nodes with their tokens. Any
+ * problem is a CommandResult (exit 1) and nothing is sent.
+ */
+export async function loadEnvironmentContext(paths: string[], env: string): Promise<EnvironmentContext | CommandResult> {
+  const result = await validatePaths(paths, { env });
+  if (!result.valid) {
+    return { stderr: renderDiagnostics(result.diagnostics, 'text', { files: result.files.length, color: colorWanted(process.stderr) }) + 'nothing was planned: fix the manifests first\n', exitCode: 1 };
+  }
+  const { nodes, missing, unknown } = environmentNodes(result.manifests, env);
+  if (unknown) return { stderr: `error TG_UNKNOWN_ENV_FILTER: environment "${env}" is not defined\n`, exitCode: 1 };
+  if (nodes.length === 0) return { stderr: `error TG_NO_NODES: environment "${env}" lists no gateway nodes (spec.nodes)\n`, exitCode: 1 };
+  const resolved = resolveStateSecrets(environmentState(result.manifests, env));
+  const unset = [...new Set([...missing, ...resolved.missing])].sort();
+  if (!resolved.state || unset.length) {
+    return { stderr: `error TG_SECRET_UNRESOLVED: set these environment variables first (referenced as \${env:NAME}): ${unset.join(', ')}\nnothing was sent.\n`, exitCode: 1 };
+  }
+  return { manifests: result.manifests, desired: resolved.state, nodes, revision: result.digest, warnings: result.diagnostics };
+}
+
+export function isResult(value: unknown): value is CommandResult {
+  return typeof value === 'object' && value !== null && 'exitCode' in value;
+}

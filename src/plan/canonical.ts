@@ -1,0 +1,52 @@
+import type { ApiState, ApplicationState, EnvironmentState, PolicyInstance } from '../model/types.js';
+import { policyModule } from '../policies/catalog.js';
+import { canonicalJson } from '../gateway/state/digest.js';
+
+/**
+ * The form both sides are compared in: names sorted, set-like arrays sorted,
+ * so that equal meaning means equal JSON and an unchanged repo plans nothing.
+ */
+export function canonicalState(state: EnvironmentState): EnvironmentState {
+  return {
+    environment: state.environment,
+    apis: [...state.apis].sort(byName).map(canonicalApi),
+    applications: [...state.applications].sort(byName).map(canonicalApplication),
+  };
+}
+
+function canonicalApi(api: ApiState): ApiState {
+  return {
+    ...api,
+    chain: api.chain.map(canonicalPolicy),
+    slaTiers: [...api.slaTiers].sort(byName).map((t) => ({ ...t, limits: sortByJson(t.limits) })),
+  };
+}
+
+export function canonicalPolicy(policy: PolicyInstance): PolicyInstance {
+  let config = policy.config;
+  for (const path of policyModule(policy.type).unordered) config = sortAt(config, path.split('.')) as Record<string, unknown>;
+  const out: PolicyInstance = { ...policy, config };
+  if (policy.rules) out.rules = policy.rules.map((r) => (r.methods ? { ...r, methods: [...r.methods].sort() } : r));
+  return out;
+}
+
+function canonicalApplication(app: ApplicationState): ApplicationState {
+  return { ...app, contracts: [...app.contracts].sort((a, b) => `${a.api}\0${a.version}`.localeCompare(`${b.api}\0${b.version}`)) };
+}
+
+/** Sorts the array found at `path` (`*` walks every item of an array), copying only what it changes. */
+function sortAt(value: unknown, path: readonly string[]): unknown {
+  if (path.length === 0) return Array.isArray(value) ? sortByJson(value) : value;
+  const [head, ...rest] = path as [string, ...string[]];
+  if (head === '*') return Array.isArray(value) ? value.map((item) => sortAt(item, rest)) : value;
+  if (typeof value !== 'object' || value === null || !(head in value)) return value;
+  return { ...(value as Record<string, unknown>), [head]: sortAt((value as Record<string, unknown>)[head], rest) };
+}
+
+function sortByJson<T>(items: readonly T[]): T[] {
+  return items.map((item) => ({ item, key: canonicalJson(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ item }) => item);
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}

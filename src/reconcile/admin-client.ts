@@ -1,0 +1,95 @@
+import { request } from 'undici';
+import { TollgateError } from '../errors/catalog.js';
+import type { EnvironmentState } from '../model/types.js';
+import type { StateChange } from '../gateway/state/apply-changes.js';
+import type { StateSource } from '../gateway/state/persistence.js';
+
+export interface LiveView {
+  revision: number;
+  digest: string;
+  source?: StateSource;
+  /** undefined: the node holds no state (new, or gatekeeper strict after a restart). */
+  state?: EnvironmentState;
+}
+
+export interface GatewayNode {
+  name: string;
+  adminUrl: string;
+  /** Resolved bearer token. */
+  token: string;
+}
+
+export type TransactionResult =
+  | { ok: true; revision: number; changedApis: string[]; unchanged: boolean; durationMs: number }
+  | { ok: false; status: number; error: string; message: string; problems?: { path: string; message: string }[] };
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  timeoutMs: number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, timeoutMs: 30_000 };
+
+/** Talks to one node's admin API. Retries transport errors and 5xx with backoff; never 4xx. */
+export class AdminClient {
+  constructor(
+    readonly node: GatewayNode,
+    private readonly retry: RetryPolicy = DEFAULT_RETRY,
+  ) {}
+
+  async getState(): Promise<LiveView> {
+    const { status, body } = await this.call('GET', '/state');
+    if (status !== 200) throw new TollgateError(status === 401 ? 'TG_ADMIN_AUTH' : 'TG_INVALID_STATE', `node ${this.node.name}: GET /state answered ${status}: ${describe(body)}`);
+    return body as LiveView;
+  }
+
+  async transaction(tx: { expectedRevision: number; state?: EnvironmentState; changes?: StateChange[]; source?: StateSource }): Promise<TransactionResult> {
+    const { status, body } = await this.call('POST', '/transactions', tx);
+    if (status === 200) return { ok: true, ...(body as { revision: number; changedApis: string[]; unchanged: boolean; durationMs: number }) };
+    const b = (body ?? {}) as { error?: string; message?: string; problems?: { path: string; message: string }[] };
+    const result: TransactionResult = { ok: false, status, error: b.error ?? `HTTP ${status}`, message: b.message ?? describe(body) };
+    if (b.problems) result.problems = b.problems;
+    return result;
+  }
+
+  private async call(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<{ status: number; body: unknown }> {
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+      try {
+        const res = await request(new URL(path, this.node.adminUrl), {
+          method,
+          headers: { authorization: `Bearer ${this.node.token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
+          headersTimeout: this.retry.timeoutMs,
+          bodyTimeout: this.retry.timeoutMs,
+        });
+        const text = await res.body.text();
+        if (res.statusCode >= 500 && attempt < this.retry.attempts) {
+          lastError = new Error(`HTTP ${res.statusCode}`);
+        } else {
+          return { status: res.statusCode, body: text ? (JSON.parse(text) as unknown) : undefined };
+        }
+      } catch (err) {
+        lastError = err;
+      }
+      if (attempt < this.retry.attempts) await sleep(this.retry.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
+    }
+    throw new NodeUnreachableError(this.node.name, this.node.adminUrl, (lastError as Error)?.message ?? 'unknown error');
+  }
+}
+
+export class NodeUnreachableError extends Error {
+  constructor(node: string, url: string, reason: string) {
+    super(`node ${node} (${url}) unreachable: ${reason}`);
+  }
+}
+
+function describe(body: unknown): string {
+  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
+  return JSON.stringify(body ?? null);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
