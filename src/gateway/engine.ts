@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { GatekeeperMode } from '../manifest/types.js';
-import type { EnvironmentState } from '../model/types.js';
+import type { ApiState, EnvironmentState } from '../model/types.js';
 import type { CompiledApi } from './chain/compiled.js';
 import { PolicyCompileError, compileApi, compileKey, type CompileServices } from './chain/compile.js';
 import { RuntimeStateStore } from './chain/runtime-state.js';
@@ -11,8 +11,8 @@ import { MetricsRegistry } from './metrics/registry.js';
 import { UpstreamPools } from './proxy/pools.js';
 import { applyChanges, type StateChange } from './state/apply-changes.js';
 import { checkState, type StateProblem } from './state/check-state.js';
-import { digestOf } from './state/digest.js';
 import { loadPersistedState, persistState, type StateSource } from './state/persistence.js';
+import { applicationsByApi, cachedFingerprint, stateFingerprints, type StateFingerprints } from './state/fingerprint.js';
 import { publicState, sealSecrets } from './state/seal-secrets.js';
 
 export interface Transaction {
@@ -58,6 +58,13 @@ export class GatewayEngine {
   serving: Serving = { table: new RouteTable(new Map()), notReady: 'no policies applied yet' };
   readonly metrics = new MetricsRegistry();
   readonly history: ReloadRecord[] = [];
+  private fingerprints: StateFingerprints | undefined;
+  private readonly fingerprintCache = new WeakMap<object, string>();
+  private publicJsonCache: { revision: number; json: string } | undefined;
+  private persisting: Promise<void> | undefined;
+  private persistPending = false;
+  /** The last revision written to the state dir. */
+  persistedRevision = 0;
   private readonly runtimeState = new RuntimeStateStore();
   private readonly pools = new UpstreamPools();
   private queue: Promise<unknown> = Promise.resolve();
@@ -77,6 +84,7 @@ export class GatewayEngine {
       return;
     }
     this.revision = persisted.revision;
+    this.persistedRevision = persisted.revision;
     if (mode === 'strict') {
       // The control plane must deliver the policies again: report no state, so a plan re-applies everything.
       this.serving = { table: new RouteTable(new Map()), notReady: 'gatekeeper strict: waiting for the control plane to apply policies' };
@@ -84,10 +92,13 @@ export class GatewayEngine {
       return;
     }
     const apis = new Map<string, CompiledApi>();
+    const fingerprints = stateFingerprints(persisted.state, this.fingerprintCache);
+    const keyOf = this.keyFunction(persisted.state, fingerprints);
+    const byApi = applicationsByApi(persisted.state.applications);
     for (const api of persisted.state.apis) {
-      const key = compileKey(api, persisted.state);
+      const key = keyOf(api);
       try {
-        const { compiled, claimed } = await compileApi(api, persisted.state, key, this.services);
+        const { compiled, claimed } = await compileApi(api, byApi.get(api.name) ?? [], key, this.services);
         this.runtimeState.retain(api.name, claimed);
         apis.set(api.name, compiled);
       } catch (err) {
@@ -97,7 +108,8 @@ export class GatewayEngine {
       }
     }
     this.state = persisted.state;
-    this.digest = persisted.digest;
+    this.fingerprints = fingerprints;
+    this.digest = fingerprints.digest;
     this.source = persisted.source;
     this.serving = { table: new RouteTable(apis), notReady: undefined };
     this.options.logger.info({ revision: this.revision, apis: apis.size, gatekeeper: mode }, 'serving the persisted state');
@@ -110,9 +122,32 @@ export class GatewayEngine {
     return run;
   }
 
-  publicView(): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined } {
+  /** The served state as GET /state shows it; `apis` narrows it to some APIs. */
+  publicView(apis?: readonly string[]): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined } {
     const served = this.serving.notReady === undefined ? this.state : undefined;
-    return { revision: this.revision, digest: served ? this.digest : '', source: served ? this.source : undefined, state: served && publicState(served) };
+    let state = served && publicState(served);
+    if (state && apis) {
+      const wanted = new Set(apis);
+      state = { ...state, apis: state.apis.filter((a) => wanted.has(a.name)) };
+    }
+    return { revision: this.revision, digest: served ? this.digest : '', source: served ? this.source : undefined, state };
+  }
+
+  /** GET /state of a large state is read often and changes only on apply: serialize it once per revision. */
+  publicJson(): string {
+    if (this.publicJsonCache?.revision !== this.revision) this.publicJsonCache = { revision: this.revision, json: JSON.stringify(this.publicView()) };
+    return this.publicJsonCache.json;
+  }
+
+  /** Per-API fingerprints: lets a planner fetch only the APIs that differ. */
+  fingerprintView(): { revision: number; digest: string; fingerprints: StateFingerprints | undefined } {
+    const served = this.serving.notReady === undefined;
+    return { revision: this.revision, digest: served ? this.digest : '', fingerprints: served ? this.fingerprints : undefined };
+  }
+
+  private keyFunction(state: EnvironmentState, fingerprints: StateFingerprints): (api: ApiState) => string {
+    const byApi = applicationsByApi(state.applications);
+    return (api) => compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, (byApi.get(api.name) ?? []).map((app) => cachedFingerprint(app, this.fingerprintCache)));
   }
 
   private async applyNow(tx: Transaction): Promise<ApplyOutcome> {
@@ -127,21 +162,26 @@ export class GatewayEngine {
       return refuse(409, 'TG_STALE_REVISION', `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`);
     }
     const current = this.serving.notReady === undefined ? this.state : undefined;
+    // The engine takes ownership of the objects it is given (validation fills defaults in place).
     let candidate: unknown = tx.state;
+    let known: Set<ApiState> | undefined;
     if (candidate === undefined) {
       if (!tx.changes) return refuse(422, 'TG_INVALID_STATE', 'a transaction needs either "state" or "changes"');
       const base = current ?? emptyStateFor(tx.changes);
       if (!base) return refuse(422, 'TG_INVALID_STATE', 'the gateway has no state yet: the first transaction must send the full state or a set-environment change');
       candidate = applyChanges(base, tx.changes);
+      // APIs the changes did not touch are the very objects already validated, sealed and compiled.
+      if (current) known = new Set(current.apis);
     }
-    const checked = checkState(structuredClone(candidate));
+    const checked = checkState(candidate, known);
     if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
-    const sealed = sealSecrets(checked.state);
+    const sealed = sealSecrets(checked.state, known);
     if (sealed.unresolved.length) {
       return refuse(422, 'TG_INVALID_STATE', 'secret references must be resolved before they are sent', sealed.unresolved.map((p) => ({ path: p, message: 'unresolved ${env:...} reference' })));
     }
     const state = sealed.state;
-    const digest = digestOf(publicState(state));
+    const fingerprints = stateFingerprints(state, this.fingerprintCache);
+    const digest = fingerprints.digest;
     if (current && digest === this.digest) {
       this.record({ at: new Date().toISOString(), revision: this.revision, result: 'unchanged', durationMs: performance.now() - started });
       return { ok: true, revision: this.revision, digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
@@ -150,15 +190,23 @@ export class GatewayEngine {
     const previous = this.serving.table.apis;
     const next = new Map<string, CompiledApi>();
     const fresh: { compiled: CompiledApi; claimed: Set<string> }[] = [];
+    const keyOf = this.keyFunction(state, fingerprints);
+    const byApi = applicationsByApi(state.applications);
+    // Untouched API objects under unchanged environment settings and applications keep their compiled form as is.
+    const sameSurroundings = this.fingerprints !== undefined && this.fingerprints.environment === fingerprints.environment && this.fingerprints.applications === fingerprints.applications;
     try {
       for (const api of state.apis) {
-        const key = compileKey(api, state);
         const existing = previous.get(api.name);
+        if (sameSurroundings && existing && known?.has(api) && existing.state === api && existing.blocked === undefined) {
+          next.set(api.name, existing);
+          continue;
+        }
+        const key = keyOf(api);
         if (existing && existing.key === key && existing.blocked === undefined) {
           next.set(api.name, existing);
           continue;
         }
-        const result = await compileApi(api, state, key, this.services);
+        const result = await compileApi(api, byApi.get(api.name) ?? [], key, this.services);
         fresh.push(result);
         next.set(api.name, result.compiled);
       }
@@ -171,6 +219,7 @@ export class GatewayEngine {
     // The swap: one assignment. Requests already running keep the table they read.
     this.serving = { table: new RouteTable(next), notReady: undefined };
     this.state = state;
+    this.fingerprints = fingerprints;
     this.digest = digest;
     this.source = tx.source ?? { kind: 'admin', revision: digest };
     this.revision++;
@@ -182,25 +231,50 @@ export class GatewayEngine {
     this.metrics.lastReloadSeconds = durationMs / 1000;
     this.record({ at: new Date().toISOString(), revision: this.revision, result: 'applied', durationMs, changedApis });
     this.options.logger.info({ revision: this.revision, changedApis: changedApis.slice(0, 50), changed: changedApis.length, durationMs: Math.round(durationMs * 10) / 10 }, 'reloaded');
-    if (this.options.stateDir) {
-      await persistState(this.options.stateDir, { revision: this.revision, digest, source: this.source, state, savedAt: new Date().toISOString() }).catch((err: Error) =>
-        this.options.logger.error({ err: err.message }, 'could not persist the applied state; it serves, but a restart would not find it'),
-      );
-    }
+    this.schedulePersist();
     return { ok: true, revision: this.revision, digest, changedApis, unchanged: false, durationMs };
   }
 
+  /** Releases what replaced or removed APIs held; work proportional to what changed, not to the state's size. */
   private retire(previous: ReadonlyMap<string, CompiledApi>, next: ReadonlyMap<string, CompiledApi>, fresh: readonly { compiled: CompiledApi; claimed: Set<string> }[]): void {
-    for (const [name, old] of previous) {
-      if (next.get(name) === old) continue;
-      for (const p of old.policies) p.handlers.dispose?.();
+    const removed = [...previous.keys()].filter((name) => !next.has(name));
+    for (const { compiled, claimed } of fresh) {
+      const old = previous.get(compiled.name);
+      for (const p of old?.policies ?? []) p.handlers.dispose?.();
+      this.runtimeState.retain(compiled.name, claimed);
+      const kept = new Set(compiled.state.chain.map((p) => p.name));
+      for (const p of old?.state.chain ?? []) if (!kept.has(p.name)) this.metrics.forgetPolicy(compiled.name, p.name);
     }
-    for (const { compiled, claimed } of fresh) this.runtimeState.retain(compiled.name, claimed);
-    for (const name of previous.keys()) if (!next.has(name)) this.runtimeState.retain(name, new Set());
-    const policies = new Set<string>();
-    for (const api of next.values()) for (const p of api.state.chain) policies.add(`${api.name}\u0000${p.name}`);
-    this.metrics.retain(new Set(next.keys()), policies);
-    void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.origin)));
+    for (const name of removed) {
+      for (const p of previous.get(name)?.policies ?? []) p.handlers.dispose?.();
+      this.runtimeState.retain(name, new Set());
+      this.metrics.forgetApi(name, previous.get(name)?.state.chain.map((p) => p.name) ?? []);
+    }
+    const upstreamsMoved = removed.length > 0 || fresh.some(({ compiled }) => previous.get(compiled.name)?.upstream.origin !== compiled.upstream.origin);
+    if (upstreamsMoved) void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.origin)));
+  }
+
+  /**
+   * Persists the served state off the transaction's path: writes are coalesced
+   * (the latest state wins) and flushed on close. A crash between swap and write
+   * restarts on the previous revision, which the next plan sees and re-applies.
+   */
+  private schedulePersist(): void {
+    if (!this.options.stateDir || !this.state) return;
+    this.persistPending = true;
+    this.persisting ??= (async () => {
+      while (this.persistPending) {
+        this.persistPending = false;
+        const snapshot = { revision: this.revision, digest: this.digest, source: this.source, state: this.state as EnvironmentState, savedAt: new Date().toISOString() };
+        try {
+          await persistState(this.options.stateDir as string, snapshot);
+          this.persistedRevision = snapshot.revision;
+        } catch (err) {
+          this.options.logger.error({ err: (err as Error).message, revision: snapshot.revision }, 'could not persist the applied state; it serves, but a restart would not find it');
+        }
+      }
+      this.persisting = undefined;
+    })();
   }
 
   private record(entry: ReloadRecord): void {
@@ -210,6 +284,7 @@ export class GatewayEngine {
 
   async close(): Promise<void> {
     await this.queue;
+    await this.persisting;
     for (const api of this.serving.table.apis.values()) for (const p of api.policies) p.handlers.dispose?.();
     await this.pools.close();
   }

@@ -44,9 +44,17 @@ function sortAt(value: unknown, path: readonly string[]): unknown {
 }
 
 function sortByJson<T>(items: readonly T[]): T[] {
+  if (items.every((item) => typeof item === 'string')) {
+    return isSorted(items as readonly string[]) ? (items as T[]) : ([...(items as readonly string[])].sort() as T[]);
+  }
   return items.map((item) => ({ item, key: canonicalJson(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ item }) => item);
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function isSorted(items: readonly string[]): boolean {
+  for (let i = 1; i < items.length; i++) if ((items[i - 1] as string) > (items[i] as string)) return false;
+  return true;
 }

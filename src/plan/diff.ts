@@ -1,7 +1,8 @@
 import type { SecretValue } from '../manifest/types.js';
 import type { ApiState, ApplicationState, EnvironmentSettings, EnvironmentState, PolicyInstance } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
-import { canonicalPolicy, canonicalState } from './canonical.js';
+import { deepEqual } from '../gateway/state/digest.js';
+import { canonicalState } from './canonical.js';
 import { fieldChanges } from './field-diff.js';
 import { SECRET_MASK, sameSecret } from './secrets.js';
 import type { Change, FieldChange } from './types.js';
@@ -56,6 +57,7 @@ function secretChange(path: string, desired: SecretValue | undefined, live: Secr
 }
 
 function apiChanges(desired: ApiState, live: ApiState): Change[] {
+  if (deepEqual(desired, live)) return [];
   const changes: Change[] = [];
   const { chain: desiredChain, ...desiredRest } = desired;
   const { chain: liveChain, ...liveRest } = live;
@@ -89,13 +91,13 @@ function apiChanges(desired: ApiState, live: ApiState): Change[] {
   return changes;
 }
 
-/** Fields of a policy that differ, secrets compared by digest and masked. */
+/** Fields of a policy that differ (both in canonical form), secrets compared by digest and masked. */
 export function policyChanges(desired: PolicyInstance, live: PolicyInstance): FieldChange[] {
   const secrets = policyModule(desired.type).secretFields;
   const strip = (p: PolicyInstance) => {
     const config = { ...p.config };
     for (const field of secrets) delete config[field];
-    const { enabled: _enabled, ...rest } = canonicalPolicy({ ...p, config });
+    const { enabled: _enabled, ...rest } = { ...p, config };
     return rest;
   };
   const fields = fieldChanges(strip(live), strip(desired));

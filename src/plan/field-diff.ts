@@ -1,5 +1,5 @@
 import { formatPath, type PathSegment } from '../errors/diagnostic.js';
-import { canonicalJson } from '../gateway/state/digest.js';
+import { deepEqual } from '../gateway/state/digest.js';
 import type { FieldChange } from './types.js';
 
 /**
@@ -7,7 +7,7 @@ import type { FieldChange } from './types.js';
  * different length are reported whole at their path.
  */
 export function fieldChanges(before: unknown, after: unknown, prefix: PathSegment[] = []): FieldChange[] {
-  if (canonicalJson(before) === canonicalJson(after)) return [];
+  if (deepEqual(before, after)) return [];
   if (isObject(before) && isObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => fieldChanges(before[k], after[k], [...prefix, k]));

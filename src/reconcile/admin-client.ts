@@ -3,6 +3,7 @@ import { TollgateError } from '../errors/catalog.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { StateChange } from '../gateway/state/apply-changes.js';
 import type { StateSource } from '../gateway/state/persistence.js';
+import type { StateFingerprints } from '../gateway/state/fingerprint.js';
 
 export interface LiveView {
   revision: number;
@@ -10,6 +11,12 @@ export interface LiveView {
   source?: StateSource;
   /** undefined: the node holds no state (new, or gatekeeper strict after a restart). */
   state?: EnvironmentState;
+}
+
+export interface FingerprintView {
+  revision: number;
+  digest: string;
+  fingerprints?: StateFingerprints;
 }
 
 export interface GatewayNode {
@@ -38,10 +45,17 @@ export class AdminClient {
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
-  async getState(): Promise<LiveView> {
-    const { status, body } = await this.call('GET', '/state');
+  /** The live state; `apis` narrows it to those APIs (their names go in the query string). */
+  async getState(apis?: readonly string[]): Promise<LiveView> {
+    const { status, body } = await this.call('GET', apis ? `/state?apis=${apis.map(encodeURIComponent).join(',')}` : '/state');
     if (status !== 200) throw new TollgateError(status === 401 ? 'TG_ADMIN_AUTH' : 'TG_INVALID_STATE', `node ${this.node.name}: GET /state answered ${status}: ${describe(body)}`);
     return body as LiveView;
+  }
+
+  async getFingerprints(): Promise<FingerprintView> {
+    const { status, body } = await this.call('GET', '/state/digests');
+    if (status !== 200) throw new TollgateError(status === 401 ? 'TG_ADMIN_AUTH' : 'TG_INVALID_STATE', `node ${this.node.name}: GET /state/digests answered ${status}: ${describe(body)}`);
+    return body as FingerprintView;
   }
 
   async transaction(tx: { expectedRevision: number; state?: EnvironmentState; changes?: StateChange[]; source?: StateSource }): Promise<TransactionResult> {

@@ -4,6 +4,7 @@ import { computePlan, transactionChanges, type PlanOptions } from '../plan/plan.
 import type { Plan } from '../plan/types.js';
 import { AdminClient, type GatewayNode, type LiveView, type RetryPolicy } from './admin-client.js';
 import { mapBounded } from './bounded.js';
+import { readLiveForPlan } from './read-live.js';
 
 export interface NodePlan {
   node: string;
@@ -36,7 +37,7 @@ export interface ApplyEnvironmentOptions extends PlanOptions {
 export function planEnvironment(desired: EnvironmentState, nodes: readonly GatewayNode[], options: PlanOptions & { concurrency?: number; retry?: RetryPolicy }): Promise<NodePlan[]> {
   return mapBounded(nodes, options.concurrency ?? 8, async (node) => {
     try {
-      const live = await new AdminClient(node, options.retry).getState();
+      const live = await readLiveForPlan(new AdminClient(node, options.retry), desired);
       return { node: node.name, live, plan: computePlan(desired, live.state, options).plan };
     } catch (err) {
       return { node: node.name, error: (err as Error).message };
@@ -65,7 +66,7 @@ async function applyNode(desired: EnvironmentState, node: GatewayNode, options: 
   for (let conflicts = 0; ; conflicts++) {
     let live: LiveView;
     try {
-      live = await client.getState();
+      live = await readLiveForPlan(client, desired);
     } catch (err) {
       return { node: node.name, result: 'failed', error: (err as Error).message };
     }

@@ -34,7 +34,13 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.get('/state', async () => engine.publicView());
+  app.get('/state', async (request, reply) => {
+    const apis = (request.query as { apis?: string }).apis;
+    if (apis !== undefined) return engine.publicView(apis.split(',').filter(Boolean));
+    return reply.type('application/json; charset=utf-8').send(engine.publicJson());
+  });
+
+  app.get('/state/digests', async () => engine.fingerprintView());
 
   app.post('/transactions', async (request, reply) => {
     const body = request.body as Partial<Transaction> | undefined;
@@ -52,6 +58,7 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     const view = engine.publicView();
     return {
       revision: engine.revision,
+      persistedRevision: engine.persistedRevision,
       digest: view.digest,
       source: view.source,
       ready: engine.serving.notReady === undefined,

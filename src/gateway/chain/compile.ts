@@ -1,12 +1,12 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ApiState, EnvironmentState } from '../../model/types.js';
+import type { ApiState, ApplicationState } from '../../model/types.js';
 import type { HashedSecret } from '../../manifest/types.js';
 import { policyModule } from '../../policies/catalog.js';
 import type { CounterStore } from '../counters/types.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { UpstreamPools } from '../proxy/pools.js';
-import { canonicalJson, sha256 } from '../state/digest.js';
+import { sha256 } from '../state/digest.js';
 import type { CompiledApi, CompiledPolicy } from './compiled.js';
 import { compileRules } from './rules.js';
 import type { RuntimeStateStore } from './runtime-state.js';
@@ -22,10 +22,10 @@ export interface CompileServices {
 }
 
 /** Applications holding a contract for this API version, with their tier's limits. */
-export function applicationsFor(api: ApiState, state: EnvironmentState): Map<string, ApplicationRuntime> {
+export function applicationsFor(api: ApiState, applications: readonly ApplicationState[]): Map<string, ApplicationRuntime> {
   const tiers = new Map(api.slaTiers.map((t) => [t.name, t]));
   const out = new Map<string, ApplicationRuntime>();
-  for (const app of state.applications) {
+  for (const app of applications) {
     const contract = app.contracts.find((c) => c.api === api.name && c.version === api.version);
     if (!contract) continue;
     const runtime: ApplicationRuntime = { name: app.name, clientId: app.clientId };
@@ -41,14 +41,13 @@ export function applicationsFor(api: ApiState, state: EnvironmentState): Map<str
  * What an API's compiled form depends on: its own state, the applications with
  * a contract for it, and the environment settings. Equal keys → reuse.
  */
-export function compileKey(api: ApiState, state: EnvironmentState): string {
-  const apps = state.applications.filter((a) => a.contracts.some((c) => c.api === api.name && c.version === api.version));
-  return sha256(canonicalJson({ api, apps, environment: state.environment }));
+export function compileKey(apiFingerprint: string, environmentFingerprint: string, applicationFingerprints: readonly string[]): string {
+  return sha256(`${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}`);
 }
 
-export async function compileApi(api: ApiState, state: EnvironmentState, key: string, services: CompileServices): Promise<{ compiled: CompiledApi; claimed: Set<string> }> {
+export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices): Promise<{ compiled: CompiledApi; claimed: Set<string> }> {
   const claimed = new Set<string>();
-  const applications = applicationsFor(api, state);
+  const applications = applicationsFor(api, applicationsOfApi);
   const policies: CompiledPolicy[] = [];
   for (const policy of api.chain) {
     if (!policy.enabled) continue;

@@ -44,10 +44,15 @@ export class MetricsRegistry {
     return m;
   }
 
-  /** Forget the cells of APIs and policies that no longer exist. */
-  retain(apis: ReadonlySet<string>, policies: ReadonlySet<string>): void {
-    for (const name of this.apis.keys()) if (!apis.has(name)) this.apis.delete(name);
-    for (const id of this.policies.keys()) if (!policies.has(id)) this.policies.delete(id);
+  /** Forget the cells of a policy that no longer exists. */
+  forgetPolicy(api: string, policy: string): void {
+    this.policies.delete(`${api}\u0000${policy}`);
+  }
+
+  /** Forget the cells of an API that no longer exists, and of its policies. */
+  forgetApi(api: string, policies: readonly string[]): void {
+    this.apis.delete(api);
+    for (const p of policies) this.forgetPolicy(api, p);
   }
 
   render(gauges: Record<string, number>): string {

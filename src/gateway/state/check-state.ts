@@ -1,47 +1,67 @@
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { policyConfigValidator, schemas } from '../../manifest/schemas.js';
-import type { EnvironmentState } from '../../model/types.js';
+import type { ApiState, EnvironmentState } from '../../model/types.js';
 import { orderViolations } from '../../precedence/validate-order.js';
 
-const STATE_SCHEMA = 'https://tollgate.dev/schemas/state.json';
+const STATE = 'https://tollgate.dev/schemas/state.json#/definitions/';
 
 export interface StateProblem {
   path: string;
   message: string;
 }
 
-/**
- * The gateway validates every state it is sent, as the manifests were: schema,
- * policy configs (defaults filled in place), chain precedence, names and paths.
- */
-export function checkState(candidate: unknown): { state?: EnvironmentState; problems: StateProblem[] } {
-  const validate = schemas().ajv.getSchema(STATE_SCHEMA);
-  if (!validate) throw new Error('state.json schema missing');
-  if (!validate(candidate)) return { problems: (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => fromAjv(e)) };
-  const state = candidate as EnvironmentState;
-  const problems: StateProblem[] = [];
-  const names = new Set<string>();
-  const basePaths = new Map<string, string>();
-  state.apis.forEach((api, a) => {
-    if (names.has(api.name)) problems.push({ path: `/apis/${a}/name`, message: `Api "${api.name}" appears twice` });
-    names.add(api.name);
-    const clash = basePaths.get(api.basePath);
-    if (clash) problems.push({ path: `/apis/${a}/basePath`, message: `Api "${api.name}" has the same base path as "${clash}"` });
-    basePaths.set(api.basePath, api.name);
-    api.chain.forEach((policy, p) => {
-      const check = policyConfigValidator(policy.type);
-      if (!check(policy.config)) {
-        for (const e of check.errors ?? []) if (e.keyword !== 'if') problems.push(fromAjv(e, `/apis/${a}/chain/${p}/config`));
-      }
-    });
-    for (const v of orderViolations(api.chain, state.environment.precedence)) {
-      problems.push({ path: `/apis/${a}/chain/${v.index}`, message: `precedence: ${v.message}` });
-    }
-  });
-  return problems.length ? { problems } : { state, problems };
+function validator(definition: string): ValidateFunction {
+  const fn = schemas().ajv.getSchema(STATE + definition);
+  if (!fn) throw new Error(`state.json#/definitions/${definition} missing`);
+  return fn;
 }
 
-function fromAjv(error: ErrorObject, prefix = ''): StateProblem {
+/**
+ * The gateway validates every state it is sent, as the manifests were: schema,
+ * policy configs (defaults filled in place), chain precedence, names and base
+ * paths. APIs in `known` were validated when they were first applied and are
+ * only checked against the others (names, base paths).
+ */
+export function checkState(candidate: unknown, known?: ReadonlySet<ApiState>): { state?: EnvironmentState; problems: StateProblem[] } {
+  const problems: StateProblem[] = [];
+  const c = candidate as Partial<EnvironmentState> | null;
+  if (typeof c !== 'object' || c === null || !Array.isArray(c.apis) || !Array.isArray(c.applications) || typeof c.environment !== 'object') {
+    return { problems: [{ path: '', message: 'a state is {"environment": {...}, "apis": [...], "applications": [...]}' }] };
+  }
+  const extra = Object.keys(c).filter((k) => !['environment', 'apis', 'applications'].includes(k));
+  if (extra.length) problems.push({ path: '', message: `unknown field(s) ${extra.join(', ')}` });
+  collect(validator('environment'), c.environment, '/environment', problems);
+  c.applications.forEach((app, i) => collect(validator('application'), app, `/applications/${i}`, problems));
+  const checkApi = validator('api');
+  const precedence = c.environment?.precedence;
+  c.apis.forEach((api, a) => {
+    if (known?.has(api)) return;
+    if (!collect(checkApi, api, `/apis/${a}`, problems)) return;
+    api.chain.forEach((policy, p) => collect(policyConfigValidator(policy.type), policy.config, `/apis/${a}/chain/${p}/config`, problems));
+    if (precedence === 'strict' || precedence === 'cors-first') {
+      for (const v of orderViolations(api.chain, precedence)) problems.push({ path: `/apis/${a}/chain/${v.index}`, message: `precedence: ${v.message}` });
+    }
+  });
+  const names = new Map<string, number>();
+  const basePaths = new Map<string, string>();
+  c.apis.forEach((api, a) => {
+    if (typeof api !== 'object' || api === null) return;
+    if (names.has(api.name)) problems.push({ path: `/apis/${a}/name`, message: `Api "${api.name}" appears twice` });
+    names.set(api.name, a);
+    const clash = basePaths.get(api.basePath);
+    if (clash !== undefined) problems.push({ path: `/apis/${a}/basePath`, message: `Api "${api.name}" has the same base path as "${clash}"` });
+    basePaths.set(api.basePath, api.name);
+  });
+  return problems.length ? { problems } : { state: c as EnvironmentState, problems };
+}
+
+function collect(validate: ValidateFunction, value: unknown, prefix: string, into: StateProblem[]): boolean {
+  if (validate(value)) return true;
+  for (const e of validate.errors ?? []) if (e.keyword !== 'if') into.push(fromAjv(e, prefix));
+  return false;
+}
+
+function fromAjv(error: ErrorObject, prefix: string): StateProblem {
   const extra = error.keyword === 'additionalProperties' ? ` "${String((error.params as { additionalProperty: string }).additionalProperty)}"` : '';
   return { path: prefix + error.instancePath, message: `${error.message ?? error.keyword}${extra}` };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { policyModule } from '../../policies/catalog.js';
-import type { EnvironmentState } from '../../model/types.js';
+import type { ApiState, EnvironmentState } from '../../model/types.js';
 import type { HashedSecret, SecretValue } from '../../manifest/types.js';
 import { hashSecret } from '../../secrets/hash.js';
 import { isSecretReference } from '../../secrets/references.js';
@@ -11,9 +11,10 @@ import { isSecretReference } from '../../secrets/references.js';
  * derived from where the secret stands (environment, api, policy, field): every
  * node of an environment stores the same hash for the same value, so plans and
  * dumps compare them across nodes, while equal passwords in two places differ.
+ * APIs in `known` were sealed when first applied and are kept as they are.
  * Returns the paths of unresolved ${env:...} references, which are refused.
  */
-export function sealSecrets(state: EnvironmentState): { state: EnvironmentState; unresolved: string[] } {
+export function sealSecrets(state: EnvironmentState, known?: ReadonlySet<ApiState>): { state: EnvironmentState; unresolved: string[] } {
   const unresolved: string[] = [];
   const env = state.environment.name;
   const seal = (value: SecretValue | undefined, location: string, path: string): SecretValue | undefined => {
@@ -24,7 +25,7 @@ export function sealSecrets(state: EnvironmentState): { state: EnvironmentState;
     }
     return hashSecret(value, locationSalt(env, location));
   };
-  const apis = state.apis.map((api, a) => ({
+  const apis = state.apis.map((api, a) => (known?.has(api) ? api : {
     ...api,
     chain: api.chain.map((policy, p) => {
       const fields = policyModule(policy.type).secretFields;

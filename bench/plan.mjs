@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// bench/plan: plan and apply against a live gateway holding 5,000 APIs × 6 policies (+2 automated).
+//
+// Generates the bench repository (bench/generate-repo.mjs), points its production environment
+// at a real gateway process started here, then measures in this process, with the same code
+// `tollgate plan` / `tollgate apply` run:
+//   - full apply from an empty gateway
+//   - no-op plan (read live state + diff), against its floor measured in the same run:
+//     GET /state + JSON.parse alone
+//   - one changed policy applied end to end (read, diff, transaction, gateway reload), cold
+//   - gateway RSS after the full apply
+// Targets (issue): no-op plan < 300 ms, one change applied < 100 ms, gateway RSS < 400 MB.
+//
+// Usage: npm run build && node bench/plan.mjs [--apis 5000] [--runs 5]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateRepo } from './generate-repo.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const APIS = flag('--apis', 5000);
+const RUNS = flag('--runs', 5);
+const TOKEN = 'bench-admin-token';
+
+const { validatePaths } = await import(path.join(ROOT, 'dist/validate/index.js'));
+const { environmentState } = await import(path.join(ROOT, 'dist/model/normalize.js'));
+const { resolveStateSecrets } = await import(path.join(ROOT, 'dist/secrets/resolve-state.js'));
+const { planEnvironment, applyEnvironment } = await import(path.join(ROOT, 'dist/reconcile/apply-environment.js'));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+const time = async (fn) => {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+};
+
+const work = await mkdtemp(path.join(os.tmpdir(), 'tollgate-bench-plan-'));
+let gateway;
+try {
+  await generateRepo(work, { apis: APIS });
+  gateway = await startGateway(path.join(work, '.state'));
+  const envFile = path.join(work, 'environments/environments.yaml');
+  const text = await readFile(envFile, 'utf8');
+  // Production → this machine's gateway; its shared storage is not part of this benchmark.
+  const production = text.slice(text.indexOf('name: production'));
+  const local = production.replace(/  sharedStorage:.*\n/, '').replace(/  nodes:\n(    [^\n]*\n)+/, `  nodes:\n    - name: local\n      adminUrl: ${gateway.adminUrl}\n      token: \${env:BENCH_TOKEN}\n`);
+  await writeFile(envFile, text.slice(0, text.indexOf('name: production')) + local);
+
+  const validation = await time(() => validatePaths([work], { env: 'production' }));
+  if (!validation.value.valid) throw new Error(`bench repo invalid: ${JSON.stringify(validation.value.diagnostics.slice(0, 3))}`);
+  const state = environmentState(validation.value.manifests, 'production');
+  const fakeEnv = { BENCH_TOKEN: TOKEN };
+  for (const name of resolveStateSecrets(state, {}).missing) fakeEnv[name] = `bench-secret-${name}`;
+  const desired = resolveStateSecrets(state, fakeEnv).state;
+  const nodes = [{ name: 'local', adminUrl: gateway.adminUrl, token: TOKEN }];
+  const policies = desired.apis.reduce((n, a) => n + a.chain.length, 0);
+
+  const full = await time(() => applyEnvironment(desired, nodes, { prune: true }));
+  if (full.value[0].result !== 'applied') throw new Error(`full apply failed: ${full.value[0].error}`);
+  const rssMb = await gatewayRss(gateway.pid);
+
+  const floors = [];
+  const noops = [];
+  for (let i = 0; i < RUNS; i++) {
+    floors.push((await time(async () => (await fetch(`${gateway.adminUrl}/state`, { headers: { authorization: `Bearer ${TOKEN}` } })).json())).ms);
+    const plan = await time(() => planEnvironment(desired, nodes, { prune: true }));
+    if (plan.value[0].plan.changes.length !== 0) throw new Error('no-op plan found changes: the diff is noisy');
+    noops.push(plan.ms);
+  }
+
+  const changes = [];
+  let current = desired;
+  for (let i = 0; i < RUNS; i++) {
+    current = structuredClone(current);
+    const api = current.apis[(i * 997) % current.apis.length];
+    const limit = api.chain.find((p) => p.type === 'rate-limiting') ?? api.chain.find((p) => p.type === 'spike-control');
+    if (limit.type === 'rate-limiting') limit.config.rateLimits[0].maximumRequests += 1;
+    else limit.config.maximumRequests += 1;
+    const applied = await time(() => applyEnvironment(current, nodes, { prune: true }));
+    const r = applied.value[0];
+    if (r.result !== 'applied' || r.changedApis.length !== 1) throw new Error(`one-change apply did not reload exactly one API: ${JSON.stringify(r).slice(0, 300)}`);
+    changes.push(applied.ms);
+  }
+
+  const rows = [
+    ['repository', `${desired.apis.length} APIs, ${policies} policies in chains`, ''],
+    ['validate + build desired state', ms(validation.ms), ''],
+    ['full apply from empty', ms(full.ms), ''],
+    ['GET /state + JSON.parse (floor)', ms(median(floors)), '1.00×'],
+    ['no-op plan (read + diff)', ms(median(noops)), `${(median(noops) / median(floors)).toFixed(2)}× floor`],
+    ['one change applied end to end', ms(median(changes)), `${(median(changes) / median(noops)).toFixed(2)}× no-op plan`],
+    ['gateway RSS after full apply', `${rssMb.toFixed(0)} MB`, ''],
+  ];
+  console.log(`\nbench/plan — ${RUNS} runs, medians; node ${process.version}, ${os.cpus().length} cores (shared machine)\n`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(34)} ${b.padStart(28)}  ${c}`);
+  const verdict = (ok) => (ok ? 'met' : 'MISSED');
+  console.log(`\ntargets: no-op plan < 300 ms: ${verdict(median(noops) < 300)}; one change < 100 ms: ${verdict(median(changes) < 100)}; RSS < 400 MB: ${verdict(rssMb < 400)}`);
+} finally {
+  gateway?.child.kill('SIGTERM');
+  await rm(work, { recursive: true, force: true });
+}
+
+async function startGateway(stateDir) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/tollgate.js'), 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', stateDir, '--log-level', 'warn'], {
+    env: { ...process.env, TOLLGATE_ADMIN_TOKEN: TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.on('exit', () => child.kill('SIGKILL'));
+  // With --log-level warn the listening line is not printed: find the ports through /proc.
+  const adminUrl = await new Promise((resolve, reject) => {
+    const deadline = Date.now() + 10_000;
+    const poll = async () => {
+      const ports = await listeningPorts(child.pid);
+      for (const port of ports) {
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+        if (ok) return resolve(`http://127.0.0.1:${port}`);
+      }
+      if (Date.now() > deadline) return reject(new Error('gateway did not start'));
+      setTimeout(poll, 100);
+    };
+    poll();
+  });
+  return { child, pid: child.pid, adminUrl };
+}
+
+async function listeningPorts(pid) {
+  const inodes = new Set();
+  const { readdir, readlink } = await import('node:fs/promises');
+  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
+    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const m = /socket:\[(\d+)\]/.exec(link);
+    if (m) inodes.add(m[1]);
+  }
+  const table = await readFile('/proc/net/tcp', 'utf8');
+  return table
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f[3] === '0A' && inodes.has(f[9]))
+    .map((f) => parseInt(f[1].split(':')[1], 16));
+}
+
+async function gatewayRss(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { ApplicationState, EnvironmentState } from '../../model/types.js';
+import { publicState } from './seal-secrets.js';
+
+/**
+ * Fingerprints are sha256 over JSON.stringify: fast, and equal for states that
+ * went through the same normalization (manifests → state, or the same state
+ * sent and stored). Equal fingerprints mean equal states; unequal ones only
+ * mean "compare them" — the diff decides, so key order can never cause a wrong plan.
+ */
+export function fingerprint(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+export interface StateFingerprints {
+  /** Digest of the whole (public) state. */
+  digest: string;
+  environment: string;
+  applications: string;
+  apis: Record<string, string>;
+}
+
+/** Fingerprints of a sealed state; `cache` remembers objects already fingerprinted (states share unchanged objects). */
+export function stateFingerprints(sealed: EnvironmentState, cache?: WeakMap<object, string>): StateFingerprints {
+  const view = publicState(sealed);
+  const apis: Record<string, string> = {};
+  for (const api of view.apis) apis[api.name] = cachedFingerprint(api, cache);
+  const environment = fingerprint(view.environment);
+  const applications = fingerprint(view.applications.map((app) => cachedFingerprint(app, cache)));
+  let all = `${environment}\0${applications}`;
+  for (const name of Object.keys(apis).sort()) all += `\0${name}\0${apis[name] as string}`;
+  return { digest: `sha256:${createHash('sha256').update(all).digest('hex')}`, environment, applications, apis };
+}
+
+export function cachedFingerprint(value: object, cache?: WeakMap<object, string>): string {
+  let fp = cache?.get(value);
+  if (fp === undefined) {
+    fp = fingerprint(value);
+    cache?.set(value, fp);
+  }
+  return fp;
+}
+
+/** Applications with a contract for each API version, by API name (one pass over the applications). */
+export function applicationsByApi(applications: readonly ApplicationState[]): Map<string, ApplicationState[]> {
+  const byApi = new Map<string, ApplicationState[]>();
+  for (const app of applications) {
+    for (const c of app.contracts) {
+      const list = byApi.get(c.api) ?? [];
+      if (!list.includes(app)) list.push(app);
+      byApi.set(c.api, list);
+    }
+  }
+  return byApi;
+}

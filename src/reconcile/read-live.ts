@@ -1,0 +1,33 @@
+import type { EnvironmentState } from '../model/types.js';
+import { stateFingerprints } from '../gateway/state/fingerprint.js';
+import { sealSecrets } from '../gateway/state/seal-secrets.js';
+import type { AdminClient, LiveView } from './admin-client.js';
+
+/** Above this many differing APIs, one full read is cheaper than a long query string. */
+const MAX_SELECTIVE_READ = 200;
+
+/**
+ * The live state as far as a plan against `desired` needs it. The node's
+ * per-API fingerprints are compared with the desired state's (sealed the way
+ * the gateway seals it); only APIs that differ are read, the others are known
+ * to equal the desired ones. An unchanged node costs one small request.
+ */
+export async function readLiveForPlan(client: AdminClient, desired: EnvironmentState): Promise<LiveView> {
+  const view = await client.getFingerprints();
+  const live = view.fingerprints;
+  if (!live) return { revision: view.revision, digest: view.digest };
+  const mine = stateFingerprints(sealSecrets(desired).state);
+  if (mine.digest === live.digest) return { revision: view.revision, digest: view.digest, state: desired };
+  const differing = Object.keys(live.apis).filter((name) => mine.apis[name] !== live.apis[name]);
+  if (differing.length > MAX_SELECTIVE_READ) return client.getState();
+  const read = await client.getState(differing);
+  if (!read.state) return read;
+  if (read.revision !== view.revision) return client.getState();
+  const fetched = new Map(read.state.apis.map((a) => [a.name, a]));
+  const desiredApis = new Map(desired.apis.map((a) => [a.name, a]));
+  const apis = Object.keys(live.apis)
+    .sort()
+    .map((name) => fetched.get(name) ?? desiredApis.get(name))
+    .filter((a): a is EnvironmentState['apis'][number] => a !== undefined);
+  return { ...read, state: { ...read.state, apis } };
+}
