@@ -16,9 +16,11 @@ import { readdir } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { numberFlags } from './lib/args.mjs';
+import { groupCpuSeconds } from './lib/cpu.mjs';
 import { cleanupNow } from './lib/cleanup.mjs';
 import { formatProfileSummary, summarizeProfile } from './lib/cpuprofile.mjs';
 import { fmt, formatMarkdownTable, formatTable } from './lib/table.mjs';
+import { recentWarnings } from './lib/proc.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
 import { expect200, httpGet, nginxBinary, startNginx, startReplyFromProxy, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
 import { runWrk, wrkVersion } from './lib/wrk.mjs';
@@ -72,7 +74,7 @@ async function main() {
 
     let stateDirs = 0;
     const targets = [
-      { id: 'a', name: '(a) upstream direct', start: async () => ({ url: upstream.url, stop: async () => {} }) },
+      { id: 'a', name: '(a) upstream direct', start: async () => ({ url: upstream.url, child: upstream.child, stop: async () => {} }) },
       { id: 'b', name: '(b) nginx proxy', start: () => startNginx(upstream.url, path.join(tmp, `nginx-${stateDirs++}`)) },
       { id: 'c', name: '(c) fastify + reply-from', start: () => startReplyFromProxy(upstream.url) },
       { id: 'd', name: '(d) tollgate, no policies', start: () => startTollgate({ configDir: plainDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }) },
@@ -83,7 +85,8 @@ async function main() {
     console.log(`gateway benchmark: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, ${wrk}, ${nginx}`);
     console.log(`load: wrk -t${opts.threads} -c${opts.connections} -d${opts.seconds}s --latency -H 'Authorization: Basic …' -H 'Origin: ${ORIGIN}' <target>${PATH}`);
     console.log(`      after a ${opts.warmup}s warm-up with the same settings; ${opts.rounds} round(s); one target at a time, each started fresh and stopped after.`);
-    console.log('note: wrk, the target and the upstream share this machine\'s cores (nothing pinned), so absolute figures are low; compare ratios.\n');
+    console.log('note: wrk, the target and the upstream share this machine\'s cores (nothing pinned), so absolute figures are low; compare ratios.');
+    console.log('      CPU/req = user+system CPU time of the target\'s processes (not the upstream\'s, not wrk\'s) divided by requests served.\n');
 
     const results = new Map(targets.map((t) => [t.id, []]));
     for (let round = 1; round <= opts.rounds; round++) {
@@ -93,10 +96,13 @@ async function main() {
           const url = running.url + PATH;
           await expect200(target.name, url, HEADERS, expectedBody);
           if (target.checkPolicies) await checkPoliciesActive(url, running);
-          if (opts.warmup > 0) assertClean(target.name + ' warm-up', await runWrk({ ...settings, url, seconds: opts.warmup }));
-          const result = assertClean(target.name, await runWrk({ ...settings, url }));
+          if (opts.warmup > 0) assertClean(target.name + ' warm-up', await runWrk({ ...settings, url, seconds: opts.warmup }), running.child);
+          const cpuBefore = groupCpuSeconds(running.child.pid);
+          const result = assertClean(target.name, await runWrk({ ...settings, url }), running.child);
+          const cpuAfter = groupCpuSeconds(running.child.pid);
+          result.cpuUsPerRequest = cpuBefore === undefined ? NaN : ((cpuAfter - cpuBefore) * 1e6) / result.requests;
           results.get(target.id).push(result);
-          console.log(`  round ${round}: ${target.name.padEnd(28)} ${fmt.int(result.rps).padStart(8)} req/s   p99 ${fmt.ms(result.p99Ms)}`);
+          console.log(`  round ${round}: ${target.name.padEnd(28)} ${fmt.int(result.rps).padStart(8)} req/s   p99 ${fmt.ms(result.p99Ms).padStart(9)}   ${fmt.us(result.cpuUsPerRequest)} CPU/req`);
         } finally {
           await running.stop();
         }
@@ -109,7 +115,7 @@ async function main() {
     };
     const summary = new Map(targets.map((t) => {
       const runs = results.get(t.id);
-      return [t.id, { name: t.name, rps: median(runs.map((r) => r.rps)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), requests: runs.reduce((n, r) => n + r.requests, 0) }];
+      return [t.id, { name: t.name, rps: median(runs.map((r) => r.rps)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), cpuUs: median(runs.map((r) => r.cpuUsPerRequest)), requests: runs.reduce((n, r) => n + r.requests, 0) }];
     }));
     const c = summary.get('c');
     const d = summary.get('d');
@@ -124,6 +130,7 @@ async function main() {
       { key: 'p99Ms', title: 'p99', format: fmt.ms },
       { key: 'vsC', title: 'rps vs (c)', format: fmt.ratio },
       { key: 'vsD', title: 'rps vs (d)', format: fmt.ratio },
+      { key: 'cpuUs', title: 'CPU/req', format: fmt.us },
       { key: 'requests', title: 'requests', format: fmt.int },
     ];
     console.log(`\nresults${opts.rounds > 1 ? ` (median of ${opts.rounds} rounds)` : ''}: no non-2xx responses, no socket errors\n`);
@@ -136,6 +143,10 @@ async function main() {
     ];
     console.log('\nratios (requests/s) the issue targets:');
     for (const check of checks) console.log(`  ${check.what.padEnd(44)} ${fmt.ratio(check.value)}  target >= ${check.target}  ${check.value >= check.target ? 'met' : 'MISSED'}`);
+    // Requests/s depend on how the 2 shared cores are split; CPU per request of the target process does much less.
+    const e = summary.get('e');
+    console.log('the same ratios from CPU time per request of the target process (less sensitive to other load on the machine):');
+    console.log(`  (d)/(c) ${fmt.ratio(c.cpuUs / d.cpuUs)}   (e)/(d) ${fmt.ratio(d.cpuUs / e.cpuUs)}   (d)/(b) ${fmt.ratio(summary.get('b').cpuUs / d.cpuUs)}`);
     if (opts.markdown) console.log('\n' + formatMarkdownTable(rows, columns));
 
     if (opts.profile) await profileTollgate(policyDir, path.join(tmp, 'profile'), settings, expectedBody);
@@ -155,9 +166,10 @@ async function checkPoliciesActive(url, running) {
   if (policies.length !== POLICIES.length) throw new Error(`(e): the gateway reports policies ${JSON.stringify(policies)}`);
 }
 
-function assertClean(name, result) {
+function assertClean(name, result, child) {
   if (result.non2xx > 0 || result.socketErrorCount > 0) {
-    throw new Error(`${name}: ${result.non2xx} non-2xx responses and socket errors ${JSON.stringify(result.socketErrors)}: the figures would not measure proxying\n${result.raw}`);
+    const warnings = child ? recentWarnings(child) : [];
+    throw new Error(`${name}: ${result.non2xx} non-2xx responses and socket errors ${JSON.stringify(result.socketErrors)}: the figures would not measure proxying\n${result.raw}${warnings.length ? `\nits last warnings:\n${warnings.join('\n')}` : ''}`);
   }
   return result;
 }
@@ -168,7 +180,7 @@ async function profileTollgate(configDir, profDir, settings, expectedBody) {
   try {
     const url = running.url + PATH;
     await expect200('(e) profiled', url, HEADERS, expectedBody);
-    const result = assertClean('(e) profiled', await runWrk({ ...settings, url }));
+    const result = assertClean('(e) profiled', await runWrk({ ...settings, url }), running.child);
     console.log(`  under the profiler: ${fmt.int(result.rps)} req/s, p99 ${fmt.ms(result.p99Ms)}`);
   } finally {
     await running.stop();

@@ -52,10 +52,14 @@ const median = (xs) => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+/** Wall-clock and CPU time (this process, all threads) of one call. */
 const time = async (fn) => {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   const value = await fn();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, value };
 };
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 
@@ -96,6 +100,7 @@ try {
   const validateRuns = [];
   const parseRuns = [];
   const cstRuns = [];
+  const cpu = { validate: [], parse: [], cst: [] };
   let diagnostics = 0;
   for (let r = 0; r < RUNS; r++) {
     // 1. The whole validation, as the CLI runs it.
@@ -107,31 +112,28 @@ try {
     }
     diagnostics = validated.value.diagnostics.length;
     validateRuns.push(validated.ms);
+    cpu.validate.push(validated.cpuMs);
     validated.value = undefined;
 
     // 2. Baseline: the yaml package alone on the same (already read) texts.
     gc();
-    parseRuns.push(
-      (
-        await time(() => {
-          let documents = 0;
-          for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) documents++;
-          return documents;
-        })
-      ).ms,
-    );
+    const parsed = await time(() => {
+      let documents = 0;
+      for (const text of texts) for (const doc of parseAllDocuments(text)) if (doc.toJS() !== undefined) documents++;
+      return documents;
+    });
+    parseRuns.push(parsed.ms);
+    cpu.parse.push(parsed.cpuMs);
 
     // 2b. Baseline: the yaml package's lexer and parser only (concrete syntax tree, no documents).
     gc();
-    cstRuns.push(
-      (
-        await time(() => {
-          let tokens = 0;
-          for (const text of texts) for (const _ of new Parser().parse(text)) tokens++;
-          return tokens;
-        })
-      ).ms,
-    );
+    const lexed = await time(() => {
+      let tokens = 0;
+      for (const text of texts) for (const _ of new Parser().parse(text)) tokens++;
+      return tokens;
+    });
+    cstRuns.push(lexed.ms);
+    cpu.cst.push(lexed.cpuMs);
   }
 
   // 3. Where validatePaths spends its time (one more run, phase by phase, rule by rule).
@@ -153,17 +155,22 @@ try {
 
   const v = median(validateRuns);
   const p = median(parseRuns);
+  const c = median(cstRuns);
+  const range = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
   const rows = [
-    ['validatePaths (whole validation)', v, v / repo.apis, v / p],
-    ['  first run (cold: schema compile, JIT)', validateRuns[0], validateRuns[0] / repo.apis, validateRuns[0] / p],
-    ['parse only (yaml parseAllDocuments + toJS)', p, p / repo.apis, 1],
-    ['CST only (yaml Parser, no documents)', median(cstRuns), median(cstRuns) / repo.apis, median(cstRuns) / p],
+    ['validatePaths (whole validation)', v, validateRuns, median(cpu.validate)],
+    ['  first run (cold: schema compile, JIT)', validateRuns[0], [validateRuns[0]], cpu.validate[0]],
+    ['parse only (yaml parseAllDocuments + toJS)', p, parseRuns, median(cpu.parse)],
+    ['CST only (yaml Parser, no documents)', c, cstRuns, median(cpu.cst)],
   ];
   console.log('');
-  console.log(`${'measure'.padEnd(48)} ${'total'.padStart(10)} ${'per API'.padStart(10)} ${'× parse'.padStart(8)}`);
-  for (const [name, ms, perApi, ratio] of rows) {
-    console.log(`${name.padEnd(48)} ${fmt(ms).padStart(10)} ${`${perApi.toFixed(3)} ms`.padStart(10)} ${ratio.toFixed(2).padStart(8)}`);
+  console.log(`${'measure (wall clock)'.padEnd(44)} ${'median'.padStart(10)} ${'min–max'.padStart(13)} ${'per API'.padStart(10)} ${'× parse'.padStart(8)} ${'CPU time'.padStart(10)}`);
+  for (const [name, ms, runs, cpuMs] of rows) {
+    console.log(
+      `${name.padEnd(44)} ${fmt(ms).padStart(10)} ${range(runs).padStart(13)} ${`${(ms / repo.apis).toFixed(3)} ms`.padStart(10)} ${(ms / p).toFixed(2).padStart(8)} ${fmt(cpuMs).padStart(10)}`,
+    );
   }
+  console.log(`(load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}; other processes on the machine inflate wall-clock figures)`);
   console.log('');
   console.log('breakdown of one validatePaths run:');
   console.log(`  ${'load: read + YAML parse + schema check'.padEnd(50)} ${fmt(load.ms).padStart(10)}`);

@@ -13,6 +13,8 @@ export function startChild(name, command, args, { env, cwd, onLine } = {}) {
   trackChild(child);
   child.benchName = name;
   child.tail = [];
+  // JSON log lines at warn level or above (pino: 40 warn, 50 error, 60 fatal), kept apart from the tail.
+  child.warnings = [];
   const listeners = new Set();
   if (onLine) listeners.add(onLine);
   child.onLine = (fn) => {
@@ -23,6 +25,7 @@ export function startChild(name, command, args, { env, cwd, onLine } = {}) {
     createInterface({ input: stream }).on('line', (line) => {
       child.tail.push(line);
       if (child.tail.length > 40) child.tail.shift();
+      if (/^\{.*"level":[456]\d\b/.test(line) && child.warnings.length < 200) child.warnings.push(line);
       for (const fn of listeners) fn(line);
     });
   }
@@ -115,4 +118,10 @@ export async function until(what, fn, timeoutMs = 15_000, intervalMs = 50) {
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+}
+
+/** The child's first JSON log lines at warn level or above, for error messages. */
+export function recentWarnings(child, max = 10) {
+  const lines = child.warnings;
+  return lines.length > max ? [...lines.slice(0, max), `... and ${lines.length - max} more`] : lines;
 }

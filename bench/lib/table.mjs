@@ -20,6 +20,7 @@ export function formatMarkdownTable(rows, columns) {
 export const fmt = {
   int: (v) => (v === undefined || Number.isNaN(v) ? '-' : Math.round(v).toLocaleString('en-US')),
   ms: (v) => (v === undefined || Number.isNaN(v) ? '-' : `${v.toFixed(2)} ms`),
+  us: (v) => (v === undefined || Number.isNaN(v) ? '-' : `${v.toFixed(1)} µs`),
   ratio: (v) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2)),
 };
 

@@ -41,8 +41,9 @@ async function served(child, msg, timeoutMs) {
   return { child, url: line.url, line, stop: () => stopChild(child) };
 }
 
-export async function startUpstream() {
-  return served(nodeChild('upstream', path.join(LIB, 'upstream-server.mjs'), ['0']), 'upstream listening', 10_000);
+/** The upstream; with echo, it answers the X-Bench-Rev request header back (bench/reload.mjs checks reloads with it). */
+export async function startUpstream({ echo = false } = {}) {
+  return served(nodeChild('upstream', path.join(LIB, 'upstream-server.mjs'), ['0', ...(echo ? ['echo'] : [])]), 'upstream listening', 10_000);
 }
 
 export async function startReplyFromProxy(upstreamUrl, { nodeArgs = [] } = {}) {

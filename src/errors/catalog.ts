@@ -16,7 +16,7 @@ export const ErrorCatalog = {
   TG_PRECEDENCE: { severity: 'error', rule: 'The fixed-precedence policies must lead the chain in their fixed order; other policies may not be placed above them.' },
   TG_AUTOMATED_CONFLICT: { severity: 'error', rule: 'A policy type applied at environment level (automated) cannot also be applied at API level.' },
   TG_REQUIREMENT_MISSING: { severity: 'error', rule: 'A policy that requires a characteristic needs another enabled policy in the same chain that provides it.' },
-  TG_CHARACTERISTIC_CONFLICT: { severity: 'error', rule: 'Two unscoped policies in one chain must not provide the same exclusive characteristic.' },
+  TG_CHARACTERISTIC_CONFLICT: { severity: 'error', rule: 'Two policies in one chain must not provide the same exclusive characteristic unless rules scope both of them.' },
   TG_POLICY_CONFIG: { severity: 'error', rule: 'The policy configuration must be consistent with the policy reference.' },
   TG_CUSTOM_POLICY: { severity: 'error', rule: 'A custom policy must name a readable module and, if given, a readable JSON Schema that its config matches.' },
   TG_SLA_TIER: { severity: 'error', rule: 'rate-limiting-sla needs SLA tiers on the Api, and every contract of the Api needs a tier.' },

@@ -50,6 +50,7 @@ export function loadManifestTexts(texts: readonly { file: string; text: string }
   for (const { file, text } of texts) {
     const parsed = parseManifestText(file, text);
     diagnostics.push(...parsed.diagnostics);
+    for (const { kind, name } of parsed.unreadable) if (KINDS.includes(kind as Kind)) manifests.invalidNames[kind as Kind].add(name);
     for (const source of parsed.documents) {
       const checked = checkDocument(source);
       diagnostics.push(...checked.diagnostics);
@@ -81,9 +82,11 @@ function checkDocument(source: SourceDocument): CheckedDocument {
     return { diagnostics: [diagnostic('TG_UNKNOWN_KIND', 'a manifest must be a mapping with apiVersion, kind, metadata and spec', locate(source, []))] };
   }
   const doc = value as Record<string, unknown>;
+  const name = (doc.metadata as { name?: unknown } | undefined)?.name;
+  const invalid = KINDS.includes(doc.kind as Kind) && typeof name === 'string' ? { invalid: { kind: doc.kind as Kind, name } } : {};
   if (doc.apiVersion !== API_VERSION) {
     const got = JSON.stringify(doc.apiVersion ?? null);
-    return { diagnostics: [diagnostic('TG_UNKNOWN_KIND', `apiVersion must be "${API_VERSION}", got ${got}`, locate(source, ['apiVersion']), 'apiVersion')] };
+    return { ...invalid, diagnostics: [diagnostic('TG_UNKNOWN_KIND', `apiVersion must be "${API_VERSION}", got ${got}`, locate(source, ['apiVersion']), 'apiVersion')] };
   }
   const kind = doc.kind as Kind;
   if (!KINDS.includes(kind)) {
@@ -91,10 +94,6 @@ function checkDocument(source: SourceDocument): CheckedDocument {
     return { diagnostics: [diagnostic('TG_UNKNOWN_KIND', `kind must be one of ${KINDS.join(', ')}, got ${got}`, locate(source, ['kind']), 'kind')] };
   }
   const validate = schemas().kinds[kind];
-  const name = (doc.metadata as { name?: unknown } | undefined)?.name;
-  if (!validate(doc)) {
-    const diagnostics = schemaDiagnostics(source, validate.errors ?? []);
-    return typeof name === 'string' ? { invalid: { kind, name }, diagnostics } : { diagnostics };
-  }
+  if (!validate(doc)) return { ...invalid, diagnostics: schemaDiagnostics(source, validate.errors ?? []) };
   return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
 }

@@ -1,10 +1,11 @@
 import type { ErrorObject } from 'ajv';
+import type { ErrorCode } from '../errors/catalog.js';
 import { diagnostic, formatPath, type Diagnostic, type PathSegment } from '../errors/diagnostic.js';
 import { FORMAT_EXPLANATIONS } from './formats.js';
 import { locate, type SourceDocument } from './source.js';
 
 /** Turns ajv's errors into one positioned, readable diagnostic per problem. */
-export function schemaDiagnostics(source: SourceDocument, errors: readonly ErrorObject[], prefix: readonly PathSegment[] = []): Diagnostic[] {
+export function schemaDiagnostics(source: SourceDocument, errors: readonly ErrorObject[], prefix: readonly PathSegment[] = [], code: ErrorCode = 'TG_SCHEMA', context = ''): Diagnostic[] {
   // Errors inside a failed oneOf/anyOf explain branches the user did not mean: keep only the summary.
   const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
   const kept = errors.filter(
@@ -19,7 +20,7 @@ export function schemaDiagnostics(source: SourceDocument, errors: readonly Error
     const id = `${shown}|${message}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(diagnostic('TG_SCHEMA', shown ? `${shown}: ${message}` : message, locate(source, keyPath, pointAtKey), shown));
+    out.push(diagnostic(code, `${context}${shown ? `${shown}: ${message}` : message}`, locate(source, keyPath, pointAtKey), shown));
   }
   return out;
 }
@@ -48,12 +49,15 @@ function describe(error: ErrorObject, path: PathSegment[]): { message: string; k
       return { message: `missing required field "${String(params.missingProperty)}"`, keyPath: path, pointAtKey: false };
     case 'type':
       return { message: `must be ${String(params.type)}, got ${typeName(error.data)}`, keyPath: path, pointAtKey: false };
-    case 'enum':
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      const guess = typeof error.data === 'string' ? closest(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;
       return {
-        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(error.data)}`,
+        message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(error.data)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
         keyPath: path,
         pointAtKey: false,
       };
+    }
     case 'const':
       return { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(error.data)}`, keyPath: path, pointAtKey: false };
     case 'format': {

@@ -6,10 +6,11 @@ import type { ApiManifest, EnvironmentManifest, ManifestSet } from '../manifest/
 export function basePathDiagnostics(set: ManifestSet, environments: readonly EnvironmentManifest[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const env of environments) {
+    // Shortest first, so every clash is reported on the API that sits inside (or repeats) another.
     const deployed = set.apis.filter((a) => a.spec.environments.includes(env.name)).sort((a, b) => a.spec.basePath.length - b.spec.basePath.length);
-    const seen: ApiManifest[] = [];
+    const owners = new Map<string, ApiManifest>();
     for (const api of deployed) {
-      const clash = seen.find((other) => contains(other.spec.basePath, api.spec.basePath));
+      const clash = enclosing(api.spec.basePath, owners);
       if (clash) {
         const how = clash.spec.basePath === api.spec.basePath ? 'the same base path as' : 'a base path inside that of';
         out.push(
@@ -20,15 +21,22 @@ export function basePathDiagnostics(set: ManifestSet, environments: readonly Env
             'spec.basePath',
           ),
         );
-      }
-      seen.push(api);
+      } else owners.set(api.spec.basePath, api);
     }
   }
   return out;
 }
 
-/** Segment-wise prefix: /a contains /a/b but not /ab. */
-function contains(outer: string, inner: string): boolean {
-  if (outer === '/') return true;
-  return inner === outer || inner.startsWith(outer + '/');
+/** The API owning `basePath` or one of its segment-wise prefixes (/a owns /a/b, not /ab). */
+function enclosing(basePath: string, owners: ReadonlyMap<string, ApiManifest>): ApiManifest | undefined {
+  const root = owners.get('/');
+  if (root) return root;
+  let prefix = basePath;
+  for (;;) {
+    const owner = owners.get(prefix);
+    if (owner) return owner;
+    const cut = prefix.lastIndexOf('/');
+    if (cut <= 0) return undefined;
+    prefix = prefix.slice(0, cut);
+  }
 }

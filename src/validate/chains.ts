@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js';
 import { schemaDiagnostics } from '../manifest/schema-errors.js';
 import { policyConfigValidator } from '../manifest/schemas.js';
@@ -62,15 +63,16 @@ function overrideConfigDiagnostics(api: EffectiveApi): Diagnostic[] {
   return out;
 }
 
-function typeKey(policy: PolicySpec): string {
-  return policy.type === 'custom' ? `custom:${String(policy.config.module)}` : policy.type;
+/** Custom policies are the same type when they run the same module file. */
+function typeKey(policy: PolicySpec, source: SourceDocument): string {
+  return policy.type === 'custom' ? `custom:${path.resolve(path.dirname(source.file), String(policy.config.module))}` : policy.type;
 }
 
 function automatedConflicts(env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
-  const automated = new Map(env.spec.policies.map((p) => [typeKey(p), p]));
+  const automated = new Map(env.spec.policies.map((p) => [typeKey(p, env.source), p]));
   const out: Diagnostic[] = [];
   api.policies.forEach((policy, i) => {
-    const envPolicy = automated.get(typeKey(policy));
+    const envPolicy = automated.get(typeKey(policy, api.manifest.source));
     if (!envPolicy) return;
     out.push(
       diagnostic(
@@ -135,10 +137,24 @@ function slaDiagnostics(set: ManifestSet, chain: readonly ChainEntry[], env: Env
     const { where, path } = policyPosition(sla, env, api);
     out.push(diagnostic('TG_SLA_TIER', `"${sla.policy.name}" (rate-limiting-sla) limits clients by their SLA tier, but Api "${api.manifest.name}" defines no slaTiers in environment "${env.name}"`, where, path));
   }
+  const tiers = new Set(api.slaTiers.map((t) => t.name));
   for (const app of set.applications) {
     app.spec.contracts.forEach((contract, i) => {
-      if (contract.api !== api.manifest.name || contract.tier !== undefined) return;
+      if (contract.api !== api.manifest.name) return;
       if (contract.environments && !contract.environments.includes(env.name)) return;
+      if (contract.tier !== undefined) {
+        if (!tiers.has(contract.tier)) {
+          out.push(
+            diagnostic(
+              'TG_SLA_TIER',
+              `SLA tier "${contract.tier}" is not defined for Api "${api.manifest.name}" in environment "${env.name}", where it enforces rate-limiting-sla (tiers there: ${[...tiers].join(', ') || 'none'})`,
+              locate(app.source, ['spec', 'contracts', i, 'tier']),
+              `spec.contracts[${i}].tier`,
+            ),
+          );
+        }
+        return;
+      }
       out.push(
         diagnostic(
           'TG_SLA_TIER',

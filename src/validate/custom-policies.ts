@@ -46,7 +46,7 @@ export function customPolicyDiagnostics(set: ManifestSet, read: AuxiliaryReader)
       }
       try {
         const validate = ajv.compile(schema as object);
-        if (!validate(config.config)) out.push(...schemaDiagnostics(source, validate.errors ?? [], [...at, 'config']));
+        if (!validate(config.config)) out.push(...schemaDiagnostics(source, validate.errors ?? [], [...at, 'config'], 'TG_CUSTOM_POLICY', `custom policy "${policy.name}" (schema ${config.schema}): `));
       } catch (err) {
         out.push(diagnostic('TG_CUSTOM_POLICY', `custom policy "${policy.name}": schema ${config.schema} is not a valid JSON Schema: ${(err as Error).message}`, locate(source, [...at, 'schema']), `spec.policies[${i}].config.schema`));
       }

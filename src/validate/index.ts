@@ -31,7 +31,11 @@ export function validateManifestSet(set: ManifestSet, options: ValidateOptions =
   out.push(...secretDiagnostics(set));
   out.push(...customPolicyDiagnostics(set, options.readAuxiliary ?? readFromDisk));
   for (const env of environments) {
-    if (!set.apis.some((a) => a.spec.environments.includes(env.name))) {
+    if (env.spec.nodes.length === 0) {
+      out.push(diagnostic('TG_NO_NODES', `environment "${env.name}" lists no gateway nodes: plan and apply have nowhere to go (the embedded gateway still serves it)`, locate(env.source, ['metadata', 'name']), 'metadata.name'));
+    }
+    // An Api that failed its schema may be deployed here: then the environment is not known to be empty.
+    if (set.invalidNames.Api.size === 0 && !set.apis.some((a) => a.spec.environments.includes(env.name))) {
       out.push(diagnostic('TG_EMPTY_ENVIRONMENT', `no Api is deployed to environment "${env.name}"`, locate(env.source, ['metadata', 'name']), 'metadata.name'));
     }
   }

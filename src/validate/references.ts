@@ -1,7 +1,8 @@
-import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
+import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js';
 import { locate } from '../manifest/source.js';
 import type { Manifest, ManifestSet, PolicySpec } from '../manifest/types.js';
 import type { SourceDocument } from '../manifest/source.js';
+import { checkStackedLimits } from '../policies/rate-limiting/index.js';
 
 /** Names and cross-document references: duplicates, unknown environments, policies, APIs, versions, tiers. */
 export function referenceDiagnostics(set: ManifestSet): Diagnostic[] {
@@ -14,21 +15,40 @@ export function referenceDiagnostics(set: ManifestSet): Diagnostic[] {
   for (const api of set.apis) {
     const { spec, source } = api;
     out.push(...duplicatePolicyNames(spec.policies, source));
+    spec.slaTiers.forEach((tier, t) => {
+      for (const problem of checkStackedLimits(tier.limits, ['spec', 'slaTiers', t, 'limits'])) {
+        out.push(diagnostic('TG_SLA_TIER', `SLA tier "${tier.name}": ${problem.message}`, locate(source, problem.path), formatPath(problem.path)));
+      }
+    });
+    for (const [envName, override] of Object.entries(spec.overrides ?? {})) {
+      override.slaTiers?.forEach((tier, t) => {
+        for (const problem of checkStackedLimits(tier.limits, ['spec', 'overrides', envName, 'slaTiers', t, 'limits'])) {
+          out.push(diagnostic('TG_SLA_TIER', `SLA tier "${tier.name}" (override for ${envName}): ${problem.message}`, locate(source, problem.path), formatPath(problem.path)));
+        }
+      });
+    }
     spec.environments.forEach((name, i) => {
       if (!environments.has(name)) out.push(unknownEnvironment(name, source, ['spec', 'environments', i], `Api "${api.name}" is deployed to`));
     });
     for (const [envName, override] of Object.entries(spec.overrides ?? {})) {
       if (!environments.has(envName)) out.push(unknownEnvironment(envName, source, ['spec', 'overrides', envName], 'overrides name'));
       else if (!spec.environments.includes(envName)) {
-        out.push(diagnostic('TG_UNKNOWN_ENVIRONMENT', `overrides for "${envName}", but Api "${api.name}" is not deployed there (spec.environments: ${spec.environments.join(', ')})`, locate(source, ['spec', 'overrides', envName], true), `spec.overrides.${envName}`));
+        out.push(diagnostic('TG_UNKNOWN_ENVIRONMENT', `overrides for "${envName}", but Api "${api.name}" is not deployed there (spec.environments: ${spec.environments.join(', ')})`, locate(source, ['spec', 'overrides', envName], true), formatPath(['spec', 'overrides', envName])));
       }
       for (const policyName of Object.keys(override.policies ?? {})) {
         if (!spec.policies.some((p) => p.name === policyName)) {
           const known = spec.policies.map((p) => p.name).join(', ') || 'none';
-          out.push(diagnostic('TG_UNKNOWN_POLICY', `override for policy "${policyName}", which Api "${api.name}" does not have (its policies: ${known})`, locate(source, ['spec', 'overrides', envName, 'policies', policyName], true), `spec.overrides.${envName}.policies.${policyName}`));
+          out.push(diagnostic('TG_UNKNOWN_POLICY', `override for policy "${policyName}", which Api "${api.name}" does not have (its policies: ${known})`, locate(source, ['spec', 'overrides', envName, 'policies', policyName], true), formatPath(['spec', 'overrides', envName, 'policies', policyName])));
         }
       }
     }
+  }
+
+  const clientIds = new Map<string, string>();
+  for (const app of set.applications) {
+    const owner = clientIds.get(app.spec.clientId);
+    if (owner === undefined) clientIds.set(app.spec.clientId, app.name);
+    else out.push(diagnostic('TG_DUPLICATE_NAME', `client id "${app.spec.clientId}" is already used by application "${owner}"; a client id identifies one application`, locate(app.source, ['spec', 'clientId']), 'spec.clientId'));
   }
 
   const apisByName = new Map(set.apis.map((a) => [a.name, a]));
@@ -61,7 +81,7 @@ export function referenceDiagnostics(set: ManifestSet): Diagnostic[] {
 }
 
 function unknownEnvironment(name: string, source: SourceDocument, path: (string | number)[], what: string): Diagnostic {
-  return diagnostic('TG_UNKNOWN_ENVIRONMENT', `${what} environment "${name}", which is not defined by any Environment manifest`, locate(source, path, typeof path.at(-1) === 'string'), path.join('.'));
+  return diagnostic('TG_UNKNOWN_ENVIRONMENT', `${what} environment "${name}", which is not defined by any Environment manifest`, locate(source, path, typeof path.at(-1) === 'string'), formatPath(path));
 }
 
 function duplicateNames(manifests: readonly Manifest[]): Diagnostic[] {

@@ -1,4 +1,4 @@
-import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
+import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js';
 import { locate, type SourceDocument } from '../manifest/source.js';
 import type { ManifestSet, PolicySpec, SecretValue } from '../manifest/types.js';
 import { isSecretReference } from '../secrets/references.js';
@@ -7,9 +7,9 @@ import { policyModule } from '../policies/catalog.js';
 /** Plain-text secrets in git are reported as warnings; references and hashes are fine. */
 export function secretDiagnostics(set: ManifestSet): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const check = (value: SecretValue | undefined, source: SourceDocument, path: (string | number)[], what: string) => {
+  const check = (value: SecretValue | undefined, source: SourceDocument, path: (string | number)[], what: string, where = '') => {
     if (typeof value !== 'string' || isSecretReference(value)) return;
-    out.push(diagnostic('TG_PLAINTEXT_SECRET', `${what} is written in clear text; use a reference such as \${env:NAME}`, locate(source, path), path.join('.')));
+    out.push(diagnostic('TG_PLAINTEXT_SECRET', `${what} is written in clear text${where}; use a reference such as \${env:NAME}`, locate(source, path), formatPath(path)));
   };
   const policies = (list: readonly PolicySpec[], source: SourceDocument) =>
     list.forEach((p, i) => {
@@ -25,7 +25,18 @@ export function secretDiagnostics(set: ManifestSet): Diagnostic[] {
       check(storage, env.source, ['spec', 'sharedStorage'], 'the password in sharedStorage');
     }
   }
-  for (const api of set.apis) policies(api.spec.policies, api.source);
+  for (const api of set.apis) {
+    policies(api.spec.policies, api.source);
+    for (const [envName, override] of Object.entries(api.spec.overrides ?? {})) {
+      for (const [name, change] of Object.entries(override.policies ?? {})) {
+        const policy = api.spec.policies.find((p) => p.name === name);
+        if (!policy || !change.config) continue;
+        for (const field of policyModule(policy.type).secretFields) {
+          check(change.config[field] as SecretValue | undefined, api.source, ['spec', 'overrides', envName, 'policies', name, 'config', field], `${policy.type} "${policy.name}" ${field}`, ` in the override for ${envName}`);
+        }
+      }
+    }
+  }
   for (const app of set.applications) check(app.spec.clientSecret, app.source, ['spec', 'clientSecret'], `client secret of application "${app.name}"`);
   return out;
 }

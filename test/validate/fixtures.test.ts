@@ -33,7 +33,6 @@ interface Case {
   valid: boolean;
   diagnostics: Expected[];
   /** A known implementation bug: the test states the right behaviour and is expected to fail until it is fixed. */
-  knownBug?: string;
 }
 
 const error = (e: Omit<Expected, 'severity'>): Expected => ({ ...e, severity: 'error' });
@@ -263,7 +262,6 @@ const CASES: Case[] = [
     // The catalog gives config-vs-own-schema mismatches to TG_CUSTOM_POLICY; TG_SCHEMA's rule talks about schemas/.
     fixture: 'custom-schema-mismatch',
     valid: false,
-    knownBug: 'custom-policies.ts reports a custom config that breaks its own schema as TG_SCHEMA, whose rule points at schemas/',
     diagnostics: [error({ code: 'TG_CUSTOM_POLICY', file: 'orders.yaml', line: 17, col: 30, message: ['threshold', 'must be <= 1'] })],
   },
   // ── names and references ───────────────────────────────────────────────
@@ -348,39 +346,33 @@ const CASES: Case[] = [
   {
     fixture: 'environment-yaml-error-cascade',
     valid: false,
-    knownBug: 'a YAML error in an Environment file also reports every Api deployed there as TG_UNKNOWN_ENVIRONMENT',
     diagnostics: [error({ code: 'TG_YAML_SYNTAX', file: 'environment.yaml', line: 13, col: 3, message: ['duplicate key'] })],
   },
   {
     fixture: 'override-plaintext-secret',
     valid: true,
-    knownBug: 'secrets.ts does not look at spec.overrides.<env>.policies.<name>.config',
     diagnostics: [warning({ code: 'TG_PLAINTEXT_SECRET', file: 'orders.yaml', line: 22, col: 23, message: ['basic-auth "staff-login" password is written in clear text'] })],
   },
   {
     fixture: 'ip-header-without-trusted-proxies',
     valid: false,
-    knownBug: 'ip-allowlist/ip-blocklist schema: the if/then on clientIpHeader never fires when trustedProxies is omitted (ajv fills the default only after the if/then ran)',
     // config (missing trustedProxies) or the clientIpHeader line
     diagnostics: [error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: [15, 16], col: [9, 25], message: ['trustedProxies'] })],
   },
   {
     fixture: 'sla-tier-missing-in-environment',
     valid: false,
-    knownBug: 'references.ts checks contract tiers against the union of all environments\' tiers; "trial" exists only in the sandbox override, so production has none',
     diagnostics: [error({ code: ['TG_UNKNOWN_REFERENCE', 'TG_SLA_TIER'], file: 'trial-user.yaml', line: 10, col: 41, message: ['"trial"', 'production'] })],
   },
   {
     fixture: 'sla-tier-same-window',
     valid: false,
-    knownBug: 'the stacked-limits check (checkStackedLimits) is applied to rate-limiting but not to SLA tiers',
     diagnostics: [error({ code: ['TG_SLA_TIER', 'TG_POLICY_CONFIG'], file: 'orders.yaml', line: 15, col: 61, message: ['1000'] })],
   },
   {
     // The gateway keys applications by clientId (gateway/chain/compile.ts): the second silently replaces the first.
     fixture: 'duplicate-client-id',
     valid: false,
-    knownBug: 'two Applications with the same clientId are not reported',
     diagnostics: [error({ code: 'TG_DUPLICATE_NAME', file: 'web-app.yaml', line: 7, col: 13, message: ['"storefront"', 'mobile-app'] })],
   },
 ];
@@ -412,8 +404,7 @@ function check(fixtureDir: string, got: Diagnostic[], expected: Expected[]): voi
 describe('validatePaths on test/fixtures/invalid', () => {
   for (const c of CASES) {
     const name = `${c.fixture}${c.env ? ` --env ${c.env}` : ''}: ${c.diagnostics.map((d) => [d.code].flat().join('|')).join(', ') || 'valid'}`;
-    const test = c.knownBug ? it.fails : it;
-    test(c.knownBug ? `${name} [known bug: ${c.knownBug}]` : name, async () => {
+    it(name, async () => {
       const dir = path.join(INVALID, c.fixture);
       const result = await validatePaths([dir], c.env === undefined ? {} : { env: c.env });
       check(dir, result.diagnostics, c.diagnostics);
@@ -513,24 +504,24 @@ describe('valid repositories', () => {
     }
   });
 
-  it.fails('[known bug: automated conflict compares custom module paths as written, not resolved] custom policies with the same relative module path in different folders do not conflict', async () => {
+  it('custom policies with the same relative module path in different folders do not conflict', async () => {
     const result = await validatePaths([path.join(VALID, 'custom-modules-per-folder')]);
     expect(result.diagnostics).toEqual([]);
   });
 });
 
 describe('known bugs in diagnostic details', () => {
-  it.fails('[known bug: references.ts and secrets.ts build paths with join(".")] JSON paths use the documented form spec.environments[1]', async () => {
+  it('JSON paths use the documented form spec.environments[1]', async () => {
     const unknownEnv = await validatePaths([path.join(INVALID, 'unknown-environment')]);
     expect(unknownEnv.diagnostics[0]?.path).toBe('spec.environments[1]');
   });
 
-  it.fails('[known bug: secrets.ts builds paths with join(".")] the plain-text secret path is spec.policies[0].config.password', async () => {
+  it('the plain-text secret path is spec.policies[0].config.password', async () => {
     const secret = await validatePaths([path.join(INVALID, 'plaintext-secret')]);
     expect(secret.diagnostics[0]?.path).toBe('spec.policies[0].config.password');
   });
 
-  it.fails('[known bug: source.ts passes on the yaml message, which does not say which key] a duplicate key names the key', async () => {
+  it('a duplicate key names the key', async () => {
     const result = await validatePaths([path.join(INVALID, 'duplicate-key')]);
     expect(result.diagnostics[0]?.message).toContain('basePath');
   });

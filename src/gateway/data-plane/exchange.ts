@@ -76,7 +76,3 @@ export class GatewayExchange implements Exchange {
     })();
   }
 }
-
-export function isReply(value: unknown): value is Reply {
-  return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as Reply).status === 'number';
-}

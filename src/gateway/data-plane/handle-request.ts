@@ -6,7 +6,8 @@ import { errors as undiciErrors } from 'undici';
 import type { CompiledApi } from '../chain/compiled.js';
 import type { Reply, ResponseView } from '../chain/types.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../proxy/headers.js';
-import { GatewayExchange, isReply } from './exchange.js';
+import { runRequestPass, runResponsePass } from '../chain/run.js';
+import { GatewayExchange } from './exchange.js';
 import { pathBelow, type RouteTable } from './route-table.js';
 
 /** What the data plane serves from: swapped as a whole on reload, read once per request. */
@@ -33,40 +34,12 @@ export async function handleRequest(serving: Serving, request: FastifyRequest, r
   const remote = raw.socket.remoteAddress ?? '';
   const ex = new GatewayExchange(raw, raw.method ?? 'GET', pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), remote.startsWith('::ffff:') ? remote.slice(7) : remote);
 
-  // Request pass, in chain order. `ran` = how far it went; `skipped` = policies whose rules did not match.
-  const policies = api.policies;
-  let ran = 0;
-  let skipped: Set<number> | undefined;
-  let answer: Reply | undefined;
-  try {
-    for (; ran < policies.length; ran++) {
-      const policy = policies[ran]!;
-      if (policy.matches && !policy.matches(ex)) {
-        (skipped ??= new Set()).add(ran);
-        continue;
-      }
-      const onRequest = policy.handlers.request;
-      if (!onRequest) continue;
-      const started = performance.now();
-      let outcome = onRequest.call(policy.handlers, ex);
-      if (outcome !== undefined && typeof (outcome as Promise<unknown>).then === 'function') outcome = await outcome;
-      policy.metrics.latency.observe((performance.now() - started) / 1000);
-      if (outcome) {
-        answer = outcome as Reply;
-        policy.metrics.rejections.set(answer.status, (policy.metrics.rejections.get(answer.status) ?? 0) + 1);
-        break;
-      }
-    }
-  } catch (err) {
-    answer = isReply(err) ? err : internalError(err, api, logger);
-  }
-
-  if (answer) {
+  const pass = await runRequestPass(api, ex, logger);
+  if (pass.answer) {
     api.metrics.outcomes.rejected++;
-    // The policy that answered does not see its own reply on the way back; those before it do.
-    const view: ResponseView = { status: answer.status, headers: { ...ex.responseHeaders, ...answer.headers }, shortCircuited: true };
-    runResponsePass(api, ex, view, ran - 1, skipped, logger);
-    return send(reply, { ...answer, status: view.status, headers: view.headers });
+    const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
+    runResponsePass(api, ex, view, pass, logger);
+    return send(reply, { ...pass.answer, status: view.status, headers: view.headers });
   }
 
   const target = api.upstream;
@@ -85,14 +58,14 @@ export async function handleRequest(serving: Serving, request: FastifyRequest, r
     api.metrics.outcomes.upstream_error++;
     const failure = upstreamFailure(err, api, logger);
     const view: ResponseView = { status: failure.status, headers: { ...ex.responseHeaders }, shortCircuited: true };
-    runResponsePass(api, ex, view, policies.length - 1, skipped, logger);
+    runResponsePass(api, ex, view, pass, logger);
     return send(reply, { ...failure, status: view.status, headers: view.headers });
   }
   api.metrics.outcomes.forwarded++;
   const headers = clientResponseHeaders(upstream.headers);
   for (const name in ex.responseHeaders) headers[name] = ex.responseHeaders[name];
   const view: ResponseView = { status: upstream.statusCode, headers, shortCircuited: false };
-  runResponsePass(api, ex, view, policies.length - 1, skipped, logger);
+  runResponsePass(api, ex, view, pass, logger);
   // Stream the upstream body straight to the socket: no buffering, no per-chunk work.
   reply.hijack();
   const res = reply.raw;
@@ -111,19 +84,6 @@ export async function handleRequest(serving: Serving, request: FastifyRequest, r
   }
 }
 
-function runResponsePass(api: CompiledApi, ex: GatewayExchange, view: ResponseView, from: number, skipped: Set<number> | undefined, logger: Logger): void {
-  for (let i = from; i >= 0; i--) {
-    if (skipped?.has(i)) continue;
-    const policy = api.policies[i]!;
-    if (!policy.handlers.response) continue;
-    try {
-      policy.handlers.response(ex, view);
-    } catch (err) {
-      logger.error({ api: api.name, policy: policy.name, err: (err as Error).message }, 'policy response handler failed');
-    }
-  }
-}
-
 function send(reply: FastifyReply, answer: Reply): void {
   const headers: OutgoingHttpHeaders = { ...answer.headers };
   let body = answer.body;
@@ -132,11 +92,6 @@ function send(reply: FastifyReply, answer: Reply): void {
     headers['content-type'] ??= 'application/json; charset=utf-8';
   }
   reply.code(answer.status).headers(headers).send(NO_BODY_STATUS.has(answer.status) ? undefined : body);
-}
-
-function internalError(err: unknown, api: CompiledApi, logger: Logger): Reply {
-  logger.error({ api: api.name, err: (err as Error).message }, 'policy failed while handling a request');
-  return { status: 500, body: { error: 'internal gateway error' } };
 }
 
 function upstreamFailure(err: unknown, api: CompiledApi, logger: Logger): Reply {

@@ -4,7 +4,7 @@ import { create } from './runtime.js';
 export interface IpFilterConfig {
   ips: string[];
   clientIpHeader?: string;
-  trustedProxies: string[];
+  trustedProxies?: string[];
 }
 
 export const ipAllowlist: PolicyModule<IpFilterConfig> = {

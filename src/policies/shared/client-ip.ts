@@ -4,7 +4,7 @@ import { joinedHeader } from './headers.js';
 
 export interface ClientIpConfig {
   clientIpHeader?: string;
-  trustedProxies: readonly string[];
+  trustedProxies?: readonly string[];
 }
 
 /** The client's IP address, or undefined when a trusted proxy sent one that cannot be parsed. */
@@ -17,11 +17,12 @@ export type ClientIpResolver = (exchange: Exchange) => string | undefined;
  * trusted proxy is. An untrusted peer's header is ignored: anyone can send one.
  */
 export function compileClientIpResolver(config: ClientIpConfig): ClientIpResolver {
-  if (config.clientIpHeader === undefined || config.trustedProxies.length === 0) {
+  const trusted = config.trustedProxies ?? [];
+  if (config.clientIpHeader === undefined || trusted.length === 0) {
     return (exchange) => exchange.remoteAddress;
   }
   const header = config.clientIpHeader.toLowerCase();
-  const isTrusted = compileAddressMatcher(config.trustedProxies);
+  const isTrusted = compileAddressMatcher(trusted);
 
   return (exchange) => {
     const peer = exchange.remoteAddress;
