@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { colorWanted, paint } from '../output/color.js';
 import { renderPlansText, totals } from '../plan/render.js';
-import { applyEnvironment, planEnvironment, type NodeApplyResult } from '../reconcile/apply-environment.js';
+import { applyEnvironment, nodeTargets, planEnvironment, type NodeApplyResult } from '../reconcile/apply-environment.js';
 import { isResult, loadEnvironmentContext } from './environment-context.js';
 import type { CommandResult } from './result.js';
 
@@ -33,7 +33,7 @@ async function runApply(paths: string[], flags: ApplyFlags): Promise<CommandResu
   const p = paint(colorWanted(process.stdout));
   const options = { prune: flags.prune, allowEmpty: flags.allowEmpty, concurrency: flags.concurrency };
   if (!flags.yes) {
-    const views = await planEnvironment(context.desired, context.nodes, options);
+    const views = await planEnvironment(context.desired, nodeTargets(context.nodes), options);
     process.stdout.write(renderPlansText(views.map((v) => ({ node: v.node, ...(v.plan ? { plan: v.plan } : {}), ...(v.error ? { error: v.error } : {}) })), p));
     if (views.every((v) => v.plan && v.plan.changes.length === 0 && v.plan.errors.length === 0)) return { stdout: 'nothing to apply.\n', exitCode: 0 };
     if (!process.stdin.isTTY) return { stderr: 'error TG_USAGE: not a terminal, so apply cannot ask for confirmation: pass --yes\n', exitCode: 1 };
@@ -42,7 +42,7 @@ async function runApply(paths: string[], flags: ApplyFlags): Promise<CommandResu
     rl.close();
     if (!/^y(es)?$/i.test(answer.trim())) return { stdout: 'cancelled; nothing was applied.\n', exitCode: 1 };
   }
-  const results = await applyEnvironment(context.desired, context.nodes, {
+  const results = await applyEnvironment(context.desired, nodeTargets(context.nodes), {
     ...options,
     source: { kind: 'folder', revision: context.revision },
     onProgress: (r) => process.stderr.write(progressLine(r) + '\n'),

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import type { GatekeeperMode } from '../manifest/types.js';
 import { createLogger } from '../log/logger.js';
 import { startGateway, type Listen } from '../gateway/start.js';
-import { LocalLoop } from '../reconcile/local-loop.js';
+import { embeddedReconciler } from '../reconcile/embedded.js';
 import { parseListen } from './listen.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
@@ -48,7 +48,7 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
     ...(flags.gatekeeper ? { gatekeeper: flags.gatekeeper } : {}),
     ...(flags.config ? { baseDir: path.resolve(flags.config) } : {}),
   });
-  const loop = flags.config ? new LocalLoop({ paths: [flags.config], engine: gateway.engine, logger, watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) }) : undefined;
+  const loop = flags.config ? embeddedReconciler(gateway.engine, { paths: [flags.config], logger, watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) }) : undefined;
   await loop?.start();
   const signal = await untilSignal();
   logger.info({ signal }, 'shutting down: finishing in-flight requests');

@@ -6,6 +6,8 @@ import { dumpCommand } from './dump.js';
 import { gatewayCommand } from './gateway.js';
 import { planCommand } from './plan.js';
 import { quickstartCommand } from './quickstart.js';
+import { reconcileCommand } from './reconcile.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
 const program = new Command('tollgate')
@@ -22,6 +24,8 @@ program.addCommand(validateCommand(run));
 program.addCommand(planCommand(run));
 program.addCommand(applyCommand(run));
 program.addCommand(dumpCommand(run));
+program.addCommand(reconcileCommand(run));
+program.addCommand(statusCommand(run));
 program.addCommand(gatewayCommand(run));
 program.addCommand(quickstartCommand(run));
 

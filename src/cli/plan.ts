@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { colorWanted, paint } from '../output/color.js';
 import { renderPlansMarkdown, renderPlansText } from '../plan/render.js';
-import { planEnvironment } from '../reconcile/apply-environment.js';
+import { nodeTargets, planEnvironment } from '../reconcile/apply-environment.js';
 import { isResult, loadEnvironmentContext } from './environment-context.js';
 import type { CommandResult } from './result.js';
 
@@ -27,7 +27,7 @@ export function planCommand(run: (result: Promise<CommandResult>) => void): Comm
 async function runPlan(paths: string[], flags: PlanFlags): Promise<CommandResult> {
   const context = await loadEnvironmentContext(paths, flags.env);
   if (isResult(context)) return context;
-  const views = await planEnvironment(context.desired, context.nodes, { prune: flags.prune, allowEmpty: flags.allowEmpty });
+  const views = await planEnvironment(context.desired, nodeTargets(context.nodes), { prune: flags.prune, allowEmpty: flags.allowEmpty });
   const failed = views.some((v) => v.error || v.plan?.errors.length);
   const changed = views.some((v) => (v.plan?.changes.length ?? 0) > 0);
   const shown = views.map((v) => ({ node: v.node, ...(v.live ? { revision: v.live.revision } : {}), ...(v.plan ? { plan: v.plan } : {}), ...(v.error ? { error: v.error } : {}) }));

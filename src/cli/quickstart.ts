@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { startDemoUpstream } from '../demo/upstream.js';
 import { startGateway } from '../gateway/start.js';
 import { createLogger } from '../log/logger.js';
-import { LocalLoop } from '../reconcile/local-loop.js';
+import { embeddedReconciler } from '../reconcile/embedded.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
 
@@ -28,7 +28,7 @@ async function runQuickstart(config: string): Promise<CommandResult> {
     baseDir: config,
     logger,
   });
-  const loop = new LocalLoop({ paths: [config], engine: gateway.engine, logger, watch: true });
+  const loop = embeddedReconciler(gateway.engine, { paths: [config], logger, watch: true });
   await loop.start();
   process.stderr.write(
     [

@@ -1,7 +1,8 @@
 import { request } from 'undici';
 import { TollgateError } from '../errors/catalog.js';
 import type { EnvironmentState } from '../model/types.js';
-import type { StateChange } from '../gateway/state/apply-changes.js';
+import type { Transaction } from '../gateway/engine.js';
+import type { LiveClient } from './target.js';
 import type { StateSource } from '../gateway/state/persistence.js';
 import type { StateFingerprints } from '../gateway/state/fingerprint.js';
 
@@ -39,7 +40,7 @@ export interface RetryPolicy {
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, timeoutMs: 30_000 };
 
 /** Talks to one node's admin API. Retries transport errors and 5xx with backoff; never 4xx. */
-export class AdminClient {
+export class AdminClient implements LiveClient {
   constructor(
     readonly node: GatewayNode,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
@@ -58,7 +59,7 @@ export class AdminClient {
     return body as FingerprintView;
   }
 
-  async transaction(tx: { expectedRevision: number; state?: EnvironmentState; changes?: StateChange[]; source?: StateSource }): Promise<TransactionResult> {
+  async transaction(tx: Transaction): Promise<TransactionResult> {
     const { status, body } = await this.call('POST', '/transactions', tx);
     if (status === 200) return { ok: true, ...(body as { revision: number; changedApis: string[]; unchanged: boolean; durationMs: number }) };
     const b = (body ?? {}) as { error?: string; message?: string; problems?: { path: string; message: string }[] };

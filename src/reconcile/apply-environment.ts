@@ -3,6 +3,7 @@ import type { StateSource } from '../gateway/state/persistence.js';
 import { computePlan, transactionChanges, type PlanOptions } from '../plan/plan.js';
 import type { Plan } from '../plan/types.js';
 import { AdminClient, type GatewayNode, type LiveView, type RetryPolicy } from './admin-client.js';
+import type { NodeTarget } from './target.js';
 import { mapBounded } from './bounded.js';
 import { readLiveForPlan } from './read-live.js';
 
@@ -29,15 +30,19 @@ export interface ApplyEnvironmentOptions extends PlanOptions {
   concurrency?: number;
   /** Re-read and re-plan after a 409 at most this often. */
   maxConflicts?: number;
-  retry?: RetryPolicy;
   onProgress?: (result: NodeApplyResult) => void;
 }
 
+/** Remote nodes as targets: each reached through its admin API. */
+export function nodeTargets(nodes: readonly GatewayNode[], retry?: RetryPolicy): NodeTarget[] {
+  return nodes.map((node) => ({ name: node.name, client: new AdminClient(node, retry) }));
+}
+
 /** Reads every node's live state and plans against it. */
-export function planEnvironment(desired: EnvironmentState, nodes: readonly GatewayNode[], options: PlanOptions & { concurrency?: number; retry?: RetryPolicy }): Promise<NodePlan[]> {
-  return mapBounded(nodes, options.concurrency ?? 8, async (node) => {
+export function planEnvironment(desired: EnvironmentState, targets: readonly NodeTarget[], options: PlanOptions & { concurrency?: number }): Promise<NodePlan[]> {
+  return mapBounded(targets, options.concurrency ?? 8, async (node) => {
     try {
-      const live = await readLiveForPlan(new AdminClient(node, options.retry), desired);
+      const live = await readLiveForPlan(node.client, desired);
       return { node: node.name, live, plan: computePlan(desired, live.state, options).plan };
     } catch (err) {
       return { node: node.name, error: (err as Error).message };
@@ -50,8 +55,8 @@ export function planEnvironment(desired: EnvironmentState, nodes: readonly Gatew
  * node naming the revision it planned against. A node that is down does not
  * stop the others; a 409 (someone changed the node meanwhile) re-reads and re-plans.
  */
-export function applyEnvironment(desired: EnvironmentState, nodes: readonly GatewayNode[], options: ApplyEnvironmentOptions): Promise<NodeApplyResult[]> {
-  return mapBounded(nodes, options.concurrency ?? 8, async (node) => {
+export function applyEnvironment(desired: EnvironmentState, targets: readonly NodeTarget[], options: ApplyEnvironmentOptions): Promise<NodeApplyResult[]> {
+  return mapBounded(targets, options.concurrency ?? 8, async (node) => {
     const started = performance.now();
     const result = await applyNode(desired, node, options);
     const done = { ...result, durationMs: Math.round(performance.now() - started) };
@@ -60,8 +65,8 @@ export function applyEnvironment(desired: EnvironmentState, nodes: readonly Gate
   });
 }
 
-async function applyNode(desired: EnvironmentState, node: GatewayNode, options: ApplyEnvironmentOptions): Promise<Omit<NodeApplyResult, 'durationMs'>> {
-  const client = new AdminClient(node, options.retry);
+async function applyNode(desired: EnvironmentState, node: NodeTarget, options: ApplyEnvironmentOptions): Promise<Omit<NodeApplyResult, 'durationMs'>> {
+  const client = node.client;
   const maxConflicts = options.maxConflicts ?? 3;
   for (let conflicts = 0; ; conflicts++) {
     let live: LiveView;

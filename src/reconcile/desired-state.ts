@@ -1,11 +1,12 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { EnvironmentState } from '../model/types.js';
+import type { ManifestSet } from '../manifest/types.js';
 import { environmentState } from '../model/normalize.js';
 import { resolveStateSecrets } from '../secrets/resolve-state.js';
 import { validatePaths } from '../validate/index.js';
 
 export type DesiredOutcome =
-  | { ok: true; state: EnvironmentState; environment: string; revision: string; warnings: Diagnostic[] }
+  | { ok: true; state: EnvironmentState; environment: string; revision: string; warnings: Diagnostic[]; manifests: ManifestSet }
   | { ok: false; reason: string; diagnostics: Diagnostic[]; revision?: string };
 
 /**
@@ -23,5 +24,5 @@ export async function desiredStateFromPaths(paths: readonly string[], env: strin
   }
   const resolved = resolveStateSecrets(environmentState(result.manifests, chosen));
   if (!resolved.state) return { ok: false, reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`, diagnostics: [], revision: result.digest };
-  return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning') };
+  return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests };
 }

@@ -1,7 +1,8 @@
 import type { EnvironmentState } from '../model/types.js';
 import { stateFingerprints } from '../gateway/state/fingerprint.js';
 import { sealSecrets } from '../gateway/state/seal-secrets.js';
-import type { AdminClient, LiveView } from './admin-client.js';
+import type { LiveView } from './admin-client.js';
+import type { LiveClient } from './target.js';
 
 /** Above this many differing APIs, one full read is cheaper than a long query string. */
 const MAX_SELECTIVE_READ = 200;
@@ -12,7 +13,7 @@ const MAX_SELECTIVE_READ = 200;
  * the gateway seals it); only APIs that differ are read, the others are known
  * to equal the desired ones. An unchanged node costs one small request.
  */
-export async function readLiveForPlan(client: AdminClient, desired: EnvironmentState): Promise<LiveView> {
+export async function readLiveForPlan(client: LiveClient, desired: EnvironmentState): Promise<LiveView> {
   const view = await client.getFingerprints();
   const live = view.fingerprints;
   if (!live) return { revision: view.revision, digest: view.digest };

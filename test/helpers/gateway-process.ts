@@ -8,19 +8,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLI = path.join(ROOT, 'bin/tollgate.js');
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
-export interface GatewayProcess {
+export interface GatewayProcess extends LoggedProcess {
   url: string;
   adminUrl: string;
   stateDir: string;
-  child: ChildProcess;
-  /** Every JSON log line the process wrote so far. */
-  logs: Record<string, unknown>[];
-  /** Raw stdout + stderr. */
-  output(): string;
   admin(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
   applyState(state: unknown): Promise<{ status: number; body: any }>;
-  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export interface GatewayProcessOptions {
@@ -34,13 +27,17 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `tollgate gateway` as a real process on ports chosen by the OS. */
-export async function startGatewayProcess(options: GatewayProcessOptions = {}): Promise<GatewayProcess> {
-  const stateDir = options.stateDir ?? (await mkdtemp(path.join(tmpdir(), 'tollgate-gw-')));
-  const child = spawn(process.execPath, [CLI, 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', stateDir, ...(options.args ?? [])], {
-    env: { ...process.env, TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface LoggedProcess {
+  child: ChildProcess;
+  logs: Record<string, unknown>[];
+  output(): string;
+  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns the CLI with JSON logs on stdout, collecting them for assertions. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): LoggedProcess {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const logs: Record<string, unknown>[] = [];
   let raw = '';
@@ -69,11 +66,12 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
     lines.forEach(onLine);
   });
   child.stderr!.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
-
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const waitForLog = (predicate: (l: Record<string, unknown>) => boolean, timeoutMs = 10_000) => {
     const found = logs.find(predicate);
     if (found) return Promise.resolve(found);
@@ -82,10 +80,27 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
       waiters.push({ predicate, resolve: (l) => (clearTimeout(timer), resolve(l)) });
       void exited.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`gateway exited with ${code}; output:\n${raw.slice(-3000)}`));
+        reject(new Error(`process exited with ${code}; output:\n${raw.slice(-3000)}`));
       });
     });
   };
+  return {
+    child,
+    logs,
+    output: () => raw,
+    waitForLog,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Starts `tollgate gateway` as a real process on ports chosen by the OS. */
+export async function startGatewayProcess(options: GatewayProcessOptions = {}): Promise<GatewayProcess> {
+  const stateDir = options.stateDir ?? (await mkdtemp(path.join(tmpdir(), 'tollgate-gw-')));
+  const proc = spawnCli(['gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', stateDir, ...(options.args ?? [])], options.env);
+  const { child, logs, output, waitForLog } = proc;
   const listening = await waitForLog((l) => l.msg === 'gateway listening');
   const adminUrl = String(listening.adminUrl);
   const admin = async (method: string, route: string, body?: unknown, token = ADMIN_TOKEN) => {
@@ -109,16 +124,13 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
     stateDir,
     child,
     logs,
-    output: () => raw,
+    output,
     admin,
     applyState: async (state) => {
       const current = await admin('GET', '/state');
       return admin('POST', '/transactions', { expectedRevision: current.body.revision, state });
     },
     waitForLog,
-    stop: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null) child.kill(signal);
-      return exited;
-    },
+    stop: proc.stop,
   };
 }

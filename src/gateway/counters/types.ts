@@ -7,6 +7,11 @@ export interface WindowDecision {
   limit: number;
   remaining: number;
   resetMs: number;
+  /**
+   * Set (with allowed false) when the shared storage could not be reached and
+   * the policy fails closed: the policy answers 503, not 429.
+   */
+  unavailable?: true;
 }
 
 /**

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import { createLogger } from '../log/logger.js';
+import { nodeTargets } from '../reconcile/apply-environment.js';
+import { environmentNodes } from '../reconcile/environment-nodes.js';
+import { Reconciler } from '../reconcile/reconciler.js';
+import { createReconcileServer } from '../reconcile/server.js';
+import { FolderSource } from '../reconcile/sources/folder.js';
+import { GitSource } from '../reconcile/sources/git.js';
+import type { ManifestSource } from '../reconcile/sources/types.js';
+import { parseDuration } from './duration.js';
+import { parseListen } from './listen.js';
+import type { Listen } from '../gateway/start.js';
+import type { CommandResult } from './result.js';
+import { untilSignal } from './signals.js';
+
+interface ReconcileFlags {
+  env?: string;
+  source?: string;
+  git?: string;
+  branch: string;
+  path: string;
+  interval: number;
+  driftInterval: number;
+  selfHeal: boolean;
+  prune: boolean;
+  allowEmpty: boolean;
+  listen: Listen;
+  stateDir: string;
+  webhookSecretEnv: string;
+  logLevel: string;
+}
+
+export function reconcileCommand(run: (result: Promise<CommandResult>) => void): Command {
+  return new Command('reconcile')
+    .description("Keep an environment's gateway nodes in line with manifests in a folder or a git branch: watch, poll, webhook, drift detection.")
+    .option('-e, --env <name>', 'environment to reconcile (needed when the manifests define several)')
+    .option('--source <dir>', 'a manifest folder, watched for saved changes')
+    .option('--git <url>', 'a git repository (URL or path), polled and fetched on webhook')
+    .option('--branch <name>', 'with --git: the branch to follow', 'main')
+    .option('--path <dir>', 'with --git: the folder of the manifests inside the repository', '')
+    .option('--interval <duration>', 'with --git: poll interval (±10% jitter)', parseDuration, 60_000)
+    .option('--drift-interval <duration>', 'how often live state is compared with the last applied revision (0: never)', parseDuration, 30_000)
+    .option('--self-heal', 'put drifted nodes back to the last applied revision', false)
+    .option('--prune', 'delete APIs, policies and applications the manifests no longer have', false)
+    .option('--allow-empty', 'with --prune: allow a revision that deploys no API to delete every API', false)
+    .option('--listen <host:port>', 'status API, /metrics and POST /hooks/git', parseListen, parseListen('127.0.0.1:8090'))
+    .option('--state-dir <dir>', 'where the git working copy is kept', '.tollgate/reconcile')
+    .option('--webhook-secret-env <name>', 'environment variable holding the webhook secret', 'TOLLGATE_WEBHOOK_SECRET')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
+    .addHelpText(
+      'after',
+      '\nNode admin tokens come from the ${env:...} references of the Environment.\n\nExamples:\n  $ tollgate reconcile --env production --git https://github.com/acme/gateway-config.git --branch main --path manifests --self-heal\n  $ tollgate reconcile --env sandbox --source ./manifests --listen 127.0.0.1:8090',
+    )
+    .action((flags: ReconcileFlags) => run(runReconcile(flags)));
+}
+
+async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
+  if (Boolean(flags.source) === Boolean(flags.git)) return { stderr: 'error TG_USAGE: give exactly one of --source <dir> or --git <url>\n', exitCode: 1 };
+  const logger = createLogger(flags.logLevel);
+  const source: ManifestSource = flags.git
+    ? new GitSource({ url: flags.git, branch: flags.branch, subPath: flags.path, workdir: path.resolve(flags.stateDir, 'checkout'), intervalMs: flags.interval })
+    : new FolderSource([flags.source as string], { watch: true });
+  const reconciler = new Reconciler({
+    ...(flags.env ? { environment: flags.env } : {}),
+    source,
+    targets: (manifests, environment) => {
+      const { nodes, missing } = environmentNodes(manifests, environment);
+      if (missing.length) return { error: `unset environment variable(s) for node tokens: ${missing.join(', ')}` };
+      if (nodes.length === 0) return { error: `environment "${environment}" lists no gateway nodes` };
+      return nodeTargets(nodes);
+    },
+    prune: flags.prune,
+    allowEmpty: flags.allowEmpty,
+    selfHeal: flags.selfHeal,
+    driftIntervalMs: flags.driftInterval,
+    logger,
+  });
+  const webhookSecret = process.env[flags.webhookSecretEnv];
+  const server = createReconcileServer({ reconciler, logger, ...(webhookSecret ? { webhookSecret } : {}), ...(flags.git ? { branch: flags.branch } : {}) });
+  await server.listen({ host: flags.listen.host, port: flags.listen.port });
+  const address = server.server.address();
+  const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
+  logger.info({ url, source: source.description, environment: flags.env, webhook: Boolean(webhookSecret) }, 'reconciler listening');
+  await reconciler.start();
+  const signal = await untilSignal();
+  logger.info({ signal }, 'shutting down: the reconcile in flight finishes first');
+  await reconciler.close();
+  await server.close();
+  return { exitCode: 0 };
+}

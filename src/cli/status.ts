@@ -1,0 +1,52 @@
+import { Command, Option } from 'commander';
+import { request } from 'undici';
+import { colorWanted, paint } from '../output/color.js';
+import type { ReconcilerStatus } from '../reconcile/status.js';
+import type { CommandResult } from './result.js';
+
+export function statusCommand(run: (result: Promise<CommandResult>) => void): Command {
+  return new Command('status')
+    .description('Show what a running `tollgate reconcile` reports: revisions, conditions, drift and recent reconciliations.')
+    .option('--url <url>', 'status API of the reconciler', 'http://127.0.0.1:8090')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 Ready, 1 not Ready or unreachable.\n\nExamples:\n  $ tollgate status\n  $ tollgate status --url http://10.0.0.5:8090 --output json')
+    .action((flags: { url: string; output: 'text' | 'json' }) => run(runStatus(flags)));
+}
+
+async function runStatus(flags: { url: string; output: 'text' | 'json' }): Promise<CommandResult> {
+  let status: ReconcilerStatus;
+  try {
+    const res = await request(new URL('/status', flags.url), { headersTimeout: 5000, bodyTimeout: 5000 });
+    status = (await res.body.json()) as ReconcilerStatus;
+  } catch (err) {
+    return { stderr: `error: reconciler at ${flags.url} unreachable: ${(err as Error).message}\n`, exitCode: 1 };
+  }
+  const ready = status.conditions.find((c) => c.type === 'Ready')?.status === true;
+  if (flags.output === 'json') return { stdout: JSON.stringify(status, null, 2) + '\n', exitCode: ready ? 0 : 1 };
+  return { stdout: renderStatus(status, paint(colorWanted(process.stdout))), exitCode: ready ? 0 : 1 };
+}
+
+function renderStatus(status: ReconcilerStatus, p: ReturnType<typeof paint>): string {
+  const lines = [
+    p.bold(`environment ${status.environment} ← ${status.source.description}`),
+    `  last applied:   ${status.lastAppliedRevision ?? '(none)'}`,
+    `  last attempted: ${status.lastAttemptedRevision ?? '(none)'}`,
+  ];
+  if (status.leader) lines.push(`  leader:         ${status.leader.leader ?? '(none)'}${status.leader.isLeader ? ' (this reconciler)' : ''}`);
+  lines.push('  conditions:');
+  for (const c of status.conditions) {
+    const mark = c.type === 'Stalled' ? (c.status ? p.red('✗') : p.green('✓')) : c.status ? p.green('✓') : c.type === 'Reconciling' ? '·' : p.red('✗');
+    lines.push(`    ${mark} ${c.type.padEnd(11)} ${c.reason}${c.message ? ` — ${c.message}` : ''}`);
+  }
+  lines.push('  nodes:');
+  for (const [name, node] of Object.entries(status.nodes)) {
+    const drift = node.drift?.detected ? p.yellow(`drift: ${node.drift.changes.length} change(s)`) : node.drift ? 'in sync' : 'not checked yet';
+    const last = node.lastResult ? `${node.lastResult.result}${node.lastResult.gatewayRevision === undefined ? '' : ` @ gateway revision ${node.lastResult.gatewayRevision}`}${node.lastResult.error ? ` — ${node.lastResult.error}` : ''}` : '';
+    lines.push(`    ${name}: ${last}; ${drift}`);
+  }
+  lines.push('  history:');
+  for (const h of status.history) {
+    lines.push(`    ${h.startedAt}  ${(h.revision ?? '?').slice(0, 19).padEnd(19)}  ${h.result.padEnd(12)} ${String(h.durationMs).padStart(6)} ms  ${h.changes} change(s)  (${h.trigger})${h.error ? ` — ${h.error}` : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}

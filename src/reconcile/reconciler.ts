@@ -1,0 +1,250 @@
+import type { Logger } from 'pino';
+import type { ManifestSet } from '../manifest/types.js';
+import type { EnvironmentState } from '../model/types.js';
+import { summarize } from '../plan/plan.js';
+import { applyEnvironment, planEnvironment } from './apply-environment.js';
+import { desiredStateFromPaths } from './desired-state.js';
+import { ReconcileMetrics } from './metrics.js';
+import type { ManifestSource } from './sources/types.js';
+import type { Condition, ConditionType, NodeReport, ReconcileRecord, ReconcilerStatus } from './status.js';
+import type { NodeTarget } from './target.js';
+
+export interface ReconcilerOptions {
+  /** The environment to reconcile; may be left out when the manifests define exactly one. */
+  environment?: string;
+  source: ManifestSource;
+  /** The nodes to apply to, from the manifests of the revision at hand (remote) or fixed (embedded). */
+  targets(manifests: ManifestSet, environment: string): NodeTarget[] | { error: string };
+  prune: boolean;
+  allowEmpty: boolean;
+  selfHeal: boolean;
+  /** How often live state is compared with the last applied manifests; 0 turns drift detection off. */
+  driftIntervalMs: number;
+  retry?: { baseMs: number; maxMs: number };
+  logger: Logger;
+  /** With several reconcilers, only the leader applies; the others keep status. */
+  isLeader?: () => boolean;
+}
+
+const HISTORY = 10;
+
+/**
+ * The GitOps loop: every trigger (saved file, poll, webhook, retry, drift)
+ * reads the source, validates, and applies a revision it has not applied yet.
+ * One reconcile runs at a time; triggers during a run coalesce into one more.
+ * Invalid manifests and unreachable nodes never undo what serves.
+ */
+export class Reconciler {
+  readonly metrics = new ReconcileMetrics();
+  private readonly status: ReconcilerStatus;
+  private running: Promise<void> | undefined;
+  private pending: { trigger: string; force: boolean } | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private driftTimer: NodeJS.Timeout | undefined;
+  private retryAttempt = 0;
+  private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[] } | undefined;
+  private closed = false;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.status = {
+      environment: options.environment ?? '',
+      source: { kind: options.source.kind, description: options.source.description },
+      conditions: [],
+      nodes: {},
+      history: [],
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.trigger('start');
+    await this.options.source.watch((trigger) => void this.trigger(trigger));
+    if (this.options.driftIntervalMs > 0) this.scheduleDriftCheck();
+  }
+
+  /** Requests a reconcile; resolves when the run that covers this request is over. */
+  trigger(trigger: string, force = false): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.running) {
+      this.pending = { trigger, force: force || (this.pending?.force ?? false) };
+      return this.running;
+    }
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.running = (async () => {
+      let next: { trigger: string; force: boolean } | undefined = { trigger, force };
+      while (next && !this.closed) {
+        this.pending = undefined;
+        await this.reconcileOnce(next.trigger, next.force);
+        next = this.pending;
+      }
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  snapshot(): ReconcilerStatus {
+    return structuredClone(this.status);
+  }
+
+  /** Stops the timers and the source; an apply in flight finishes first. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.driftTimer) clearTimeout(this.driftTimer);
+    await this.running;
+    await this.options.source.close();
+  }
+
+  private async reconcileOnce(trigger: string, force: boolean): Promise<void> {
+    const { logger } = this.options;
+    const started = performance.now();
+    const record: ReconcileRecord = { revision: undefined, digest: undefined, trigger, startedAt: new Date().toISOString(), durationMs: 0, result: 'unchanged', changes: 0, nodes: [] };
+    this.setCondition('Reconciling', true, 'Progressing', `reconciling (${trigger})`);
+    try {
+      let snapshot;
+      try {
+        snapshot = await this.options.source.snapshot();
+      } catch (err) {
+        record.result = 'source-error';
+        record.error = `source unavailable: ${(err as Error).message}`;
+        this.setCondition('Ready', false, 'SourceUnavailable', record.error);
+        this.setCondition('Stalled', true, 'SourceUnavailable', record.error);
+        this.scheduleRetry();
+        return;
+      }
+      const desired = await desiredStateFromPaths(snapshot.paths, this.options.environment);
+      const revision = snapshot.revision ?? desired.revision ?? 'unknown';
+      record.revision = revision;
+      record.digest = desired.revision;
+      this.status.lastAttemptedRevision = revision;
+      if (!desired.ok) {
+        record.result = 'invalid';
+        const first = desired.diagnostics.slice(0, 5).map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`);
+        record.error = `${desired.reason}${first.length ? `: ${first.join('; ')}` : ''}`;
+        for (const d of desired.diagnostics) logger.error({ code: d.code, file: d.file, line: d.line, col: d.col, path: d.path, revision: record.revision }, d.message);
+        logger.error({ revision: record.revision, reason: desired.reason }, 'manifests not applied; the last good state keeps serving');
+        // Nothing was applied: what serves is still the last good revision, so this does not stall the loop.
+        this.setCondition('Ready', false, 'ValidationFailed', `revision ${short(record.revision)} not applied; ${this.lastApplied ? `revision ${short(this.lastApplied.revision)} keeps serving` : 'nothing applied yet'}: ${record.error}`);
+        return;
+      }
+      this.status.environment = desired.environment;
+      for (const w of desired.warnings) logger.warn({ code: w.code, file: w.file, line: w.line, col: w.col }, w.message);
+      const targets = this.options.targets(desired.manifests, desired.environment);
+      if ('error' in targets) {
+        record.result = 'failed';
+        record.error = targets.error;
+        this.setCondition('Ready', false, 'NodesUnresolved', targets.error);
+        this.setCondition('Stalled', true, 'NodesUnresolved', targets.error);
+        return;
+      }
+      if (this.options.isLeader && !this.options.isLeader()) {
+        record.result = 'standby';
+        this.setCondition('Ready', true, 'Standby', 'another reconciler leads and applies; this one keeps status');
+        return;
+      }
+      if (!force && this.lastApplied?.revision === record.revision) {
+        this.setCondition('Ready', true, 'Applied', `revision ${short(record.revision)} is applied`);
+        return;
+      }
+      const results = await applyEnvironment(desired.state, targets, { prune: this.options.prune, allowEmpty: this.options.allowEmpty, source: { kind: this.options.source.kind, revision } });
+      record.nodes = results.map((r) => {
+        const report: NodeReport = { name: r.node, result: r.result };
+        if (r.revision !== undefined) report.gatewayRevision = r.revision;
+        if (r.plan) report.changes = r.plan.changes.length;
+        if (r.error) report.error = r.error;
+        this.status.nodes[r.node] = { ...this.status.nodes[r.node], lastResult: report };
+        return report;
+      });
+      record.changes = Math.max(0, ...results.map((r) => r.plan?.changes.length ?? 0));
+      const failed = results.filter((r) => r.result === 'failed');
+      const summary = summarize(results.find((r) => r.plan)?.plan?.changes ?? []);
+      if (failed.length) {
+        record.result = 'failed';
+        record.error = failed.map((r) => `${r.node}: ${r.error}`).join('; ');
+        this.setCondition('Ready', false, 'ApplyFailed', record.error);
+        this.setCondition('Stalled', true, 'ApplyFailed', `${failed.length} of ${results.length} node(s) did not converge; retrying with backoff: ${record.error}`);
+        this.scheduleRetry();
+      } else {
+        record.result = results.some((r) => r.result === 'applied') ? 'applied' : 'unchanged';
+        this.lastApplied = { revision, state: desired.state, targets };
+        this.status.lastAppliedRevision = revision;
+        this.retryAttempt = 0;
+        this.metrics.lastAppliedTimestamp = Date.now() / 1000;
+        for (const r of results) this.status.nodes[r.node] = { ...this.status.nodes[r.node], drift: { detected: false, checkedAt: new Date().toISOString(), changes: [] } };
+        this.setCondition('Ready', true, 'Applied', `revision ${short(record.revision)} is applied on ${results.length} node(s)`);
+        this.setCondition('Stalled', false, 'Converged', '');
+      }
+      logger.info({ revision: record.revision, trigger, result: record.result, plan: summary, nodes: record.nodes }, 'reconciled');
+    } catch (err) {
+      record.result = 'failed';
+      record.error = (err as Error).message;
+      this.setCondition('Ready', false, 'InternalError', record.error);
+      this.scheduleRetry();
+      logger.error({ err: record.error }, 'reconcile failed');
+    } finally {
+      record.durationMs = Math.round(performance.now() - started);
+      this.setCondition('Reconciling', false, 'Idle', '');
+      this.status.history.unshift(record);
+      this.status.history.length = Math.min(this.status.history.length, HISTORY);
+      this.metrics.count(record.result, record.durationMs / 1000);
+    }
+  }
+
+  /** Exponential backoff with jitter; any new trigger runs at once and resets it. */
+  private scheduleRetry(): void {
+    if (this.closed) return;
+    const { baseMs, maxMs } = this.options.retry ?? { baseMs: 1000, maxMs: 60_000 };
+    const delay = Math.min(maxMs, baseMs * 2 ** this.retryAttempt) * (0.8 + Math.random() * 0.4);
+    this.retryAttempt++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.trigger('retry', true);
+    }, delay);
+    this.retryTimer.unref();
+  }
+
+  private scheduleDriftCheck(): void {
+    this.driftTimer = setTimeout(() => {
+      void this.checkDrift().finally(() => {
+        if (!this.closed) this.scheduleDriftCheck();
+      });
+    }, this.options.driftIntervalMs);
+    this.driftTimer.unref();
+  }
+
+  /** Compares every node with the last applied manifests; with selfHeal, puts differences back. */
+  async checkDrift(): Promise<void> {
+    const applied = this.lastApplied;
+    if (!applied || this.running || this.closed) return;
+    const plans = await planEnvironment(applied.state, applied.targets, { prune: this.options.prune, allowEmpty: this.options.allowEmpty });
+    let drifted = false;
+    for (const plan of plans) {
+      const changes = plan.plan?.changes ?? [];
+      const drift = { detected: changes.length > 0, checkedAt: new Date().toISOString(), changes, ...(plan.error ? { error: plan.error } : {}) };
+      this.status.nodes[plan.node] = { ...this.status.nodes[plan.node], drift };
+      this.metrics.drift.set(plan.node, changes.length);
+      if (changes.length) {
+        drifted = true;
+        this.options.logger.warn({ node: plan.node, changes: summarize(changes), revision: applied.revision }, 'drift: the node differs from the last applied manifests');
+      }
+    }
+    if (drifted && this.options.selfHeal && (!this.options.isLeader || this.options.isLeader())) await this.trigger('self-heal', true);
+  }
+
+  private setCondition(type: ConditionType, status: boolean, reason: string, message: string): void {
+    const existing = this.status.conditions.find((c) => c.type === type);
+    if (existing && existing.status === status && existing.reason === reason) {
+      existing.message = message;
+      return;
+    }
+    const condition: Condition = { type, status, reason, message, since: new Date().toISOString() };
+    this.status.conditions = [...this.status.conditions.filter((c) => c.type !== type), condition].sort((a, b) => a.type.localeCompare(b.type));
+  }
+}
+
+function short(revision: string | undefined): string {
+  if (!revision) return '?';
+  return revision.startsWith('sha256:') ? revision.slice(0, 19) : revision.slice(0, 12);
+}

@@ -1,0 +1,40 @@
+import type { GatewayEngine, Transaction } from '../gateway/engine.js';
+import type { FingerprintView, LiveView, TransactionResult } from './admin-client.js';
+
+/** What the planner and the reconciler need from a gateway node, remote (admin API) or in-process. */
+export interface LiveClient {
+  getFingerprints(): Promise<FingerprintView>;
+  getState(apis?: readonly string[]): Promise<LiveView>;
+  transaction(tx: Transaction): Promise<TransactionResult>;
+}
+
+export interface NodeTarget {
+  name: string;
+  client: LiveClient;
+}
+
+/** The gateway of this very process (embedded local mode): same protocol, no network. */
+export class EngineClient implements LiveClient {
+  constructor(private readonly engine: GatewayEngine) {}
+
+  async getFingerprints(): Promise<FingerprintView> {
+    const view = this.engine.fingerprintView();
+    return view.fingerprints ? { revision: view.revision, digest: view.digest, fingerprints: view.fingerprints } : { revision: view.revision, digest: view.digest };
+  }
+
+  async getState(apis?: readonly string[]): Promise<LiveView> {
+    const view = this.engine.publicView(apis);
+    const live: LiveView = { revision: view.revision, digest: view.digest };
+    if (view.source) live.source = view.source;
+    if (view.state) live.state = view.state;
+    return live;
+  }
+
+  async transaction(tx: Transaction): Promise<TransactionResult> {
+    const outcome = await this.engine.apply(tx);
+    if (outcome.ok) return { ok: true, revision: outcome.revision, changedApis: outcome.changedApis, unchanged: outcome.unchanged, durationMs: outcome.durationMs };
+    const result: TransactionResult = { ok: false, status: outcome.status, error: outcome.code, message: outcome.message };
+    if (outcome.problems) result.problems = outcome.problems;
+    return result;
+  }
+}
