@@ -38,6 +38,8 @@ export function gatewayCommand(run: (result: Promise<CommandResult>) => void): C
 }
 
 async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
+  // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
+  const stopRequested = untilSignal();
   const logger = createLogger(flags.logLevel);
   const gateway = await startGateway({
     listen: flags.listen,
@@ -50,7 +52,7 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
   });
   const loop = flags.config ? embeddedReconciler(gateway.engine, { paths: [flags.config], logger, watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) }) : undefined;
   await loop?.start();
-  const signal = await untilSignal();
+  const signal = await stopRequested;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   await loop?.close();
   await gateway.close();

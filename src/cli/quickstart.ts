@@ -19,6 +19,8 @@ export function quickstartCommand(run: (result: Promise<CommandResult>) => void)
 }
 
 async function runQuickstart(config: string): Promise<CommandResult> {
+  // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
+  const stopRequested = untilSignal();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
   const upstream = await startDemoUpstream('127.0.0.1', 9090);
   const gateway = await startGateway({
@@ -43,7 +45,7 @@ async function runQuickstart(config: string): Promise<CommandResult> {
       '',
     ].join('\n') + '\n',
   );
-  const signal = await untilSignal();
+  const signal = await stopRequested;
   logger.info({ signal }, 'shutting down');
   await loop.close();
   await gateway.close();

@@ -56,6 +56,8 @@ export function reconcileCommand(run: (result: Promise<CommandResult>) => void):
 }
 
 async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
+  // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
+  const stopRequested = untilSignal();
   if (Boolean(flags.source) === Boolean(flags.git)) return { stderr: 'error TG_USAGE: give exactly one of --source <dir> or --git <url>\n', exitCode: 1 };
   const logger = createLogger(flags.logLevel);
   const source: ManifestSource = flags.git
@@ -83,7 +85,7 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
   const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
   logger.info({ url, source: source.description, environment: flags.env, webhook: Boolean(webhookSecret) }, 'reconciler listening');
   await reconciler.start();
-  const signal = await untilSignal();
+  const signal = await stopRequested;
   logger.info({ signal }, 'shutting down: the reconcile in flight finishes first');
   await reconciler.close();
   await server.close();

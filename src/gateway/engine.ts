@@ -4,6 +4,7 @@ import type { ApiState, EnvironmentState } from '../model/types.js';
 import type { CompiledApi } from './chain/compiled.js';
 import { PolicyCompileError, compileApi, compileKey, type CompileServices } from './chain/compile.js';
 import { RuntimeStateStore } from './chain/runtime-state.js';
+import { CounterStores, type Counters } from './counters/selection.js';
 import type { CounterStore } from './counters/types.js';
 import { RouteTable } from './data-plane/route-table.js';
 import type { Serving } from './data-plane/handle-request.js';
@@ -28,6 +29,7 @@ export type ApplyOutcome =
 
 export interface EngineOptions {
   logger: Logger;
+  /** Local counters: the embedded default, and where fail-open policies count while shared storage is unreachable. */
   counters: CounterStore;
   /** Where the last applied state is persisted; none → nothing is persisted. */
   stateDir?: string;
@@ -68,11 +70,15 @@ export class GatewayEngine {
   private readonly runtimeState = new RuntimeStateStore();
   private readonly pools = new UpstreamPools();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Counters of the served state: local, or shared (Redis) when the environment names sharedStorage. */
+  readonly counterStores: CounterStores;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.counterStores = new CounterStores({ local: options.counters, logger: options.logger });
+  }
 
   private get services(): CompileServices {
-    return { logger: this.options.logger, counters: this.options.counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir ?? process.cwd() };
+    return { logger: this.options.logger, counters: this.counterStores.selection, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir ?? process.cwd() };
   }
 
   /** Loads the persisted state as the gatekeeper mode allows. */
@@ -92,13 +98,14 @@ export class GatewayEngine {
       return;
     }
     const apis = new Map<string, CompiledApi>();
+    const services = { ...this.services, counters: await this.sharedCountersFor(persisted.state) };
     const fingerprints = stateFingerprints(persisted.state, this.fingerprintCache);
     const keyOf = this.keyFunction(persisted.state, fingerprints);
     const byApi = applicationsByApi(persisted.state.applications);
     for (const api of persisted.state.apis) {
       const key = keyOf(api);
       try {
-        const { compiled, claimed } = await compileApi(api, byApi.get(api.name) ?? [], key, this.services);
+        const { compiled, claimed } = await compileApi(api, byApi.get(api.name) ?? [], key, services);
         this.runtimeState.retain(api.name, claimed);
         apis.set(api.name, compiled);
       } catch (err) {
@@ -187,6 +194,9 @@ export class GatewayEngine {
       return { ok: true, revision: this.revision, digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
     }
 
+    const counters = await this.counterStores.prepare(state.environment);
+    if ('problem' in counters) return refuse(422, 'TG_INVALID_STATE', counters.problem, [{ path: '/environment/sharedStorage', message: counters.problem }]);
+    const services = { ...this.services, counters };
     const previous = this.serving.table.apis;
     const next = new Map<string, CompiledApi>();
     const fresh: { compiled: CompiledApi; claimed: Set<string> }[] = [];
@@ -206,18 +216,20 @@ export class GatewayEngine {
           next.set(api.name, existing);
           continue;
         }
-        const result = await compileApi(api, byApi.get(api.name) ?? [], key, this.services);
+        const result = await compileApi(api, byApi.get(api.name) ?? [], key, services);
         fresh.push(result);
         next.set(api.name, result.compiled);
       }
     } catch (err) {
       for (const { compiled } of fresh) for (const p of compiled.policies) p.handlers.dispose?.();
+      this.counterStores.discard(counters);
       const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
       return refuse(422, 'TG_COMPILE', message);
     }
 
     // The swap: one assignment. Requests already running keep the table they read.
     this.serving = { table: new RouteTable(next), notReady: undefined };
+    this.counterStores.commit(counters);
     this.state = state;
     this.fingerprints = fingerprints;
     this.digest = digest;
@@ -287,6 +299,18 @@ export class GatewayEngine {
     await this.persisting;
     for (const api of this.serving.table.apis.values()) for (const p of api.policies) p.handlers.dispose?.();
     await this.pools.close();
+    await this.counterStores.close();
+  }
+
+  /** The persisted state's counters, made current: it serves them from now on. A URL that cannot be used counts locally. */
+  private async sharedCountersFor(state: EnvironmentState): Promise<Counters> {
+    const counters = await this.counterStores.prepare(state.environment);
+    if ('problem' in counters) {
+      this.options.logger.error({ problem: counters.problem }, 'persisted sharedStorage cannot be used: limits are counted locally');
+      return this.counterStores.selection;
+    }
+    this.counterStores.commit(counters);
+    return counters;
   }
 }
 

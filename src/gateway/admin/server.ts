@@ -66,13 +66,14 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
       environment: engine.state?.environment.name,
       apis: [...engine.serving.table.apis.values()].map((a) => ({ name: a.name, basePath: a.basePath, status: a.blocked ? 'blocked' : 'serving', reason: a.blocked, policies: a.policies.map((p) => p.name) })),
       history: engine.history,
+      sharedStorage: engine.counterStores.status(),
       uptimeSeconds: Math.round(process.uptime()),
     };
   });
 
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', 'text/plain; version=0.0.4');
-    return engine.metrics.render({ tollgate_revision: engine.revision, tollgate_ready: engine.serving.notReady === undefined ? 1 : 0, tollgate_apis: engine.serving.table.apis.size, ...options.gauges?.() });
+    return engine.metrics.render({ tollgate_revision: engine.revision, tollgate_ready: engine.serving.notReady === undefined ? 1 : 0, tollgate_apis: engine.serving.table.apis.size, ...options.gauges?.() }) + engine.counterStores.metricsText();
   });
 
   return app;

@@ -18,6 +18,7 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
   const noTier = `no SLA tier: the application's contract for ${ctx.apiName} ${ctx.apiVersion} names no tier`;
 
   const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome => {
+    if (decision.unavailable) return storageUnavailable();
     if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);
     if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
     return undefined;
@@ -40,3 +41,8 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
     },
   };
 };
+
+/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
+function storageUnavailable(): RequestOutcome {
+  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
+}

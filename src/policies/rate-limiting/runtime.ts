@@ -3,12 +3,14 @@ import type { WindowDecision } from '../../gateway/counters/types.js';
 import { firstHeader, joinedHeader } from '../shared/headers.js';
 import { LOCAL_CLIENT_ID } from '../shared/locals.js';
 import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
+import { jsonError } from '../shared/replies.js';
 import type { RateLimitingConfig } from './index.js';
 
 /**
  * Stacked fixed windows per key. clusterizable and failMode concern shared
- * (Redis) storage, chosen where ctx.counters is built; this runtime accepts
- * them and counts in whatever store it is given.
+ * (Redis) storage, chosen where ctx.counters is built; this runtime counts in
+ * whatever store it is given, and answers 503 when that store is unreachable
+ * and the policy fails closed.
  */
 export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
   const limits = config.rateLimits;
@@ -17,6 +19,7 @@ export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
   const keyOf = compileKeySelector(config.keySelector, `${ctx.apiName}/${ctx.policyName}`);
 
   const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome => {
+    if (decision.unavailable) return storageUnavailable();
     if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);
     if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
     return undefined;
@@ -57,4 +60,9 @@ function compileKeySelector(selector: RateLimitingConfig['keySelector'], scope: 
       };
     }
   }
+}
+
+/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
+function storageUnavailable(): RequestOutcome {
+  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
 }

@@ -8,6 +8,13 @@ export interface SpikeControlConfig {
   delayAttempts: number;
   queuingLimit: number;
   exposeHeaders: boolean;
+  /**
+   * Count in the environment's shared storage (Redis) when it has one (schema default true).
+   * Read where ctx.counters is chosen, not by the runtime; optional here so configs written before it stay valid.
+   */
+  clusterizable?: boolean;
+  /** Shared storage unreachable: open counts locally, closed answers 503 (schema default open). */
+  failMode?: 'open' | 'closed';
 }
 
 export const spikeControl: PolicyModule<SpikeControlConfig> = {

@@ -3,6 +3,7 @@ import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chai
 import type { WindowDecision } from '../../gateway/counters/types.js';
 import type { Limit } from '../../manifest/types.js';
 import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
+import { jsonError } from '../shared/replies.js';
 import type { SpikeControlConfig } from './index.js';
 
 /** Requests currently held for a retry; kept across reloads so a reload cannot reopen a full queue. */
@@ -31,6 +32,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
         // A plain timer: it lasts one delay, so it delays shutdown by at most that.
         await sleep(delayTimeInMillis);
         decision = await counters.hit(key, limits, Date.now());
+        if (decision.unavailable) return storageUnavailable();
         if (decision.allowed) return admit(exchange, decision);
       }
       return tooManyRequests(decision, exposeHeaders);
@@ -41,6 +43,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
 
   const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome | Promise<RequestOutcome> => {
     if (decision.allowed) return admit(exchange, decision);
+    if (decision.unavailable) return storageUnavailable();
     if (delayAttempts === 0 || room.waiting >= queuingLimit) return tooManyRequests(decision, exposeHeaders);
     return waitAndRetry(exchange, decision);
   };
@@ -51,3 +54,8 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
     },
   };
 };
+
+/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
+function storageUnavailable(): RequestOutcome {
+  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
+}
