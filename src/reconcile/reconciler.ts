@@ -56,8 +56,9 @@ export class Reconciler {
   }
 
   async start(): Promise<void> {
-    await this.trigger('start');
+    // Watch first: a change saved while the first reconcile runs is then not lost.
     await this.options.source.watch((trigger) => void this.trigger(trigger));
+    await this.trigger('start');
     if (this.options.driftIntervalMs > 0) this.scheduleDriftCheck();
   }
 
