@@ -7,6 +7,8 @@ import { Reconciler } from '../reconcile/reconciler.js';
 import { createReconcileServer } from '../reconcile/server.js';
 import { FolderSource } from '../reconcile/sources/folder.js';
 import { GitSource } from '../reconcile/sources/git.js';
+import { LeaderLease } from '../reconcile/leader-lease.js';
+import { resolveSecret } from '../secrets/references.js';
 import type { ManifestSource } from '../reconcile/sources/types.js';
 import { parseDuration } from './duration.js';
 import { parseListen } from './listen.js';
@@ -28,6 +30,8 @@ interface ReconcileFlags {
   listen: Listen;
   stateDir: string;
   webhookSecretEnv: string;
+  leaderElection?: string;
+  leaseTtl: number;
   logLevel: string;
 }
 
@@ -47,10 +51,12 @@ export function reconcileCommand(run: (result: Promise<CommandResult>) => void):
     .option('--listen <host:port>', 'status API, /metrics and POST /hooks/git', parseListen, parseListen('127.0.0.1:8090'))
     .option('--state-dir <dir>', 'where the git working copy is kept', '.tollgate/reconcile')
     .option('--webhook-secret-env <name>', 'environment variable holding the webhook secret', 'TOLLGATE_WEBHOOK_SECRET')
+    .option('--leader-election <redis-url>', 'elect one applying reconciler among several through a Redis lease (a ${env:NAME} reference is resolved)')
+    .option('--lease-ttl <duration>', 'with --leader-election: lease lifetime; a dead leader is replaced within about this long', parseDuration, 5000)
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .addHelpText(
       'after',
-      '\nNode admin tokens come from the ${env:...} references of the Environment.\n\nExamples:\n  $ tollgate reconcile --env production --git https://github.com/acme/gateway-config.git --branch main --path manifests --self-heal\n  $ tollgate reconcile --env sandbox --source ./manifests --listen 127.0.0.1:8090',
+      '\nNode admin tokens come from the ${env:...} references of the Environment.\n\nExamples:\n  $ tollgate reconcile --env production --git https://github.com/acme/gateway-config.git --branch main --path manifests --self-heal\n  $ tollgate reconcile --env sandbox --source ./manifests --listen 127.0.0.1:8090\n  $ tollgate reconcile --env production --git <url> --leader-election \'${env:REDIS_URL}\'   # run it twice or more for availability',
     )
     .action((flags: ReconcileFlags) => run(runReconcile(flags)));
 }
@@ -59,12 +65,27 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
   // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
   const stopRequested = untilSignal();
   if (Boolean(flags.source) === Boolean(flags.git)) return { stderr: 'error TG_USAGE: give exactly one of --source <dir> or --git <url>\n', exitCode: 1 };
+  if (flags.leaderElection && !flags.env) return { stderr: 'error TG_USAGE: --leader-election needs --env (the lease is per environment)\n', exitCode: 1 };
+  let redisUrl: string | undefined;
+  try {
+    redisUrl = flags.leaderElection === undefined ? undefined : resolveSecret(flags.leaderElection);
+  } catch (err) {
+    return { stderr: `error TG_SECRET_UNRESOLVED: --leader-election: ${(err as Error).message}\n`, exitCode: 1 };
+  }
   const logger = createLogger(flags.logLevel);
+  let reconciler: Reconciler | undefined;
+  const lease = redisUrl
+    ? new LeaderLease({ redisUrl, environment: flags.env as string, ttlMs: flags.leaseTtl, logger, onChange: (leading) => {
+          if (leading) void reconciler?.trigger('became leader', true);
+        },
+      })
+    : undefined;
   const source: ManifestSource = flags.git
     ? new GitSource({ url: flags.git, branch: flags.branch, subPath: flags.path, workdir: path.resolve(flags.stateDir, 'checkout'), intervalMs: flags.interval })
     : new FolderSource([flags.source as string], { watch: true });
-  const reconciler = new Reconciler({
+  reconciler = new Reconciler({
     ...(flags.env ? { environment: flags.env } : {}),
+    ...(lease ? { leadership: lease } : {}),
     source,
     targets: (manifests, environment) => {
       const { nodes, missing } = environmentNodes(manifests, environment);
@@ -83,11 +104,13 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
   await server.listen({ host: flags.listen.host, port: flags.listen.port });
   const address = server.server.address();
   const url = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
-  logger.info({ url, source: source.description, environment: flags.env, webhook: Boolean(webhookSecret) }, 'reconciler listening');
+  logger.info({ url, source: source.description, environment: flags.env, webhook: Boolean(webhookSecret), identity: lease?.identity }, 'reconciler listening');
+  await lease?.start();
   await reconciler.start();
   const signal = await stopRequested;
   logger.info({ signal }, 'shutting down: the reconcile in flight finishes first');
   await reconciler.close();
+  await lease?.close();
   await server.close();
   return { exitCode: 0 };
 }

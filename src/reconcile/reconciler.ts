@@ -23,7 +23,7 @@ export interface ReconcilerOptions {
   retry?: { baseMs: number; maxMs: number };
   logger: Logger;
   /** With several reconcilers, only the leader applies; the others keep status. */
-  isLeader?: () => boolean;
+  leadership?: { isLeader(): boolean; view(): NonNullable<ReconcilerStatus['leader']> };
 }
 
 const HISTORY = 10;
@@ -85,7 +85,9 @@ export class Reconciler {
   }
 
   snapshot(): ReconcilerStatus {
-    return structuredClone(this.status);
+    const status = structuredClone(this.status);
+    if (this.options.leadership) status.leader = this.options.leadership.view();
+    return status;
   }
 
   /** Stops the timers and the source; an apply in flight finishes first. */
@@ -139,7 +141,7 @@ export class Reconciler {
         this.setCondition('Stalled', true, 'NodesUnresolved', targets.error);
         return;
       }
-      if (this.options.isLeader && !this.options.isLeader()) {
+      if (this.options.leadership && !this.options.leadership.isLeader()) {
         record.result = 'standby';
         this.setCondition('Ready', true, 'Standby', 'another reconciler leads and applies; this one keeps status');
         return;
@@ -231,7 +233,7 @@ export class Reconciler {
         this.options.logger.warn({ node: plan.node, changes: summarize(changes), revision: applied.revision }, 'drift: the node differs from the last applied manifests');
       }
     }
-    if (drifted && this.options.selfHeal && (!this.options.isLeader || this.options.isLeader())) await this.trigger('self-heal', true);
+    if (drifted && this.options.selfHeal && (this.options.leadership?.isLeader() ?? true)) await this.trigger('self-heal', true);
   }
 
   private setCondition(type: ConditionType, status: boolean, reason: string, message: string): void {
