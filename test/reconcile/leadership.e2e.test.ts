@@ -7,16 +7,8 @@ import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type L
 import { createRepo } from '../helpers/git-repo.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { eventually } from '../helpers/wait.js';
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-}
 
 const manifests = (adminUrl: string, upstream: string, limit: number) => `apiVersion: tollgate.dev/v1
 kind: Environment

@@ -7,29 +7,11 @@ import { signGithubPayload } from '../../src/reconcile/webhook.js';
 import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { eventually, statusOf } from '../helpers/wait.js';
 
 const SECRET = 'webhook-secret-for-tests';
 
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`condition not met in time${last ? `: ${(last as Error).message}` : ''}`);
-}
 
-async function status(url: string): Promise<number> {
-  const res = await request(url);
-  await res.body.dump();
-  return res.statusCode;
-}
 
 function manifests(adminUrl: string, upstream: string, limit: number | string): string {
   return `apiVersion: tollgate.dev/v1
@@ -88,8 +70,8 @@ describe('tollgate reconcile', () => {
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 1));
     const rc = track(await startReconcile(['--source', dir]));
     await eventually(async () => (await rc.status()).lastAppliedRevision);
-    expect(await status(`${gw.url}/orders/a`)).toBe(200);
-    expect(await status(`${gw.url}/orders/a`)).toBe(429);
+    expect(await statusOf(`${gw.url}/orders/a`)).toBe(200);
+    expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
 
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 'plenty'));
     const invalid = await eventually(async () => {
@@ -98,10 +80,10 @@ describe('tollgate reconcile', () => {
     });
     expect(invalid.history[0]).toMatchObject({ result: 'invalid' });
     expect(invalid.history[0].error).toContain(`${file}:18:49 TG_SCHEMA`);
-    expect(await status(`${gw.url}/orders/a`)).toBe(429);
+    expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
 
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 10));
-    await eventually(async () => (await status(`${gw.url}/orders/a`)) === 200);
+    await eventually(async () => (await statusOf(`${gw.url}/orders/a`)) === 200);
     const s = await rc.status();
     expect(s.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: true, reason: 'Applied' });
     expect(s.history.map((h: any) => h.result)).toEqual(expect.arrayContaining(['applied', 'invalid']));

@@ -2,16 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import { startGatewayProcess } from '../../helpers/gateway-process.js';
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
+import { statusOf } from '../../helpers/wait.js';
 
-async function status(url: string): Promise<number> {
-  const res = await request(url);
-  await res.body.dump();
-  return res.statusCode;
-}
 
 const protectedApi = (upstream: string) => api('orders', upstream, [policy('login', 'basic-auth', { username: 'u', password: 'a-long-password' })]);
 
@@ -25,13 +20,13 @@ describe('gatekeeper across restarts', () => {
   it('flexible: 503 before anything is applied; after a restart the persisted state serves at once', async () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
     const first = await startGatewayProcess({ stateDir });
-    expect(await status(`${first.url}/orders/x`)).toBe(503);
+    expect(await statusOf(`${first.url}/orders/x`)).toBe(503);
     expect((await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }))).status).toBe(200);
-    expect(await status(`${first.url}/orders/x`)).toBe(401);
+    expect(await statusOf(`${first.url}/orders/x`)).toBe(401);
     await first.stop();
     const second = await startGatewayProcess({ stateDir });
     try {
-      expect(await status(`${second.url}/orders/x`)).toBe(401);
+      expect(await statusOf(`${second.url}/orders/x`)).toBe(401);
       expect((await second.admin('GET', '/state')).body.revision).toBe(1);
     } finally {
       await second.stop();
@@ -42,16 +37,16 @@ describe('gatekeeper across restarts', () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
     const first = await startGatewayProcess({ stateDir });
     await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }));
-    expect(await status(`${first.url}/orders/x`)).toBe(401);
+    expect(await statusOf(`${first.url}/orders/x`)).toBe(401);
     await first.stop();
     const second = await startGatewayProcess({ stateDir });
     try {
-      expect(await status(`${second.url}/orders/x`)).toBe(503);
+      expect(await statusOf(`${second.url}/orders/x`)).toBe(503);
       const view = await second.admin('GET', '/state');
       expect(view.body.state).toBeUndefined();
       expect(view.body.revision).toBe(1);
       expect((await second.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status).toBe(200);
-      expect(await status(`${second.url}/orders/x`)).toBe(401);
+      expect(await statusOf(`${second.url}/orders/x`)).toBe(401);
     } finally {
       await second.stop();
     }
@@ -60,7 +55,7 @@ describe('gatekeeper across restarts', () => {
   it('disabled: serves at once, without waiting for policies (unknown paths are 404, not 503)', async () => {
     const gw = await startGatewayProcess({ args: ['--gatekeeper', 'disabled'] });
     try {
-      expect(await status(`${gw.url}/orders/x`)).toBe(404);
+      expect(await statusOf(`${gw.url}/orders/x`)).toBe(404);
     } finally {
       await gw.stop();
     }
@@ -73,13 +68,13 @@ describe('gatekeeper across restarts', () => {
     await writeFile(module, 'export function create() { return {}; }');
     const first = await startGatewayProcess({ stateDir });
     await first.applyState(environmentState([api('custom', upstream.url, [policy('mine', 'custom', { module })]), api('plain', upstream.url)]));
-    expect(await status(`${first.url}/custom/x`)).toBe(200);
+    expect(await statusOf(`${first.url}/custom/x`)).toBe(200);
     await first.stop();
     await rm(module);
     const second = await startGatewayProcess({ stateDir });
     try {
-      expect(await status(`${second.url}/custom/x`)).toBe(503);
-      expect(await status(`${second.url}/plain/x`)).toBe(200);
+      expect(await statusOf(`${second.url}/custom/x`)).toBe(503);
+      expect(await statusOf(`${second.url}/plain/x`)).toBe(200);
       const apis = (await second.admin('GET', '/status')).body.apis as { name: string; status: string }[];
       expect(apis.find((a) => a.name === 'custom')?.status).toBe('blocked');
     } finally {

@@ -3,24 +3,11 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'undici';
 import { CLI, ROOT, startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
+import { eventually, statusOf } from '../../helpers/wait.js';
 
-async function status(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const res = await request(url, { headers });
-  await res.body.dump();
-  return res.statusCode;
-}
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('condition not met in time');
-}
 
 const manifest = (upstream: string, limit: number) => `apiVersion: tollgate.dev/v1
 kind: Environment
@@ -61,11 +48,11 @@ describe('gateway --config --watch (embedded local mode)', () => {
   });
 
   it('serves the folder, and applies a saved change', async () => {
-    expect(await status(`${gw.url}/orders/a`)).toBe(200);
-    expect(await status(`${gw.url}/orders/a`)).toBe(429);
+    expect(await statusOf(`${gw.url}/orders/a`)).toBe(200);
+    expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
     await writeFile(file, manifest(upstream.url, 5));
     // The window is unchanged, so the count (1) carries over: 4 more are admitted.
-    await eventually(async () => (await status(`${gw.url}/orders/a`)) === 200);
+    await eventually(async () => (await statusOf(`${gw.url}/orders/a`)) === 200);
   });
 
   it('reports an invalid save with its position and keeps the last good state serving; a fix is applied', async () => {
@@ -76,7 +63,7 @@ describe('gateway --config --watch (embedded local mode)', () => {
     expect(error).toMatchObject({ file, line: 18, col: 41 });
     await gw.waitForLog((l) => String(l.msg).includes('the last good state keeps serving'));
     expect((await gw.admin('GET', '/state')).body.revision).toBe(revision);
-    expect(await status(`${gw.url}/orders/a`)).not.toBe(503);
+    expect(await statusOf(`${gw.url}/orders/a`)).not.toBe(503);
     await writeFile(file, good.replace('maximumRequests: 5', 'maximumRequests: 50'));
     await eventually(async () => (await gw.admin('GET', '/state')).body.revision === revision + 1);
   });
@@ -99,12 +86,12 @@ describe('npm start (tollgate quickstart)', () => {
         throw new Error(`quickstart did not start (ports 8080, 8081 and 9090 must be free):\n${output}`);
       });
       const demo = { authorization: `Basic ${Buffer.from('demo:s3cret').toString('base64')}` };
-      expect(await status('http://127.0.0.1:8080/greetings/hi')).toBe(401);
+      expect(await statusOf('http://127.0.0.1:8080/greetings/hi')).toBe(401);
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push(await status('http://127.0.0.1:8080/greetings/hi', demo));
+      for (let i = 0; i < 5; i++) statuses.push(await statusOf('http://127.0.0.1:8080/greetings/hi', demo));
       expect(statuses).toEqual([200, 200, 200, 200, 429]);
-      expect(await status('http://127.0.0.1:8080/orders/42')).toBe(401);
-      expect(await status('http://127.0.0.1:8080/orders/42', { client_id: 'demo-client', client_secret: 'demo-secret' })).toBe(200);
+      expect(await statusOf('http://127.0.0.1:8080/orders/42')).toBe(401);
+      expect(await statusOf('http://127.0.0.1:8080/orders/42', { client_id: 'demo-client', client_secret: 'demo-secret' })).toBe(200);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -3,12 +3,8 @@ import { request } from 'undici';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
+import { statusOf } from '../../helpers/wait.js';
 
-async function status(url: string): Promise<number> {
-  const res = await request(url);
-  await res.body.dump();
-  return res.statusCode;
-}
 
 describe('hot reload', () => {
   let gw: GatewayProcess;
@@ -30,25 +26,25 @@ describe('hot reload', () => {
 
   it('keeps rate-limit counters across a reload that changes another policy of the same API', async () => {
     expect((await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('one')]), api('other', upstream.url)]))).status).toBe(200);
-    expect(await status(`${gw.url}/orders/x`)).toBe(200);
-    expect(await status(`${gw.url}/orders/x`)).toBe(200);
+    expect(await statusOf(`${gw.url}/orders/x`)).toBe(200);
+    expect(await statusOf(`${gw.url}/orders/x`)).toBe(200);
     const reload = await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url)]));
     expect(reload.body.changedApis).toEqual(['orders']);
     const seen = await request(`${gw.url}/orders/x`);
     expect(seen.statusCode).toBe(200);
     expect(((await seen.body.json()) as { headers: Record<string, string> }).headers['x-tag']).toBe('two');
-    expect(await status(`${gw.url}/orders/x`)).toBe(429);
+    expect(await statusOf(`${gw.url}/orders/x`)).toBe(429);
   });
 
   it('recompiles only the APIs that changed', async () => {
     const reload = await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url, [tag('new')])]));
     expect(reload.body.changedApis).toEqual(['other']);
-    expect(await status(`${gw.url}/orders/x`)).toBe(429);
+    expect(await statusOf(`${gw.url}/orders/x`)).toBe(429);
   });
 
   it('starts a fresh count when the window itself changes', async () => {
     await gw.applyState(environmentState([api('orders', upstream.url, [limit(3, 30_000), tag('two')]), api('other', upstream.url, [tag('new')])]));
-    expect(await status(`${gw.url}/orders/x`)).toBe(200);
+    expect(await statusOf(`${gw.url}/orders/x`)).toBe(200);
   });
 
   it('lets in-flight requests finish on the chain they started with, even when their API is removed', async () => {
@@ -60,7 +56,7 @@ describe('hot reload', () => {
     const res = await inFlight;
     expect(res.statusCode).toBe(200);
     expect(await res.body.text()).toBe('finished');
-    expect(await status(`${gw.url}/slow/x`)).toBe(404);
+    expect(await statusOf(`${gw.url}/slow/x`)).toBe(404);
   });
 
   it('a refused reload leaves the previous state serving', async () => {
