@@ -32,10 +32,6 @@ export function diagnostic(code: ErrorCode, message: string, where?: SourcePosit
   return d;
 }
 
-export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
-}
-
 /** Stable order: by file, line, column, then code. */
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort(

@@ -14,8 +14,11 @@ import type { Change, FieldChange } from './types.js';
  * `live` undefined means a gateway that holds no state yet.
  */
 export function diffStates(desiredState: EnvironmentState, liveState: EnvironmentState | undefined): Change[] {
-  const desired = canonicalState(desiredState);
-  const live = liveState && canonicalState(liveState);
+  // The very same API object on both sides (a planner that read only what differs) needs no comparison.
+  const liveByName = new Map(liveState?.apis.map((a) => [a.name, a]));
+  const shared = new Set(desiredState.apis.filter((a) => liveByName.get(a.name) === a).map((a) => a.name));
+  const desired = canonicalState({ ...desiredState, apis: desiredState.apis.filter((a) => !shared.has(a.name)) });
+  const live = liveState && canonicalState({ ...liveState, apis: liveState.apis.filter((a) => !shared.has(a.name)) });
   const changes: Change[] = [];
   const envFields = environmentChanges(desired.environment, live?.environment);
   if (envFields.length) changes.push({ kind: 'update-environment', fields: envFields });
@@ -26,7 +29,7 @@ export function diffStates(desiredState: EnvironmentState, liveState: Environmen
     if (!before) changes.push({ kind: 'create-api', api: api.name, after: api });
     else changes.push(...apiChanges(api, before));
   }
-  const desiredApis = new Set(desired.apis.map((a) => a.name));
+  const desiredApis = new Set(desiredState.apis.map((a) => a.name));
   for (const api of live?.apis ?? []) if (!desiredApis.has(api.name)) changes.push({ kind: 'delete-api', api: api.name, before: api });
 
   const liveApps = new Map(live?.applications.map((a) => [a.name, a]));
@@ -111,9 +114,4 @@ function applicationChanges(desired: ApplicationState, live: ApplicationState): 
   const { clientSecret: desiredSecret, ...desiredRest } = desired;
   const { clientSecret: liveSecret, ...liveRest } = live;
   return [...fieldChanges(liveRest, desiredRest), ...secretChange('clientSecret', desiredSecret, liveSecret)];
-}
-
-/** true when two states would plan no change. */
-export function statesEqual(a: EnvironmentState, b: EnvironmentState): boolean {
-  return diffStates(a, b).length === 0;
 }

@@ -1,5 +1,5 @@
 import type { EnvironmentState } from '../model/types.js';
-import { stateFingerprints } from '../gateway/state/fingerprint.js';
+import { stateFingerprints, type StateFingerprints } from '../gateway/state/fingerprint.js';
 import { sealSecrets } from '../gateway/state/seal-secrets.js';
 import type { LiveView } from './admin-client.js';
 import type { LiveClient } from './target.js';
@@ -13,11 +13,23 @@ const MAX_SELECTIVE_READ = 200;
  * the gateway seals it); only APIs that differ are read, the others are known
  * to equal the desired ones. An unchanged node costs one small request.
  */
+const fingerprintsOfDesired = new WeakMap<EnvironmentState, StateFingerprints>();
+
+/** Sealed the way the gateway seals it, once per desired state however many nodes are planned. */
+function desiredFingerprints(desired: EnvironmentState): StateFingerprints {
+  let fingerprints = fingerprintsOfDesired.get(desired);
+  if (!fingerprints) {
+    fingerprints = stateFingerprints(sealSecrets(desired).state);
+    fingerprintsOfDesired.set(desired, fingerprints);
+  }
+  return fingerprints;
+}
+
 export async function readLiveForPlan(client: LiveClient, desired: EnvironmentState): Promise<LiveView> {
   const view = await client.getFingerprints();
   const live = view.fingerprints;
   if (!live) return { revision: view.revision, digest: view.digest };
-  const mine = stateFingerprints(sealSecrets(desired).state);
+  const mine = desiredFingerprints(desired);
   if (mine.digest === live.digest) return { revision: view.revision, digest: view.digest, state: desired };
   const differing = Object.keys(live.apis).filter((name) => mine.apis[name] !== live.apis[name]);
   if (differing.length > MAX_SELECTIVE_READ) return client.getState();

@@ -45,10 +45,6 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function digestOf(value: unknown): string {
-  return `sha256:${sha256(canonicalJson(value))}`;
-}
-
 /** Structural equality, insensitive to key order; undefined-valued keys count as absent. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
