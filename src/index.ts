@@ -1,0 +1,26 @@
+// The library entry point: what the commands are built from, for programs of your own.
+export { ErrorCatalog, TollgateError, type ErrorCode } from './errors/catalog.js';
+export type { Diagnostic, SourcePosition } from './errors/diagnostic.js';
+export { loadManifests, loadManifestTexts, type LoadResult } from './manifest/load.js';
+export type * from './manifest/types.js';
+export { validatePaths, validateManifestSet, type ValidateOptions, type ValidationResult } from './validate/index.js';
+export { environmentState } from './model/normalize.js';
+export type * from './model/types.js';
+export { assembleChain } from './precedence/assemble.js';
+export { orderViolations, expectedOrder } from './precedence/validate-order.js';
+export { POLICY_CATALOG, policyModule } from './policies/catalog.js';
+export type { PolicyModule } from './policies/types.js';
+export type * from './gateway/chain/types.js';
+export { diffStates } from './plan/diff.js';
+export { computePlan, transactionChanges, type PlanOptions } from './plan/plan.js';
+export type { Change, Plan } from './plan/types.js';
+export { renderDiagnostics } from './output/diagnostics.js';
+export { renderPlansMarkdown, renderPlansText } from './plan/render.js';
+export { resolveStateSecrets } from './secrets/resolve-state.js';
+export { startGateway, type GatewayOptions, type RunningGateway } from './gateway/start.js';
+export { GatewayEngine, type Transaction, type ApplyOutcome } from './gateway/engine.js';
+export { AdminClient, type GatewayNode } from './reconcile/admin-client.js';
+export { applyEnvironment, nodeTargets, planEnvironment } from './reconcile/apply-environment.js';
+export { Reconciler, type ReconcilerOptions } from './reconcile/reconciler.js';
+export { FolderSource } from './reconcile/sources/folder.js';
+export { GitSource } from './reconcile/sources/git.js';
