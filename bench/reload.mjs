@@ -17,10 +17,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { numberFlags } from './lib/args.mjs';
 import { cleanupNow } from './lib/cleanup.mjs';
-import { fmt, formatTable, quantile } from './lib/table.mjs';
+import { fmt, formatTable, median, quantile } from './lib/table.mjs';
 import { recentWarnings } from './lib/proc.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
-import { admin, expect200, httpGet, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
+import { TOLLGATE_ROOT, admin, expect200, httpGet, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
 import { roundRobinScript, runWrk, wrkVersion } from './lib/wrk.mjs';
 
 const opts = numberFlags({ seconds: 20, warmup: 3, connections: 50, threads: 1, apis: 50, loaded: 4, changes: 100, rounds: 1 });
@@ -101,6 +101,7 @@ async function main() {
     await writeFile(script, roundRobinScript(loadedNames.map((n) => `/${n}/items`)));
     const settings = { url: gateway.url, threads: opts.threads, connections: opts.connections, script };
 
+    console.log(`tollgate: ${TOLLGATE_ROOT}`);
     console.log(`reload benchmark: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, ${wrk}`);
     console.log(`gateway: ${opts.apis} APIs, each rate-limiting (1e9/s) + header-injection; revision ${initial.body.revision} at start`);
     console.log(`load: wrk -t${opts.threads} -c${opts.connections} -d${opts.seconds}s --latency, round-robin over ${loadedNames.join(', ')}`);
@@ -132,7 +133,6 @@ async function main() {
     const durations = records.map((r) => r.durationMs).sort((a, b) => a - b);
     const roundTrips = records.map((r) => r.roundTripMs).sort((a, b) => a - b);
     const changedOne = records.every((r) => r.changedApis.length === 1 && r.changedApis[0] === r.name);
-    const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5);
     const phase = (key) => {
       const runs = rounds.map((r) => r[key]);
       return { rps: median(runs.map((r) => r.rps)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)), requests: runs.reduce((n, r) => n + r.requests, 0), errors: runs.reduce((n, r) => n + r.non2xx + r.socketErrorCount, 0) };

@@ -40,4 +40,4 @@ fi
 
 # The benchmarks run the compiled gateway.
 [ -f dist/cli/main.js ] || npm run build
-echo "setup: done ($(wrk --version 2>&1 | head -n1 | cut -c1-40); $( (command -v nginx || echo /usr/sbin/nginx) | head -n1))"
+echo "setup: done ($(wrk -v 2>&1 | head -n1 | sed "s/ Copyright.*//"), $( (command -v nginx || echo /usr/sbin/nginx) | head -n1), @fastify/reply-from $(node -p "require('@fastify/reply-from/package.json').version" 2>/dev/null))"

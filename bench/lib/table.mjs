@@ -24,6 +24,14 @@ export const fmt = {
   ratio: (v) => (v === undefined || Number.isNaN(v) ? '-' : v.toFixed(2)),
 };
 
+/** The median; the mean of the two middle values for an even count. */
+export function median(values) {
+  const s = [...values].sort((x, y) => x - y);
+  if (s.length === 0) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Nearest-rank quantile of an ascending array. */
 export function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));

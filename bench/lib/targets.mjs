@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort, jsonLine, startChild, stopChild, until, waitForLine } from './proc.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The tollgate checkout whose bin/ and dist/ the benchmarks run: this one, or TOLLGATE_BENCH_ROOT (to compare builds). */
+export const TOLLGATE_ROOT = process.env.TOLLGATE_BENCH_ROOT ? path.resolve(process.env.TOLLGATE_BENCH_ROOT) : ROOT;
 const LIB = path.join(ROOT, 'bench/lib');
 
 /** One HTTP request on a fresh connection: { status, headers, body }. */
@@ -140,7 +142,7 @@ export async function admin(adminUrl, method, pathname, body) {
  * `node bin/tollgate.js gateway --config <configDir>` on loopback ports, waits for "gateway listening"
  * and then for the admin /status to report ready with the manifests applied (revision >= 1).
  */
-export async function startTollgate({ configDir, stateDir, nodeArgs = [], logLevel = 'info', root = ROOT }) {
+export async function startTollgate({ configDir, stateDir, nodeArgs = [], logLevel = 'info', root = TOLLGATE_ROOT }) {
   const bin = path.join(root, 'bin/tollgate.js');
   if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error(`${root}/dist is missing: run npm run build first`);
   const child = nodeChild(

@@ -1,4 +1,3 @@
-import { pipeline } from 'node:stream/promises';
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -44,16 +43,23 @@ export async function handleRequest(serving: Serving, request: FastifyRequest, r
 
   const target = api.upstream;
   const hasBody = raw.headers['content-length'] !== undefined ? raw.headers['content-length'] !== '0' : raw.headers['transfer-encoding'] !== undefined;
+  const options = {
+    path: target.pathPrefix + ex.path + (ex.search ? `?${ex.search}` : ''),
+    method: ex.method as 'GET',
+    headers: upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: 'http', host: ex.host, prefix: api.basePath }),
+    body: hasBody ? (ex.upstreamBody() as never) : null,
+    headersTimeout: api.timeoutMs,
+    bodyTimeout: api.timeoutMs,
+  };
   let upstream;
   try {
-    upstream = await target.pool.request({
-      path: target.pathPrefix + ex.path + (ex.search ? `?${ex.search}` : ''),
-      method: ex.method as 'GET',
-      headers: upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: 'http', host: ex.host, prefix: api.basePath }),
-      body: hasBody ? (ex.upstreamBody() as never) : null,
-      headersTimeout: api.timeoutMs,
-      bodyTimeout: api.timeoutMs,
-    });
+    try {
+      upstream = await target.pool.request(options);
+    } catch (err) {
+      // A keep-alive connection the upstream closed while idle: a bodiless idempotent request is safe to send again, once.
+      if (hasBody || !IDEMPOTENT.has(ex.method) || !isStaleConnection(err)) throw err;
+      upstream = await target.pool.request(options);
+    }
   } catch (err) {
     api.metrics.outcomes.upstream_error++;
     const failure = upstreamFailure(err, api, logger);
@@ -75,13 +81,26 @@ export async function handleRequest(serving: Serving, request: FastifyRequest, r
     res.end();
     return;
   }
-  try {
-    await pipeline(upstream.body, res);
-  } catch (err) {
+  // pipe(), not stream.pipeline(): the latter allocates an AbortController (and a DOMException) per response.
+  const body = upstream.body;
+  const abort = (err?: Error) => {
     // The client went away or the upstream broke mid-body: nothing can be sent any more.
-    logger.debug({ api: api.name, err: (err as Error).message }, 'response stream aborted');
+    if (err) logger.debug({ api: api.name, err: err.message }, 'response stream aborted');
+    body.destroy();
     res.destroy();
-  }
+  };
+  body.once('error', abort);
+  res.once('close', () => {
+    if (!res.writableFinished) abort();
+  });
+  body.pipe(res);
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+function isStaleConnection(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function send(reply: FastifyReply, answer: Reply): void {

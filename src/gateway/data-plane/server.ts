@@ -12,6 +12,8 @@ export function createDataPlane(engine: GatewayEngine, logger: Logger): FastifyI
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 8192 },
+    // No child logger per request: the data plane logs nothing per request above debug.
+    childLoggerFactory: (logger) => logger,
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));

@@ -17,11 +17,21 @@ export function compileAddressMatcher(ranges: readonly string[]): AddressMatcher
     if (cidr === undefined) throw new Error(`not an IP address or CIDR range: ${range}`);
     list.addSubnet(cidr.address, cidr.prefix, cidr.family);
   }
+  // BlockList.check builds a SocketAddress per call: remember answers for the addresses seen recently.
+  const answers = new Map<string, boolean>();
   return (address) => {
+    const known = answers.get(address);
+    if (known !== undefined) return known;
     const family = familyOf(address);
-    return family !== undefined && list.check(address, family);
+    const answer = family !== undefined && list.check(address, family);
+    if (answers.size >= MAX_REMEMBERED) answers.clear();
+    answers.set(address, answer);
+    return answer;
   };
 }
+
+/** Bounds the memory of a matcher facing many distinct clients; clearing is cheaper than LRU bookkeeping. */
+const MAX_REMEMBERED = 4096;
 
 /** 'ipv4', 'ipv6' or undefined when the text is not a plain IP address. */
 export function familyOf(address: string): 'ipv4' | 'ipv6' | undefined {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
+import net from 'node:net';
 import { request } from 'undici';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { api, environmentState } from '../../helpers/state.js';
@@ -71,6 +72,42 @@ describe('data plane: proxying', () => {
     const down = await request(`${gw.url}/down/x`);
     expect(down.statusCode).toBe(502);
     expect(await down.body.json()).toEqual({ error: 'upstream unreachable' });
+  });
+
+  it('resends a bodiless GET once when the upstream closed the keep-alive connection it was sent on', async () => {
+    // Answers the first request of each connection and drops the connection on the second: what a
+    // request racing an upstream's idle-connection close looks like from the gateway.
+    const dropper = net.createServer((socket) => {
+      let seen = 0;
+      let buffered = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        while (buffered.includes('\r\n\r\n')) {
+          buffered = buffered.slice(buffered.indexOf('\r\n\r\n') + 4);
+          if (++seen === 1) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok');
+          else socket.destroy();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = dropper.address() as net.AddressInfo;
+      const current = await gw.admin('GET', '/state');
+      await gw.admin('POST', '/transactions', { expectedRevision: current.body.revision, changes: [{ op: 'put-api', api: api('dropper', `http://127.0.0.1:${port}`) }] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await request(`${gw.url}/dropper/x`);
+        await res.body.dump();
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      const post = await request(`${gw.url}/dropper/x`, { method: 'POST', body: 'payload' });
+      await post.body.dump();
+      // A request with a body is never sent twice.
+      expect(post.statusCode).toBe(502);
+    } finally {
+      dropper.close();
+    }
   });
 
   it('counts requests per API and outcome in /metrics', async () => {
