@@ -3,6 +3,8 @@
 set -euo pipefail
 needed=()
 command -v git >/dev/null || needed+=(git)
+# The shared-storage tests start their own redis-server (test/helpers/redis.ts); the package's service is not used.
+{ command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; } || needed+=(redis-server)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

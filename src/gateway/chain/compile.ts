@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { ApiState, ApplicationState } from '../../model/types.js';
 import type { HashedSecret } from '../../manifest/types.js';
 import { policyModule } from '../../policies/catalog.js';
-import type { CounterSelection } from '../counters/selection.js';
+import { counterStoreFor, type CounterSelection } from '../counters/selection.js';
+import type { CounterStore } from '../counters/types.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
 import type { UpstreamPools } from '../proxy/pools.js';
 import { sha256 } from '../state/digest.js';
@@ -14,8 +15,8 @@ import type { ApplicationRuntime } from './types.js';
 
 export interface CompileServices {
   logger: Logger;
-  /** Picks each policy's counter store: shared storage or local, by its clusterizable and failMode. */
-  counters: CounterSelection;
+  /** One store for every policy, or a selection that picks shared storage or local per policy (clusterizable, failMode). */
+  counters: CounterStore | CounterSelection;
   runtimeState: RuntimeStateStore;
   metrics: MetricsRegistry;
   pools: UpstreamPools;
@@ -58,7 +59,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       policyName: policy.name,
       logger: services.logger.child({ api: api.name, policy: policy.name }),
       applications,
-      counters: services.counters.forPolicy(policy.config),
+      counters: counterStoreFor(services.counters, policy.config),
       keep: services.runtimeState.keeper(api.name, policy.name, claimed),
       baseDir: path.resolve(services.baseDir),
     };

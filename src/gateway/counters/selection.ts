@@ -9,6 +9,11 @@ export interface CounterSelection {
   forPolicy(config: Readonly<Record<string, unknown>>): CounterStore;
 }
 
+/** One store for every policy (tests, tools), or a selection per policy (the gateway). */
+export function counterStoreFor(counters: CounterStore | CounterSelection, config: Readonly<Record<string, unknown>>): CounterStore {
+  return 'forPolicy' in counters ? counters.forPolicy(config) : counters;
+}
+
 /** The counters of one environment state: local only, or shared through one connection. */
 export class Counters implements CounterSelection {
   constructor(

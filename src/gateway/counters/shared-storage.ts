@@ -46,7 +46,7 @@ interface HitCommand {
   tollgateHit(numKeys: number, ...keysAndArgs: string[]): Promise<unknown[]>;
 }
 
-const PROBE_INTERVAL_MS = 250;
+const PROBE_INTERVAL_MS = 100;
 const SWEEP_INTERVAL_MS = 10_000;
 const UNAVAILABLE: Readonly<WindowDecision> = Object.freeze({ allowed: false, limit: 0, remaining: 0, resetMs: 0, unavailable: true as const });
 
@@ -79,6 +79,11 @@ export class SharedStorage {
   private readonly sweepTimer: NodeJS.Timeout;
   private closed = false;
   private lastError = '';
+  /** When Redis last answered a hit (performance.now()): tells a slow reply from a dead server. */
+  private lastReplyAt = 0;
+  private refusalLoggedAt = 0;
+  /** The socket corked for this event-loop turn, if any. */
+  private corked: { uncork(): void } | undefined;
 
   constructor(url: string, options: SharedStorageOptions) {
     const { target } = options;
@@ -97,8 +102,8 @@ export class SharedStorage {
       ...(target.username === undefined ? {} : { username: target.username }),
       ...(target.password === undefined ? {} : { password: target.password }),
       ...(target.tls ? { tls: {} } : {}),
-      // Commands written in one tick leave in one write: many concurrent hits, few syscalls.
-      enableAutoPipelining: true,
+      // Batching is done here, per event-loop turn (see batchWrites), not per tick as auto-pipelining does.
+      enableAutoPipelining: false,
       // Never queue hits while disconnected: they fall back at once instead of waiting.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -108,6 +113,8 @@ export class SharedStorage {
       // Dial again quickly, at most once a second, forever: counting resumes within a second of Redis coming back.
       retryStrategy: (times) => Math.min(times * 100, 1_000),
       disableClientInfo: true,
+      // Shows in CLIENT LIST: which connections are gateways'.
+      connectionName: 'tollgate',
       keepAlive: 10_000,
     });
     this.client.defineCommand('tollgateHit', { lua: HIT_SCRIPT });
@@ -127,21 +134,27 @@ export class SharedStorage {
 
   /** True while hits are counted in Redis. */
   get connected(): boolean {
-    return this.health === 'up';
+    return !this.closed && this.health === 'up';
   }
 
-  /** Resolves once connected, or false after `timeoutMs` (the store then serves in its fail modes and keeps dialling). */
+  /**
+   * Resolves true once connected, false when the first attempt fails or after
+   * `timeoutMs`: the store then serves in its fail modes and keeps dialling.
+   */
   async waitReady(timeoutMs: number): Promise<boolean> {
     if (this.health === 'up') return true;
     const ready = await new Promise<boolean>((resolve) => {
       const done = (value: boolean) => {
         clearTimeout(timer);
         this.client.off('ready', onReady);
+        this.client.off('close', onFailed);
         resolve(value);
       };
       const onReady = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
+      const onFailed = () => done(false);
+      const timer = setTimeout(onFailed, timeoutMs);
       this.client.on('ready', onReady);
+      this.client.on('close', onFailed);
     });
     if (!ready && this.health === 'connecting') this.markDown(this.lastError || `not connected within ${timeoutMs} ms`);
     return ready;
@@ -180,19 +193,27 @@ export class SharedStorage {
 
     return new Promise<WindowDecision>((resolve) => {
       let settled = false;
-      const fail = (reason: string) => {
+      const fail = (reason: string | undefined) => {
         if (settled) return;
         settled = true;
-        this.markDown(reason);
+        if (reason !== undefined) this.markDown(reason);
         resolve(this.fallback(key, limits, now, mode));
       };
       const timer = setTimeout(() => {
         // A busy event loop runs due timers before it reads sockets: a reply may already be waiting.
         // Check again after the poll phase, so only a reply that really did not come counts as a timeout.
-        setImmediate(() => fail(`no answer within ${this.timeoutMs} ms`));
+        setImmediate(() => {
+          if (settled) return;
+          // This hit falls back either way. Redis is only taken for down when it answered nothing for a
+          // whole timeout: a server that still answers (a CPU-starved host, a burst) keeps counting hits.
+          const silentMs = performance.now() - this.lastReplyAt;
+          fail(silentMs >= this.timeoutMs ? `no answer within ${this.timeoutMs} ms` : undefined);
+        });
       }, this.timeoutMs);
+      this.batchWrites();
       this.hitCommand.tollgateHit(n, ...argv).then(
         (reply) => {
+          this.lastReplyAt = performance.now();
           if (settled) return;
           settled = true;
           clearTimeout(timer);
@@ -202,10 +223,40 @@ export class SharedStorage {
         },
         (err: Error) => {
           clearTimeout(timer);
-          fail(err.message);
+          if (err.name !== 'ReplyError') return fail(err.message);
+          // Redis answered, with an error (out of memory, a read-only replica…): it is up, but this hit falls back.
+          this.lastReplyAt = performance.now();
+          this.noteRefusal(err.message);
+          fail(undefined);
         },
       );
     });
+  }
+
+  /**
+   * Every request arrives in a callback of its own, so per-tick batching (ioredis auto-pipelining) sends
+   * one write per hit. Corking the socket until the end of this event-loop turn (setImmediate runs after
+   * the poll phase has handed over every readable socket) sends all the hits of the turn in one write:
+   * fewer syscalls here, fewer reads in Redis. Measured: about half the client CPU per hit of auto-pipelining.
+   */
+  private batchWrites(): void {
+    if (this.corked !== undefined) return;
+    const stream = this.client.stream;
+    if (stream === undefined || stream.destroyed) return;
+    stream.cork();
+    this.corked = stream;
+    setImmediate(() => {
+      this.corked = undefined;
+      stream.uncork();
+    });
+  }
+
+  /** A refusal is logged at most once a minute: it may repeat for every hit. */
+  private noteRefusal(message: string): void {
+    const now = Date.now();
+    if (now - this.refusalLoggedAt < 60_000) return;
+    this.refusalLoggedAt = now;
+    this.logger.warn({ err: message }, 'shared storage refused a hit: it is counted by the policy\'s fail mode (logged at most once a minute)');
   }
 
   private fallback(key: string, limits: readonly Limit[], now: number, mode: FailMode): WindowDecision | Promise<WindowDecision> {
@@ -229,6 +280,8 @@ export class SharedStorage {
     if (this.closed || this.health === 'up') return;
     const previous = this.health;
     this.health = 'up';
+    this.lastReplyAt = performance.now();
+    this.lastError = '';
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.probeTimer = undefined;
     // What was learned before the outage may be stale (a restarted Redis starts empty).
