@@ -1,7 +1,6 @@
-import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
-import type { WindowDecision } from '../../gateway/counters/types.js';
+import type { ApplicationRuntime, PolicyFactory } from '../../gateway/chain/types.js';
 import { compileClientIdentifier, rememberClient, rememberedClient } from '../shared/client-identity.js';
-import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
+import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import { jsonError } from '../shared/replies.js';
 import type { RateLimitingSlaConfig } from './index.js';
 
@@ -17,12 +16,7 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
   const prefix = `${ctx.apiName}/${ctx.policyName}/client:`;
   const noTier = `no SLA tier: the application's contract for ${ctx.apiName} ${ctx.apiVersion} names no tier`;
 
-  const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome => {
-    if (decision.unavailable) return storageUnavailable();
-    if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);
-    if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
-    return undefined;
-  };
+  const decide = compileLimitVerdict(exposeHeaders);
 
   return {
     request(exchange) {
@@ -42,7 +36,3 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
   };
 };
 
-/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
-function storageUnavailable(): RequestOutcome {
-  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
-}

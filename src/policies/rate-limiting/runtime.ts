@@ -1,9 +1,7 @@
-import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
-import type { WindowDecision } from '../../gateway/counters/types.js';
+import type { Exchange, PolicyFactory } from '../../gateway/chain/types.js';
 import { firstHeader, joinedHeader } from '../shared/headers.js';
 import { LOCAL_CLIENT_ID } from '../shared/locals.js';
-import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
-import { jsonError } from '../shared/replies.js';
+import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import type { RateLimitingConfig } from './index.js';
 
 /**
@@ -18,12 +16,7 @@ export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
   const counters = ctx.counters;
   const keyOf = compileKeySelector(config.keySelector, `${ctx.apiName}/${ctx.policyName}`);
 
-  const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome => {
-    if (decision.unavailable) return storageUnavailable();
-    if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);
-    if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
-    return undefined;
-  };
+  const decide = compileLimitVerdict(exposeHeaders);
 
   return {
     request(exchange) {
@@ -62,7 +55,3 @@ function compileKeySelector(selector: RateLimitingConfig['keySelector'], scope: 
   }
 }
 
-/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
-function storageUnavailable(): RequestOutcome {
-  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
-}

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Reply } from '../../gateway/chain/types.js';
+import type { Exchange, Reply, RequestOutcome } from '../../gateway/chain/types.js';
 import type { WindowDecision } from '../../gateway/counters/types.js';
 import { jsonError } from './replies.js';
 
@@ -32,4 +32,19 @@ export function tooManyRequests(decision: WindowDecision, exposeHeaders: boolean
   const headers: OutgoingHttpHeaders = {};
   setRateLimitHeaders(headers, decision);
   return jsonError(429, 'rate limit exceeded', headers);
+}
+
+/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
+export function storageUnavailable(): Reply {
+  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
+}
+
+/** What rate-limiting and rate-limiting-sla answer to a decision: 503, 429, or pass (with the headers when exposed). */
+export function compileLimitVerdict(exposeHeaders: boolean): (exchange: Exchange, decision: WindowDecision) => RequestOutcome {
+  return (exchange, decision) => {
+    if (decision.unavailable) return storageUnavailable();
+    if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);
+    if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
+    return undefined;
+  };
 }

@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
 import type { WindowDecision } from '../../gateway/counters/types.js';
 import type { Limit } from '../../manifest/types.js';
-import { onDecision, setRateLimitHeaders, tooManyRequests } from '../shared/rate-limit-decision.js';
-import { jsonError } from '../shared/replies.js';
+import { onDecision, setRateLimitHeaders, storageUnavailable, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { SpikeControlConfig } from './index.js';
 
 /** Requests currently held for a retry; kept across reloads so a reload cannot reopen a full queue. */
@@ -55,7 +54,3 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   };
 };
 
-/** failMode closed and the shared storage unreachable: the request can be neither counted nor admitted. */
-function storageUnavailable(): RequestOutcome {
-  return jsonError(503, 'rate limit storage unavailable', { 'retry-after': '1' });
-}

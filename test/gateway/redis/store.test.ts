@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCounterStore } from '../../../src/gateway/counters/memory.js';
 import { parseRedisUrl } from '../../../src/gateway/counters/redis-url.js';
 import { CounterStores } from '../../../src/gateway/counters/selection.js';
-import { SharedStorage, emptyStats, type FailMode, type SharedStorageStats } from '../../../src/gateway/counters/shared-storage.js';
+import { SharedStorage, emptyStats, type SharedStorageStats } from '../../../src/gateway/counters/shared-storage.js';
 import type { WindowDecision } from '../../../src/gateway/counters/types.js';
 import type { Limit } from '../../../src/manifest/types.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
