@@ -15,3 +15,20 @@ describe('library entry point', () => {
     expect(tollgate.computePlan(production, undefined, { prune: true }).plan.changes.filter((c) => c.kind === 'create-api')).toHaveLength(production.apis.length);
   });
 });
+
+describe('manifests and the gateway normalize alike', () => {
+  it('a policy written without config gets its defaults, and the gateway would store the very same state (no plan noise)', async () => {
+    const { checkState } = await import('../src/gateway/state/check-state.js');
+    for (const example of ['examples/quickstart', 'examples/multi-env']) {
+      const result = await tollgate.validatePaths([path.join(ROOT, example)]);
+      for (const env of result.manifests.environments) {
+        const desired = tollgate.environmentState(result.manifests, env.name);
+        const stored = checkState(structuredClone(desired));
+        expect(stored.problems).toEqual([]);
+        expect(tollgate.diffStates(desired, stored.state)).toEqual([]);
+      }
+    }
+    const orders = (await tollgate.validatePaths([path.join(ROOT, 'examples/quickstart')])).manifests.apis.find((a) => a.name === 'orders');
+    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({ credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: true });
+  });
+});

@@ -2,12 +2,14 @@ import { Command } from 'commander';
 import { TollgateError } from '../errors/catalog.js';
 import type { CommandResult } from './result.js';
 import { applyCommand } from './apply.js';
+import { checkCommand } from './check.js';
 import { dumpCommand } from './dump.js';
 import { gatewayCommand } from './gateway.js';
 import { planCommand } from './plan.js';
 import { quickstartCommand } from './quickstart.js';
 import { reconcileCommand } from './reconcile.js';
 import { statusCommand } from './status.js';
+import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 
 const program = new Command('tollgate')
@@ -26,6 +28,8 @@ program.addCommand(applyCommand(run));
 program.addCommand(dumpCommand(run));
 program.addCommand(reconcileCommand(run));
 program.addCommand(statusCommand(run));
+program.addCommand(testCommand(run));
+program.addCommand(checkCommand(run));
 program.addCommand(gatewayCommand(run));
 program.addCommand(quickstartCommand(run));
 

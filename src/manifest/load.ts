@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { discoverManifestFiles } from './discover.js';
 import { schemaDiagnostics } from './schema-errors.js';
-import { schemas } from './schemas.js';
+import { policyConfigValidator, schemas } from './schemas.js';
 import { locate, parseManifestText, type SourceDocument } from './source.js';
-import type { Kind, Manifest, ManifestSet } from './types.js';
+import type { Kind, Manifest, ManifestSet, PolicySpec } from './types.js';
 
 export const API_VERSION = 'tollgate.dev/v1';
 const KINDS: readonly Kind[] = ['Environment', 'Api', 'Application'];
@@ -69,6 +69,15 @@ function add(set: ManifestSet, manifest: Manifest): void {
   else set.applications.push(manifest);
 }
 
+/**
+ * A policy written without `config:` gets `{}` from the document schema after
+ * the per-type branch ran: fill its type's defaults now, so a policy means the
+ * same with and without an empty config (and plans compare like with like).
+ */
+function fillPolicyDefaults(policies: PolicySpec[]): void {
+  for (const policy of policies) policyConfigValidator(policy.type)(policy.config);
+}
+
 interface CheckedDocument {
   manifest?: Manifest;
   /** A document of a known kind that failed its schema: its name still counts as defined. */
@@ -95,5 +104,6 @@ function checkDocument(source: SourceDocument): CheckedDocument {
   }
   const validate = schemas().kinds[kind];
   if (!validate(doc)) return { ...invalid, diagnostics: schemaDiagnostics(source, validate.errors ?? []) };
+  if (kind !== 'Application') fillPolicyDefaults((doc.spec as { policies: PolicySpec[] }).policies);
   return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
 }

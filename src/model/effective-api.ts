@@ -1,4 +1,5 @@
 import { durationMs } from '../manifest/formats.js';
+import { policyConfigValidator } from '../manifest/schemas.js';
 import type { ApiManifest, PolicySpec, SlaTier } from '../manifest/types.js';
 import { deepMerge } from './merge.js';
 
@@ -17,11 +18,13 @@ export function effectiveApi(api: ApiManifest, environment: string): EffectiveAp
   const policies = api.spec.policies.map((policy) => {
     const change = override?.policies?.[policy.name];
     if (!change) return policy;
-    return {
-      ...policy,
-      enabled: change.enabled ?? policy.enabled,
-      config: change.config ? deepMerge(policy.config, change.config) : policy.config,
-    };
+    let config = policy.config;
+    if (change.config) {
+      config = deepMerge(policy.config, change.config);
+      // Items an override brings in (arrays are replaced) get their schema defaults like the base config had.
+      policyConfigValidator(policy.type)(config);
+    }
+    return { ...policy, enabled: change.enabled ?? policy.enabled, config };
   });
   const replaced = new Map((override?.slaTiers ?? []).map((t) => [t.name, t]));
   const slaTiers = [

@@ -1,0 +1,43 @@
+import type { PolicyInstance } from '../../model/types.js';
+import { policyModule } from '../../policies/catalog.js';
+import { policyLabel, whereLost } from './lost.js';
+import { active, lostPolicy, newlyScoped } from './pairs.js';
+import type { ApiDetector, FindingDraft } from './types.js';
+
+/** Policies that decide who may call: authentication and client-id enforcement. */
+function authenticates(policy: PolicyInstance): boolean {
+  const provides = policyModule(policy.type).provides;
+  return provides.includes('requires-authentication') || provides.includes('client-id-required');
+}
+
+/**
+ * An authentication or client-id policy removed or disabled (an error when
+ * nothing authenticates any more), scoped by new rules, or made to accept a
+ * client id without its secret.
+ */
+export const authenticationFindings: ApiDetector = (change, ctx) => {
+  const out: FindingDraft[] = [];
+  const remaining = change.after.chain.filter((p) => active(p) && authenticates(p));
+  for (const pair of change.pairs) {
+    const subject = pair.before ?? pair.after;
+    if (!subject || !authenticates(subject)) continue;
+    const lost = lostPolicy(pair);
+    if (lost) {
+      const others = remaining.filter((p) => p.name !== pair.after?.name);
+      out.push(
+        others.length === 0
+          ? { code: 'TG_AUTH_REMOVED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`, at: whereLost(pair, change, ctx) }
+          : { code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`, at: whereLost(pair, change, ctx) },
+      );
+      continue;
+    }
+    const after = pair.after as PolicyInstance;
+    if (newlyScoped(pair)) {
+      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match; every other request is let through unauthenticated`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+    }
+    if (after.type === 'client-id-enforcement' && pair.before?.config.secretRequired === true && after.config.secretRequired === false && active(after)) {
+      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`, at: ctx.locate.policy(change.environment, change.api, after, { config: ['secretRequired'] }) });
+    }
+  }
+  return out;
+};

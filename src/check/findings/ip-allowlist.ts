@@ -1,0 +1,57 @@
+import type { PolicyInstance } from '../../model/types.js';
+import { wideningRanges, type Widening } from './cidr.js';
+import { policyLabel, whereLost } from './lost.js';
+import { active, lostPolicy, newlyScoped } from './pairs.js';
+import type { ApiDetector, FindingDraft } from './types.js';
+
+const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] => (policy?.config[field] as string[] | undefined) ?? [];
+
+function describe(w: Widening): string {
+  if (w.kind === 'every') return `${w.range} admits every address`;
+  if (w.kind === 'contains') return `${w.range} contains the former ${w.former} and more`;
+  return `${w.range} is very broad`;
+}
+
+/**
+ * An IP allowlist removed, disabled or opened to every address (errors), a new
+ * range that contains a former one or is very broad, new rules, or trusted
+ * proxies widened the same way (warnings).
+ */
+export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
+  const out: FindingDraft[] = [];
+  for (const pair of change.pairs) {
+    const subject = pair.before ?? pair.after;
+    if (subject?.type !== 'ip-allowlist') continue;
+    const lost = lostPolicy(pair);
+    if (lost) {
+      const others = change.after.chain.filter((p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name);
+      const message = `Api "${change.api}": ${policyLabel(subject)} was ${lost}`;
+      out.push(
+        others.length === 0
+          ? { code: 'TG_IP_ALLOWLIST_OPENED', message: `${message}: every client address is admitted`, at: whereLost(pair, change, ctx) }
+          : { code: 'TG_IP_ALLOWLIST_WIDENED', message: `${message}; ${others.map(policyLabel).join(', ')} still filters`, at: whereLost(pair, change, ctx) },
+      );
+      continue;
+    }
+    if (!active(pair.before) || !active(pair.after)) continue;
+    const after = pair.after;
+    for (const w of wideningRanges(ips(pair.before, 'ips'), ips(after, 'ips'))) {
+      out.push({
+        code: w.kind === 'every' ? 'TG_IP_ALLOWLIST_OPENED' : 'TG_IP_ALLOWLIST_WIDENED',
+        message: `Api "${change.api}": ${policyLabel(after)} widened: ${describe(w)}`,
+        at: ctx.locate.policy(change.environment, change.api, after, { config: ['ips', w.index] }),
+      });
+    }
+    for (const w of wideningRanges(ips(pair.before, 'trustedProxies'), ips(after, 'trustedProxies'))) {
+      out.push({
+        code: 'TG_IP_ALLOWLIST_WIDENED',
+        message: `Api "${change.api}": ${policyLabel(after)} trusts the client-address header from more peers: ${describe(w)}, and any of them can claim an allowed address`,
+        at: ctx.locate.policy(change.environment, change.api, after, { config: ['trustedProxies', w.index] }),
+      });
+    }
+    if (newlyScoped(pair)) {
+      out.push({ code: 'TG_IP_ALLOWLIST_WIDENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and filters only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+    }
+  }
+  return out;
+};

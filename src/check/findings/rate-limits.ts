@@ -1,0 +1,88 @@
+import type { Limit } from '../../manifest/types.js';
+import type { PolicyInstance } from '../../model/types.js';
+import { policyLabel, whereLost } from './lost.js';
+import { active, lostPolicy, newlyScoped } from './pairs.js';
+import type { ApiChange, ApiDetector, DetectorContext, FindingDraft } from './types.js';
+import { loosenedWindows, ratio, windowName } from './windows.js';
+
+const LIMITING = new Set(['rate-limiting', 'spike-control', 'rate-limiting-sla']);
+
+/**
+ * Limits that let much more through: a limiting policy removed, disabled or
+ * scoped by new rules; a window raised by the factor or more, or removed; a
+ * whole-Api limit now counted per key; SLA tiers raised the same way.
+ */
+export const rateLimitFindings: ApiDetector = (change, ctx) => {
+  const out: FindingDraft[] = [];
+  for (const pair of change.pairs) {
+    const subject = pair.before ?? pair.after;
+    if (!subject || !LIMITING.has(subject.type)) continue;
+    const lost = lostPolicy(pair);
+    if (lost) {
+      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`, at: whereLost(pair, change, ctx) });
+      continue;
+    }
+    if (!active(pair.before) || !active(pair.after)) continue;
+    const after = pair.after;
+    if (newlyScoped(pair)) {
+      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and limits only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+    }
+    if (after.type === 'rate-limiting') out.push(...rateLimitingChanges(change, ctx, pair.before, after));
+    if (after.type === 'spike-control') out.push(...spikeControlChanges(change, ctx, pair.before, after));
+    if (after.type === 'rate-limiting-sla') out.push(...slaTierChanges(change, ctx, after));
+  }
+  return out;
+};
+
+function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: PolicyInstance, after: PolicyInstance): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  const limits = (p: PolicyInstance) => p.config.rateLimits as Limit[];
+  for (const w of loosenedWindows(limits(before), limits(after), ctx.rateLimitFactor)) {
+    out.push({
+      code: 'TG_RATE_LIMIT_LOOSENED',
+      message: `Api "${change.api}": ${policyLabel(after)} ${w.message}`,
+      at: ctx.locate.policy(change.environment, change.api, after, { config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'] }),
+    });
+  }
+  const source = (p: PolicyInstance) => (p.config.keySelector as { source?: string } | undefined)?.source ?? 'api';
+  if (source(before) === 'api' && source(after) !== 'api') {
+    out.push({
+      code: 'TG_RATE_LIMIT_LOOSENED',
+      message: `Api "${change.api}": ${policyLabel(after)} now counts per ${source(after)} instead of once for the whole Api: every ${source(after)} gets the full limit`,
+      at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector'] }),
+    });
+  }
+  return out;
+}
+
+function spikeControlChanges(change: ApiChange, ctx: DetectorContext, before: PolicyInstance, after: PolicyInstance): FindingDraft[] {
+  const rate = (p: PolicyInstance) => (p.config.maximumRequests as number) / (p.config.timePeriodInMilliseconds as number);
+  const factor = rate(after) / rate(before);
+  if (factor < ctx.rateLimitFactor) return [];
+  const describe = (p: PolicyInstance) => `${p.config.maximumRequests as number} per ${windowName(p.config.timePeriodInMilliseconds as number)}`;
+  return [
+    {
+      code: 'TG_RATE_LIMIT_LOOSENED',
+      message: `Api "${change.api}": ${policyLabel(after)} raised from ${describe(before)} to ${describe(after)} (${ratio(factor)}×)`,
+      at: ctx.locate.policy(change.environment, change.api, after, { config: ['maximumRequests'] }),
+    },
+  ];
+}
+
+/** The SLA tiers the policy enforces, tier by tier. */
+function slaTierChanges(change: ApiChange, ctx: DetectorContext, after: PolicyInstance): FindingDraft[] {
+  const out: FindingDraft[] = [];
+  const beforeTiers = new Map(change.before.slaTiers.map((t) => [t.name, t]));
+  for (const tier of change.after.slaTiers) {
+    const old = beforeTiers.get(tier.name);
+    if (!old) continue;
+    for (const w of loosenedWindows(old.limits, tier.limits, ctx.rateLimitFactor)) {
+      out.push({
+        code: 'TG_RATE_LIMIT_LOOSENED',
+        message: `Api "${change.api}": SLA tier "${tier.name}" (enforced by ${policyLabel(after)}) ${w.message}`,
+        at: ctx.locate.slaTier(change.environment, change.api, tier.name, w.index),
+      });
+    }
+  }
+  return out;
+}
