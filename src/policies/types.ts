@@ -26,6 +26,8 @@ export interface PolicyModule<Config = Record<string, unknown>> {
   secretFields: readonly string[];
   /** Config arrays whose order means nothing (dotted paths, `*` = every item): sorted before diffing. */
   unordered: readonly string[];
+  /** Whether the policy's rules scope it (default: yes); message-logging with conditional: false logs every request. */
+  scopedByRules?(config: Config): boolean;
   /** Semantic checks the schema cannot express; config has its defaults filled. */
   check?(config: Config): ConfigProblem[];
   /** Compiles the config into request/response handlers, once per reload. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { HashedSecret } from '../manifest/types.js';
 
 /** Salted SHA-256: what the gateway stores instead of a credential, and what plans compare. */
@@ -10,17 +10,20 @@ function digest(salt: string, value: string): string {
   return createHash('sha256').update(salt).update('\0').update(value).digest('hex');
 }
 
+/** One-shot SHA-256 (no Hash object): half the cost of createHash for the short inputs of the request path. */
+export function sha256Buffer(value: string): Buffer {
+  return hash('sha256', value, 'buffer');
+}
+
 /** Constant-time check of a presented credential against its stored hash. */
 export function verifySecret(presented: string, stored: HashedSecret): boolean {
   const expected = Buffer.from(stored.sha256, 'hex');
-  const actual = createHash('sha256').update(stored.salt).update('\0').update(presented).digest();
+  const actual = sha256Buffer(`${stored.salt}\0${presented}`);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
 /** Constant-time string comparison (admin tokens, usernames). */
 export function safeEqual(a: string, b: string): boolean {
   // Hash first so neither length nor content leaks through timing.
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb);
+  return timingSafeEqual(sha256Buffer(a), sha256Buffer(b));
 }

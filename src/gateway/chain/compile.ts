@@ -64,8 +64,10 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       baseDir: path.resolve(services.baseDir),
     };
     try {
-      const handlers = await policyModule(policy.type).create(policy.config, ctx);
-      policies.push({ name: policy.name, type: policy.type, matches: compileRules(policy.rules), handlers, metrics: services.metrics.policy(api.name, policy.name, policy.type) });
+      const module = policyModule(policy.type);
+      const handlers = await module.create(policy.config, ctx);
+      const scoped = module.scopedByRules?.(policy.config) ?? true;
+      policies.push({ name: policy.name, type: policy.type, matches: scoped ? compileRules(policy.rules) : undefined, handlers, metrics: services.metrics.policy(api.name, policy.name, policy.type) });
     } catch (err) {
       for (const p of policies) p.handlers.dispose?.();
       throw new PolicyCompileError(api.name, policy.name, (err as Error).message);

@@ -1,6 +1,6 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { verifySecret } from '../../secrets/hash.js';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256Buffer, verifySecret } from '../../secrets/hash.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
 import { firstHeader } from '../shared/headers.js';
 import { jsonError } from '../shared/replies.js';
@@ -14,7 +14,7 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
     throw new Error(`basic-auth ${ctx.policyName}: the password reached the gateway unhashed; it must be a {salt, sha256} value`);
   }
   // The configured username is hashed once here; each request hashes only what it presents.
-  const username = createHash('sha256').update(config.username).digest();
+  const username = sha256Buffer(config.username);
   const challenge = `Basic realm="${config.realm}"`;
 
   return {
@@ -22,7 +22,7 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
       if (presented !== undefined) {
         // Both checks always run, so the time taken does not tell which one failed.
-        const userOk = timingSafeEqual(createHash('sha256').update(presented.user).digest(), username);
+        const userOk = timingSafeEqual(sha256Buffer(presented.user), username);
         const passwordOk = verifySecret(presented.password, password);
         if (userOk && passwordOk) return undefined;
       }

@@ -17,5 +17,6 @@ export const messageLogging: PolicyModule<MessageLoggingConfig> = {
   requires: [],
   secretFields: [],
   unordered: [],
+  scopedByRules: (config) => config.conditional,
   create,
 };

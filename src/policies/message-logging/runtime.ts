@@ -6,8 +6,8 @@ const PINO_LEVEL = { DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' 
 
 /**
  * Writes one structured record per request, before and/or after the upstream
- * call. `conditional` is honoured by the chain compiler (it decides whether
- * rules apply), so the runtime only accepts it.
+ * call. `conditional` is the module's scopedByRules: the chain compiler decides
+ * with it whether rules apply.
  */
 export const create: PolicyFactory<MessageLoggingConfig> = (config, ctx) => {
   const { logger } = ctx;
