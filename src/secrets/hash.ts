@@ -17,9 +17,17 @@ export function sha256Buffer(value: string): Buffer {
 
 /** Constant-time check of a presented credential against its stored hash. */
 export function verifySecret(presented: string, stored: HashedSecret): boolean {
+  return compileSecretCheck(stored)(presented);
+}
+
+/** verifySecret with the stored digest decoded once (policies compile it at reload, not per request). */
+export function compileSecretCheck(stored: HashedSecret): (presented: string) => boolean {
   const expected = Buffer.from(stored.sha256, 'hex');
-  const actual = sha256Buffer(`${stored.salt}\0${presented}`);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  const prefix = `${stored.salt}\0`;
+  return (presented) => {
+    const actual = sha256Buffer(prefix + presented);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  };
 }
 
 /** Constant-time string comparison (admin tokens, usernames). */

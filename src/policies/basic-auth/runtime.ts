@@ -1,6 +1,6 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
 import { timingSafeEqual } from 'node:crypto';
-import { sha256Buffer, verifySecret } from '../../secrets/hash.js';
+import { compileSecretCheck, sha256Buffer } from '../../secrets/hash.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
 import { firstHeader } from '../shared/headers.js';
 import { jsonError } from '../shared/replies.js';
@@ -15,6 +15,7 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
   }
   // The configured username is hashed once here; each request hashes only what it presents.
   const username = sha256Buffer(config.username);
+  const passwordMatches = compileSecretCheck(password);
   const challenge = `Basic realm="${config.realm}"`;
 
   return {
@@ -23,7 +24,7 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       if (presented !== undefined) {
         // Both checks always run, so the time taken does not tell which one failed.
         const userOk = timingSafeEqual(sha256Buffer(presented.user), username);
-        const passwordOk = verifySecret(presented.password, password);
+        const passwordOk = passwordMatches(presented.password);
         if (userOk && passwordOk) return undefined;
       }
       return jsonError(401, 'authentication required', { 'www-authenticate': challenge });
