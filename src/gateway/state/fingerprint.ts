@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { ApplicationState, EnvironmentState } from '../../model/types.js';
 import { publicState } from './seal-secrets.js';
 
@@ -9,7 +9,7 @@ import { publicState } from './seal-secrets.js';
  * mean "compare them" — the diff decides, so key order can never cause a wrong plan.
  */
 export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return hash('sha256', JSON.stringify(value), 'hex');
 }
 
 export interface StateFingerprints {

@@ -25,7 +25,9 @@ export function sealSecrets(state: EnvironmentState, known?: ReadonlySet<ApiStat
     }
     return hashSecret(value, locationSalt(env, location));
   };
-  const apis = state.apis.map((api, a) => (known?.has(api) ? api : {
+  const holdsSecrets = (api: ApiState) => api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0);
+  // Only APIs holding a secret are copied: the others stay the very objects received.
+  const apis = state.apis.map((api, a) => (known?.has(api) || !holdsSecrets(api) ? api : {
     ...api,
     chain: api.chain.map((policy, p) => {
       const fields = policyModule(policy.type).secretFields;
