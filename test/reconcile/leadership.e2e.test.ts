@@ -7,26 +7,10 @@ import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type L
 import { createRepo } from '../helpers/git-repo.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { ordersManifests } from '../helpers/manifests.js';
 import { eventually } from '../helpers/wait.js';
 
-
-const manifests = (adminUrl: string, upstream: string, limit: number) => `apiVersion: tollgate.dev/v1
-kind: Environment
-metadata: { name: prod }
-spec:
-  nodes: [{ name: gw, adminUrl: "${adminUrl}", token: "\${env:GW_TOKEN}" }]
----
-apiVersion: tollgate.dev/v1
-kind: Api
-metadata: { name: orders }
-spec:
-  version: v1
-  basePath: /orders
-  upstream: ${upstream}
-  environments: [prod]
-  policies:
-    - { name: limit, type: rate-limiting, config: { rateLimits: [{ maximumRequests: ${limit}, timePeriodInMilliseconds: 60000 }] } }
-`;
+const manifests = (adminUrl: string, upstream: string, limit: number) => ordersManifests({ environment: 'prod', adminUrl, upstream, limit });
 
 interface Reconciler extends LoggedProcess {
   url: string;

@@ -7,6 +7,7 @@ import { signGithubPayload } from '../../src/reconcile/webhook.js';
 import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { ordersManifests } from '../helpers/manifests.js';
 import { eventually, statusOf } from '../helpers/wait.js';
 
 const SECRET = 'webhook-secret-for-tests';
@@ -14,25 +15,7 @@ const SECRET = 'webhook-secret-for-tests';
 
 
 function manifests(adminUrl: string, upstream: string, limit: number | string): string {
-  return `apiVersion: tollgate.dev/v1
-kind: Environment
-metadata: { name: prod }
-spec:
-  nodes: [{ name: gw, adminUrl: "${adminUrl}", token: "\${env:GW_TOKEN}" }]
----
-apiVersion: tollgate.dev/v1
-kind: Api
-metadata: { name: orders }
-spec:
-  version: v1
-  basePath: /orders
-  upstream: ${upstream}
-  environments: [prod]
-  policies:
-    - name: limit
-      type: rate-limiting
-      config: { rateLimits: [{ maximumRequests: ${limit}, timePeriodInMilliseconds: 60000 }] }
-`;
+  return ordersManifests({ environment: 'prod', adminUrl, upstream, limit });
 }
 
 interface Reconcile extends LoggedProcess {

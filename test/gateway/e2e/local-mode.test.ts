@@ -6,28 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
 import { eventually, statusOf } from '../../helpers/wait.js';
+import { ordersManifests } from '../../helpers/manifests.js';
 
 
 
-const manifest = (upstream: string, limit: number) => `apiVersion: tollgate.dev/v1
-kind: Environment
-metadata: { name: dev }
-spec: {}
----
-apiVersion: tollgate.dev/v1
-kind: Api
-metadata: { name: orders }
-spec:
-  version: v1
-  basePath: /orders
-  upstream: ${upstream}
-  environments: [dev]
-  policies:
-    - name: limit
-      type: rate-limiting
-      config:
-        rateLimits: [{ maximumRequests: ${limit}, timePeriodInMilliseconds: 60000 }]
-`;
+const manifest = (upstream: string, limit: number) => ordersManifests({ environment: 'dev', upstream, limit });
 
 describe('gateway --config --watch (embedded local mode)', () => {
   let gw: GatewayProcess;
@@ -60,7 +43,7 @@ describe('gateway --config --watch (embedded local mode)', () => {
     const revision = (await gw.admin('GET', '/state')).body.revision as number;
     await writeFile(file, good.replace('maximumRequests: 5', 'maximumRequests: lots'));
     const error = await gw.waitForLog((l) => l.code === 'TG_SCHEMA');
-    expect(error).toMatchObject({ file, line: 18, col: 41 });
+    expect(error).toMatchObject({ file, line: 18, col: 49 });
     await gw.waitForLog((l) => String(l.msg).includes('the last good state keeps serving'));
     expect((await gw.admin('GET', '/state')).body.revision).toBe(revision);
     expect(await statusOf(`${gw.url}/orders/a`)).not.toBe(503);
