@@ -28,7 +28,8 @@ export async function send(chain: TestChain, request: MemoryRequest, upstream: T
   const { api, logger } = chain;
   // Policies may change request headers (header injection): every send starts from the test's own.
   const ex = new MemoryExchange({ ...request, headers: { ...request.headers } });
-  const pass = await runRequestPass(api, ex, logger);
+  const passed = runRequestPass(api, ex, logger);
+  const pass = passed instanceof Promise ? await passed : passed;
   if (pass.answer) {
     const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
     runResponsePass(api, ex, view, pass, logger);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { CompiledApi } from './compiled.js';
-import type { Exchange, Reply, ResponseView } from './types.js';
+import type { CompiledApi, CompiledPolicy } from './compiled.js';
+import type { Exchange, Reply, RequestOutcome, ResponseView } from './types.js';
 
 /** How far the request pass got: who answered (if anyone), and which policies the rules skipped. */
 export interface RequestPass {
@@ -11,14 +11,20 @@ export interface RequestPass {
 }
 
 /**
- * The request pass, in chain order. Synchronous handlers are not awaited (the
- * common case stays off the microtask queue). A thrown Reply (e.g. 413 from a
- * body read) answers like a returned one; anything else is a 500.
+ * The request pass, in chain order. While every handler answers synchronously
+ * the pass stays synchronous (no promise, no microtask: the common case); the
+ * first handler that returns a promise switches it to an async continuation.
+ * A thrown Reply (e.g. 413 from a body read) answers like a returned one;
+ * anything else is a 500.
  */
-export async function runRequestPass(api: CompiledApi, ex: Exchange, logger: Logger): Promise<RequestPass> {
+export function runRequestPass(api: CompiledApi, ex: Exchange, logger: Logger): RequestPass | Promise<RequestPass> {
+  return passFrom(api, ex, logger, 0, undefined);
+}
+
+function passFrom(api: CompiledApi, ex: Exchange, logger: Logger, from: number, skippedSoFar: Set<number> | undefined): RequestPass | Promise<RequestPass> {
   const policies = api.policies;
-  let i = 0;
-  let skipped: Set<number> | undefined;
+  let i = from;
+  let skipped = skippedSoFar;
   try {
     for (; i < policies.length; i++) {
       const policy = policies[i]!;
@@ -29,21 +35,41 @@ export async function runRequestPass(api: CompiledApi, ex: Exchange, logger: Log
       const onRequest = policy.handlers.request;
       if (!onRequest) continue;
       const started = performance.now();
-      let outcome = onRequest.call(policy.handlers, ex);
-      if (outcome !== undefined && typeof (outcome as Promise<unknown>).then === 'function') outcome = await outcome;
-      policy.metrics.latency.observe((performance.now() - started) / 1000);
-      if (outcome) {
-        const answer = outcome as Reply;
-        policy.metrics.rejections.set(answer.status, (policy.metrics.rejections.get(answer.status) ?? 0) + 1);
-        return { answer, stoppedAt: i, skipped };
+      const outcome = onRequest.call(policy.handlers, ex);
+      if (outcome !== undefined && typeof (outcome as Promise<unknown>).then === 'function') {
+        return continueAfter(api, ex, logger, i, skipped, outcome as Promise<RequestOutcome>, started);
       }
+      const done = settle(policy, outcome as RequestOutcome, started, i, skipped);
+      if (done) return done;
     }
   } catch (err) {
-    if (isReply(err)) return { answer: err, stoppedAt: i, skipped };
-    logger.error({ api: api.name, policy: policies[i]?.name, err: (err as Error).message }, 'policy failed while handling a request');
-    return { answer: { status: 500, body: { error: 'internal gateway error' } }, stoppedAt: i, skipped };
+    return failed(api, logger, err, i, skipped);
   }
   return { answer: undefined, stoppedAt: policies.length, skipped };
+}
+
+async function continueAfter(api: CompiledApi, ex: Exchange, logger: Logger, i: number, skipped: Set<number> | undefined, pending: Promise<RequestOutcome>, started: number): Promise<RequestPass> {
+  let outcome: RequestOutcome;
+  try {
+    outcome = await pending;
+  } catch (err) {
+    return failed(api, logger, err, i, skipped);
+  }
+  return settle(api.policies[i]!, outcome, started, i, skipped) ?? passFrom(api, ex, logger, i + 1, skipped);
+}
+
+/** Records the policy's latency; a Reply ends the pass. */
+function settle(policy: CompiledPolicy, outcome: RequestOutcome, started: number, i: number, skipped: Set<number> | undefined): RequestPass | undefined {
+  policy.metrics.latency.observe((performance.now() - started) / 1000);
+  if (!outcome) return undefined;
+  policy.metrics.rejections.set(outcome.status, (policy.metrics.rejections.get(outcome.status) ?? 0) + 1);
+  return { answer: outcome, stoppedAt: i, skipped };
+}
+
+function failed(api: CompiledApi, logger: Logger, err: unknown, i: number, skipped: Set<number> | undefined): RequestPass {
+  if (isReply(err)) return { answer: err, stoppedAt: i, skipped };
+  logger.error({ api: api.name, policy: api.policies[i]?.name, err: (err as Error).message }, 'policy failed while handling a request');
+  return { answer: { status: 500, body: { error: 'internal gateway error' } }, stoppedAt: i, skipped };
 }
 
 /**

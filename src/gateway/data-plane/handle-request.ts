@@ -33,7 +33,8 @@ export async function handleRequest(serving: Serving, request: FastifyRequest, r
   const remote = raw.socket.remoteAddress ?? '';
   const ex = new GatewayExchange(raw, raw.method ?? 'GET', pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), remote.startsWith('::ffff:') ? remote.slice(7) : remote);
 
-  const pass = await runRequestPass(api, ex, logger);
+  const passed = runRequestPass(api, ex, logger);
+  const pass = passed instanceof Promise ? await passed : passed;
   if (pass.answer) {
     api.metrics.outcomes.rejected++;
     const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
