@@ -1,5 +1,6 @@
 import type { Limit } from '../../manifest/types.js';
 import type { CounterStore, WindowDecision } from './types.js';
+import { WorstWindow } from './worst-window.js';
 
 /** One fixed window of one key: how many hits it admitted since windowStart. */
 interface Slot {
@@ -52,25 +53,16 @@ export class MemoryCounterStore implements CounterStore {
     }
 
     // Second pass: count the hit (only when every window admitted it) and pick the most restrictive window.
-    let limitOfWorst = 0;
-    let remainingOfWorst = Infinity;
-    let resetOfWorst = 0;
+    const worst = new WorstWindow();
     for (let i = 0; i < limits.length; i++) {
       const limit = limits[i] as Limit;
       const period = limit.timePeriodInMilliseconds;
       const slot = byPeriod.get(period) as Slot;
       // Two limits with one period share a slot (a tier may stack them): count the hit once.
       if (allowed && !periodSeenBefore(limits, i)) slot.count++;
-      const remaining = Math.max(0, limit.maximumRequests - slot.count);
-      const resetMs = slot.windowStart + period - now;
-      // Ties go to the window that resets last: that is how long the client really waits.
-      if (remaining < remainingOfWorst || (remaining === remainingOfWorst && resetMs > resetOfWorst)) {
-        limitOfWorst = limit.maximumRequests;
-        remainingOfWorst = remaining;
-        resetOfWorst = resetMs;
-      }
+      worst.consider(limit.maximumRequests, slot.count, slot.windowStart + period - now);
     }
-    return { allowed, limit: limitOfWorst, remaining: remainingOfWorst, resetMs: resetOfWorst };
+    return worst.decision(allowed);
   }
 
   /** Drops every window that ended at or before `now`, and keys left without windows. */

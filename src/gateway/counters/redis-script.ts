@@ -1,5 +1,6 @@
 import type { Limit } from '../../manifest/types.js';
 import type { WindowDecision } from './types.js';
+import { WorstWindow } from './worst-window.js';
 
 /**
  * One hit on a stack of fixed windows, atomically, in one round trip.
@@ -98,20 +99,11 @@ export function hitPlan(limits: readonly Limit[]): HitPlan {
 export function decisionFromReply(limits: readonly Limit[], plan: HitPlan, reply: readonly unknown[]): WindowDecision {
   const allowed = reply[0] === 1;
   const now = Number(reply[1]);
-  let limitOfWorst = 0;
-  let remainingOfWorst = Infinity;
-  let resetOfWorst = 0;
+  const worst = new WorstWindow();
   for (let i = 0; i < limits.length; i++) {
     const limit = limits[i] as Limit;
     const period = limit.timePeriodInMilliseconds;
-    const count = Number(reply[2 + (plan.slotOf[i] as number)]);
-    const remaining = Math.max(0, limit.maximumRequests - count);
-    const resetMs = period - (now % period);
-    if (remaining < remainingOfWorst || (remaining === remainingOfWorst && resetMs > resetOfWorst)) {
-      limitOfWorst = limit.maximumRequests;
-      remainingOfWorst = remaining;
-      resetOfWorst = resetMs;
-    }
+    worst.consider(limit.maximumRequests, Number(reply[2 + (plan.slotOf[i] as number)]), period - (now % period));
   }
-  return { allowed, limit: limitOfWorst, remaining: remainingOfWorst, resetMs: resetOfWorst };
+  return worst.decision(allowed);
 }
