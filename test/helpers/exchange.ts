@@ -153,3 +153,26 @@ export async function runChain(chain: readonly PolicyHandlers[], exchange: Excha
 export function send(chain: PolicyHandlers | readonly PolicyHandlers[], init: ExchangeInit = {}, upstream?: Upstream): Promise<ChainResult> {
   return runChain(Array.isArray(chain) ? chain : [chain as PolicyHandlers], makeExchange(init), upstream);
 }
+
+/** A request body exchange that counts the bytes a policy pulled from readBodyChunks. */
+export interface CountingExchange extends TestExchange {
+  /** Bytes handed out by readBodyChunks so far. */
+  consumed: number;
+}
+
+export function bufferExchange(body: Buffer | string, options: { contentType?: string; method?: string; chunkSize?: number } = {}): CountingExchange {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  const headers: Record<string, string> = {};
+  if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+  if (bytes.length > 0) headers['content-length'] = String(bytes.length);
+  const exchange = makeExchange({ method: options.method ?? 'POST', headers, body: bytes, chunkSize: options.chunkSize ?? 64 * 1024 });
+  const readChunks = exchange.readBodyChunks.bind(exchange);
+  const counting = Object.assign(exchange, { consumed: 0 });
+  counting.readBodyChunks = async function* (limit: number) {
+    for await (const chunk of readChunks(limit)) {
+      counting.consumed += chunk.length;
+      yield chunk;
+    }
+  };
+  return counting;
+}

@@ -7,31 +7,8 @@ import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
 import { type JsonThreatProtectionConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
 import { type JsonLimits, JsonLimitsScanner } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
 import { limitOrInfinity } from '../../src/policies/shared/body-scanner.js';
-import { type TestExchange, makeContext, makeExchange } from '../helpers/exchange.js';
+import { bufferExchange, makeContext } from '../helpers/exchange.js';
 
-// ---- the shared test Exchange, counting the bytes the policy pulled from the body iterator ----
-
-interface CountingExchange extends TestExchange {
-  /** Bytes handed out by readBodyChunks so far. */
-  consumed: number;
-}
-
-function bufferExchange(body: Buffer | string, options: { contentType?: string; method?: string; chunkSize?: number } = {}): CountingExchange {
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  const headers: Record<string, string> = {};
-  if (options.contentType !== undefined) headers['content-type'] = options.contentType;
-  if (bytes.length > 0) headers['content-length'] = String(bytes.length);
-  const exchange = makeExchange({ method: options.method ?? 'POST', headers, body: bytes, chunkSize: options.chunkSize ?? 64 * 1024 });
-  const readChunks = exchange.readBodyChunks.bind(exchange);
-  const counting = Object.assign(exchange, { consumed: 0 });
-  counting.readBodyChunks = async function* (limit: number) {
-    for await (const chunk of readChunks(limit)) {
-      counting.consumed += chunk.length;
-      yield chunk;
-    }
-  };
-  return counting;
-}
 
 const { ctx: context } = makeContext({ policyName: 'json-threat-protection' });
 
