@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
+import { mapBounded } from '../util/bounded.js';
 import { discoverManifestFiles } from './discover.js';
+import type { LoadedFile, ManifestFileCache } from './file-cache.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { policyConfigValidator, schemas } from './schemas.js';
 import { locate, parseManifestText, type SourceDocument } from './source.js';
@@ -14,23 +16,27 @@ export interface LoadResult {
   manifests: ManifestSet;
   diagnostics: Diagnostic[];
   files: string[];
-  /** sha256 over every file's name and content: the revision of a folder. */
+  /** sha256 over every file's name and content digest: the revision of a folder. */
   digest: string;
 }
 
-/** Reads every manifest under `paths` (files or folders). */
-export async function loadManifests(paths: readonly string[]): Promise<LoadResult> {
+/** Reads every manifest under `paths` (files or folders); with a cache, unchanged files are not parsed again. */
+export async function loadManifests(paths: readonly string[], cache?: ManifestFileCache): Promise<LoadResult> {
   const { files, missing } = await discoverManifestFiles(paths);
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${p}`));
+  // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
+  const read = await mapBounded(files, 16, (file) =>
+    readFile(file, 'utf8').then(
+      (text) => ({ file, text }),
+      (err: NodeJS.ErrnoException) => ({ file, error: err.code ?? 'error' }),
+    ),
+  );
   const texts: { file: string; text: string }[] = [];
-  for (const file of files) {
-    try {
-      texts.push({ file, text: await readFile(file, 'utf8') });
-    } catch (err) {
-      diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`));
-    }
+  for (const r of read) {
+    if ('text' in r) texts.push(r);
+    else diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${r.file}: ${r.error}`));
   }
-  const result = loadManifestTexts(texts);
+  const result = loadManifestTexts(texts, cache);
   result.diagnostics.unshift(...diagnostics);
   if (files.length === 0 && missing.length === 0) {
     result.diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
@@ -39,7 +45,7 @@ export async function loadManifests(paths: readonly string[]): Promise<LoadResul
 }
 
 /** Parses and schema-checks manifests given as text (from disk or from a git ref). */
-export function loadManifestTexts(texts: readonly { file: string; text: string }[]): LoadResult {
+export function loadManifestTexts(texts: readonly { file: string; text: string }[], cache?: ManifestFileCache): LoadResult {
   const manifests: ManifestSet = {
     environments: [],
     apis: [],
@@ -47,20 +53,29 @@ export function loadManifestTexts(texts: readonly { file: string; text: string }
     invalidNames: { Environment: new Set(), Api: new Set(), Application: new Set() },
   };
   const diagnostics: Diagnostic[] = [];
-  for (const { file, text } of texts) {
-    const parsed = parseManifestText(file, text);
-    diagnostics.push(...parsed.diagnostics);
-    for (const { kind, name } of parsed.unreadable) if (KINDS.includes(kind as Kind)) manifests.invalidNames[kind as Kind].add(name);
-    for (const source of parsed.documents) {
-      const checked = checkDocument(source);
-      diagnostics.push(...checked.diagnostics);
-      if (checked.manifest) add(manifests, checked.manifest);
-      if (checked.invalid) manifests.invalidNames[checked.invalid.kind].add(checked.invalid.name);
-    }
-  }
   const hash = createHash('sha256');
-  for (const { file, text } of texts) hash.update(file).update('\0').update(text).update('\0');
+  for (const { file, text } of texts) {
+    const loaded = cache ? cache.load(file, text, loadFile) : loadFile(file, text);
+    hash.update(`${file}\0${loaded.digest}\0`);
+    diagnostics.push(...loaded.diagnostics);
+    for (const manifest of loaded.manifests) add(manifests, manifest);
+    for (const { kind, name } of loaded.invalid) manifests.invalidNames[kind].add(name);
+  }
+  cache?.retainOnly(texts.map((t) => t.file));
   return { manifests, diagnostics, files: texts.map((t) => t.file), digest: `sha256:${hash.digest('hex')}` };
+}
+
+function loadFile(file: string, text: string): LoadedFile {
+  const parsed = parseManifestText(file, text);
+  const loaded: LoadedFile = { digest: createHash('sha256').update(text).digest('hex'), manifests: [], invalid: [], diagnostics: [...parsed.diagnostics] };
+  for (const { kind, name } of parsed.unreadable) if (KINDS.includes(kind as Kind)) loaded.invalid.push({ kind: kind as Kind, name });
+  for (const source of parsed.documents) {
+    const checked = checkDocument(source);
+    loaded.diagnostics.push(...checked.diagnostics);
+    if (checked.manifest) loaded.manifests.push(checked.manifest);
+    if (checked.invalid) loaded.invalid.push(checked.invalid);
+  }
+  return loaded;
 }
 
 function add(set: ManifestSet, manifest: Manifest): void {

@@ -4,7 +4,7 @@ import { computePlan, transactionChanges, type PlanOptions } from '../plan/plan.
 import type { Plan } from '../plan/types.js';
 import { AdminClient, type GatewayNode, type LiveView, type RetryPolicy } from './admin-client.js';
 import type { NodeTarget } from './target.js';
-import { mapBounded } from './bounded.js';
+import { mapBounded } from '../util/bounded.js';
 import { readLiveForPlan } from './read-live.js';
 
 export interface NodePlan {
