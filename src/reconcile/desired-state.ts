@@ -1,8 +1,10 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { ManifestSet } from '../manifest/types.js';
-import { environmentState } from '../model/normalize.js';
-import { resolveStateSecrets } from '../secrets/resolve-state.js';
+import { ManifestFileCache } from '../manifest/file-cache.js';
+import { environmentState, type ApiStateMemo } from '../model/normalize.js';
+import { resolveStateSecrets, type ResolvedApiMemo } from '../secrets/resolve-state.js';
+import type { ChainCheckMemo } from '../validate/chains.js';
 import { validatePaths } from '../validate/index.js';
 
 export type DesiredOutcome =
@@ -11,18 +13,30 @@ export type DesiredOutcome =
 
 /**
  * Manifests → the resolved desired state of one environment, or why not.
- * Nothing invalid or half-resolved ever leaves this function.
+ * Nothing invalid or half-resolved ever leaves here. Revision after revision,
+ * whatever comes from unchanged files is reused: those files are not parsed
+ * again, their APIs are the very same (frozen) objects, so planning only
+ * fingerprints and compares the APIs that changed.
  */
-export async function desiredStateFromPaths(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
-  const result = await validatePaths(paths, env === undefined ? {} : { env });
-  const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length) return { ok: false, reason: `${errors.length} validation error(s)`, diagnostics: errors, revision: result.digest };
-  const names = result.manifests.environments.map((e) => e.name);
-  const chosen = env ?? (names.length === 1 ? names[0] : undefined);
-  if (chosen === undefined) {
-    return { ok: false, reason: names.length ? `the manifests define several environments (${names.join(', ')}): choose one with --env` : 'the manifests define no Environment', diagnostics: [], revision: result.digest };
+export class DesiredStateBuilder {
+  private readonly files = new ManifestFileCache();
+  private readonly chainChecks: ChainCheckMemo = new WeakMap();
+  private readonly apiStates: ApiStateMemo = new WeakMap();
+  private readonly resolvedApis: ResolvedApiMemo = new WeakMap();
+
+  async build(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
+    const cached = { files: this.files, chainChecks: this.chainChecks };
+    const result = await validatePaths(paths, env === undefined ? cached : { env, ...cached });
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) return { ok: false, reason: `${errors.length} validation error(s)`, diagnostics: errors, revision: result.digest };
+    const names = result.manifests.environments.map((e) => e.name);
+    const chosen = env ?? (names.length === 1 ? names[0] : undefined);
+    if (chosen === undefined) {
+      return { ok: false, reason: names.length ? `the manifests define several environments (${names.join(', ')}): choose one with --env` : 'the manifests define no Environment', diagnostics: [], revision: result.digest };
+    }
+    const resolved = resolveStateSecrets(environmentState(result.manifests, chosen, this.apiStates), process.env, this.resolvedApis);
+    if (!resolved.state) return { ok: false, reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`, diagnostics: [], revision: result.digest };
+    return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests };
   }
-  const resolved = resolveStateSecrets(environmentState(result.manifests, chosen));
-  if (!resolved.state) return { ok: false, reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`, diagnostics: [], revision: result.digest };
-  return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests };
 }
+

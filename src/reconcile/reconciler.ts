@@ -3,7 +3,7 @@ import type { ManifestSet } from '../manifest/types.js';
 import type { EnvironmentState } from '../model/types.js';
 import { summarize } from '../plan/plan.js';
 import { applyEnvironment, planEnvironment } from './apply-environment.js';
-import { desiredStateFromPaths } from './desired-state.js';
+import { DesiredStateBuilder } from './desired-state.js';
 import { ReconcileMetrics } from './metrics.js';
 import type { ManifestSource } from './sources/types.js';
 import type { Condition, ConditionType, NodeReport, ReconcileRecord, ReconcilerStatus } from './status.js';
@@ -44,6 +44,7 @@ export class Reconciler {
   private retryAttempt = 0;
   private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[] } | undefined;
   private closed = false;
+  private readonly desiredStates = new DesiredStateBuilder();
 
   constructor(private readonly options: ReconcilerOptions) {
     this.status = {
@@ -116,7 +117,7 @@ export class Reconciler {
         this.scheduleRetry();
         return;
       }
-      const desired = await desiredStateFromPaths(snapshot.paths, this.options.environment);
+      const desired = await this.desiredStates.build(snapshot.paths, this.options.environment);
       const revision = snapshot.revision ?? desired.revision ?? 'unknown';
       record.revision = revision;
       record.digest = desired.revision;

@@ -1,38 +1,73 @@
 import type { SecretValue } from '../manifest/types.js';
-import type { EnvironmentState } from '../model/types.js';
+import { freezeDeep, isFrozenDeep } from '../model/immutable.js';
+import type { ApiState, EnvironmentState } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
 import { referencedVariable } from './references.js';
 
 /**
- * Resolves every ${env:NAME} of a state at apply time. Missing variables are
- * listed by name (never a value) and nothing is resolved partially.
+ * Resolved APIs by the frozen API they were resolved from, with the values
+ * used: while both are unchanged, the resolved API is the same object again.
  */
-export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.ProcessEnv = process.env): { state?: EnvironmentState; missing: string[] } {
+export type ResolvedApiMemo = WeakMap<ApiState, { values: readonly string[]; state: ApiState }>;
+
+/**
+ * Resolves every ${env:NAME} of a state at apply time. Missing variables are
+ * listed by name (never a value) and nothing is resolved partially. An API
+ * without references is returned as it is.
+ */
+export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.ProcessEnv = process.env, memo?: ResolvedApiMemo): { state?: EnvironmentState; missing: string[] } {
   const missing = new Set<string>();
-  const resolve = <T extends SecretValue | undefined>(value: T): T => {
-    if (typeof value !== 'string') return value;
-    const name = referencedVariable(value);
-    if (name === undefined) return value;
-    const resolved = env[name];
-    if (resolved === undefined || resolved === '') {
-      missing.add(name);
-      return value;
-    }
-    return resolved as T;
+  const valueOf = (name: string): string | undefined => {
+    const value = env[name];
+    if (value !== undefined && value !== '') return value;
+    missing.add(name);
+    return undefined;
   };
-  const apis = state.apis.map((api) => ({
-    ...api,
-    chain: api.chain.map((policy) => {
-      const fields = policyModule(policy.type).secretFields;
-      if (fields.length === 0) return policy;
-      const config = { ...policy.config };
-      for (const field of fields) config[field] = resolve(config[field] as SecretValue | undefined);
-      return { ...policy, config };
-    }),
-  }));
+  const resolve = <T extends SecretValue | undefined>(value: T): T => {
+    const name = typeof value === 'string' ? referencedVariable(value) : undefined;
+    return name === undefined ? value : ((valueOf(name) ?? value) as T);
+  };
+  const apis = state.apis.map((api) => {
+    const names = referencedVariables(api);
+    if (names.length === 0) return api;
+    const values = names.map(valueOf);
+    if (values.includes(undefined)) return api;
+    const known = memo?.get(api);
+    if (known && known.values.every((v, i) => v === values[i])) return known.state;
+    const resolved: ApiState = { ...api, chain: api.chain.map((policy) => resolvePolicy(policy, resolve)) };
+    if (!memo || !isFrozenDeep(api)) return resolved;
+    memo.set(api, { values: values as string[], state: freezeDeep(resolved) });
+    return resolved;
+  });
   const applications = state.applications.map((app) => (app.clientSecret === undefined ? app : { ...app, clientSecret: resolve(app.clientSecret) }));
   const environment = { ...state.environment };
   if (environment.sharedStorage !== undefined) environment.sharedStorage = resolve(environment.sharedStorage);
   if (missing.size) return { missing: [...missing].sort() };
   return { state: { environment, apis, applications }, missing: [] };
+}
+
+/** Variables an API's secret fields reference, in chain order (remembered for frozen APIs). */
+const referencesOfApis = new WeakMap<ApiState, string[]>();
+
+function referencedVariables(api: ApiState): string[] {
+  let names = referencesOfApis.get(api);
+  if (names) return names;
+  names = [];
+  for (const policy of api.chain) {
+    for (const field of policyModule(policy.type).secretFields) {
+      const value = policy.config[field];
+      const name = typeof value === 'string' ? referencedVariable(value) : undefined;
+      if (name !== undefined) names.push(name);
+    }
+  }
+  if (isFrozenDeep(api)) referencesOfApis.set(api, names);
+  return names;
+}
+
+function resolvePolicy(policy: ApiState['chain'][number], resolve: <T extends SecretValue | undefined>(value: T) => T): ApiState['chain'][number] {
+  const fields = policyModule(policy.type).secretFields;
+  if (!fields.some((field) => typeof policy.config[field] === 'string' && referencedVariable(policy.config[field] as string) !== undefined)) return policy;
+  const config = { ...policy.config };
+  for (const field of fields) config[field] = resolve(config[field] as SecretValue | undefined);
+  return { ...policy, config };
 }

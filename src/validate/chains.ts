@@ -3,30 +3,59 @@ import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js
 import { schemaDiagnostics } from '../manifest/schema-errors.js';
 import { policyConfigValidator } from '../manifest/schemas.js';
 import { locate, type SourceDocument } from '../manifest/source.js';
-import type { EnvironmentManifest, ManifestSet, PolicySpec, PrecedenceProfile } from '../manifest/types.js';
+import type { ApiManifest, EnvironmentManifest, ManifestSet, PolicySpec, PrecedenceProfile } from '../manifest/types.js';
 import { effectiveApi, type EffectiveApi } from '../model/effective-api.js';
 import { CHARACTERISTICS, type Characteristic } from '../policies/characteristics.js';
 import { POLICY_CATALOG, policyModule } from '../policies/catalog.js';
 import { assembleChain, type ChainEntry } from '../precedence/assemble.js';
 import { orderViolations } from '../precedence/validate-order.js';
 
+/**
+ * What checking one Api's chain in one environment found, apart from SLA
+ * contracts (those involve Applications). It depends on the two manifests
+ * only, so it is kept while both are the same objects (unchanged files).
+ */
+interface CheckedChain {
+  effective: EffectiveApi;
+  chain: ChainEntry[];
+  diagnostics: Diagnostic[];
+}
+
+export type ChainCheckMemo = WeakMap<ApiManifest, WeakMap<EnvironmentManifest, CheckedChain>>;
+
 /** Checks every assembled chain of the given environments: order, automated conflicts, characteristics, configs. */
-export function chainDiagnostics(set: ManifestSet, environments: readonly EnvironmentManifest[]): Diagnostic[] {
+export function chainDiagnostics(set: ManifestSet, environments: readonly EnvironmentManifest[], memo?: ChainCheckMemo): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const env of environments) {
     out.push(...listDiagnostics(env.spec.policies, env.source, env.spec.precedence));
     for (const api of set.apis) {
       if (!api.spec.environments.includes(env.name)) continue;
-      const effective = effectiveApi(api, env.name);
-      out.push(...listDiagnostics(effective.policies, api.source, env.spec.precedence));
-      out.push(...overrideConfigDiagnostics(effective));
-      out.push(...automatedConflicts(env, effective));
-      const chain = assembleChain(env.spec.policies, effective.policies, env.spec.precedence);
-      out.push(...characteristicDiagnostics(chain, env, effective));
-      out.push(...slaDiagnostics(set, chain, env, effective));
+      const checked = memo ? remembered(memo, api, env) : checkChain(api, env);
+      out.push(...checked.diagnostics);
+      out.push(...slaDiagnostics(set, checked.chain, env, checked.effective));
     }
   }
   return out;
+}
+
+function remembered(memo: ChainCheckMemo, api: ApiManifest, env: EnvironmentManifest): CheckedChain {
+  let byEnvironment = memo.get(api);
+  if (!byEnvironment) memo.set(api, (byEnvironment = new WeakMap()));
+  let checked = byEnvironment.get(env);
+  if (!checked) byEnvironment.set(env, (checked = checkChain(api, env)));
+  return checked;
+}
+
+function checkChain(api: ApiManifest, env: EnvironmentManifest): CheckedChain {
+  const effective = effectiveApi(api, env.name);
+  const chain = assembleChain(env.spec.policies, effective.policies, env.spec.precedence);
+  const diagnostics = [
+    ...listDiagnostics(effective.policies, api.source, env.spec.precedence),
+    ...overrideConfigDiagnostics(effective),
+    ...automatedConflicts(env, effective),
+    ...characteristicDiagnostics(chain, env, effective),
+  ];
+  return { effective, chain, diagnostics };
 }
 
 function policyPosition(entry: ChainEntry, env: EnvironmentManifest, api: EffectiveApi) {

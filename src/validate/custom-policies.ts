@@ -21,7 +21,8 @@ export const readFromDisk: AuxiliaryReader = (file) => {
 /** Custom policies: the module must exist, and the config must match the policy's own schema when it names one. */
 export function customPolicyDiagnostics(set: ManifestSet, read: AuxiliaryReader): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const ajv = createAjv();
+  // Built only when a custom policy names a schema: most repositories have none.
+  let ajv: ReturnType<typeof createAjv> | undefined;
   const visit = (policies: readonly PolicySpec[], source: SourceDocument) =>
     policies.forEach((policy, i) => {
       if (policy.type !== 'custom') return;
@@ -45,7 +46,7 @@ export function customPolicyDiagnostics(set: ManifestSet, read: AuxiliaryReader)
         return;
       }
       try {
-        const validate = ajv.compile(schema as object);
+        const validate = (ajv ??= createAjv()).compile(schema as object);
         if (!validate(config.config)) out.push(...schemaDiagnostics(source, validate.errors ?? [], [...at, 'config'], 'TG_CUSTOM_POLICY', `custom policy "${policy.name}" (schema ${config.schema}): `));
       } catch (err) {
         out.push(diagnostic('TG_CUSTOM_POLICY', `custom policy "${policy.name}": schema ${config.schema} is not a valid JSON Schema: ${(err as Error).message}`, locate(source, [...at, 'schema']), `spec.policies[${i}].config.schema`));

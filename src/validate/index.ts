@@ -1,9 +1,10 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
+import type { ManifestFileCache } from '../manifest/file-cache.js';
 import { loadManifests, type LoadResult } from '../manifest/load.js';
 import { locate } from '../manifest/source.js';
 import type { EnvironmentManifest, ManifestSet } from '../manifest/types.js';
 import { basePathDiagnostics } from './base-paths.js';
-import { chainDiagnostics } from './chains.js';
+import { chainDiagnostics, type ChainCheckMemo } from './chains.js';
 import { customPolicyDiagnostics, readFromDisk, type AuxiliaryReader } from './custom-policies.js';
 import { referenceDiagnostics } from './references.js';
 import { secretDiagnostics } from './secrets.js';
@@ -12,6 +13,10 @@ export interface ValidateOptions {
   /** Check only this environment's assembled chains. */
   env?: string;
   readAuxiliary?: AuxiliaryReader;
+  /** Files loaded before: those whose text did not change are not parsed again. */
+  files?: ManifestFileCache;
+  /** Chains checked before, for the manifests that are still the same objects. */
+  chainChecks?: ChainCheckMemo;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -26,7 +31,7 @@ export function validateManifestSet(set: ManifestSet, options: ValidateOptions =
     }
   }
   out.push(...referenceDiagnostics(set));
-  out.push(...chainDiagnostics(set, environments));
+  out.push(...chainDiagnostics(set, environments, options.chainChecks));
   out.push(...basePathDiagnostics(set, environments));
   out.push(...secretDiagnostics(set));
   out.push(...customPolicyDiagnostics(set, options.readAuxiliary ?? readFromDisk));
@@ -48,7 +53,7 @@ export interface ValidationResult extends LoadResult {
 
 /** Load, schema-check and validate the manifests under `paths`. */
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
-  const loaded = await loadManifests(paths);
+  const loaded = await loadManifests(paths, options.files);
   return finish(loaded, options);
 }
 
