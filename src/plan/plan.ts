@@ -1,6 +1,8 @@
 import type { ApiState, EnvironmentState, PolicyInstance } from '../model/types.js';
 import type { StateChange } from '../gateway/state/apply-changes.js';
-import { orderViolations } from '../precedence/validate-order.js';
+import type { PrecedenceProfile } from '../manifest/types.js';
+import { isFrozenDeep } from '../model/immutable.js';
+import { orderViolations, type OrderViolation } from '../precedence/validate-order.js';
 import { diffStates } from './diff.js';
 import { isDeletion, type Change, type Plan } from './types.js';
 
@@ -27,11 +29,22 @@ export function computePlan(desired: EnvironmentState, live: EnvironmentState | 
     errors.push(`the manifests deploy no API to environment "${desired.environment.name}": pruning would delete all ${live?.apis.length} APIs of the gateway; pass --allow-empty if that is what you want`);
   }
   for (const api of target.apis) {
-    for (const v of orderViolations(api.chain, target.environment.precedence)) {
+    for (const v of chainOrderViolations(api.chain, target.environment.precedence)) {
       errors.push(`Api "${api.name}": ${v.message}${options.prune ? '' : ' (a policy kept because --prune was not given may be the cause)'}`);
     }
   }
   return { plan: { environment: desired.environment.name, changes, skipped, errors }, target };
+}
+
+/** Order checks of frozen chains, which the desired states of later revisions share. */
+const checkedChains = new WeakMap<readonly PolicyInstance[], { profile: PrecedenceProfile; violations: OrderViolation[] }>();
+
+function chainOrderViolations(chain: readonly PolicyInstance[], profile: PrecedenceProfile): OrderViolation[] {
+  const known = checkedChains.get(chain);
+  if (known?.profile === profile) return known.violations;
+  const violations = orderViolations(chain, profile);
+  if (isFrozenDeep(chain)) checkedChains.set(chain, { profile, violations });
+  return violations;
 }
 
 /** The desired state plus what only the gateway has: APIs, applications and policies (kept after their live predecessor). */

@@ -1,6 +1,7 @@
-import type { EnvironmentState } from '../model/types.js';
-import { stateFingerprints, type StateFingerprints } from '../gateway/state/fingerprint.js';
-import { sealSecrets } from '../gateway/state/seal-secrets.js';
+import { fingerprint, withApiFingerprints, type StateFingerprints } from '../gateway/state/fingerprint.js';
+import { publicState, sealApi, sealSecrets } from '../gateway/state/seal-secrets.js';
+import { isFrozenDeep } from '../model/immutable.js';
+import type { ApiState, EnvironmentState } from '../model/types.js';
 import type { LiveView } from './admin-client.js';
 import type { LiveClient } from './target.js';
 
@@ -14,15 +15,28 @@ const MAX_SELECTIVE_READ = 200;
  * to equal the desired ones. An unchanged node costs one small request.
  */
 const fingerprintsOfDesired = new WeakMap<EnvironmentState, StateFingerprints>();
+/** Sealed fingerprints of frozen APIs (see freezeDeep), which later desired states share. */
+const fingerprintsOfApis = new WeakMap<ApiState, { environment: string; fingerprint: string }>();
 
 /** Sealed the way the gateway seals it, once per desired state however many nodes are planned. */
 function desiredFingerprints(desired: EnvironmentState): StateFingerprints {
   let fingerprints = fingerprintsOfDesired.get(desired);
   if (!fingerprints) {
-    fingerprints = stateFingerprints(sealSecrets(desired).state);
+    const environment = desired.environment.name;
+    const apis: Record<string, string> = {};
+    for (const api of desired.apis) apis[api.name] = apiFingerprint(api, environment);
+    fingerprints = withApiFingerprints(publicState(sealSecrets({ ...desired, apis: [] }).state), apis);
     fingerprintsOfDesired.set(desired, fingerprints);
   }
   return fingerprints;
+}
+
+function apiFingerprint(api: ApiState, environment: string): string {
+  const known = fingerprintsOfApis.get(api);
+  if (known?.environment === environment) return known.fingerprint;
+  const computed = fingerprint(sealApi(api, environment));
+  if (isFrozenDeep(api)) fingerprintsOfApis.set(api, { environment, fingerprint: computed });
+  return computed;
 }
 
 export async function readLiveForPlan(client: LiveClient, desired: EnvironmentState): Promise<LiveView> {

@@ -25,6 +25,11 @@ export function stateFingerprints(sealed: EnvironmentState, cache?: WeakMap<obje
   const view = publicState(sealed);
   const apis: Record<string, string> = {};
   for (const api of view.apis) apis[api.name] = cachedFingerprint(api, cache);
+  return withApiFingerprints(view, apis, cache);
+}
+
+/** The fingerprints of a (public, sealed) state whose APIs' fingerprints are already known. */
+export function withApiFingerprints(view: Pick<EnvironmentState, 'environment' | 'applications'>, apis: Record<string, string>, cache?: WeakMap<object, string>): StateFingerprints {
   const environment = fingerprint(view.environment);
   const applications = fingerprint(view.applications.map((app) => cachedFingerprint(app, cache)));
   let all = `${environment}\0${applications}`;

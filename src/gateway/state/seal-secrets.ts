@@ -11,39 +11,47 @@ import { isSecretReference } from '../../secrets/references.js';
  * derived from where the secret stands (environment, api, policy, field): every
  * node of an environment stores the same hash for the same value, so plans and
  * dumps compare them across nodes, while equal passwords in two places differ.
- * APIs in `known` were sealed when first applied and are kept as they are.
+ * APIs and applications in `known` were sealed when first applied and are kept as they are.
  * Returns the paths of unresolved ${env:...} references, which are refused.
  */
-export function sealSecrets(state: EnvironmentState, known?: ReadonlySet<ApiState>): { state: EnvironmentState; unresolved: string[] } {
+export function sealSecrets(state: EnvironmentState, known?: ReadonlySet<object>): { state: EnvironmentState; unresolved: string[] } {
   const unresolved: string[] = [];
   const env = state.environment.name;
-  const seal = (value: SecretValue | undefined, location: string, path: string): SecretValue | undefined => {
-    if (typeof value !== 'string') return value;
-    if (isSecretReference(value)) {
-      unresolved.push(path);
-      return value;
-    }
-    return hashSecret(value, locationSalt(env, location));
-  };
-  const holdsSecrets = (api: ApiState) => api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0);
-  // Only APIs holding a secret are copied: the others stay the very objects received.
-  const apis = state.apis.map((api, a) => (known?.has(api) || !holdsSecrets(api) ? api : {
+  const apis = state.apis.map((api, a) => (known?.has(api) ? api : sealApi(api, env, (path) => unresolved.push(`/apis/${a}${path}`))));
+  const applications = state.applications.map((app, i) => {
+    if (app.clientSecret === undefined || known?.has(app)) return app;
+    const sealed = sealValue(app.clientSecret, env, `application/${app.name}/clientSecret`, () => unresolved.push(`/applications/${i}/clientSecret`));
+    return { ...app, clientSecret: sealed as SecretValue };
+  });
+  const environment = { ...state.environment };
+  if (typeof environment.sharedStorage === 'string' && isSecretReference(environment.sharedStorage)) unresolved.push('/environment/sharedStorage');
+  return { state: { environment, apis, applications }, unresolved };
+}
+
+/** One API sealed for `environment`; an API holding no secret is returned as it is. */
+export function sealApi(api: ApiState, environment: string, onUnresolved?: (pathInApi: string) => void): ApiState {
+  if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) return api;
+  return {
     ...api,
     chain: api.chain.map((policy, p) => {
       const fields = policyModule(policy.type).secretFields;
       if (fields.length === 0) return policy;
       const config = { ...policy.config };
-      for (const field of fields) config[field] = seal(config[field] as SecretValue | undefined, `api/${api.name}/${policy.name}/${field}`, `/apis/${a}/chain/${p}/config/${field}`);
+      for (const field of fields) {
+        config[field] = sealValue(config[field] as SecretValue | undefined, environment, `api/${api.name}/${policy.name}/${field}`, () => onUnresolved?.(`/chain/${p}/config/${field}`));
+      }
       return { ...policy, config };
     }),
-  }));
-  const applications = state.applications.map((app, i) => {
-    if (app.clientSecret === undefined) return app;
-    return { ...app, clientSecret: seal(app.clientSecret, `application/${app.name}/clientSecret`, `/applications/${i}/clientSecret`) as SecretValue };
-  });
-  const environment = { ...state.environment };
-  if (typeof environment.sharedStorage === 'string' && isSecretReference(environment.sharedStorage)) unresolved.push('/environment/sharedStorage');
-  return { state: { environment, apis, applications }, unresolved };
+  };
+}
+
+function sealValue(value: SecretValue | undefined, environment: string, location: string, onUnresolved: () => void): SecretValue | undefined {
+  if (typeof value !== 'string') return value;
+  if (isSecretReference(value)) {
+    onUnresolved();
+    return value;
+  }
+  return hashSecret(value, locationSalt(environment, location));
 }
 
 function locationSalt(environment: string, location: string): string {
