@@ -62,7 +62,9 @@ export class GatewayEngine {
   readonly history: ReloadRecord[] = [];
   private fingerprints: StateFingerprints | undefined;
   private readonly fingerprintCache = new WeakMap<object, string>();
+  private readonly persistedJson = new WeakMap<object, string>();
   private publicJsonCache: { revision: number; json: string } | undefined;
+  private fingerprintJsonCache: { revision: number; json: string } | undefined;
   private persisting: Promise<void> | undefined;
   private persistPending = false;
   /** The last revision written to the state dir. */
@@ -152,6 +154,12 @@ export class GatewayEngine {
     return { revision: this.revision, digest: served ? this.digest : '', fingerprints: served ? this.fingerprints : undefined };
   }
 
+  /** GET /state/digests is every plan's and drift check's first read: serialized once per revision too. */
+  fingerprintJson(): string {
+    if (this.fingerprintJsonCache?.revision !== this.revision) this.fingerprintJsonCache = { revision: this.revision, json: JSON.stringify(this.fingerprintView()) };
+    return this.fingerprintJsonCache.json;
+  }
+
   private keyFunction(state: EnvironmentState, fingerprints: StateFingerprints): (api: ApiState) => string {
     const byApi = applicationsByApi(state.applications);
     return (api) => compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, (byApi.get(api.name) ?? []).map((app) => cachedFingerprint(app, this.fingerprintCache)));
@@ -171,14 +179,14 @@ export class GatewayEngine {
     const current = this.serving.notReady === undefined ? this.state : undefined;
     // The engine takes ownership of the objects it is given (validation fills defaults in place).
     let candidate: unknown = tx.state;
-    let known: Set<ApiState> | undefined;
+    let known: Set<object> | undefined;
     if (candidate === undefined) {
       if (!tx.changes) return refuse(422, 'TG_INVALID_STATE', 'a transaction needs either "state" or "changes"');
       const base = current ?? emptyStateFor(tx.changes);
       if (!base) return refuse(422, 'TG_INVALID_STATE', 'the gateway has no state yet: the first transaction must send the full state or a set-environment change');
       candidate = applyChanges(base, tx.changes);
-      // APIs the changes did not touch are the very objects already validated, sealed and compiled.
-      if (current) known = new Set(current.apis);
+      // APIs and applications the changes did not touch are the very objects already validated, sealed and compiled.
+      if (current) known = new Set<object>([...current.apis, ...current.applications]);
     }
     const checked = checkState(candidate, known);
     if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
@@ -279,7 +287,7 @@ export class GatewayEngine {
         this.persistPending = false;
         const snapshot = { revision: this.revision, digest: this.digest, source: this.source, state: this.state as EnvironmentState, savedAt: new Date().toISOString() };
         try {
-          await persistState(this.options.stateDir as string, snapshot);
+          await persistState(this.options.stateDir as string, snapshot, this.persistedJson);
           this.persistedRevision = snapshot.revision;
         } catch (err) {
           this.options.logger.error({ err: (err as Error).message, revision: snapshot.revision }, 'could not persist the applied state; it serves, but a restart would not find it');

@@ -40,7 +40,7 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     return reply.type('application/json; charset=utf-8').send(engine.publicJson());
   });
 
-  app.get('/state/digests', async () => engine.fingerprintView());
+  app.get('/state/digests', async (_request, reply) => reply.type('application/json; charset=utf-8').send(engine.fingerprintJson()));
 
   app.post('/transactions', async (request, reply) => {
     const body = request.body as Partial<Transaction> | undefined;

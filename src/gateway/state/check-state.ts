@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { policyConfigValidator, schemas } from '../../manifest/schemas.js';
-import type { ApiState, EnvironmentState } from '../../model/types.js';
+import type { EnvironmentState } from '../../model/types.js';
 import { orderViolations } from '../../precedence/validate-order.js';
 
 const STATE = 'https://tollgate.dev/schemas/state.json#/definitions/';
@@ -19,10 +19,10 @@ function validator(definition: string): ValidateFunction {
 /**
  * The gateway validates every state it is sent, as the manifests were: schema,
  * policy configs (defaults filled in place), chain precedence, names and base
- * paths. APIs in `known` were validated when they were first applied and are
- * only checked against the others (names, base paths).
+ * paths. APIs and applications in `known` were validated when they were first
+ * applied; APIs among them are only checked against the others (names, base paths).
  */
-export function checkState(candidate: unknown, known?: ReadonlySet<ApiState>): { state?: EnvironmentState; problems: StateProblem[] } {
+export function checkState(candidate: unknown, known?: ReadonlySet<object>): { state?: EnvironmentState; problems: StateProblem[] } {
   const problems: StateProblem[] = [];
   const c = candidate as Partial<EnvironmentState> | null;
   if (typeof c !== 'object' || c === null || !Array.isArray(c.apis) || !Array.isArray(c.applications) || typeof c.environment !== 'object') {
@@ -31,7 +31,9 @@ export function checkState(candidate: unknown, known?: ReadonlySet<ApiState>): {
   const extra = Object.keys(c).filter((k) => !['environment', 'apis', 'applications'].includes(k));
   if (extra.length) problems.push({ path: '', message: `unknown field(s) ${extra.join(', ')}` });
   collect(validator('environment'), c.environment, '/environment', problems);
-  c.applications.forEach((app, i) => collect(validator('application'), app, `/applications/${i}`, problems));
+  c.applications.forEach((app, i) => {
+    if (!known?.has(app)) collect(validator('application'), app, `/applications/${i}`, problems);
+  });
   const checkApi = validator('api');
   const precedence = c.environment?.precedence;
   c.apis.forEach((api, a) => {

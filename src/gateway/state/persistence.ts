@@ -18,19 +18,37 @@ export interface PersistedState {
 
 const FILE = 'state.json';
 
-/** Write to a temp file, fsync, rename: a crash leaves the old file or the new one, never half of one. */
-export async function persistState(dir: string, value: PersistedState): Promise<void> {
+/**
+ * Write to a temp file, fsync, rename: a crash leaves the old file or the new one, never half of one.
+ * `apiJson` keeps each API's JSON: states share unchanged APIs, so a reload re-serializes only what changed.
+ */
+export async function persistState(dir: string, value: PersistedState, apiJson?: WeakMap<object, string>): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = path.join(dir, FILE);
   const temp = `${target}.${process.pid}.tmp`;
   const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(JSON.stringify(value));
+    await handle.writeFile(serialize(value, apiJson));
     await handle.sync();
   } finally {
     await handle.close();
   }
   await rename(temp, target);
+}
+
+/** JSON.stringify(value), with the APIs' JSON taken from (and kept in) the cache. */
+function serialize(value: PersistedState, apiJson: WeakMap<object, string> | undefined): string {
+  const { state, ...header } = value;
+  const apis = state.apis.map((api) => {
+    let json = apiJson?.get(api);
+    if (json === undefined) {
+      json = JSON.stringify(api);
+      apiJson?.set(api, json);
+    }
+    return json;
+  });
+  const head = JSON.stringify(header).slice(0, -1);
+  return `${head}${head.length > 1 ? ',' : ''}"state":{"environment":${JSON.stringify(state.environment)},"apis":[${apis.join(',')}],"applications":${JSON.stringify(state.applications)}}}`;
 }
 
 export async function loadPersistedState(dir: string): Promise<PersistedState | undefined> {
