@@ -39,4 +39,3 @@ export class DesiredStateBuilder {
     return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests };
   }
 }
-
