@@ -14,11 +14,13 @@ import type { Change, FieldChange } from './types.js';
  * `live` undefined means a gateway that holds no state yet.
  */
 export function diffStates(desiredState: EnvironmentState, liveState: EnvironmentState | undefined): Change[] {
-  // The very same API object on both sides (a planner that read only what differs) needs no comparison.
+  // The very same objects on both sides (a planner that read only what differs) need no comparison.
   const liveByName = new Map(liveState?.apis.map((a) => [a.name, a]));
   const shared = new Set(desiredState.apis.filter((a) => liveByName.get(a.name) === a).map((a) => a.name));
-  const desired = canonicalState({ ...desiredState, apis: desiredState.apis.filter((a) => !shared.has(a.name)) });
-  const live = liveState && canonicalState({ ...liveState, apis: liveState.apis.filter((a) => !shared.has(a.name)) });
+  const sameApplications = liveState?.applications === desiredState.applications;
+  const unshared = (state: EnvironmentState) => ({ ...state, apis: state.apis.filter((a) => !shared.has(a.name)), applications: sameApplications ? [] : state.applications });
+  const desired = canonicalState(unshared(desiredState));
+  const live = liveState && canonicalState(unshared(liveState));
   const changes: Change[] = [];
   const envFields = environmentChanges(desired.environment, live?.environment);
   if (envFields.length) changes.push({ kind: 'update-environment', fields: envFields });

@@ -56,5 +56,7 @@ export async function readLiveForPlan(client: LiveClient, desired: EnvironmentSt
     .sort()
     .map((name) => fetched.get(name) ?? desiredApis.get(name))
     .filter((a): a is EnvironmentState['apis'][number] => a !== undefined);
-  return { ...read, state: { ...read.state, apis } };
+  // Applications known equal are taken from the desired state too: the diff skips what both sides share.
+  const applications = mine.applications === live.applications ? desired.applications : read.state.applications;
+  return { ...read, state: { ...read.state, apis, applications } };
 }
