@@ -25,22 +25,27 @@ function passFrom(api: CompiledApi, ex: Exchange, logger: Logger, from: number, 
   const policies = api.policies;
   let i = from;
   let skipped = skippedSoFar;
+  if (i === policies.length) return { answer: undefined, stoppedAt: i, skipped };
+  // One clock read per policy: where one policy's time ends, the next one's begins (its rules check included).
+  let started = performance.now();
   try {
     for (; i < policies.length; i++) {
       const policy = policies[i]!;
       if (policy.matches && !policy.matches(ex)) {
         (skipped ??= new Set()).add(i);
+        started = performance.now();
         continue;
       }
       const onRequest = policy.handlers.request;
       if (!onRequest) continue;
-      const started = performance.now();
       const outcome = onRequest.call(policy.handlers, ex);
       if (outcome !== undefined && typeof (outcome as Promise<unknown>).then === 'function') {
         return continueAfter(api, ex, logger, i, skipped, outcome as Promise<RequestOutcome>, started);
       }
-      const done = settle(policy, outcome as RequestOutcome, started, i, skipped);
+      const ended = performance.now();
+      const done = settle(policy, outcome as RequestOutcome, ended - started, i, skipped);
       if (done) return done;
+      started = ended;
     }
   } catch (err) {
     return failed(api, logger, err, i, skipped);
@@ -55,12 +60,12 @@ async function continueAfter(api: CompiledApi, ex: Exchange, logger: Logger, i: 
   } catch (err) {
     return failed(api, logger, err, i, skipped);
   }
-  return settle(api.policies[i]!, outcome, started, i, skipped) ?? passFrom(api, ex, logger, i + 1, skipped);
+  return settle(api.policies[i]!, outcome, performance.now() - started, i, skipped) ?? passFrom(api, ex, logger, i + 1, skipped);
 }
 
 /** Records the policy's latency; a Reply ends the pass. */
-function settle(policy: CompiledPolicy, outcome: RequestOutcome, started: number, i: number, skipped: Set<number> | undefined): RequestPass | undefined {
-  policy.metrics.latency.observe((performance.now() - started) / 1000);
+function settle(policy: CompiledPolicy, outcome: RequestOutcome, elapsedMs: number, i: number, skipped: Set<number> | undefined): RequestPass | undefined {
+  policy.metrics.latency.observe(elapsedMs / 1000);
   if (!outcome) return undefined;
   policy.metrics.rejections.set(outcome.status, (policy.metrics.rejections.get(outcome.status) ?? 0) + 1);
   return { answer: outcome, stoppedAt: i, skipped };

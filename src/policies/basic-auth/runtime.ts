@@ -1,7 +1,6 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
-import { timingSafeEqual } from 'node:crypto';
-import { compileSecretCheck, sha256Buffer } from '../../secrets/hash.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
+import { matchesSecret, sameDigest, sha256Hex } from '../shared/digests.js';
 import { firstHeader } from '../shared/headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
@@ -14,8 +13,7 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
     throw new Error(`basic-auth ${ctx.policyName}: the password reached the gateway unhashed; it must be a {salt, sha256} value`);
   }
   // The configured username is hashed once here; each request hashes only what it presents.
-  const username = sha256Buffer(config.username);
-  const passwordMatches = compileSecretCheck(password);
+  const username = sha256Hex(config.username);
   const challenge = `Basic realm="${config.realm}"`;
 
   return {
@@ -23,8 +21,8 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
       if (presented !== undefined) {
         // Both checks always run, so the time taken does not tell which one failed.
-        const userOk = timingSafeEqual(sha256Buffer(presented.user), username);
-        const passwordOk = passwordMatches(presented.password);
+        const userOk = sameDigest(sha256Hex(presented.user), username);
+        const passwordOk = matchesSecret(presented.password, password);
         if (userOk && passwordOk) return undefined;
       }
       return jsonError(401, 'authentication required', { 'www-authenticate': challenge });
