@@ -1,6 +1,12 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Kind, Manifest } from './types.js';
 
+/** A file as read from disk (bytes) or from a git ref (text). */
+export interface FileContent {
+  file: string;
+  content: Buffer | string;
+}
+
 /** What one manifest file yields once parsed and schema-checked. */
 export interface LoadedFile {
   /** sha256 of the text. */
@@ -18,13 +24,13 @@ export interface LoadedFile {
  * too. Nothing may mutate a manifest handed out from here.
  */
 export class ManifestFileCache {
-  private readonly files = new Map<string, { text: string; loaded: LoadedFile }>();
+  private readonly files = new Map<string, { content: Buffer | string; loaded: LoadedFile }>();
 
-  load(file: string, text: string, loadFile: (file: string, text: string) => LoadedFile): LoadedFile {
+  load(file: string, content: Buffer | string, loadFile: (file: string, text: string) => LoadedFile): LoadedFile {
     const cached = this.files.get(file);
-    if (cached?.text === text) return cached.loaded;
-    const loaded = loadFile(file, text);
-    this.files.set(file, { text, loaded });
+    if (cached && sameContent(cached.content, content)) return cached.loaded;
+    const loaded = loadFile(file, content.toString());
+    this.files.set(file, { content, loaded });
     return loaded;
   }
 
@@ -33,4 +39,9 @@ export class ManifestFileCache {
     const keep = new Set(files);
     for (const file of this.files.keys()) if (!keep.has(file)) this.files.delete(file);
   }
+}
+
+function sameContent(a: Buffer | string, b: Buffer | string): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a.toString() === b.toString();
+  return a.equals(b);
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { mapBounded } from '../util/bounded.js';
 import { discoverManifestFiles } from './discover.js';
-import type { LoadedFile, ManifestFileCache } from './file-cache.js';
+import type { FileContent, LoadedFile, ManifestFileCache } from './file-cache.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { policyConfigValidator, schemas } from './schemas.js';
 import { locate, parseManifestText, type SourceDocument } from './source.js';
@@ -25,18 +25,19 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestFi
   const { files, missing } = await discoverManifestFiles(paths);
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${p}`));
   // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
+  // Bytes, not text: a cached file is compared as is, and only a changed one is decoded.
   const read = await mapBounded(files, 16, (file) =>
-    readFile(file, 'utf8').then(
-      (text) => ({ file, text }),
+    readFile(file).then(
+      (content) => ({ file, content }),
       (err: NodeJS.ErrnoException) => ({ file, error: err.code ?? 'error' }),
     ),
   );
-  const texts: { file: string; text: string }[] = [];
+  const contents: FileContent[] = [];
   for (const r of read) {
-    if ('text' in r) texts.push(r);
+    if ('content' in r) contents.push(r);
     else diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${r.file}: ${r.error}`));
   }
-  const result = loadManifestTexts(texts, cache);
+  const result = loadContents(contents, cache);
   result.diagnostics.unshift(...diagnostics);
   if (files.length === 0 && missing.length === 0) {
     result.diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
@@ -46,6 +47,10 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestFi
 
 /** Parses and schema-checks manifests given as text (from disk or from a git ref). */
 export function loadManifestTexts(texts: readonly { file: string; text: string }[], cache?: ManifestFileCache): LoadResult {
+  return loadContents(texts.map(({ file, text }) => ({ file, content: text })), cache);
+}
+
+function loadContents(contents: readonly FileContent[], cache: ManifestFileCache | undefined): LoadResult {
   const manifests: ManifestSet = {
     environments: [],
     apis: [],
@@ -54,15 +59,16 @@ export function loadManifestTexts(texts: readonly { file: string; text: string }
   };
   const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
-  for (const { file, text } of texts) {
-    const loaded = cache ? cache.load(file, text, loadFile) : loadFile(file, text);
+  for (const { file, content } of contents) {
+    const loaded = cache ? cache.load(file, content, loadFile) : loadFile(file, content.toString());
     hash.update(`${file}\0${loaded.digest}\0`);
     diagnostics.push(...loaded.diagnostics);
     for (const manifest of loaded.manifests) add(manifests, manifest);
     for (const { kind, name } of loaded.invalid) manifests.invalidNames[kind].add(name);
   }
-  cache?.retainOnly(texts.map((t) => t.file));
-  return { manifests, diagnostics, files: texts.map((t) => t.file), digest: `sha256:${hash.digest('hex')}` };
+  const files = contents.map((c) => c.file);
+  cache?.retainOnly(files);
+  return { manifests, diagnostics, files, digest: `sha256:${hash.digest('hex')}` };
 }
 
 function loadFile(file: string, text: string): LoadedFile {
