@@ -31,6 +31,8 @@ beforeAll(() => {
     .branch('rate-raised', (r) => r.edit(ORDERS, ['{ maximumRequests: 10, timePeriodInMilliseconds: 1000 }', '{ maximumRequests: 20, timePeriodInMilliseconds: 1000 }'], ['          - { maximumRequests: 1000, timePeriodInMilliseconds: 3600000 }\n', '']))
     .branch('rate-raised-a-little', (r) => r.edit(ORDERS, ['{ maximumRequests: 10, timePeriodInMilliseconds: 1000 }', '{ maximumRequests: 15, timePeriodInMilliseconds: 1000 }']))
     .branch('rate-per-key', (r) => r.edit(ORDERS, ['        exposeHeaders: true\n', '        exposeHeaders: true\n        keySelector: { source: ip }\n']))
+    .branch('rate-behind-proxies', (r) => r.edit(ORDERS, ['        exposeHeaders: true\n', '        exposeHeaders: true\n        keySelector: { source: ip, clientIpHeader: X-Forwarded-For, trustedProxies: [10.20.0.0/16] }\n']))
+    .branch('rate-proxies-widened', (r) => r.edit(ORDERS, ['trustedProxies: [10.20.0.0/16]', 'trustedProxies: [10.0.0.0/8]']), 'rate-behind-proxies')
     .branch('cors-star-credentials', (r) => r.edit(ORDERS, ['origins: [https://app.example.com]', 'origins: ["*"]']))
     .branch('cors-public', (r) => r.edit(ORDERS, ['publicResource: false\n        supportCredentials: true', 'publicResource: true\n        supportCredentials: false']))
     .branch('cors-added-with-defaults', (r) => r.edit('apis/catalog.yaml', ['  policies:\n', '  policies:\n    - name: browsers\n      type: cors\n      config: {}\n']))
@@ -140,6 +142,12 @@ describe('tollgate check: rate limits', () => {
   it('a whole-Api limit now counted per client IP', async () => {
     const { report } = await check('rate-per-key');
     expect(summarize(report.findings)).toEqual([{ code: 'TG_RATE_LIMIT_LOOSENED', ...at('rate-per-key', ORDERS, '{ source: ip }'), environments: both }]);
+  });
+
+  it('a per-client limit that trusts the client-address header from more proxies', async () => {
+    const { report } = await checkJson(repo.dir, ['--base', 'rate-behind-proxies', '--head', 'rate-proxies-widened']);
+    expect(summarize(report.findings)).toEqual([{ code: 'TG_RATE_LIMIT_LOOSENED', ...at('rate-proxies-widened', ORDERS, '10.0.0.0/8'), environments: both }]);
+    expect(report.findings[0]?.message).toContain('10.0.0.0/8 contains the former 10.20.0.0/16');
   });
 });
 

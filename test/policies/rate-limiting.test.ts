@@ -71,6 +71,19 @@ describe('rate-limiting', () => {
     ]);
   });
 
+  it('counts per client IP behind trusted proxies, and ignores the header of anyone else', async () => {
+    const keySelector = { source: 'ip' as const, clientIpHeader: 'X-Forwarded-For', trustedProxies: ['10.0.0.0/8'] };
+    const handlers = await create(config(perHour(1), { keySelector }), makeContext().ctx);
+    const viaProxy = (chain: string) => ({ remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': chain } });
+    // Two clients behind one load balancer; the right-most untrusted hop is the client.
+    expect(await statuses(handlers, [viaProxy('203.0.113.1'), viaProxy('203.0.113.2'), viaProxy('198.51.100.9, 203.0.113.1, 10.9.9.9'), viaProxy('garbage'), viaProxy('also garbage')])).toEqual([
+      200, 200, 429, 200, 429,
+    ]);
+    // A client that is not a trusted proxy cannot pick its bucket with the header.
+    const direct = (spoofed: string) => ({ remoteAddress: '192.0.2.50', headers: { 'x-forwarded-for': spoofed } });
+    expect(await statuses(handlers, [direct('203.0.113.77'), direct('203.0.113.78')])).toEqual([200, 429]);
+  });
+
   it('counts per header value, requests without the header sharing one bucket', async () => {
     const handlers = await create(config(perHour(1), { keySelector: { source: 'header', header: 'X-Tenant' } }), makeContext().ctx);
     expect(

@@ -360,6 +360,11 @@ const CASES: Case[] = [
     diagnostics: [error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: [15, 16], col: [9, 25], message: ['trustedProxies'] })],
   },
   {
+    fixture: 'rate-limit-ip-header-without-trusted-proxies',
+    valid: false,
+    diagnostics: [error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: 16, col: 22, message: ['keySelector', 'trustedProxies'] })],
+  },
+  {
     fixture: 'sla-tier-missing-in-environment',
     valid: false,
     diagnostics: [error({ code: ['TG_UNKNOWN_REFERENCE', 'TG_SLA_TIER'], file: 'trial-user.yaml', line: 10, col: 41, message: ['"trial"', 'production'] })],

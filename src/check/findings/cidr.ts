@@ -42,3 +42,9 @@ export function wideningRanges(before: readonly string[], after: readonly string
   });
   return out;
 }
+
+export function describeWidening(w: Widening): string {
+  if (w.kind === 'every') return `${w.range} admits every address`;
+  if (w.kind === 'contains') return `${w.range} contains the former ${w.former} and more`;
+  return `${w.range} is very broad`;
+}

@@ -1,16 +1,10 @@
 import type { PolicyInstance } from '../../model/types.js';
-import { wideningRanges, type Widening } from './cidr.js';
+import { describeWidening as describe, wideningRanges } from './cidr.js';
 import { policyLabel, whereLost } from './lost.js';
 import { active, lostPolicy, newlyScoped } from './pairs.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] => (policy?.config[field] as string[] | undefined) ?? [];
-
-function describe(w: Widening): string {
-  if (w.kind === 'every') return `${w.range} admits every address`;
-  if (w.kind === 'contains') return `${w.range} contains the former ${w.former} and more`;
-  return `${w.range} is very broad`;
-}
 
 /**
  * An IP allowlist removed, disabled or opened to every address (errors), a new

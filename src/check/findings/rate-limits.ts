@@ -1,5 +1,6 @@
 import type { Limit } from '../../manifest/types.js';
 import type { PolicyInstance } from '../../model/types.js';
+import { describeWidening, wideningRanges } from './cidr.js';
 import { policyLabel, whereLost } from './lost.js';
 import { active, lostPolicy, newlyScoped } from './pairs.js';
 import type { ApiChange, ApiDetector, DetectorContext, FindingDraft } from './types.js';
@@ -44,12 +45,20 @@ function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: Po
       at: ctx.locate.policy(change.environment, change.api, after, { config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'] }),
     });
   }
-  const source = (p: PolicyInstance) => (p.config.keySelector as { source?: string } | undefined)?.source ?? 'api';
+  const selector = (p: PolicyInstance) => (p.config.keySelector as { source?: string; trustedProxies?: string[] } | undefined) ?? {};
+  const source = (p: PolicyInstance) => selector(p).source ?? 'api';
   if (source(before) === 'api' && source(after) !== 'api') {
     out.push({
       code: 'TG_RATE_LIMIT_LOOSENED',
       message: `Api "${change.api}": ${policyLabel(after)} now counts per ${source(after)} instead of once for the whole Api: every ${source(after)} gets the full limit`,
       at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector'] }),
+    });
+  }
+  for (const w of wideningRanges(selector(before).trustedProxies ?? [], selector(after).trustedProxies ?? [])) {
+    out.push({
+      code: 'TG_RATE_LIMIT_LOOSENED',
+      message: `Api "${change.api}": ${policyLabel(after)} trusts the client-address header from more peers: ${describeWidening(w)}, and any of them can claim a new address, each with a full limit`,
+      at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector', 'trustedProxies', w.index] }),
     });
   }
   return out;

@@ -4,7 +4,7 @@ import { create } from './runtime.js';
 
 export interface RateLimitingConfig {
   rateLimits: Limit[];
-  keySelector: { source: 'api' | 'ip' | 'header' | 'client-id'; header?: string };
+  keySelector: { source: 'api' | 'ip' | 'header' | 'client-id'; header?: string; clientIpHeader?: string; trustedProxies?: string[] };
   exposeHeaders: boolean;
   clusterizable: boolean;
   failMode: 'open' | 'closed';
@@ -30,7 +30,7 @@ export const rateLimiting: PolicyModule<RateLimitingConfig> = {
   provides: ['baseline-rate-limiting'],
   requires: [],
   secretFields: [],
-  unordered: ['rateLimits'],
+  unordered: ['rateLimits', 'keySelector.trustedProxies'],
   check: (config) => checkStackedLimits(config.rateLimits, ['rateLimits']),
   create,
 };

@@ -1,4 +1,5 @@
 import type { Exchange, PolicyFactory } from '../../gateway/chain/types.js';
+import { compileClientIpResolver } from '../shared/client-ip.js';
 import { firstHeader, joinedHeader } from '../shared/headers.js';
 import { LOCAL_CLIENT_ID } from '../shared/locals.js';
 import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
@@ -34,7 +35,9 @@ function compileKeySelector(selector: RateLimitingConfig['keySelector'], scope: 
     }
     case 'ip': {
       const prefix = `${scope}/ip:`;
-      return (exchange) => prefix + exchange.remoteAddress;
+      // Behind trusted proxies, the client they forwarded; a chain that cannot be parsed counts in one bucket.
+      const clientIp = compileClientIpResolver(selector);
+      return (exchange) => prefix + (clientIp(exchange) ?? '');
     }
     case 'header': {
       // The schema requires `header` for this source.

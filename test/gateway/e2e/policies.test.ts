@@ -42,6 +42,7 @@ describe('policies through the gateway', () => {
         [
           api('auth', upstream.url, [policy('login', 'basic-auth', { username: 'alice', password: 'wonderland-pw', realm: 'shop' })]),
           api('limited', upstream.url, [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 3, timePeriodInMilliseconds: 60_000 }, { maximumRequests: 100, timePeriodInMilliseconds: 3_600_000 }], exposeHeaders: true })]),
+          api('per-client', upstream.url, [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }], keySelector: { source: 'ip', clientIpHeader: 'X-Forwarded-For', trustedProxies: ['127.0.0.0/8', '::1/128'] } })]),
           api('allow', upstream.url, [policy('office', 'ip-allowlist', { ips: ['10.0.0.0/8', '2001:db8::/32'] })]),
           api('block', upstream.url, [policy('bad-actors', 'ip-blocklist', { ips: ['127.0.0.0/8'] })]),
           api('browser', upstream.url, [
@@ -95,6 +96,11 @@ describe('policies through the gateway', () => {
     expect(last!.headers['x-ratelimit-remaining']).toBe('0');
     expect(Number(last!.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
     expect(Number(last!.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(60_000);
+  });
+
+  it('rate-limiting per client IP behind a trusted proxy: each forwarded client has its own window', async () => {
+    const from = (client: string) => call(`${gw.url}/per-client/x`, { headers: { 'x-forwarded-for': client } }).then((r) => r.status);
+    expect([await from('203.0.113.1'), await from('203.0.113.2'), await from('203.0.113.1'), await from('198.51.100.4, 203.0.113.2')]).toEqual([200, 200, 429, 429]);
   });
 
   it('ip-allowlist: 403 for a client outside the ranges; ip-blocklist: 403 for a listed client', async () => {
