@@ -1,6 +1,6 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
-import { matchesSecret, sameDigest, sha256Hex } from '../shared/digests.js';
+import { sameDigest, sha256Hex, verifySecret } from '../../secrets/hash.js';
 import { firstHeader } from '../shared/headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
@@ -22,7 +22,7 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       if (presented !== undefined) {
         // Both checks always run, so the time taken does not tell which one failed.
         const userOk = sameDigest(sha256Hex(presented.user), username);
-        const passwordOk = matchesSecret(presented.password, password);
+        const passwordOk = verifySecret(presented.password, password);
         if (userOk && passwordOk) return undefined;
       }
       return jsonError(401, 'authentication required', { 'www-authenticate': challenge });
