@@ -74,7 +74,7 @@ describe('data plane: proxying', () => {
     expect(await down.body.json()).toEqual({ error: 'upstream unreachable' });
   });
 
-  it('resends a bodiless GET once when the upstream closed the keep-alive connection it was sent on', async () => {
+  it('resends a bodiless GET when the upstream closed the keep-alive connection it was sent on, also when other connections are stale too', async () => {
     // Answers the first request of each connection and drops the connection on the second: what a
     // request racing an upstream's idle-connection close looks like from the gateway.
     const dropper = net.createServer((socket) => {
@@ -101,6 +101,16 @@ describe('data plane: proxying', () => {
         statuses.push(res.statusCode);
       }
       expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      // Several kept-alive connections gone stale at once: the resend may land on another stale one.
+      const warm = await Promise.all(Array.from({ length: 6 }, () => request(`${gw.url}/dropper/x`)));
+      await Promise.all(warm.map((r) => r.body.dump()));
+      const afterParallel: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await request(`${gw.url}/dropper/x`);
+        await res.body.dump();
+        afterParallel.push(res.statusCode);
+      }
+      expect(afterParallel).toEqual([200, 200, 200, 200, 200, 200]);
       const post = await request(`${gw.url}/dropper/x`, { method: 'POST', body: 'payload' });
       await post.body.dump();
       // A request with a body is never sent twice.
