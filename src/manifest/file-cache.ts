@@ -1,12 +1,6 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Kind, Manifest } from './types.js';
 
-/** A file as read from disk (bytes) or from a git ref (text). */
-export interface FileContent {
-  file: string;
-  content: Buffer | string;
-}
-
 /** What one manifest file yields once parsed and schema-checked. */
 export interface LoadedFile {
   /** sha256 of the text. */
@@ -18,17 +12,18 @@ export interface LoadedFile {
 }
 
 /**
- * Loaded files by path, kept while their text is unchanged. A reconciler that
+ * Loaded files by path, kept while their bytes are unchanged. A reconciler that
  * sees one file change re-parses that file only, and the manifests of the
  * others stay the very same objects, so what was built from them is reused
  * too. Nothing may mutate a manifest handed out from here.
  */
 export class ManifestFileCache {
-  private readonly files = new Map<string, { content: Buffer | string; loaded: LoadedFile }>();
+  private readonly files = new Map<string, { content: Buffer; loaded: LoadedFile }>();
 
-  load(file: string, content: Buffer | string, loadFile: (file: string, text: string) => LoadedFile): LoadedFile {
+  /** An unchanged file is compared as bytes, never decoded again. */
+  load(file: string, content: Buffer, loadFile: (file: string, text: string) => LoadedFile): LoadedFile {
     const cached = this.files.get(file);
-    if (cached && sameContent(cached.content, content)) return cached.loaded;
+    if (cached?.content.equals(content)) return cached.loaded;
     const loaded = loadFile(file, content.toString());
     this.files.set(file, { content, loaded });
     return loaded;
@@ -39,9 +34,4 @@ export class ManifestFileCache {
     const keep = new Set(files);
     for (const file of this.files.keys()) if (!keep.has(file)) this.files.delete(file);
   }
-}
-
-function sameContent(a: Buffer | string, b: Buffer | string): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a.toString() === b.toString();
-  return a.equals(b);
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { mapBounded } from '../util/bounded.js';
 import { discoverManifestFiles } from './discover.js';
-import type { FileContent, LoadedFile, ManifestFileCache } from './file-cache.js';
+import type { LoadedFile, ManifestFileCache } from './file-cache.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { policyConfigValidator, schemas } from './schemas.js';
 import { locate, parseManifestText, type SourceDocument } from './source.js';
@@ -32,12 +32,13 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestFi
       (err: NodeJS.ErrnoException) => ({ file, error: err.code ?? 'error' }),
     ),
   );
-  const contents: FileContent[] = [];
+  const loaded: { file: string; loaded: LoadedFile }[] = [];
   for (const r of read) {
-    if ('content' in r) contents.push(r);
-    else diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${r.file}: ${r.error}`));
+    if ('error' in r) diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${r.file}: ${r.error}`));
+    else loaded.push({ file: r.file, loaded: cache ? cache.load(r.file, r.content, loadFile) : loadFile(r.file, r.content.toString()) });
   }
-  const result = loadContents(contents, cache);
+  cache?.retainOnly(loaded.map((l) => l.file));
+  const result = assemble(loaded);
   result.diagnostics.unshift(...diagnostics);
   if (files.length === 0 && missing.length === 0) {
     result.diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
@@ -46,11 +47,12 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestFi
 }
 
 /** Parses and schema-checks manifests given as text (from disk or from a git ref). */
-export function loadManifestTexts(texts: readonly { file: string; text: string }[], cache?: ManifestFileCache): LoadResult {
-  return loadContents(texts.map(({ file, text }) => ({ file, content: text })), cache);
+export function loadManifestTexts(texts: readonly { file: string; text: string }[]): LoadResult {
+  return assemble(texts.map(({ file, text }) => ({ file, loaded: loadFile(file, text) })));
 }
 
-function loadContents(contents: readonly FileContent[], cache: ManifestFileCache | undefined): LoadResult {
+/** The loaded files, in their order, as one manifest set. */
+function assemble(files: readonly { file: string; loaded: LoadedFile }[]): LoadResult {
   const manifests: ManifestSet = {
     environments: [],
     apis: [],
@@ -59,16 +61,13 @@ function loadContents(contents: readonly FileContent[], cache: ManifestFileCache
   };
   const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
-  for (const { file, content } of contents) {
-    const loaded = cache ? cache.load(file, content, loadFile) : loadFile(file, content.toString());
+  for (const { file, loaded } of files) {
     hash.update(`${file}\0${loaded.digest}\0`);
     diagnostics.push(...loaded.diagnostics);
     for (const manifest of loaded.manifests) add(manifests, manifest);
     for (const { kind, name } of loaded.invalid) manifests.invalidNames[kind].add(name);
   }
-  const files = contents.map((c) => c.file);
-  cache?.retainOnly(files);
-  return { manifests, diagnostics, files, digest: `sha256:${hash.digest('hex')}` };
+  return { manifests, diagnostics, files: files.map((f) => f.file), digest: `sha256:${hash.digest('hex')}` };
 }
 
 function loadFile(file: string, text: string): LoadedFile {

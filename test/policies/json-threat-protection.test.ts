@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { PolicyHandlers } from '../../src/gateway/chain/types.js';
 import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
 import { type JsonThreatProtectionConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
-import { type JsonLimits, JsonLimitsScanner } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
-import { limitOrInfinity } from '../../src/policies/shared/body-scanner.js';
+import { type JsonLimits, JsonLimitsScanner, compileJsonLimits } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
 import { bufferExchange, makeContext } from '../helpers/exchange.js';
 
 
@@ -36,16 +35,6 @@ function scanPieces(limits: JsonLimits, bytes: Buffer, cuts: number[]) {
     start = cut;
   }
   return scanner.end();
-}
-
-function compile(config: JsonThreatProtectionConfig): JsonLimits {
-  return {
-    maxContainerDepth: limitOrInfinity(config.maxContainerDepth),
-    maxObjectEntryCount: limitOrInfinity(config.maxObjectEntryCount),
-    maxObjectEntryNameLength: limitOrInfinity(config.maxObjectEntryNameLength),
-    maxArrayElementCount: limitOrInfinity(config.maxArrayElementCount),
-    maxStringValueLength: limitOrInfinity(config.maxStringValueLength),
-  };
 }
 
 // ---- tests ----
@@ -224,7 +213,7 @@ describe('json-threat-protection: malformed bodies', () => {
   });
 
   it('agrees with JSON.parse on mutated documents', () => {
-    const noLimits = compile({});
+    const noLimits = compileJsonLimits({});
     const mutation = fc.tuple(fc.nat(), fc.constantFrom(...'{}[]:,"\\ -0123456789.eE+tfnulrsa\u00e9\u0001'.split('')), fc.constantFrom('insert', 'delete', 'replace'));
     fc.assert(
       fc.property(fc.json({ maxDepth: 4 }), fc.array(mutation, { maxLength: 3 }), (text, mutations) => {
@@ -266,7 +255,7 @@ describe('json-threat-protection: chunk boundaries', () => {
 
   it.each(documents)('gives the same verdict for every split into two chunks (%j, %s)', (config, text) => {
     const bytes = Buffer.from(text);
-    const limits = compile(config);
+    const limits = compileJsonLimits(config);
     const whole = scanPieces(limits, bytes, []);
     for (let cut = 0; cut <= bytes.length; cut++) {
       expect(scanPieces(limits, bytes, [cut]), `cut at ${cut}`).toEqual(whole);
@@ -302,8 +291,8 @@ describe('json-threat-protection: chunk boundaries', () => {
         (cfg, value, indent, rawCuts) => {
           const bytes = Buffer.from(JSON.stringify(value, null, indent));
           const cuts = [...new Set(rawCuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-          const violation = scanPieces(compile(cfg), bytes, cuts);
-          expect(violation?.limit).toBe(firstBrokenLimit(value, compile(cfg)));
+          const violation = scanPieces(compileJsonLimits(cfg), bytes, cuts);
+          expect(violation?.limit).toBe(firstBrokenLimit(value, compileJsonLimits(cfg)));
         },
       ),
       { numRuns: 1500 },

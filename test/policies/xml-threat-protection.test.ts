@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolicyHandlers } from '../../src/gateway/chain/types.js';
-import { limitOrInfinity } from '../../src/policies/shared/body-scanner.js';
 import { type XmlThreatProtectionConfig, xmlThreatProtection } from '../../src/policies/xml-threat-protection/index.js';
-import { type XmlLimits, XmlLimitsScanner } from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
+import { type XmlLimits, XmlLimitsScanner, compileXmlLimits } from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
 import { bufferExchange, makeContext } from '../helpers/exchange.js';
 
 
@@ -33,15 +32,7 @@ async function send(config: Partial<XmlThreatProtectionConfig>, body: Buffer | s
 }
 
 function compile(config: Partial<XmlThreatProtectionConfig>): XmlLimits {
-  const full = { ...UNLIMITED, ...config };
-  return {
-    maxNodeDepth: limitOrInfinity(full.maxNodeDepth),
-    maxAttributeCountPerElement: limitOrInfinity(full.maxAttributeCountPerElement),
-    maxChildCount: limitOrInfinity(full.maxChildCount),
-    maxTextLength: limitOrInfinity(full.maxTextLength),
-    maxAttributeLength: limitOrInfinity(full.maxAttributeLength),
-    maxCommentLength: limitOrInfinity(full.maxCommentLength),
-  };
+  return compileXmlLimits({ ...UNLIMITED, ...config });
 }
 
 /** The scanner alone, fed in pieces cut at the given offsets. */

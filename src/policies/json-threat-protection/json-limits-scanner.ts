@@ -1,4 +1,4 @@
-import { type BodyScanner, type ScanViolation, limitViolation } from '../shared/body-scanner.js';
+import { type BodyScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
 import { INITIAL_LEVELS, withIndexUint32, withIndexUint8 } from '../shared/typed-array-growth.js';
 import { Utf8Sequence } from '../shared/utf8-sequence.js';
 
@@ -10,13 +10,13 @@ import { Utf8Sequence } from '../shared/utf8-sequence.js';
  * unescaping, i.e. what `JSON.parse(body).key.length` says.
  */
 
+const LIMITS = ['maxContainerDepth', 'maxObjectEntryCount', 'maxObjectEntryNameLength', 'maxArrayElementCount', 'maxStringValueLength'] as const;
+
 /** Compiled limits; Infinity means unlimited. */
-export interface JsonLimits {
-  maxContainerDepth: number;
-  maxObjectEntryCount: number;
-  maxObjectEntryNameLength: number;
-  maxArrayElementCount: number;
-  maxStringValueLength: number;
+export type JsonLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
+
+export function compileJsonLimits(config: Partial<JsonLimits>): JsonLimits {
+  return compileLimits(config, LIMITS);
 }
 
 // Between tokens: what the grammar expects next.

@@ -22,9 +22,17 @@ export interface BodyScanner {
   end(): ScanViolation | undefined;
 }
 
-/** A limit of a scanner: unlimited is Infinity, so checks are one comparison. */
-export function limitOrInfinity(value: number | undefined): number {
-  return value === undefined || value < 0 ? Infinity : value;
+/**
+ * A scanner's limits from its policy's config, compiled at reload: -1 (the
+ * schema default) or a missing field is Infinity, so each check is one comparison.
+ */
+export function compileLimits<K extends string>(config: Partial<Record<K, number>>, names: readonly K[]): Readonly<Record<K, number>> {
+  const limits = {} as Record<K, number>;
+  for (const name of names) {
+    const value = config[name];
+    limits[name] = value === undefined || value < 0 ? Infinity : value;
+  }
+  return Object.freeze(limits);
 }
 
 /** A broken limit, e.g. "JSON nesting depth exceeds maxContainerDepth (100) at byte 100". */

@@ -1,4 +1,4 @@
-import { type BodyScanner, type ScanViolation, limitViolation } from '../shared/body-scanner.js';
+import { type BodyScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
 import { INITIAL_LEVELS, withIndexUint32 } from '../shared/typed-array-growth.js';
 import { Utf8Sequence } from '../shared/utf8-sequence.js';
 import {
@@ -24,14 +24,13 @@ import { REFERENCE_INCOMPLETE, REFERENCE_MALFORMED, XmlReferenceDecoder } from '
  * processing instructions, CDATA sections included.
  */
 
+const LIMITS = ['maxNodeDepth', 'maxAttributeCountPerElement', 'maxChildCount', 'maxTextLength', 'maxAttributeLength', 'maxCommentLength'] as const;
+
 /** Compiled limits; Infinity means unlimited. */
-export interface XmlLimits {
-  maxNodeDepth: number;
-  maxAttributeCountPerElement: number;
-  maxChildCount: number;
-  maxTextLength: number;
-  maxAttributeLength: number;
-  maxCommentLength: number;
+export type XmlLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
+
+export function compileXmlLimits(config: Partial<XmlLimits>): XmlLimits {
+  return compileLimits(config, LIMITS);
 }
 
 const TEXT = 0; // character data; before and after the root element, whitespace only
