@@ -34,7 +34,7 @@ export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.Process
     if (values.includes(undefined)) return api;
     const known = memo?.get(api);
     if (known && known.values.every((v, i) => v === values[i])) return known.state;
-    const resolved: ApiState = { ...api, chain: api.chain.map((policy) => resolvePolicy(policy, resolve)) };
+    const resolved = resolveApi(api, new Map(names.map((name, i) => [name, values[i] as string])));
     if (!memo || !isFrozenDeep(api)) return resolved;
     memo.set(api, { values: values as string[], state: freezeDeep(resolved) });
     return resolved;
@@ -64,10 +64,16 @@ function referencedVariables(api: ApiState): string[] {
   return names;
 }
 
-function resolvePolicy(policy: ApiState['chain'][number], resolve: <T extends SecretValue | undefined>(value: T) => T): ApiState['chain'][number] {
-  const fields = policyModule(policy.type).secretFields;
-  if (!fields.some((field) => typeof policy.config[field] === 'string' && referencedVariable(policy.config[field] as string) !== undefined)) return policy;
-  const config = { ...policy.config };
-  for (const field of fields) config[field] = resolve(config[field] as SecretValue | undefined);
-  return { ...policy, config };
+/** The API with each reference of its secret fields replaced by the variable's value. */
+function resolveApi(api: ApiState, values: ReadonlyMap<string, string>): ApiState {
+  const chain = api.chain.map((policy) => {
+    let config: Record<string, unknown> | undefined;
+    for (const field of policyModule(policy.type).secretFields) {
+      const value = policy.config[field];
+      const name = typeof value === 'string' ? referencedVariable(value) : undefined;
+      if (name !== undefined) (config ??= { ...policy.config })[field] = values.get(name);
+    }
+    return config ? { ...policy, config } : policy;
+  });
+  return { ...api, chain };
 }
