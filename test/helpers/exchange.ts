@@ -160,7 +160,7 @@ export interface CountingExchange extends TestExchange {
   consumed: number;
 }
 
-export function bufferExchange(body: Buffer | string, options: { contentType?: string; method?: string; chunkSize?: number } = {}): CountingExchange {
+export function bufferExchange(body: Buffer | string, options: { contentType?: string; method?: string; chunkSize?: number; onChunk?: (index: number) => void } = {}): CountingExchange {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const headers: Record<string, string> = {};
   if (options.contentType !== undefined) headers['content-type'] = options.contentType;
@@ -169,7 +169,9 @@ export function bufferExchange(body: Buffer | string, options: { contentType?: s
   const readChunks = exchange.readBodyChunks.bind(exchange);
   const counting = Object.assign(exchange, { consumed: 0 });
   counting.readBodyChunks = async function* (limit: number) {
+    let index = 0;
     for await (const chunk of readChunks(limit)) {
+      options.onChunk?.(index++);
       counting.consumed += chunk.length;
       yield chunk;
     }

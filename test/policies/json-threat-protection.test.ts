@@ -7,6 +7,7 @@ import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
 import { type JsonThreatProtectionConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
 import { type JsonLimits, JsonLimitsScanner, compileJsonLimits } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
 import { bufferExchange, makeContext } from '../helpers/exchange.js';
+import { LiveHeapGrowth } from '../helpers/heap.js';
 
 
 const { ctx: context } = makeContext({ policyName: 'json-threat-protection' });
@@ -344,10 +345,12 @@ describe('json-threat-protection: bounded work and memory', () => {
     body[body.length - 1] = 0x5d; // replaces the last comma
     const handler = await policy({ maxContainerDepth: 10, maxStringValueLength: 100, maxObjectEntryCount: 10 });
 
-    const before = process.memoryUsage().heapUsed;
-    const exchange = bufferExchange(body, { contentType: 'application/json', chunkSize: 64 * 1024 });
+    // The live heap every 16 chunks of 64 KiB, while the scanner holds its state.
+    const heap = new LiveHeapGrowth();
+    const exchange = bufferExchange(body, { contentType: 'application/json', chunkSize: 64 * 1024, onChunk: (i) => { if (i % 16 === 0) heap.sample(); } });
     const reply = await handler.request(exchange);
-    const grown = process.memoryUsage().heapUsed - before;
+    heap.sample();
+    const grown = heap.peak;
 
     expect(reply).toBeUndefined();
     expect(exchange.consumed).toBe(body.length);

@@ -4,6 +4,7 @@ import type { PolicyHandlers } from '../../src/gateway/chain/types.js';
 import { type XmlThreatProtectionConfig, xmlThreatProtection } from '../../src/policies/xml-threat-protection/index.js';
 import { type XmlLimits, XmlLimitsScanner, compileXmlLimits } from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
 import { bufferExchange, makeContext } from '../helpers/exchange.js';
+import { LiveHeapGrowth } from '../helpers/heap.js';
 
 
 const { ctx: context } = makeContext({ policyName: 'xml-threat-protection' });
@@ -477,10 +478,12 @@ describe('xml-threat-protection: bounded work and memory', () => {
     close.copy(body, open.length + count * item.length);
     const handler = await policy({ maxNodeDepth: 10, maxTextLength: 100, maxAttributeCountPerElement: 5 });
 
-    const before = process.memoryUsage().heapUsed;
-    const exchange = bufferExchange(body, { contentType: 'application/xml', chunkSize: 64 * 1024 });
+    // The live heap every 16 chunks of 64 KiB, while the scanner holds its state.
+    const heap = new LiveHeapGrowth();
+    const exchange = bufferExchange(body, { contentType: 'application/xml', chunkSize: 64 * 1024, onChunk: (i) => { if (i % 16 === 0) heap.sample(); } });
     const reply = await handler.request(exchange);
-    const grown = process.memoryUsage().heapUsed - before;
+    heap.sample();
+    const grown = heap.peak;
 
     expect(reply).toBeUndefined();
     expect(exchange.consumed).toBe(body.length);
