@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
+import { DEFAULT_MANIFEST_LIMITS, MIB } from '../manifest/limits.js';
 import type { GatekeeperMode } from '../manifest/types.js';
 import { createLogger } from '../log/logger.js';
-import { startGateway, type Listen } from '../gateway/start.js';
-import { embeddedReconciler } from '../reconcile/embedded.js';
+import { DEFAULT_CONTROL_HEAP_MB, startGateway, type Listen } from '../gateway/start.js';
+import { DEFAULT_GATEKEEPER_GRACE_MS } from '../gateway/control/engine.js';
+import { parseDuration } from './duration.js';
 import { parseListen } from './listen.js';
+import { parseMebibytes } from './size.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
 
@@ -16,6 +19,10 @@ interface GatewayFlags {
   adminListen: Listen;
   stateDir: string;
   gatekeeper?: GatekeeperMode;
+  gatekeeperGrace: number;
+  maxFileSize: number;
+  maxRepositorySize: number;
+  controlHeap: number;
   logLevel: string;
 }
 
@@ -29,6 +36,10 @@ export function gatewayCommand(run: (result: Promise<CommandResult>) => void): C
     .option('--admin-listen <host:port>', 'admin API address (keep it on loopback or a private network)', parseListen, parseListen('127.0.0.1:8081'))
     .option('--state-dir <dir>', 'where the last applied state and the generated admin token are kept', '.tollgate')
     .addOption(new Option('--gatekeeper <mode>', 'override the gatekeeper mode at start-up').choices(['strict', 'flexible', 'disabled']))
+    .addOption(new Option('--gatekeeper-grace <duration>', 'flexible: how long a restarted gateway waits for the control plane to confirm its persisted state before serving it').argParser(parseDuration).default(DEFAULT_GATEKEEPER_GRACE_MS, `${DEFAULT_GATEKEEPER_GRACE_MS / 1000}s`))
+    .addOption(new Option('--max-file-size <MiB>', 'largest manifest file read (embedded mode)').argParser(parseMebibytes).default(DEFAULT_MANIFEST_LIMITS.maxFileBytes, String(DEFAULT_MANIFEST_LIMITS.maxFileBytes / MIB)))
+    .addOption(new Option('--max-repository-size <MiB>', 'largest total of the manifest files of one revision (embedded mode)').argParser(parseMebibytes).default(DEFAULT_MANIFEST_LIMITS.maxRepositoryBytes, String(DEFAULT_MANIFEST_LIMITS.maxRepositoryBytes / MIB)))
+    .addOption(new Option('--control-heap <MiB>', 'heap limit of the control side (admin API, validation, reconcile loop): work that needs more fails, and the data plane keeps serving').argParser((v) => parseMebibytes(v) / MIB).default(DEFAULT_CONTROL_HEAP_MB, String(DEFAULT_CONTROL_HEAP_MB)))
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .addHelpText(
       'after',
@@ -46,15 +57,16 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
     adminListen: flags.adminListen,
     stateDir: path.resolve(flags.stateDir),
     logger,
+    logLevel: flags.logLevel,
+    gatekeeperGraceMs: flags.gatekeeperGrace,
+    limits: { maxFileBytes: flags.maxFileSize, maxRepositoryBytes: flags.maxRepositorySize },
+    controlHeapMb: flags.controlHeap,
     ...(process.env.TOLLGATE_ADMIN_TOKEN ? { adminToken: process.env.TOLLGATE_ADMIN_TOKEN } : {}),
     ...(flags.gatekeeper ? { gatekeeper: flags.gatekeeper } : {}),
-    ...(flags.config ? { baseDir: path.resolve(flags.config) } : {}),
+    ...(flags.config ? { baseDir: path.resolve(flags.config), embedded: { paths: [flags.config], watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) } } : {}),
   });
-  const loop = flags.config ? embeddedReconciler(gateway.engine, { paths: [flags.config], logger, watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) }) : undefined;
-  await loop?.start();
   const signal = await stopRequested;
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
-  await loop?.close();
   await gateway.close();
   return { exitCode: 0 };
 }

@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import { startDemoUpstream } from '../demo/upstream.js';
 import { startGateway } from '../gateway/start.js';
 import { createLogger } from '../log/logger.js';
-import { embeddedReconciler } from '../reconcile/embedded.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
 
@@ -29,9 +28,8 @@ async function runQuickstart(config: string): Promise<CommandResult> {
     stateDir: path.resolve('.tollgate/quickstart'),
     baseDir: config,
     logger,
+    embedded: { paths: [config], watch: true },
   });
-  const loop = embeddedReconciler(gateway.engine, { paths: [config], logger, watch: true });
-  await loop.start();
   process.stderr.write(
     [
       '',
@@ -47,7 +45,6 @@ async function runQuickstart(config: string): Promise<CommandResult> {
   );
   const signal = await stopRequested;
   logger.info({ signal }, 'shutting down');
-  await loop.close();
   await gateway.close();
   await new Promise((resolve) => upstream.server.close(resolve));
   return { exitCode: 0 };

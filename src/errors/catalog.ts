@@ -5,6 +5,7 @@
 export const ErrorCatalog = {
   TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2 (no tabs for indentation, no duplicate keys).' },
   TG_FILE_UNREADABLE: { severity: 'error', rule: 'Manifest paths must exist and be readable.' },
+  TG_MANIFEST_TOO_LARGE: { severity: 'error', rule: 'A manifest file, and the manifests of one revision together, must stay within the size limits (--max-file-size, --max-repository-size), so that no repository can stall or exhaust the control side.' },
   TG_NO_MANIFESTS: { severity: 'error', rule: 'At least one .yaml/.yml manifest must be found under the given paths.' },
   TG_UNKNOWN_KIND: { severity: 'error', rule: 'apiVersion must be tollgate.dev/v1 and kind one of Environment, Api, Application.' },
   TG_SCHEMA: { severity: 'error', rule: 'The document must match the JSON Schema of its kind (schemas/).' },
@@ -30,6 +31,7 @@ export const ErrorCatalog = {
   TG_STALE_REVISION: { severity: 'error', rule: 'A transaction must name the revision the gateway currently serves; re-read and re-plan.' },
   TG_INVALID_STATE: { severity: 'error', rule: 'A state sent to the gateway must pass the same validation as the manifests.' },
   TG_COMPILE: { severity: 'error', rule: 'Every policy of a state must compile; the previous state keeps serving.' },
+  TG_PERSIST: { severity: 'error', rule: 'A gateway applies a state only once it is on disk: its state dir must be writable and have room; the previous state keeps serving.' },
   TG_GIT: { severity: 'error', rule: 'check reads manifests from git: run it inside a git repository and name commits that exist there (in CI, fetch the base commit first).' },
   TG_BASE_UNREADABLE: { severity: 'warning', rule: 'The base should load cleanly; where it does not, the plan compares against what could be read.' },
   TG_CHAIN_REORDERED: { severity: 'warning', rule: 'A new order of a chain changes which policy answers first; the precedence profile allows this one.' },

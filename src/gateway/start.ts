@@ -3,16 +3,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from '../manifest/limits.js';
 import type { GatekeeperMode } from '../manifest/types.js';
-import { createAdminServer } from './admin/server.js';
+import type { ControlRestarts } from './admin/server.js';
+import type { Listen } from './control/protocol.js';
+import { ControlSupervisor } from './control/supervisor.js';
 import { MemoryCounterStore } from './counters/memory.js';
+import { DataPlaneRuntime } from './data-plane/runtime.js';
 import { createDataPlane } from './data-plane/server.js';
-import { GatewayEngine } from './engine.js';
 
-export interface Listen {
-  host: string;
-  port: number;
-}
+export type { Listen };
 
 export interface GatewayOptions {
   listen: Listen;
@@ -21,42 +21,78 @@ export interface GatewayOptions {
   adminToken?: string;
   stateDir?: string;
   gatekeeper?: GatekeeperMode;
+  gatekeeperGraceMs?: number;
   baseDir?: string;
   logger: Logger;
+  logLevel?: string;
+  /** Embedded local mode: the control side reconciles this manifest folder into the gateway. */
+  embedded?: { paths: string[]; env?: string; watch: boolean };
+  limits?: ManifestLimits;
+  /** Heap limit of the control side's thread (MiB). */
+  controlHeapMb?: number;
 }
 
 export interface RunningGateway {
-  engine: GatewayEngine;
   url: string;
   adminUrl: string;
   adminToken: string;
+  restarts: ControlRestarts;
   close(): Promise<void>;
 }
 
+export const DEFAULT_CONTROL_HEAP_MB = 2048;
+
+/**
+ * The gateway process: the data plane on this thread (parsing, chains, proxying,
+ * counters, nothing else), the control side (admin API, checks, persistence,
+ * embedded reconcile loop) in a supervised worker thread.
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const { logger } = options;
   const counters = new MemoryCounterStore();
-  const engine = new GatewayEngine({ logger, counters, ...(options.stateDir ? { stateDir: options.stateDir } : {}), ...(options.gatekeeper ? { gatekeeper: options.gatekeeper } : {}), ...(options.baseDir ? { baseDir: options.baseDir } : {}) });
-  await engine.start();
+  const baseDir = path.resolve(options.baseDir ?? process.cwd());
+  const runtime = new DataPlaneRuntime({ logger, counters, baseDir });
   const adminToken = options.adminToken ?? (await loadOrCreateToken(options.stateDir, logger));
-  const dataPlane = createDataPlane(engine, logger);
-  const admin = createAdminServer({ engine, token: adminToken, logger });
+  const supervisor = new ControlSupervisor({
+    runtime,
+    logger,
+    maxHeapMb: options.controlHeapMb ?? DEFAULT_CONTROL_HEAP_MB,
+    data: {
+      adminListen: options.adminListen,
+      adminToken,
+      logLevel: options.logLevel ?? logger.level,
+      baseDir,
+      limits: options.limits ?? DEFAULT_MANIFEST_LIMITS,
+      ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      ...(options.gatekeeper ? { gatekeeper: options.gatekeeper } : {}),
+      ...(options.gatekeeperGraceMs !== undefined ? { gatekeeperGraceMs: options.gatekeeperGraceMs } : {}),
+      ...(options.embedded ? { embedded: options.embedded } : {}),
+    },
+  });
+  let adminUrl: string;
+  try {
+    adminUrl = await supervisor.start();
+  } catch (err) {
+    await runtime.close();
+    counters.close();
+    throw err;
+  }
+  const dataPlane = createDataPlane(runtime, logger);
   await dataPlane.listen({ host: options.listen.host, port: options.listen.port });
-  await admin.listen({ host: options.adminListen.host, port: options.adminListen.port });
   const url = addressUrl(dataPlane.server.address() as AddressInfo);
-  const adminUrl = addressUrl(admin.server.address() as AddressInfo);
-  logger.info({ url, adminUrl, revision: engine.revision, ready: engine.serving.notReady === undefined }, 'gateway listening');
+  logger.info({ url, adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
   let closing: Promise<void> | undefined;
   return {
-    engine,
     url,
     adminUrl,
     adminToken,
+    restarts: supervisor.restarts,
     close: () =>
       (closing ??= (async () => {
-        // Stop taking requests, let in-flight ones finish, then release pools and timers.
-        await Promise.all([dataPlane.close(), admin.close()]);
-        await engine.close();
+        // Stop taking requests and let in-flight ones finish; then the control side finishes its apply; then pools and timers go.
+        await dataPlane.close();
+        await supervisor.close();
+        await runtime.close();
         counters.close();
       })()),
   };

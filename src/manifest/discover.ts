@@ -31,3 +31,15 @@ async function walk(dir: string, into: Set<string>): Promise<void> {
     else if (entry.isFile() && MANIFEST_EXTENSIONS.has(path.extname(entry.name))) into.add(path.normalize(full));
   }
 }
+
+export interface FileStat {
+  file: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Size and modification time of each file; a file that vanished meanwhile is left out (reading it reports it). */
+export async function statFiles(files: readonly string[]): Promise<FileStat[]> {
+  const stats = await Promise.all(files.map((file) => stat(file).then((s) => ({ file, size: s.size, mtimeMs: s.mtimeMs }), () => undefined)));
+  return stats.filter((s): s is FileStat => s !== undefined);
+}

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { mapBounded } from '../util/bounded.js';
-import { discoverManifestFiles } from './discover.js';
+import { discoverManifestFiles, statFiles } from './discover.js';
 import type { LoadedFile, ManifestFileCache } from './file-cache.js';
+import { DEFAULT_MANIFEST_LIMITS, formatBytes, type ManifestLimits } from './limits.js';
 import { schemaDiagnostics } from './schema-errors.js';
 import { policyConfigValidator, schemas } from './schemas.js';
 import { locate, parseManifestText, type SourceDocument } from './source.js';
@@ -20,10 +21,16 @@ export interface LoadResult {
   digest: string;
 }
 
-/** Reads every manifest under `paths` (files or folders); with a cache, unchanged files are not parsed again. */
-export async function loadManifests(paths: readonly string[], cache?: ManifestFileCache): Promise<LoadResult> {
-  const { files, missing } = await discoverManifestFiles(paths);
+/**
+ * Reads every manifest under `paths` (files or folders); with a cache, unchanged
+ * files are not parsed again. Files over the limits are not read at all.
+ */
+export async function loadManifests(paths: readonly string[], cache?: ManifestFileCache, limits: Readonly<ManifestLimits> = DEFAULT_MANIFEST_LIMITS): Promise<LoadResult> {
+  const discovered = await discoverManifestFiles(paths);
+  const { missing } = discovered;
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${p}`));
+  const { files, problems } = await withinLimits(discovered.files, limits);
+  diagnostics.push(...problems);
   // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
   // Bytes, not text: a cached file is compared as is, and only a changed one is decoded.
   const read = await mapBounded(files, 16, (file) =>
@@ -40,7 +47,7 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestFi
   cache?.retainOnly(loaded.map((l) => l.file));
   const result = assemble(loaded);
   result.diagnostics.unshift(...diagnostics);
-  if (files.length === 0 && missing.length === 0) {
+  if (discovered.files.length === 0 && missing.length === 0) {
     result.diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
   }
   return result;
@@ -126,4 +133,22 @@ function checkDocument(source: SourceDocument): CheckedDocument {
   if (!validate(doc)) return { ...invalid, diagnostics: schemaDiagnostics(source, validate.errors ?? []) };
   if (kind !== 'Application') fillPolicyDefaults((doc.spec as { policies: PolicySpec[] }).policies);
   return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
+}
+
+/** Files a revision may read: none over the per-file limit, and none at all when the total is over the repository limit. */
+async function withinLimits(files: readonly string[], limits: Readonly<ManifestLimits>): Promise<{ files: string[]; problems: Diagnostic[] }> {
+  const stats = await statFiles(files);
+  const total = stats.reduce((sum, s) => sum + s.size, 0);
+  if (total > limits.maxRepositoryBytes) {
+    const message = `the manifests total ${formatBytes(total)} in ${stats.length} files, over the limit of ${formatBytes(limits.maxRepositoryBytes)} per revision; nothing was read. Split the repository by environment or team, or raise the limit (--max-repository-size)`;
+    return { files: [], problems: [diagnostic('TG_MANIFEST_TOO_LARGE', message)] };
+  }
+  const problems: Diagnostic[] = [];
+  const tooLarge = new Set<string>();
+  for (const s of stats) {
+    if (s.size <= limits.maxFileBytes) continue;
+    tooLarge.add(s.file);
+    problems.push(diagnostic('TG_MANIFEST_TOO_LARGE', `${formatBytes(s.size)}, over the limit of ${formatBytes(limits.maxFileBytes)} per manifest file; it was not read. Split it into several files, or raise the limit (--max-file-size)`, { file: s.file, line: 1, col: 1 }));
+  }
+  return { files: files.filter((f) => !tooLarge.has(f)), problems };
 }

@@ -62,7 +62,12 @@ export interface EnvironmentSpec {
   precedence: PrecedenceProfile;
   gatekeeper: GatekeeperMode;
   sharedStorage?: SecretValue;
+  requestPaths?: RequestPaths;
   policies: PolicySpec[];
+}
+
+export interface RequestPaths {
+  escapedSlashes: 'reject' | 'keep';
 }
 
 export interface ApiOverride {

@@ -46,6 +46,7 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
     .sort(byName);
   const settings: EnvironmentState['environment'] = { name: env.name, precedence: env.spec.precedence, gatekeeper: env.spec.gatekeeper };
   if (env.spec.sharedStorage !== undefined) settings.sharedStorage = env.spec.sharedStorage;
+  if (env.spec.requestPaths?.escapedSlashes === 'keep') settings.requestPaths = { escapedSlashes: 'keep' };
   return { environment: settings, apis, applications };
 }
 

@@ -1,4 +1,4 @@
-import type { GatekeeperMode, Limit, PolicyType, PrecedenceProfile, Rule, SecretValue, SlaTier } from '../manifest/types.js';
+import type { GatekeeperMode, Limit, PolicyType, PrecedenceProfile, RequestPaths, Rule, SecretValue, SlaTier } from '../manifest/types.js';
 
 /**
  * The normalized model: one environment's desired (or live) state, defaults
@@ -44,6 +44,8 @@ export interface EnvironmentSettings {
   precedence: PrecedenceProfile;
   gatekeeper: GatekeeperMode;
   sharedStorage?: SecretValue;
+  /** Set only when it differs from the default (escaped slashes rejected). */
+  requestPaths?: RequestPaths;
 }
 
 export interface EnvironmentState {

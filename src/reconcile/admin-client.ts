@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { TollgateError } from '../errors/catalog.js';
 import type { EnvironmentState } from '../model/types.js';
-import type { Transaction } from '../gateway/engine.js';
+import type { Transaction } from '../gateway/control/engine.js';
 import type { LiveClient } from './target.js';
 import type { StateSource } from '../gateway/state/persistence.js';
 import type { StateFingerprints } from '../gateway/state/fingerprint.js';
@@ -12,12 +12,16 @@ export interface LiveView {
   source?: StateSource;
   /** undefined: the node holds no state (new, or gatekeeper strict after a restart). */
   state?: EnvironmentState;
+  /** The node waits for the control plane to confirm its persisted state (gatekeeper flexible after a restart). */
+  holding?: true;
 }
 
 export interface FingerprintView {
   revision: number;
   digest: string;
   fingerprints?: StateFingerprints;
+  /** The node restarted and holds its persisted state until the control plane confirms it (gatekeeper flexible). */
+  holding?: true;
 }
 
 export interface GatewayNode {

@@ -77,7 +77,8 @@ async function applyNode(desired: EnvironmentState, node: NodeTarget, options: A
     }
     const { plan, target } = computePlan(desired, live.state, options);
     if (plan.errors.length) return { node: node.name, result: 'failed', plan, revision: live.revision, error: plan.errors.join('; ') };
-    if (plan.changes.length === 0) return { node: node.name, result: 'unchanged', plan, revision: live.revision };
+    // A restarted node holding its persisted state is told that it is still what the manifests want.
+    if (plan.changes.length === 0 && !live.holding) return { node: node.name, result: 'unchanged', plan, revision: live.revision };
     const tx = live.state ? { expectedRevision: live.revision, changes: transactionChanges(plan.changes, target) } : { expectedRevision: live.revision, state: target };
     let outcome;
     try {
@@ -85,7 +86,7 @@ async function applyNode(desired: EnvironmentState, node: NodeTarget, options: A
     } catch (err) {
       return { node: node.name, result: 'failed', plan, error: (err as Error).message };
     }
-    if (outcome.ok) return { node: node.name, result: 'applied', plan, revision: outcome.revision, changedApis: outcome.changedApis };
+    if (outcome.ok) return { node: node.name, result: outcome.unchanged ? 'unchanged' : 'applied', plan, revision: outcome.revision, changedApis: outcome.changedApis };
     if (outcome.status === 409 && conflicts < maxConflicts) continue;
     const problems = outcome.problems?.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ');
     return { node: node.name, result: 'failed', plan, error: `${outcome.error}: ${outcome.message}${problems ? ` (${problems})` : ''}` };

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { ManifestSet } from '../manifest/types.js';
 import { ManifestFileCache } from '../manifest/file-cache.js';
+import type { ManifestLimits } from '../manifest/limits.js';
 import { environmentState, type ApiStateMemo } from '../model/normalize.js';
 import { resolveStateSecrets, type ResolvedApiMemo } from '../secrets/resolve-state.js';
 import type { ChainCheckMemo } from '../validate/chains.js';
@@ -24,8 +25,10 @@ export class DesiredStateBuilder {
   private readonly apiStates: ApiStateMemo = new WeakMap();
   private readonly resolvedApis: ResolvedApiMemo = new WeakMap();
 
+  constructor(private readonly limits?: ManifestLimits) {}
+
   async build(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
-    const cached = { files: this.files, chainChecks: this.chainChecks };
+    const cached = { files: this.files, chainChecks: this.chainChecks, ...(this.limits ? { limits: this.limits } : {}) };
     const result = await validatePaths(paths, env === undefined ? cached : { env, ...cached });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) return { ok: false, reason: `${errors.length} validation error(s)`, diagnostics: errors, revision: result.digest };

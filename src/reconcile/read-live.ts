@@ -2,7 +2,7 @@ import { fingerprint, withApiFingerprints, type StateFingerprints } from '../gat
 import { publicState, sealApi, sealSecrets } from '../gateway/state/seal-secrets.js';
 import { isFrozenDeep } from '../model/immutable.js';
 import type { ApiState, EnvironmentState } from '../model/types.js';
-import type { LiveView } from './admin-client.js';
+import type { FingerprintView, LiveView } from './admin-client.js';
 import type { LiveClient } from './target.js';
 
 /** Above this many differing APIs, one full read is cheaper than a long query string. */
@@ -41,6 +41,11 @@ function apiFingerprint(api: ApiState, environment: string): string {
 
 export async function readLiveForPlan(client: LiveClient, desired: EnvironmentState): Promise<LiveView> {
   const view = await client.getFingerprints();
+  const live = await readDiffering(client, desired, view);
+  return view.holding ? { ...live, holding: true } : live;
+}
+
+async function readDiffering(client: LiveClient, desired: EnvironmentState, view: FingerprintView): Promise<LiveView> {
   const live = view.fingerprints;
   if (!live) return { revision: view.revision, digest: view.digest };
   const mine = desiredFingerprints(desired);

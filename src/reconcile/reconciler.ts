@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ManifestLimits } from '../manifest/limits.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { EnvironmentState } from '../model/types.js';
 import { summarize } from '../plan/plan.js';
@@ -24,6 +25,14 @@ export interface ReconcilerOptions {
   logger: Logger;
   /** With several reconcilers, only the leader applies; the others keep status. */
   leadership?: { isLeader(): boolean; view(): NonNullable<ReconcilerStatus['leader']> };
+  /** Size limits of the manifests read per revision. */
+  limits?: ManifestLimits;
+  /**
+   * Asked before a revision's manifests are read (an answer refuses the read, with
+   * that reason) and told once they are: the gateway's control worker remembers
+   * which manifests were being read when it crashed, and does not read them again.
+   */
+  readGuard?: { before(paths: readonly string[]): Promise<string | undefined>; after(): void };
 }
 
 const HISTORY = 10;
@@ -44,9 +53,10 @@ export class Reconciler {
   private retryAttempt = 0;
   private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[] } | undefined;
   private closed = false;
-  private readonly desiredStates = new DesiredStateBuilder();
+  private readonly desiredStates: DesiredStateBuilder;
 
   constructor(private readonly options: ReconcilerOptions) {
+    this.desiredStates = new DesiredStateBuilder(options.limits);
     this.status = {
       environment: options.environment ?? '',
       source: { kind: options.source.kind, description: options.source.description },
@@ -117,7 +127,16 @@ export class Reconciler {
         this.scheduleRetry();
         return;
       }
+      const refused = await this.options.readGuard?.before(snapshot.paths);
+      if (refused !== undefined) {
+        record.result = 'invalid';
+        record.error = refused;
+        logger.error({ reason: refused }, 'manifests not read; the last good state keeps serving');
+        this.setCondition('Ready', false, 'ValidationFailed', refused);
+        return;
+      }
       const desired = await this.desiredStates.build(snapshot.paths, this.options.environment);
+      this.options.readGuard?.after();
       const revision = snapshot.revision ?? desired.revision ?? 'unknown';
       record.revision = revision;
       record.digest = desired.revision;

@@ -1,4 +1,4 @@
-import type { GatewayEngine, Transaction } from '../gateway/engine.js';
+import type { ControlEngine, Transaction } from '../gateway/control/engine.js';
 import type { FingerprintView, LiveView, TransactionResult } from './admin-client.js';
 
 /** What the planner and the reconciler need from a gateway node, remote (admin API) or in-process. */
@@ -15,11 +15,14 @@ export interface NodeTarget {
 
 /** The gateway of this very process (embedded local mode): same protocol, no network. */
 export class EngineClient implements LiveClient {
-  constructor(private readonly engine: GatewayEngine) {}
+  constructor(private readonly engine: ControlEngine) {}
 
   async getFingerprints(): Promise<FingerprintView> {
     const view = this.engine.fingerprintView();
-    return view.fingerprints ? { revision: view.revision, digest: view.digest, fingerprints: view.fingerprints } : { revision: view.revision, digest: view.digest };
+    const live: FingerprintView = { revision: view.revision, digest: view.digest };
+    if (view.fingerprints) live.fingerprints = view.fingerprints;
+    if (view.holding) live.holding = true;
+    return live;
   }
 
   async getState(apis?: readonly string[]): Promise<LiveView> {

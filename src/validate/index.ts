@@ -1,5 +1,6 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
 import type { ManifestFileCache } from '../manifest/file-cache.js';
+import type { ManifestLimits } from '../manifest/limits.js';
 import { loadManifests, type LoadResult } from '../manifest/load.js';
 import { locate } from '../manifest/source.js';
 import type { EnvironmentManifest, ManifestSet } from '../manifest/types.js';
@@ -17,6 +18,8 @@ export interface ValidateOptions {
   files?: ManifestFileCache;
   /** Chains checked before, for the manifests that are still the same objects. */
   chainChecks?: ChainCheckMemo;
+  /** Size limits of what is read (defaults: DEFAULT_MANIFEST_LIMITS). */
+  limits?: ManifestLimits;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -53,7 +56,7 @@ export interface ValidationResult extends LoadResult {
 
 /** Load, schema-check and validate the manifests under `paths`. */
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
-  const loaded = await loadManifests(paths, options.files);
+  const loaded = await loadManifests(paths, options.files, options.limits);
   return finish(loaded, options);
 }
 

@@ -2,13 +2,11 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { MemoryCounterStore } from '../../src/gateway/counters/memory.js';
-import { GatewayEngine } from '../../src/gateway/engine.js';
 import type { EnvironmentState } from '../../src/model/types.js';
 import { applyEnvironment, planEnvironment } from '../../src/reconcile/apply-environment.js';
 import { DesiredStateBuilder, type DesiredOutcome } from '../../src/reconcile/desired-state.js';
 import { EngineClient } from '../../src/reconcile/target.js';
+import { inProcessGateway } from '../helpers/in-process-gateway.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/multi-env');
 const SECRETS = {
@@ -139,8 +137,8 @@ describe('DesiredStateBuilder: revision after revision', () => {
   });
 
   it('plans against a gateway only what changed, and still sees a change made on the gateway', async () => {
-    const engine = new GatewayEngine({ logger: pino({ level: 'silent' }), counters: new MemoryCounterStore() });
-    await engine.start();
+    const gateway = await inProcessGateway();
+    const { engine } = gateway;
     try {
       const node = [{ name: 'in-process', client: new EngineClient(engine) }];
       const builder = new DesiredStateBuilder();
@@ -161,7 +159,7 @@ describe('DesiredStateBuilder: revision after revision', () => {
       const [plan] = await planEnvironment(ok(await builder.build([repo], 'sandbox')), node, { prune: true });
       expect(plan?.plan?.changes.map((c) => `${c.kind} ${'api' in c ? c.api : ''}`)).toEqual(['add-policy catalog']);
     } finally {
-      await engine.close();
+      await gateway.close();
     }
   });
 });

@@ -2,14 +2,22 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { ErrorCatalog } from '../../errors/catalog.js';
 import { safeEqual } from '../../secrets/hash.js';
-import type { GatewayEngine, Transaction } from '../engine.js';
+import type { ControlEngine, Transaction } from '../control/engine.js';
+import type { DataPlaneLink } from '../control/link.js';
+
+export interface ControlRestarts {
+  count: number;
+  lastReason?: string;
+  lastAt?: string;
+}
 
 export interface AdminOptions {
-  engine: GatewayEngine;
+  engine: ControlEngine;
+  link: DataPlaneLink;
   token: string;
   logger: Logger;
-  /** Extra gauges for /metrics (e.g. counters held). */
-  gauges?: () => Record<string, number>;
+  /** How often the control side was restarted after a crash, and why. */
+  restarts?: ControlRestarts;
 }
 
 /** Largest transaction body: a full state of 5,000 APIs with their chains fits well below this. */
@@ -17,10 +25,12 @@ const MAX_TRANSACTION_BYTES = 256 * 1024 * 1024;
 
 /**
  * The admin API: separate port, bearer token on everything but /healthz,
- * state reads, transactions, status and Prometheus metrics.
+ * state reads, transactions, status and Prometheus metrics. It runs on the
+ * control side's thread: parsing a large transaction never delays a request.
  */
 export function createAdminServer(options: AdminOptions): FastifyInstance {
-  const { engine } = options;
+  const { engine, link } = options;
+  const restarts = options.restarts ?? { count: 0 };
   const app = Fastify({ loggerInstance: options.logger.child({ component: 'admin' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_TRANSACTION_BYTES });
 
   app.addHook('onRequest', async (request, reply) => {
@@ -55,25 +65,48 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
   });
 
   app.get('/status', async () => {
-    const view = engine.publicView();
+    const state = engine.state;
     return {
       revision: engine.revision,
       persistedRevision: engine.persistedRevision,
-      digest: view.digest,
-      source: view.source,
-      ready: engine.serving.notReady === undefined,
-      notReady: engine.serving.notReady,
-      environment: engine.state?.environment.name,
-      apis: [...engine.serving.table.apis.values()].map((a) => ({ name: a.name, basePath: a.basePath, status: a.blocked ? 'blocked' : 'serving', reason: a.blocked, policies: a.policies.map((p) => p.name) })),
+      digest: engine.digest,
+      source: engine.source,
+      ready: engine.notReady === undefined,
+      notReady: engine.notReady,
+      environment: state?.environment.name,
+      apis: (state?.apis ?? []).map((a) => {
+        const reason = engine.blocked.get(a.name);
+        return { name: a.name, basePath: a.basePath, status: reason === undefined ? 'serving' : 'blocked', reason, policies: a.chain.filter((p) => p.enabled).map((p) => p.name) };
+      }),
       history: engine.history,
-      sharedStorage: engine.counterStores.status(),
+      sharedStorage: (await link.sharedStorage()).status,
+      control: restarts,
       uptimeSeconds: Math.round(process.uptime()),
     };
   });
 
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', 'text/plain; version=0.0.4');
-    return engine.metrics.render({ tollgate_revision: engine.revision, tollgate_ready: engine.serving.notReady === undefined ? 1 : 0, tollgate_apis: engine.serving.table.apis.size, ...options.gauges?.() }) + engine.counterStores.metricsText();
+    const gauges: Record<string, number> = {
+      tollgate_revision: engine.revision,
+      tollgate_ready: engine.notReady === undefined ? 1 : 0,
+      tollgate_apis: engine.state?.apis.length ?? 0,
+      tollgate_apis_blocked: engine.blocked.size,
+    };
+    const lines = [
+      '# HELP tollgate_reloads_total Applied and refused reloads.',
+      '# TYPE tollgate_reloads_total counter',
+      `tollgate_reloads_total{result="ok"} ${engine.reloads.ok}`,
+      `tollgate_reloads_total{result="failed"} ${engine.reloads.failed}`,
+      '# HELP tollgate_reload_duration_seconds Duration of the last successful reload.',
+      '# TYPE tollgate_reload_duration_seconds gauge',
+      `tollgate_reload_duration_seconds ${engine.reloads.lastSeconds}`,
+      '# HELP tollgate_control_restarts_total Times the control side (worker thread) was restarted after a crash.',
+      '# TYPE tollgate_control_restarts_total counter',
+      `tollgate_control_restarts_total ${restarts.count}`,
+    ];
+    for (const [name, value] of Object.entries(gauges)) lines.push(`# TYPE ${name} gauge`, `${name} ${value}`);
+    return engine.dataPlaneMetrics() + lines.join('\n') + '\n' + (await link.sharedStorage()).metrics;
   });
 
   return app;

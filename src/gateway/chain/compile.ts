@@ -11,7 +11,7 @@ import { sha256 } from '../state/digest.js';
 import type { CompiledApi, CompiledPolicy } from './compiled.js';
 import { compileRules } from './rules.js';
 import type { RuntimeStateStore } from './runtime-state.js';
-import type { ApplicationRuntime } from './types.js';
+import type { ApplicationRuntime, PolicyHandlers } from './types.js';
 
 export interface CompileServices {
   logger: Logger;
@@ -47,12 +47,19 @@ export function compileKey(apiFingerprint: string, environmentFingerprint: strin
   return sha256(`${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}`);
 }
 
-export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices): Promise<{ compiled: CompiledApi; claimed: Set<string> }> {
+export interface CompileResult {
+  compiled: CompiledApi;
+  /** Runtime state (queues) the new chain asked for: what it did not claim is dropped when it serves. */
+  claimed: Set<string>;
+}
+
+export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices): Promise<CompileResult> {
   const claimed = new Set<string>();
   const applications = applicationsFor(api, applicationsOfApi);
+  const enabled = api.chain.filter((policy) => policy.enabled);
+  const cells = services.metrics.cellsFor(api.name, enabled);
   const policies: CompiledPolicy[] = [];
-  for (const policy of api.chain) {
-    if (!policy.enabled) continue;
+  for (const [i, policy] of enabled.entries()) {
     const ctx = {
       apiName: api.name,
       apiVersion: api.version,
@@ -63,11 +70,12 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       keep: services.runtimeState.keeper(api.name, policy.name, claimed),
       baseDir: path.resolve(services.baseDir),
     };
+    let handlers: PolicyHandlers;
     try {
       const module = policyModule(policy.type);
-      const handlers = await module.create(policy.config, ctx);
+      handlers = await module.create(policy.config, ctx);
       const scoped = module.scopedByRules?.(policy.config) ?? true;
-      policies.push({ name: policy.name, type: policy.type, matches: scoped ? compileRules(policy.rules) : undefined, handlers, metrics: services.metrics.policy(api.name, policy.name, policy.type) });
+      policies.push({ name: policy.name, type: policy.type, matches: scoped ? compileRules(policy.rules) : undefined, handlers, metrics: cells.policies[i]! });
     } catch (err) {
       for (const p of policies) p.handlers.dispose?.();
       throw new PolicyCompileError(api.name, policy.name, (err as Error).message);
@@ -81,9 +89,14 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     upstream: services.pools.target(api.upstream),
     timeoutMs: api.timeoutMs,
     policies,
-    metrics: services.metrics.api(api.name),
+    metrics: cells,
   };
   return { compiled, claimed };
+}
+
+/** An API that answers 503 with `reason`: a persisted policy that no longer compiles blocks only its API. */
+export function blockedApi(api: ApiState, key: string, reason: string, services: CompileServices): CompiledApi {
+  return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.cellsFor(api.name, []), blocked: reason };
 }
 
 export class PolicyCompileError extends Error {

@@ -1,6 +1,6 @@
 import type { Pool } from 'undici';
 import type { ApiState } from '../../model/types.js';
-import type { PolicyMetrics, ApiMetrics } from '../metrics/registry.js';
+import type { ApiCells, PolicyCells } from '../metrics/cells.js';
 import type { ExchangeMatcher } from './rules.js';
 import type { PolicyHandlers } from './types.js';
 
@@ -10,7 +10,7 @@ export interface CompiledPolicy {
   /** Present when rules scope the policy. */
   matches: ExchangeMatcher | undefined;
   handlers: PolicyHandlers;
-  metrics: PolicyMetrics;
+  metrics: PolicyCells;
 }
 
 export interface UpstreamTarget {
@@ -31,7 +31,7 @@ export interface CompiledApi {
   upstream: UpstreamTarget;
   timeoutMs: number;
   policies: CompiledPolicy[];
-  metrics: ApiMetrics;
+  metrics: ApiCells;
   /** Set when the API must answer 503 (a policy failed to compile at start-up). */
   blocked?: string;
 }

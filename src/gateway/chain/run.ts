@@ -67,7 +67,7 @@ async function continueAfter(api: CompiledApi, ex: Exchange, logger: Logger, i: 
 function settle(policy: CompiledPolicy, outcome: RequestOutcome, elapsedMs: number, i: number, skipped: Set<number> | undefined): RequestPass | undefined {
   policy.metrics.latency.observe(elapsedMs / 1000);
   if (!outcome) return undefined;
-  policy.metrics.rejections.set(outcome.status, (policy.metrics.rejections.get(outcome.status) ?? 0) + 1);
+  policy.metrics.countStatus(outcome.status);
   return { answer: outcome, stoppedAt: i, skipped };
 }
 

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import type { SecretValue } from '../../manifest/types.js';
 import type { EnvironmentSettings } from '../../model/types.js';
+import { referencedVariable } from '../../secrets/references.js';
 import { parseRedisUrl } from './redis-url.js';
 import { SharedStorage, emptyStats, type FailMode, type SharedStorageStats } from './shared-storage.js';
 import type { CounterStore } from './types.js';
@@ -69,9 +71,9 @@ export class CounterStores {
 
   /** The counters for a candidate state; a problem when its sharedStorage cannot be used. */
   async prepare(environment: EnvironmentSettings): Promise<Counters | { problem: string }> {
-    const url = environment.sharedStorage;
-    if (url === undefined) return this.current.shared ? new Counters(this.options.local, undefined) : this.current;
-    if (typeof url !== 'string') return { problem: 'sharedStorage must be the resolved redis:// URL, not a hash: resolve the reference when applying' };
+    if (environment.sharedStorage === undefined) return this.current.shared ? new Counters(this.options.local, undefined) : this.current;
+    const url = sharedStorageUrl(environment.sharedStorage);
+    if (typeof url !== 'string') return url;
     const namespace = `tollgate:{${environment.name}}:`;
     if (this.current.shared?.url === url && this.current.shared.namespace === namespace) return this.current;
     const target = parseRedisUrl(url);
@@ -139,4 +141,18 @@ export class CounterStores {
     this.current = new Counters(this.options.local, undefined);
     await shared?.close();
   }
+}
+
+/**
+ * The URL of the environment's shared storage. A `${env:NAME}` reference is
+ * resolved here, from the gateway's own environment, whenever a state is
+ * applied or loaded: the URL and its password are never persisted or sent back.
+ */
+export function sharedStorageUrl(value: SecretValue): string | { problem: string } {
+  if (typeof value !== 'string') return { problem: 'sharedStorage must be a redis:// URL or a ${env:NAME} reference to one, not a hash' };
+  const name = referencedVariable(value);
+  if (name === undefined) return value;
+  const resolved = process.env[name];
+  if (resolved === undefined || resolved === '') return { problem: `sharedStorage references \${env:${name}}, which is not set in the gateway's environment` };
+  return resolved;
 }

@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { CompiledApi } from '../chain/compiled.js';
 import type { ResponseView } from '../chain/types.js';
+import { OUTCOME } from '../metrics/cells.js';
 import { upstreamRequestHeaders } from '../proxy/headers.js';
 import { runRequestPass, runResponsePass, type RequestPass } from '../chain/run.js';
 import { sendAnswer } from './answer.js';
 import { GatewayExchange } from './exchange.js';
 import { ProxiedResponse } from './proxied-response.js';
+import { isRejection, normalizeRequestPath, type PathOptions } from './request-path.js';
 import { pathBelow, type RouteTable } from './route-table.js';
 
 /** What the data plane serves from: swapped as a whole on reload, read once per request. */
@@ -15,6 +17,7 @@ export interface Serving {
   table: RouteTable;
   /** undefined when ready; otherwise why every API answers 503 (gatekeeper). */
   notReady: string | undefined;
+  pathOptions: Readonly<PathOptions>;
 }
 
 /**
@@ -25,12 +28,14 @@ export function handleRequest(serving: Serving, request: FastifyRequest, reply: 
   const raw = request.raw;
   const url = raw.url ?? '/';
   const q = url.indexOf('?');
-  const pathname = q === -1 ? url : url.slice(0, q);
+  // One normalized path for routing, rules and the upstream: no policy is skipped by another spelling.
+  const pathname = normalizeRequestPath(q === -1 ? url : url.slice(0, q), serving.pathOptions);
+  if (isRejection(pathname)) return sendAnswer(reply, { status: 400, body: { error: `bad request path: ${pathname.rejected}` } });
   if (serving.notReady !== undefined) return sendAnswer(reply, { status: 503, headers: { 'retry-after': '1' }, body: { error: serving.notReady } });
   const api = serving.table.match(pathname);
   if (!api) return sendAnswer(reply, { status: 404, body: { error: `no API serves ${pathname}` } });
   if (api.blocked !== undefined) {
-    api.metrics.outcomes.unavailable++;
+    api.metrics.count(OUTCOME.unavailable);
     return sendAnswer(reply, { status: 503, body: { error: api.blocked } });
   }
   const remote = raw.socket.remoteAddress ?? '';
@@ -44,7 +49,7 @@ export function handleRequest(serving: Serving, request: FastifyRequest, reply: 
 
 function afterRequestPass(api: CompiledApi, ex: GatewayExchange, pass: RequestPass, reply: FastifyReply, logger: Logger): void {
   if (pass.answer) {
-    api.metrics.outcomes.rejected++;
+    api.metrics.count(OUTCOME.rejected);
     const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
     runResponsePass(api, ex, view, pass, logger);
     return sendAnswer(reply, { ...pass.answer, status: view.status, headers: view.headers });

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { CompiledApi } from '../chain/compiled.js';
 import type { Exchange, ResponseView } from '../chain/types.js';
 import { runResponsePass, type RequestPass } from '../chain/run.js';
+import { OUTCOME } from '../metrics/cells.js';
 import { clientResponseHeaders } from '../proxy/headers.js';
 import { sendAnswer } from './answer.js';
 import { canResend, upstreamFailure } from './upstream-errors.js';
@@ -47,7 +48,7 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.responding = true;
     const { api, ex } = this;
-    api.metrics.outcomes.forwarded++;
+    api.metrics.count(OUTCOME.forwarded);
     const headers = clientResponseHeaders(upstreamHeaders);
     for (const name in ex.responseHeaders) headers[name] = ex.responseHeaders[name];
     const view: ResponseView = { status: statusCode, headers, shortCircuited: false };
@@ -84,7 +85,7 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
       return;
     }
     const { api, ex } = this;
-    api.metrics.outcomes.upstream_error++;
+    api.metrics.count(OUTCOME.upstream_error);
     const failure = upstreamFailure(err, api, this.logger);
     const view: ResponseView = { status: failure.status, headers: { ...ex.responseHeaders }, shortCircuited: true };
     runResponsePass(api, ex, view, this.pass, this.logger);

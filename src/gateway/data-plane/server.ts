@@ -1,12 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { GatewayEngine } from '../engine.js';
+import type { DataPlaneRuntime } from './runtime.js';
 import { handleRequest } from './handle-request.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
 
 /** The data plane: one catch-all route; bodies are left unread so they stream to the upstream. */
-export function createDataPlane(engine: GatewayEngine, logger: Logger): FastifyInstance {
+export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'data-plane' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -17,7 +17,7 @@ export function createDataPlane(engine: GatewayEngine, logger: Logger): FastifyI
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  const handler = (request: Parameters<typeof handleRequest>[1], reply: Parameters<typeof handleRequest>[2]) => handleRequest(engine.serving, request, reply, logger);
+  const handler = (request: Parameters<typeof handleRequest>[1], reply: Parameters<typeof handleRequest>[2]) => handleRequest(runtime.serving, request, reply, logger);
   app.route({ method: [...METHODS], url: '/', handler });
   app.route({ method: [...METHODS], url: '/*', handler });
   return app;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess } from '../../helpers/gateway-process.js';
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
-import { statusOf } from '../../helpers/wait.js';
+import { eventually, statusOf } from '../../helpers/wait.js';
 
 
 const protectedApi = (upstream: string) => api('orders', upstream, [policy('login', 'basic-auth', { username: 'u', password: 'a-long-password' })]);
@@ -17,17 +17,42 @@ describe('gatekeeper across restarts', () => {
   });
   afterAll(async () => upstream.close());
 
-  it('flexible: 503 before anything is applied; after a restart the persisted state serves at once', async () => {
+  // Reference: "flexible: also blocks after a restart until the control plane delivers the policies, but
+  // falls back to the locally cached policies when the control plane cannot be reached."
+  it('flexible: after a restart 503 until the control plane confirms the persisted state, then it serves', async () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
     const first = await startGatewayProcess({ stateDir });
     expect(await statusOf(`${first.url}/orders/x`)).toBe(503);
     expect((await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }))).status).toBe(200);
     expect(await statusOf(`${first.url}/orders/x`)).toBe(401);
     await first.stop();
-    const second = await startGatewayProcess({ stateDir });
+    const second = await startGatewayProcess({ stateDir, args: ['--gatekeeper-grace', '10m'] });
     try {
+      expect(await statusOf(`${second.url}/orders/x`)).toBe(503);
+      // The persisted state is reported, so a plan finds nothing to change and confirms it.
+      const digests = (await second.admin('GET', '/state/digests')).body;
+      expect(digests).toMatchObject({ revision: 1, holding: true });
+      expect(Object.keys(digests.fingerprints.apis)).toEqual(['orders']);
+      const confirmed = await second.admin('POST', '/transactions', { expectedRevision: 1, changes: [] });
+      expect(confirmed.body).toMatchObject({ revision: 1, unchanged: true });
       expect(await statusOf(`${second.url}/orders/x`)).toBe(401);
-      expect((await second.admin('GET', '/state')).body.revision).toBe(1);
+      expect((await second.admin('GET', '/state/digests')).body.holding).toBeUndefined();
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('flexible: a control plane that is not reached within the grace period leaves the persisted state serving', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
+    const first = await startGatewayProcess({ stateDir });
+    await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }));
+    await first.stop();
+    const second = await startGatewayProcess({ stateDir, args: ['--gatekeeper-grace', '1500ms'] });
+    try {
+      const started = Date.now();
+      expect(await statusOf(`${second.url}/orders/x`)).toBe(503);
+      await eventually(async () => (await statusOf(`${second.url}/orders/x`)) === 401, 10_000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     } finally {
       await second.stop();
     }
@@ -71,7 +96,7 @@ describe('gatekeeper across restarts', () => {
     expect(await statusOf(`${first.url}/custom/x`)).toBe(200);
     await first.stop();
     await rm(module);
-    const second = await startGatewayProcess({ stateDir });
+    const second = await startGatewayProcess({ stateDir, args: ['--gatekeeper-grace', '0'] });
     try {
       expect(await statusOf(`${second.url}/custom/x`)).toBe(503);
       expect(await statusOf(`${second.url}/plain/x`)).toBe(200);

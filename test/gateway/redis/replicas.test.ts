@@ -103,7 +103,7 @@ describe('three gateway replicas sharing one Redis', () => {
     const first = gateways[0]!;
     for (let i = 0; i < 3; i++) expect((await get(`${first.url}/survive/x`)).status).toBe(200);
     await first.stop();
-    const restarted = await startGatewayProcess({ stateDir: first.stateDir });
+    const restarted = await startGatewayProcess({ stateDir: first.stateDir, args: ['--gatekeeper-grace', '0'] });
     gateways[0] = restarted;
     expect(await sharedStorageStatus(restarted)).toMatchObject({ configured: true, connected: true });
     const after = [];

@@ -1,0 +1,332 @@
+import type { Logger } from 'pino';
+import type { GatekeeperMode } from '../../manifest/types.js';
+import type { EnvironmentState } from '../../model/types.js';
+import { compileKey } from '../chain/compile.js';
+import type { StageRequest, StageResult } from '../data-plane/runtime.js';
+import type { CellsLayout } from '../metrics/cells.js';
+import { renderDataPlaneMetrics, type SharedCells } from '../metrics/render.js';
+import { applyChanges, type StateChange } from '../state/apply-changes.js';
+import { checkState, type StateProblem } from '../state/check-state.js';
+import { applicationsByApi, cachedFingerprint, stateFingerprints, type StateFingerprints } from '../state/fingerprint.js';
+import { loadPersistedState, persistState, removeInterruptedWrites, type StateSource } from '../state/persistence.js';
+import { publicState, sealSecrets } from '../state/seal-secrets.js';
+import type { DataPlaneLink } from './link.js';
+
+export interface Transaction {
+  expectedRevision: number;
+  state?: unknown;
+  changes?: StateChange[];
+  source?: StateSource;
+}
+
+export type RefusalCode = 'TG_STALE_REVISION' | 'TG_INVALID_STATE' | 'TG_COMPILE' | 'TG_PERSIST';
+
+export type ApplyOutcome =
+  | { ok: true; revision: number; digest: string; changedApis: string[]; unchanged: boolean; durationMs: number }
+  | { ok: false; status: 409 | 422 | 503; code: RefusalCode; message: string; problems?: StateProblem[]; revision: number };
+
+export interface ControlEngineOptions {
+  logger: Logger;
+  link: DataPlaneLink;
+  /** Where applied states are kept; none → nothing is persisted. */
+  stateDir?: string;
+  /** Overrides the gatekeeper mode of the persisted state at start-up. */
+  gatekeeper?: GatekeeperMode;
+  /** flexible: how long a restarted gateway waits for the control plane before it serves its persisted state. */
+  gatekeeperGraceMs?: number;
+  /**
+   * The data plane already serves the persisted state (the control side restarted,
+   * the process did not): it is taken as delivered whatever the gatekeeper says.
+   */
+  resumed?: boolean;
+}
+
+export interface ReloadRecord {
+  at: string;
+  revision: number;
+  result: 'applied' | 'unchanged' | 'refused';
+  durationMs: number;
+  changedApis?: string[];
+  error?: string;
+}
+
+export const DEFAULT_GATEKEEPER_GRACE_MS = 15_000;
+
+/** A state the data plane compiled and holds, ready to serve. */
+interface Staged {
+  ok: true;
+  fingerprints: StateFingerprints;
+  /** Compile key of every API of the state. */
+  keys: Map<string, string>;
+  put: string[];
+  removed: string[];
+  blocked: { api: string; reason: string }[];
+}
+
+/**
+ * The gateway's control side: it validates and seals transactions, decides which
+ * APIs changed, has the data plane compile them, makes the state durable, and
+ * only then has the data plane swap it in and answers. It runs off the data
+ * plane's event loop (a worker thread): a state of any size slows a reload,
+ * never a request.
+ */
+export class ControlEngine {
+  revision = 0;
+  digest = '';
+  source: StateSource | undefined;
+  state: EnvironmentState | undefined;
+  /** undefined when every API is served; otherwise why all answer 503 (gatekeeper). */
+  notReady: string | undefined = 'no policies applied yet';
+  /** The last revision known to be on disk. */
+  persistedRevision = 0;
+  readonly history: ReloadRecord[] = [];
+  readonly reloads = { ok: 0, failed: 0, lastSeconds: 0 };
+  /** APIs the data plane serves blocked (503), with why. */
+  readonly blocked = new Map<string, string>();
+  private fingerprints: StateFingerprints | undefined;
+  /** The compile key of each API the data plane serves. */
+  private served = new Map<string, string>();
+  private readonly cells = new Map<string, SharedCells>();
+  private readonly fingerprintCache = new WeakMap<object, string>();
+  private readonly persistedJson = new WeakMap<object, string>();
+  private publicJsonCache: { version: string; json: string } | undefined;
+  private fingerprintJsonCache: { version: string; json: string } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ControlEngineOptions) {}
+
+  /** Loads the persisted state and has the data plane serve it as the gatekeeper mode allows. */
+  async start(): Promise<void> {
+    const { stateDir, logger } = this.options;
+    if (stateDir) {
+      const removed = await removeInterruptedWrites(stateDir);
+      if (removed.length) logger.info({ files: removed }, 'removed temp files of interrupted state writes');
+    }
+    const persisted = stateDir ? await loadPersistedState(stateDir) : undefined;
+    const mode = this.options.gatekeeper ?? persisted?.state.environment.gatekeeper ?? 'flexible';
+    if (!persisted) {
+      await this.gate(mode === 'disabled' ? undefined : 'no policies applied yet');
+      return;
+    }
+    this.revision = persisted.revision;
+    this.persistedRevision = persisted.revision;
+    if (mode === 'strict' && !this.options.resumed) {
+      // The control plane must deliver the policies again: report no state, so a plan re-applies everything.
+      await this.gate('gatekeeper strict: waiting for the control plane to apply policies');
+      logger.info({ revision: this.revision }, 'gatekeeper strict: persisted state not served until policies are applied');
+      return;
+    }
+    const grace = this.options.gatekeeperGraceMs ?? DEFAULT_GATEKEEPER_GRACE_MS;
+    const holding = mode === 'flexible' && !this.options.resumed && grace > 0;
+    const notReady = holding ? `gatekeeper flexible: waiting up to ${Math.round(grace / 1000)} s for the control plane to confirm the persisted policies` : undefined;
+    const staged = await this.stageState(persisted.state, 'block', notReady);
+    if (!staged.ok) {
+      // Only the environment can fail as a whole here (e.g. its shared storage URL unresolved): nothing serves.
+      logger.error({ problem: staged.message }, 'the persisted state cannot be served');
+      await this.gate(`the persisted state cannot be served: ${staged.message}`);
+      return;
+    }
+    await this.options.link.commit();
+    this.adopt(persisted.state, staged, persisted.source, notReady);
+    if (holding) {
+      this.graceTimer = setTimeout(() => void this.endGrace(), grace);
+      this.graceTimer.unref();
+    }
+    logger.info({ revision: this.revision, apis: persisted.state.apis.length, gatekeeper: mode, holding }, holding ? 'persisted state staged; waiting for the control plane' : 'serving the persisted state');
+  }
+
+  /** Applies transactions one at a time, in arrival order. */
+  apply(tx: Transaction): Promise<ApplyOutcome> {
+    const run = this.queue.then(() => this.applyNow(tx));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Whether the gateway holds its persisted state until the control plane confirms it (flexible gatekeeper). */
+  get holding(): boolean {
+    return this.graceTimer !== undefined;
+  }
+
+  /** The served state as GET /state shows it; `apis` narrows it to some APIs. */
+  publicView(apis?: readonly string[]): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined; holding?: true } {
+    const served = this.reported();
+    let state = served && publicState(served);
+    if (state && apis) {
+      const wanted = new Set(apis);
+      state = { ...state, apis: state.apis.filter((a) => wanted.has(a.name)) };
+    }
+    return { revision: this.revision, digest: served ? this.digest : '', source: served ? this.source : undefined, state, ...(this.holding ? { holding: true as const } : {}) };
+  }
+
+  /** GET /state of a large state is read often and changes only on apply: serialized once per revision. */
+  publicJson(): string {
+    const version = this.viewVersion();
+    if (this.publicJsonCache?.version !== version) this.publicJsonCache = { version, json: JSON.stringify(this.publicView()) };
+    return this.publicJsonCache.json;
+  }
+
+  /** Per-API fingerprints: lets a planner fetch only the APIs that differ. */
+  fingerprintView(): { revision: number; digest: string; fingerprints: StateFingerprints | undefined; holding?: true } {
+    const served = this.reported() !== undefined;
+    return { revision: this.revision, digest: served ? this.digest : '', fingerprints: served ? this.fingerprints : undefined, ...(this.holding ? { holding: true as const } : {}) };
+  }
+
+  /** GET /state/digests is every plan's and drift check's first read: serialized once per revision too. */
+  fingerprintJson(): string {
+    const version = this.viewVersion();
+    if (this.fingerprintJsonCache?.version !== version) this.fingerprintJsonCache = { version, json: JSON.stringify(this.fingerprintView()) };
+    return this.fingerprintJsonCache.json;
+  }
+
+  /** What the views depend on besides the state itself, which changes only with the revision. */
+  private viewVersion(): string {
+    return `${this.revision}|${this.reported() !== undefined}|${this.holding}`;
+  }
+
+  /** The data plane's request metrics, read from its shared cells (no call into its thread). */
+  dataPlaneMetrics(): string {
+    return renderDataPlaneMetrics(this.cells.values());
+  }
+
+  async close(): Promise<void> {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    await this.queue;
+  }
+
+  /** What a plan may compare with: nothing while strict mode waits for the control plane. */
+  private reported(): EnvironmentState | undefined {
+    return this.notReady === undefined || this.holding ? this.state : undefined;
+  }
+
+  private async applyNow(tx: Transaction): Promise<ApplyOutcome> {
+    const started = performance.now();
+    const refuse = (status: 409 | 422 | 503, code: RefusalCode, message: string, problems?: StateProblem[]): ApplyOutcome => {
+      if (code !== 'TG_STALE_REVISION') this.reloads.failed++;
+      this.record({ at: new Date().toISOString(), revision: this.revision, result: 'refused', durationMs: performance.now() - started, error: message });
+      this.options.logger.warn({ code, message, problems: problems?.slice(0, 20) }, 'transaction refused; the previous state keeps serving');
+      return problems ? { ok: false, status, code, message, problems, revision: this.revision } : { ok: false, status, code, message, revision: this.revision };
+    };
+    if (tx.expectedRevision !== this.revision) {
+      return refuse(409, 'TG_STALE_REVISION', `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`);
+    }
+    const current = this.reported();
+    // The engine takes ownership of the objects it is given (validation fills defaults in place).
+    let candidate: unknown = tx.state;
+    let known: Set<object> | undefined;
+    if (candidate === undefined) {
+      if (!Array.isArray(tx.changes)) return refuse(422, 'TG_INVALID_STATE', 'a transaction needs either "state" or "changes"');
+      const base = current ?? emptyStateFor(tx.changes);
+      if (!base) return refuse(422, 'TG_INVALID_STATE', 'the gateway has no state yet: the first transaction must send the full state or a set-environment change');
+      candidate = applyChanges(base, tx.changes);
+      // APIs and applications the changes did not touch are the very objects already validated and sealed.
+      if (current) known = new Set<object>([...current.apis, ...current.applications]);
+    }
+    const checked = checkState(candidate, known);
+    if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
+    const sealed = sealSecrets(checked.state, known);
+    if (sealed.unresolved.length) {
+      return refuse(422, 'TG_INVALID_STATE', 'secret references must be resolved before they are sent', sealed.unresolved.map((p) => ({ path: p, message: 'unresolved ${env:...} reference' })));
+    }
+    const state = sealed.state;
+    const fingerprints = stateFingerprints(state, this.fingerprintCache);
+    if (current && fingerprints.digest === this.digest) {
+      // Nothing changed; a control plane confirming the persisted state ends the gatekeeper's wait.
+      if (this.holding) await this.endGrace('confirmed by the control plane');
+      this.record({ at: new Date().toISOString(), revision: this.revision, result: 'unchanged', durationMs: performance.now() - started });
+      return { ok: true, revision: this.revision, digest: this.digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
+    }
+
+    const staged = await this.stageState(state, 'refuse', undefined, fingerprints);
+    if (!staged.ok) {
+      const problems = staged.path ? [{ path: staged.path, message: staged.message }] : undefined;
+      return refuse(422, staged.code, staged.message, problems);
+    }
+    const revision = this.revision + 1;
+    const source = tx.source ?? { kind: 'admin' as const, revision: fingerprints.digest };
+    // Durable before it serves and before it is acknowledged.
+    if (this.options.stateDir) {
+      try {
+        await persistState(this.options.stateDir, { revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() }, this.persistedJson);
+        this.persistedRevision = revision;
+      } catch (err) {
+        await this.options.link.discard();
+        return refuse(503, 'TG_PERSIST', `the state could not be written to ${this.options.stateDir}, so it is not applied: ${(err as Error).message}`);
+      }
+    }
+    await this.options.link.commit();
+    const changedApis = [...staged.put, ...staged.removed].sort();
+    this.revision = revision;
+    this.adopt(state, staged, source, undefined);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    const durationMs = performance.now() - started;
+    this.reloads.ok++;
+    this.reloads.lastSeconds = durationMs / 1000;
+    this.record({ at: new Date().toISOString(), revision: this.revision, result: 'applied', durationMs, changedApis });
+    this.options.logger.info({ revision: this.revision, changedApis: changedApis.slice(0, 50), changed: changedApis.length, durationMs: Math.round(durationMs * 10) / 10 }, 'reloaded');
+    return { ok: true, revision: this.revision, digest: fingerprints.digest, changedApis, unchanged: false, durationMs };
+  }
+
+  /**
+   * Has the data plane compile every API of `state` whose compile key differs
+   * from the one it serves (and drop the ones `state` no longer has), without
+   * serving them yet.
+   */
+  private async stageState(state: EnvironmentState, onCompileError: StageRequest['onCompileError'], notReady: string | undefined, known?: StateFingerprints): Promise<Staged | Extract<StageResult, { ok: false }>> {
+    const fingerprints = known ?? stateFingerprints(state, this.fingerprintCache);
+    const byApi = applicationsByApi(state.applications);
+    if (this.served.size === 0 && this.options.resumed) this.served = new Map(Object.entries(await this.options.link.keys()));
+    const keys = new Map<string, string>();
+    const put: StageRequest['put'] = [];
+    for (const api of state.apis) {
+      const applications = byApi.get(api.name) ?? [];
+      const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)));
+      keys.set(api.name, key);
+      if (this.served.get(api.name) !== key || this.blocked.has(api.name)) put.push({ api, applications, key });
+    }
+    const removed = [...this.served.keys()].filter((name) => !keys.has(name));
+    const result = await this.options.link.stage({ environment: state.environment, put, remove: removed, onCompileError, notReady });
+    if (!result.ok) return result;
+    for (const { layout, buffer } of result.cells) this.cells.set(layout.api, { layout: layout as CellsLayout, values: new Float64Array(buffer) });
+    for (const name of removed) this.cells.delete(name);
+    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked };
+  }
+
+  /** The staged state serves now: remember it as the live one. */
+  private adopt(state: EnvironmentState, staged: Staged, source: StateSource | undefined, notReady: string | undefined): void {
+    this.state = state;
+    this.fingerprints = staged.fingerprints;
+    this.digest = staged.fingerprints.digest;
+    this.source = source;
+    this.served = staged.keys;
+    this.notReady = notReady;
+    for (const name of [...staged.put, ...staged.removed]) this.blocked.delete(name);
+    for (const { api, reason } of staged.blocked) this.blocked.set(api, reason);
+  }
+
+  private async endGrace(reason = 'the control plane was not reached in time'): Promise<void> {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    if (this.notReady === undefined || !this.state) return;
+    await this.gate(undefined);
+    this.options.logger.info({ revision: this.revision, reason }, 'gatekeeper flexible: serving the persisted state');
+  }
+
+  private async gate(reason: string | undefined): Promise<void> {
+    this.notReady = reason;
+    await this.options.link.setNotReady(reason);
+  }
+
+  private record(entry: ReloadRecord): void {
+    this.history.unshift(entry);
+    this.history.length = Math.min(this.history.length, 10);
+  }
+}
+
+function emptyStateFor(changes: readonly StateChange[]): EnvironmentState | undefined {
+  const env = changes.find((c) => c?.op === 'set-environment');
+  return env && env.op === 'set-environment' ? { environment: env.environment, apis: [], applications: [] } : undefined;
+}
+

@@ -1,0 +1,91 @@
+import type { MessagePort } from 'node:worker_threads';
+import type { SharedStorageStatus } from '../counters/selection.js';
+import type { DataPlaneRuntime, StageRequest, StageResult } from '../data-plane/runtime.js';
+
+/**
+ * What the control side asks of the data plane. Across threads it is a
+ * MessagePort (only the changed APIs cross it, structured-cloned); in one
+ * thread (tests, tools) a direct call.
+ */
+export interface DataPlaneLink {
+  keys(): Promise<Record<string, string>>;
+  stage(request: StageRequest): Promise<StageResult>;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+  setNotReady(reason: string | undefined): Promise<void>;
+  sharedStorage(): Promise<{ status: SharedStorageStatus; metrics: string }>;
+}
+
+type Method = keyof DataPlaneLink;
+
+interface Call {
+  kind: 'call';
+  id: number;
+  method: Method;
+  arg?: unknown;
+}
+
+interface Answer {
+  kind: 'answer';
+  id: number;
+  value?: unknown;
+  error?: string;
+}
+
+/** A link to a runtime of this very thread. */
+export function directLink(runtime: DataPlaneRuntime): DataPlaneLink {
+  return {
+    keys: async () => runtime.keys(),
+    stage: (request) => runtime.stage(request),
+    commit: async () => runtime.commit(),
+    discard: async () => runtime.discard(),
+    setNotReady: async (reason) => runtime.setNotReady(reason),
+    sharedStorage: async () => runtime.sharedStorageStatus(),
+  };
+}
+
+/** The control thread's end: every method is a message and its answer. */
+export function portLink(port: MessagePort): DataPlaneLink {
+  let next = 0;
+  const pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
+  port.on('message', (message: Answer | { kind: string }) => {
+    if (message.kind !== 'answer') return;
+    const answer = message as Answer;
+    const waiter = pending.get(answer.id);
+    if (!waiter) return;
+    pending.delete(answer.id);
+    if (answer.error !== undefined) waiter.reject(new Error(answer.error));
+    else waiter.resolve(answer.value);
+  });
+  const call = <T>(method: Method, arg?: unknown): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++next;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const message: Call = arg === undefined ? { kind: 'call', id, method } : { kind: 'call', id, method, arg };
+      port.postMessage(message);
+    });
+  return {
+    keys: () => call('keys'),
+    stage: (request) => call('stage', request),
+    commit: () => call('commit'),
+    discard: () => call('discard'),
+    setNotReady: (reason) => call('setNotReady', reason ?? null),
+    sharedStorage: () => call('sharedStorage'),
+  };
+}
+
+/** The data plane's end: answers the control thread's calls from the runtime. */
+export function serveLink(port: { on(event: 'message', listener: (message: unknown) => void): unknown; postMessage(message: unknown): void }, runtime: DataPlaneRuntime): void {
+  const link = directLink(runtime);
+  port.on('message', (raw) => {
+    const message = raw as Call;
+    if (message?.kind !== 'call') return;
+    const method = link[message.method] as ((arg?: unknown) => Promise<unknown>) | undefined;
+    if (!method) return port.postMessage({ kind: 'answer', id: message.id, error: `unknown method ${String(message.method)}` } satisfies Answer);
+    const arg = message.method === 'setNotReady' && message.arg === null ? undefined : message.arg;
+    method(arg).then(
+      (value) => port.postMessage({ kind: 'answer', id: message.id, value } satisfies Answer),
+      (err: Error) => port.postMessage({ kind: 'answer', id: message.id, error: err.message } satisfies Answer),
+    );
+  });
+}

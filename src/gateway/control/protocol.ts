@@ -1,0 +1,37 @@
+import type { ManifestLimits } from '../../manifest/limits.js';
+import type { GatekeeperMode } from '../../manifest/types.js';
+import type { ControlRestarts } from '../admin/server.js';
+
+export interface Listen {
+  host: string;
+  port: number;
+}
+
+/** What the control worker is started with. */
+export interface ControlWorkerData {
+  stateDir?: string;
+  gatekeeper?: GatekeeperMode;
+  gatekeeperGraceMs?: number;
+  adminListen: Listen;
+  adminToken: string;
+  logLevel: string;
+  baseDir: string;
+  /** Embedded local mode: the worker reconciles this folder into the gateway. */
+  embedded?: { paths: string[]; env?: string; watch: boolean };
+  /** The data plane serves the persisted state already: this worker replaces one that crashed. */
+  resumed: boolean;
+  restarts: ControlRestarts;
+  /** The manifests (by file fingerprint) that were being read when the previous worker died: not read again until they change. */
+  poisoned?: string;
+  limits: ManifestLimits;
+}
+
+/** Messages of the control worker besides the data-plane link's calls. */
+export type WorkerEvent =
+  | { kind: 'ready'; adminUrl: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'reading'; fingerprint: string }
+  | { kind: 'read'; fingerprint: string }
+  | { kind: 'closed' };
+
+export type SupervisorCommand = { kind: 'shutdown' };

@@ -1,0 +1,118 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { ControlRestarts } from '../admin/server.js';
+import type { DataPlaneRuntime } from '../data-plane/runtime.js';
+import { serveLink } from './link.js';
+import type { ControlWorkerData, WorkerEvent } from './protocol.js';
+
+export interface SupervisorOptions {
+  runtime: DataPlaneRuntime;
+  logger: Logger;
+  data: Omit<ControlWorkerData, 'resumed' | 'restarts' | 'poisoned'>;
+  /** Heap of the control worker (MiB): a repository that needs more fails that one reconcile, not the process. */
+  maxHeapMb: number;
+}
+
+const RESTART_BASE_MS = 100;
+const RESTART_MAX_MS = 30_000;
+/** A worker that ran this long without crashing resets the backoff. */
+const STABLE_MS = 60_000;
+const SHUTDOWN_TIMEOUT_MS = 15_000;
+
+/**
+ * Runs the control side in a worker thread with a bounded heap and keeps it
+ * running: a worker that dies (out of memory, an uncaught error) is logged,
+ * counted (status and metrics of its successor report it) and restarted with
+ * backoff, while the data plane goes on serving what it serves. Manifests that
+ * were being read when it died are not read again until they change.
+ */
+export class ControlSupervisor {
+  readonly restarts: ControlRestarts = { count: 0 };
+  private worker: Worker | undefined;
+  private reading: string | undefined;
+  private poisoned: string | undefined;
+  private closing = false;
+  private backoff = 0;
+  private startedAt = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: SupervisorOptions) {}
+
+  /** Starts the first worker; resolves with the admin API's URL once it serves the persisted state. */
+  start(): Promise<string> {
+    return new Promise((resolve, reject) => this.spawn(false, { resolve, reject }));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ kind: 'shutdown' });
+    const timer = setTimeout(() => void worker.terminate(), SHUTDOWN_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private spawn(resumed: boolean, first?: { resolve(adminUrl: string): void; reject(err: Error): void }): void {
+    const { logger, runtime } = this.options;
+    const data: ControlWorkerData = { ...this.options.data, resumed, restarts: { ...this.restarts }, ...(this.poisoned ? { poisoned: this.poisoned } : {}) };
+    const worker = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: data,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+    });
+    this.worker = worker;
+    this.startedAt = Date.now();
+    this.reading = undefined;
+    serveLink(worker, runtime);
+    let crash: string | undefined;
+    worker.on('message', (message: WorkerEvent | { kind: string }) => {
+      const event = message as WorkerEvent;
+      switch (event.kind) {
+        case 'ready':
+          first?.resolve(event.adminUrl);
+          first = undefined;
+          break;
+        case 'failed':
+          if (first) {
+            first.reject(new Error(event.message));
+            first = undefined;
+            this.closing = true;
+          } else crash = event.message;
+          void worker.terminate();
+          break;
+        case 'reading':
+          this.reading = event.fingerprint;
+          break;
+        case 'read':
+          if (this.reading === event.fingerprint) this.reading = undefined;
+          break;
+      }
+    });
+    worker.on('error', (err) => {
+      crash = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (heap limit ${this.options.maxHeapMb} MiB)` : err.message;
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      // A stage the dead worker left uncommitted is dropped: the data plane serves what it served.
+      runtime.discard();
+      if (first) {
+        first.reject(new Error(crash ?? `the control worker exited (${code}) before it was ready`));
+        return;
+      }
+      if (this.closing) return;
+      this.restarts.count++;
+      this.restarts.lastReason = crash ?? `exited with code ${code}`;
+      this.restarts.lastAt = new Date().toISOString();
+      if (this.reading !== undefined) this.poisoned = this.reading;
+      if (Date.now() - this.startedAt > STABLE_MS) this.backoff = 0;
+      const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.backoff++);
+      logger.error({ reason: this.restarts.lastReason, restarts: this.restarts.count, restartInMs: delay, whileReading: this.reading !== undefined }, 'the control side crashed; the data plane keeps serving, restarting it');
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        if (!this.closing) this.spawn(true);
+      }, delay);
+    });
+  }
+}

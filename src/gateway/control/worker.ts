@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../../log/logger.js';
+import { discoverManifestFiles, statFiles } from '../../manifest/discover.js';
+import { embeddedReconciler } from '../../reconcile/embedded.js';
+import { createAdminServer } from '../admin/server.js';
+import { ControlEngine } from './engine.js';
+import { portLink } from './link.js';
+import type { ControlWorkerData, SupervisorCommand, WorkerEvent } from './protocol.js';
+
+/**
+ * The gateway's control side, in a worker thread: the admin API, the
+ * transaction checks, persistence and, in embedded mode, the reconcile loop
+ * with its manifest reading and validation. Its heap is bounded; if it dies,
+ * the data plane keeps serving and the supervisor starts another one.
+ */
+const port = parentPort;
+if (!port) throw new Error('the control worker runs in a worker thread');
+const data = workerData as ControlWorkerData;
+const logger = createLogger(data.logLevel).child({ thread: 'control' });
+const emit = (event: WorkerEvent) => port.postMessage(event);
+
+try {
+  const link = portLink(port);
+  const engine = new ControlEngine({
+    logger,
+    link,
+    resumed: data.resumed,
+    ...(data.stateDir ? { stateDir: data.stateDir } : {}),
+    ...(data.gatekeeper ? { gatekeeper: data.gatekeeper } : {}),
+    ...(data.gatekeeperGraceMs !== undefined ? { gatekeeperGraceMs: data.gatekeeperGraceMs } : {}),
+  });
+  await engine.start();
+  const admin = createAdminServer({ engine, link, token: data.adminToken, logger, restarts: data.restarts });
+  await admin.listen({ host: data.adminListen.host, port: data.adminListen.port });
+  const address = admin.server.address() as AddressInfo;
+  const reconciler = data.embedded
+    ? embeddedReconciler(engine, {
+        paths: data.embedded.paths,
+        watch: data.embedded.watch,
+        logger,
+        limits: data.limits,
+        readGuard: readGuard(data.poisoned),
+        ...(data.embedded.env ? { env: data.embedded.env } : {}),
+      })
+    : undefined;
+  port.on('message', (message: SupervisorCommand | { kind: string }) => {
+    if (message.kind !== 'shutdown') return;
+    void (async () => {
+      await reconciler?.close();
+      await admin.close();
+      await engine.close();
+      emit({ kind: 'closed' });
+      port.close();
+    })();
+  });
+  // The data plane opens its port now: while the first reconcile runs, the gatekeeper answers 503.
+  emit({ kind: 'ready', adminUrl: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` });
+  await reconciler?.start();
+} catch (err) {
+  emit({ kind: 'failed', message: (err as Error).message });
+}
+
+/**
+ * Tells the supervisor which manifests are being read, so that a crash while
+ * reading them (a heap exhausted by a pathological file) is pinned on them: the
+ * next worker refuses to read the same files until one of them changes.
+ */
+function readGuard(poisoned: string | undefined) {
+  let reading: string | undefined;
+  return {
+    async before(paths: readonly string[]): Promise<string | undefined> {
+      const { files } = await discoverManifestFiles(paths);
+      const stats = await statFiles(files);
+      const fingerprint = createHash('sha256').update(stats.map((s) => `${s.file}\0${s.size}\0${s.mtimeMs}`).join('\n')).digest('hex');
+      if (fingerprint === poisoned) {
+        return 'these manifests crashed the control side (its heap is bounded) the last time they were read; they are not read again until a file changes. The last good state keeps serving; split or shrink the largest files';
+      }
+      reading = fingerprint;
+      emit({ kind: 'reading', fingerprint });
+      return undefined;
+    },
+    after(): void {
+      if (reading !== undefined) emit({ kind: 'read', fingerprint: reading });
+      reading = undefined;
+    },
+  };
+}

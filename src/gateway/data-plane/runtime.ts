@@ -1,0 +1,176 @@
+import type { Logger } from 'pino';
+import type { ApiState, ApplicationState, EnvironmentSettings } from '../../model/types.js';
+import { PolicyCompileError, blockedApi, compileApi, type CompileResult, type CompileServices } from '../chain/compile.js';
+import type { CompiledApi } from '../chain/compiled.js';
+import { RuntimeStateStore } from '../chain/runtime-state.js';
+import { CounterStores, type Counters, type SharedStorageStatus } from '../counters/selection.js';
+import type { CounterStore } from '../counters/types.js';
+import type { CellsLayout } from '../metrics/cells.js';
+import { MetricsRegistry } from '../metrics/registry.js';
+import { UpstreamPools } from '../proxy/pools.js';
+import type { Serving } from './handle-request.js';
+import { DEFAULT_PATH_OPTIONS, type PathOptions } from './request-path.js';
+import { RouteTable } from './route-table.js';
+
+/** What the control side asks the data plane to serve next; applied with stage() then commit(). */
+export interface StageRequest {
+  environment: EnvironmentSettings;
+  /** APIs to compile (new, or changed: their key differs from the one served). */
+  put: { api: ApiState; applications: ApplicationState[]; key: string }[];
+  /** APIs no longer served. */
+  remove: string[];
+  /** A policy that fails to compile: refuse the whole stage, or serve its API blocked (503), as at start-up. */
+  onCompileError: 'refuse' | 'block';
+  /** undefined: ready; otherwise why every API answers 503 (gatekeeper). */
+  notReady: string | undefined;
+}
+
+export interface StagedCells {
+  layout: CellsLayout;
+  buffer: SharedArrayBuffer;
+}
+
+export type StageResult =
+  | { ok: true; blocked: { api: string; reason: string }[]; cells: StagedCells[] }
+  | { ok: false; code: 'TG_COMPILE' | 'TG_INVALID_STATE'; message: string; path?: string };
+
+interface Staged {
+  counters: Counters;
+  fresh: CompileResult[];
+  remove: string[];
+  notReady: string | undefined;
+  pathOptions: Readonly<PathOptions>;
+}
+
+export interface DataPlaneRuntimeOptions {
+  logger: Logger;
+  /** Local counters: the default, and where fail-open policies count while shared storage is unreachable. */
+  counters: CounterStore;
+  baseDir: string;
+}
+
+/** Compiling one API takes microseconds; after this much work in one go, requests get a turn. */
+const SLICE_MS = 2;
+
+/**
+ * The data plane's side of a reload, on the data plane's thread: it compiles the
+ * changed APIs into handlers (in slices, yielding to requests in between), and
+ * swaps the route table in one assignment. Counters, queues, upstream pools and
+ * metric cells live here and survive reloads. It never validates, plans or
+ * serializes a state: the control side did that before asking.
+ */
+export class DataPlaneRuntime {
+  serving: Serving = { table: new RouteTable(new Map()), notReady: 'starting', pathOptions: DEFAULT_PATH_OPTIONS };
+  readonly counterStores: CounterStores;
+  private readonly runtimeState = new RuntimeStateStore();
+  private readonly pools = new UpstreamPools();
+  private readonly metrics = new MetricsRegistry();
+  private staged: Staged | undefined;
+
+  constructor(private readonly options: DataPlaneRuntimeOptions) {
+    this.counterStores = new CounterStores({ local: options.counters, logger: options.logger });
+  }
+
+  /** The compile key of every API served: after a control restart, only what differs is staged again. */
+  keys(): Record<string, string> {
+    const keys: Record<string, string> = {};
+    for (const [name, api] of this.serving.table.apis) if (api.blocked === undefined) keys[name] = api.key;
+    return keys;
+  }
+
+  /** Compiles what `request` puts, without serving it yet. At most one stage is pending. */
+  async stage(request: StageRequest): Promise<StageResult> {
+    if (this.staged) this.discard();
+    const counters = await this.counterStores.prepare(request.environment);
+    if ('problem' in counters) return { ok: false, code: 'TG_INVALID_STATE', message: counters.problem, path: '/environment/sharedStorage' };
+    const services: CompileServices = { logger: this.options.logger, counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir };
+    const fresh: CompileResult[] = [];
+    const blocked: { api: string; reason: string }[] = [];
+    let sliceStarted = performance.now();
+    for (const { api, applications, key } of request.put) {
+      try {
+        fresh.push(await compileApi(api, applications, key, services));
+      } catch (err) {
+        const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
+        if (request.onCompileError === 'refuse') {
+          disposeAll(fresh);
+          this.counterStores.discard(counters);
+          return { ok: false, code: 'TG_COMPILE', message };
+        }
+        this.options.logger.error({ api: api.name, err: message }, 'policy failed to compile; the API answers 503');
+        blocked.push({ api: api.name, reason: message });
+        fresh.push({ compiled: blockedApi(api, key, message, services), claimed: new Set() });
+      }
+      if (performance.now() - sliceStarted > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStarted = performance.now();
+      }
+    }
+    this.staged = { counters, fresh, remove: request.remove, notReady: request.notReady, pathOptions: pathOptionsOf(request.environment) };
+    return { ok: true, blocked, cells: fresh.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
+  }
+
+  /** Serves what was staged: one assignment; requests already running finish on the table they read. */
+  commit(): void {
+    const staged = this.staged;
+    if (!staged) return;
+    this.staged = undefined;
+    const previous = this.serving.table.apis;
+    const next = new Map(previous);
+    for (const name of staged.remove) next.delete(name);
+    for (const { compiled } of staged.fresh) next.set(compiled.name, compiled);
+    this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions };
+    this.counterStores.commit(staged.counters);
+    this.retire(previous, next, staged);
+  }
+
+  /** Drops what was staged (the control side could not make it durable, or a newer stage replaces it). */
+  discard(): void {
+    const staged = this.staged;
+    if (!staged) return;
+    this.staged = undefined;
+    disposeAll(staged.fresh);
+    this.counterStores.discard(staged.counters);
+  }
+
+  /** Only the gatekeeper's answer changes (e.g. strict mode waiting for the control plane). */
+  setNotReady(reason: string | undefined): void {
+    this.serving = { ...this.serving, notReady: reason };
+  }
+
+  sharedStorageStatus(): { status: SharedStorageStatus; metrics: string } {
+    return { status: this.counterStores.status(), metrics: this.counterStores.metricsText() };
+  }
+
+  async close(): Promise<void> {
+    this.discard();
+    for (const api of this.serving.table.apis.values()) for (const p of api.policies) p.handlers.dispose?.();
+    await this.pools.close();
+    await this.counterStores.close();
+  }
+
+  /** Releases what replaced or removed APIs held: work proportional to what changed, not to the state's size. */
+  private retire(previous: ReadonlyMap<string, CompiledApi>, next: ReadonlyMap<string, CompiledApi>, staged: Staged): void {
+    for (const { compiled, claimed } of staged.fresh) {
+      for (const p of previous.get(compiled.name)?.policies ?? []) p.handlers.dispose?.();
+      this.runtimeState.retain(compiled.name, claimed);
+    }
+    for (const name of staged.remove) {
+      if (next.has(name)) continue;
+      for (const p of previous.get(name)?.policies ?? []) p.handlers.dispose?.();
+      this.runtimeState.retain(name, new Set());
+      this.metrics.forget(name);
+    }
+    const upstreamsMoved = staged.remove.length > 0 || staged.fresh.some(({ compiled }) => previous.get(compiled.name)?.upstream.origin !== compiled.upstream.origin);
+    if (upstreamsMoved) void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.origin)));
+  }
+}
+
+function disposeAll(results: readonly CompileResult[]): void {
+  for (const { compiled } of results) for (const p of compiled.policies) p.handlers.dispose?.();
+}
+
+function pathOptionsOf(environment: EnvironmentSettings): Readonly<PathOptions> {
+  const escapedSlashes = environment.requestPaths?.escapedSlashes;
+  return escapedSlashes === undefined || escapedSlashes === DEFAULT_PATH_OPTIONS.escapedSlashes ? DEFAULT_PATH_OPTIONS : { escapedSlashes };
+}
