@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { DataPlaneRuntime } from './runtime.js';
+import { sendAnswer } from './answer.js';
 import { handleRequest } from './handle-request.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
@@ -14,6 +15,11 @@ export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger): Fast
     routerOptions: { maxParamLength: 8192 },
     // No child logger per request: the data plane logs nothing per request above debug.
     childLoggerFactory: (logger) => logger,
+    // The router refuses what it cannot decode before a handler runs: answer as the path normalizer does.
+    frameworkErrors: (error, _request, reply) => {
+      const badPath = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
+      sendAnswer(reply, { status: 400, body: { error: badPath ? 'bad request path: invalid percent-encoding in the path' : 'bad request' } });
+    },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
