@@ -90,12 +90,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: () =>
       (closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish; then the control side finishes its apply; then pools and timers go.
-        await dataPlane.close();
+        await drain(dataPlane);
         await supervisor.close();
         await runtime.close();
         counters.close();
       })()),
   };
+}
+
+/**
+ * Closes the data plane once its requests are answered. A keep-alive connection
+ * that was busy when the close began turns idle once its response is sent: it is
+ * closed then, not after the keep-alive timeout.
+ */
+async function drain(dataPlane: ReturnType<typeof createDataPlane>): Promise<void> {
+  const closeIdle = setInterval(() => dataPlane.server.closeIdleConnections(), 50);
+  try {
+    await dataPlane.close();
+  } finally {
+    clearInterval(closeIdle);
+  }
 }
 
 function addressUrl(address: AddressInfo): string {

@@ -35,8 +35,11 @@ export class ControlSupervisor {
   private backoff = 0;
   private startedAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
+  private adminListen: ControlWorkerData['adminListen'];
 
-  constructor(private readonly options: SupervisorOptions) {}
+  constructor(private readonly options: SupervisorOptions) {
+    this.adminListen = options.data.adminListen;
+  }
 
   /** Starts the first worker; resolves with the admin API's URL once it serves the persisted state. */
   start(): Promise<string> {
@@ -57,7 +60,7 @@ export class ControlSupervisor {
 
   private spawn(resumed: boolean, first?: { resolve(adminUrl: string): void; reject(err: Error): void }): void {
     const { logger, runtime } = this.options;
-    const data: ControlWorkerData = { ...this.options.data, resumed, restarts: { ...this.restarts }, ...(this.poisoned ? { poisoned: this.poisoned } : {}) };
+    const data: ControlWorkerData = { ...this.options.data, adminListen: this.adminListen, resumed, restarts: { ...this.restarts }, ...(this.poisoned ? { poisoned: this.poisoned } : {}) };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
@@ -71,6 +74,8 @@ export class ControlSupervisor {
       const event = message as WorkerEvent;
       switch (event.kind) {
         case 'ready':
+          // A port chosen by the OS (port 0) is kept: a restarted worker listens where the first one did.
+          this.adminListen = { ...this.adminListen, port: Number(new URL(event.adminUrl).port) };
           first?.resolve(event.adminUrl);
           first = undefined;
           break;
