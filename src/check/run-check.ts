@@ -14,7 +14,6 @@ import { environmentDrafts, FindingCollector } from './findings/detect.js';
 import { HeadLocator } from './findings/locator.js';
 import { addedSecretFindings } from './findings/secrets-added.js';
 import type { DetectorContext } from './findings/types.js';
-import { usePerDocumentPositions } from './document-positions.js';
 import { changedFiles, loadBase } from './load-base.js';
 import { auxiliaryReaderAt, manifestTextsAt, manifestTextsOnDisk, readCodeowners, type ManifestText } from './read-side.js';
 import type { CheckOptions, CheckReport, EnvironmentPlan, Finding } from './types.js';
@@ -48,7 +47,6 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const [baseTexts, head] = await Promise.all([manifestTextsAt(repo, baseCommit, options.paths), readHead(repo, options)]);
 
   const headLoaded = loadManifestTexts(head.texts);
-  usePerDocumentPositions(headLoaded.manifests, new Map(head.texts.map((t) => [t.file, t.text])));
   headLoaded.diagnostics.unshift(...head.loadProblems);
   const readAuxiliary: AuxiliaryReader = head.commit === undefined ? readFromDisk : await auxiliaryReaderAt(repo, head.commit, headLoaded.manifests);
   const validated = finish(headLoaded, { readAuxiliary });

@@ -43,7 +43,7 @@ export function parseManifestText(file: string, text: string): ParsedManifestTex
       const syntax = lazySyntax(text);
       const documents: SourceDocument[] = [];
       values.forEach((value, index) => {
-        if (value !== null && value !== undefined) documents.push({ file, index, value, syntax: () => syntax(index) });
+        if (value !== null && value !== undefined) documents.push({ file, index, value, syntax: () => syntax(index, value) });
       });
       return { documents, diagnostics: [], unreadable: [] };
     }
@@ -51,18 +51,70 @@ export function parseManifestText(file: string, text: string): ParsedManifestTex
   return parseWithPositions(file, text);
 }
 
-function lazySyntax(text: string): (index: number) => { ast: Document.Parsed; lineCounter: LineCounter } {
-  let parsed: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
-  return (index) => {
-    if (!parsed) {
+type Syntax = ReturnType<SourceDocument['syntax']>;
+
+/**
+ * Positions of a file's documents, each built on first use from that document
+ * alone (the lines before it kept as empty lines, so lines and columns are
+ * those of the file): a diagnostic in a large file costs what its document
+ * costs. Anything unexpected falls back to one parse of the whole file.
+ */
+function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
+  let lines: string[] | undefined;
+  let starts: number[] | undefined;
+  let whole: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
+  const wholeFile = (index: number): Syntax => {
+    if (!whole) {
       const lineCounter = new LineCounter();
       const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-      parsed = { docs: Array.isArray(docs) ? docs : [docs], lineCounter };
+      whole = { docs: Array.isArray(docs) ? docs : [docs], lineCounter };
     }
-    const ast = parsed.docs[index];
+    const ast = whole.docs[index];
     if (!ast) throw new Error(`document ${index} not found when locating a diagnostic`);
-    return { ast, lineCounter: parsed.lineCounter };
+    return { ast, lineCounter: whole.lineCounter };
   };
+  const cache = new Map<number, Syntax>();
+  return (index, value) => {
+    const known = cache.get(index);
+    if (known) return known;
+    lines ??= text.split('\n');
+    starts ??= documentStarts(lines);
+    const start = starts[index];
+    let syntax: Syntax | undefined;
+    if (start !== undefined && !lines.some(isDocumentEnd)) {
+      const lineCounter = new LineCounter();
+      const own = lines.slice(start, starts[index + 1] ?? lines.length).join('\n');
+      const docs = parseAllDocuments('\n'.repeat(start) + own, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      const ast = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
+      if (ast && ast.errors.length === 0 && sameIdentity(ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), value)) syntax = { ast, lineCounter };
+    }
+    syntax ??= wholeFile(index);
+    cache.set(index, syntax);
+    return syntax;
+  };
+}
+
+/** A line that starts a YAML document: `---` at column 0, alone or followed by white space. */
+const DOCUMENT_MARKER = /^---(\s|$)/;
+const isDocumentEnd = (line: string) => /^\.\.\.(\s|$)/.test(line);
+
+/** Index of the first line of each document of a file, in order (js-yaml's document numbering). */
+function documentStarts(lines: readonly string[]): number[] {
+  const markers: number[] = [];
+  lines.forEach((line, i) => {
+    if (DOCUMENT_MARKER.test(line)) markers.push(i);
+  });
+  // Before the first marker there is a document only if something other than comments, blank lines and directives is there.
+  const implicit = lines.slice(0, markers[0] ?? lines.length).some((l) => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%'));
+  return implicit || markers.length === 0 ? [0, ...markers] : markers;
+}
+
+/** The document parsed alone is the one js-yaml read: same kind and name (or the same scalar). */
+function sameIdentity(parsed: unknown, value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || typeof parsed !== 'object' || parsed === null) return parsed === value;
+  const a = parsed as { kind?: unknown; metadata?: { name?: unknown } };
+  const b = value as { kind?: unknown; metadata?: { name?: unknown } };
+  return a.kind === b.kind && a.metadata?.name === b.metadata?.name;
 }
 
 function parseWithPositions(file: string, text: string): ParsedManifestText {
