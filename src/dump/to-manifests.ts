@@ -58,8 +58,9 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
       nodes: options.nodes,
       precedence: state.environment.precedence,
       gatekeeper: state.environment.gatekeeper,
-      // The gateway keeps only a digest of the storage URL: it must come from a reference.
-      ...(state.environment.sharedStorage === undefined ? {} : { sharedStorage: reference(`${env}_shared_storage`) }),
+      // As the gateway holds it: a reference it resolves itself, or a URL without credentials.
+      ...(state.environment.sharedStorage === undefined ? {} : { sharedStorage: state.environment.sharedStorage }),
+      ...(state.environment.requestPaths ? { requestPaths: state.environment.requestPaths } : {}),
       policies: automated.map((p) => policySpec(p, env)),
     },
   };

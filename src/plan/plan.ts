@@ -3,6 +3,7 @@ import type { StateChange } from '../gateway/state/apply-changes.js';
 import type { PrecedenceProfile } from '../manifest/types.js';
 import { isFrozenDeep } from '../model/immutable.js';
 import { orderViolations, type OrderViolation } from '../precedence/validate-order.js';
+import { comparableState } from '../secrets/comparable.js';
 import { diffStates } from './diff.js';
 import { isDeletion, type Change, type Plan } from './types.js';
 
@@ -11,6 +12,8 @@ export interface PlanOptions {
   prune: boolean;
   /** With prune: allow a plan that deletes every API (an empty desired set). */
   allowEmpty?: boolean;
+  /** The node's secret check key: values are compared with the secrets it stores through it. */
+  secretCheckKey?: string;
 }
 
 export interface PlannedState {
@@ -22,8 +25,10 @@ export interface PlannedState {
 /** The plan from `live` to `desired`; without prune, what only the gateway has is kept. */
 export function computePlan(desired: EnvironmentState, live: EnvironmentState | undefined, options: PlanOptions): PlannedState {
   const target = options.prune || !live ? desired : keepUnmanaged(desired, live);
-  const changes = diffStates(target, live);
-  const skipped = options.prune ? [] : diffStates(desired, live).filter(isDeletion);
+  const key = options.secretCheckKey;
+  const comparableLive = live && comparableState(live, key);
+  const changes = diffStates(comparableState(target, key), comparableLive);
+  const skipped = options.prune ? [] : diffStates(comparableState(desired, key), comparableLive).filter(isDeletion);
   const errors: string[] = [];
   if (options.prune && !options.allowEmpty && desired.apis.length === 0 && (live?.apis.length ?? 0) > 0) {
     errors.push(`the manifests deploy no API to environment "${desired.environment.name}": pruning would delete all ${live?.apis.length} APIs of the gateway; pass --allow-empty if that is what you want`);

@@ -1,6 +1,7 @@
 import type { PolicyType } from '../manifest/types.js';
 import type { Characteristic } from './characteristics.js';
 import type { PolicyFactory } from '../gateway/chain/types.js';
+import type { CredentialsConfig } from './client-id-enforcement/index.js';
 
 /**
  * Where a policy may stand. The fixed classes lead the chain under the strict
@@ -28,6 +29,8 @@ export interface PolicyModule<Config = Record<string, unknown>> {
   unordered: readonly string[];
   /** Whether the policy's rules scope it (default: yes); message-logging with conditional: false logs every request. */
   scopedByRules?(config: Config): boolean;
+  /** For policies that identify client applications: where the chain's clients present their credentials. */
+  clientCredentials?(config: Config): CredentialsConfig;
   /** Semantic checks the schema cannot express; config has its defaults filled. */
   check?(config: Config): ConfigProblem[];
   /** Compiles the config into request/response handlers, once per reload. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { formatPath, type PathSegment } from '../errors/diagnostic.js';
 import { durationMs } from '../manifest/formats.js';
 import { locate } from '../manifest/source.js';
@@ -16,6 +17,10 @@ import { TestClock } from './test-clock.js';
 import type { PolicyTest, TestExpectation, TestProblem, TestRequest, TestResult, TestUpstream } from './types.js';
 
 /** One test of one Api, to run in one environment. */
+/** Policy tests seal secrets as a gateway does, with a key of this process (nothing is compared across processes). */
+const TEST_KEY = randomBytes(32).toString('hex');
+const sealedBefore = new Map<string, EnvironmentState>();
+
 export interface TestTarget {
   api: ApiManifest;
   index: number;
@@ -80,7 +85,9 @@ export async function runPolicyTest(target: TestTarget, options: RunOptions): Pr
     const reasons = checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
     return finish('failed', [problemAt([...testAt, 'name'], `the gateway would refuse the state of environment "${environment}": ${reasons}`)]);
   }
-  const sealed = sealSecrets(checked.state).state;
+  // Sealed once per value and place in this process: the tests of one Api share their secrets' scrypt digests.
+  const sealed = (await sealSecrets(checked.state, undefined, { key: TEST_KEY, ...(sealedBefore.has(apiState.name) ? { live: sealedBefore.get(apiState.name)! } : {}) })).state;
+  sealedBefore.set(apiState.name, sealed);
 
   const resolver = requestResolver(options.variables);
   const built: MemoryRequest[] = [];

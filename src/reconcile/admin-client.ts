@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { TollgateError } from '../errors/catalog.js';
+import { secretCheckKey } from '../secrets/sealed.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { Transaction } from '../gateway/control/engine.js';
 import type { LiveClient } from './target.js';
@@ -45,10 +46,14 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, timeoutMs: 3
 
 /** Talks to one node's admin API. Retries transport errors and 5xx with backoff; never 4xx. */
 export class AdminClient implements LiveClient {
+  readonly secretCheckKey: string;
+
   constructor(
     readonly node: GatewayNode,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
-  ) {}
+  ) {
+    this.secretCheckKey = secretCheckKey(node.token);
+  }
 
   /** The live state; `apis` narrows it to those APIs (their names go in the query string). */
   async getState(apis?: readonly string[]): Promise<LiveView> {

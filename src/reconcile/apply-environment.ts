@@ -43,7 +43,7 @@ export function planEnvironment(desired: EnvironmentState, targets: readonly Nod
   return mapBounded(targets, options.concurrency ?? 8, async (node) => {
     try {
       const live = await readLiveForPlan(node.client, desired);
-      return { node: node.name, live, plan: computePlan(desired, live.state, options).plan };
+      return { node: node.name, live, plan: computePlan(desired, live.state, { ...options, secretCheckKey: node.client.secretCheckKey }).plan };
     } catch (err) {
       return { node: node.name, error: (err as Error).message };
     }
@@ -75,7 +75,7 @@ async function applyNode(desired: EnvironmentState, node: NodeTarget, options: A
     } catch (err) {
       return { node: node.name, result: 'failed', error: (err as Error).message };
     }
-    const { plan, target } = computePlan(desired, live.state, options);
+    const { plan, target } = computePlan(desired, live.state, { ...options, secretCheckKey: client.secretCheckKey });
     if (plan.errors.length) return { node: node.name, result: 'failed', plan, revision: live.revision, error: plan.errors.join('; ') };
     // A restarted node holding its persisted state is told that it is still what the manifests want.
     if (plan.changes.length === 0 && !live.holding) return { node: node.name, result: 'unchanged', plan, revision: live.revision };

@@ -1,6 +1,6 @@
 import { fingerprint, withApiFingerprints, type StateFingerprints } from '../gateway/state/fingerprint.js';
-import { publicState, sealApi, sealSecrets } from '../gateway/state/seal-secrets.js';
 import { isFrozenDeep } from '../model/immutable.js';
+import { comparableApi, comparableState } from '../secrets/comparable.js';
 import type { ApiState, EnvironmentState } from '../model/types.js';
 import type { FingerprintView, LiveView } from './admin-client.js';
 import type { LiveClient } from './target.js';
@@ -10,32 +10,35 @@ const MAX_SELECTIVE_READ = 200;
 
 /**
  * The live state as far as a plan against `desired` needs it. The node's
- * per-API fingerprints are compared with the desired state's (sealed the way
- * the gateway seals it); only APIs that differ are read, the others are known
- * to equal the desired ones. An unchanged node costs one small request.
+ * per-API fingerprints are compared with the desired state's (secrets in the
+ * comparable form, made with the node's key); only APIs that differ are read,
+ * the others are known to equal the desired ones. An unchanged node costs one
+ * small request.
  */
-const fingerprintsOfDesired = new WeakMap<EnvironmentState, StateFingerprints>();
-/** Sealed fingerprints of frozen APIs (see freezeDeep), which later desired states share. */
-const fingerprintsOfApis = new WeakMap<ApiState, { environment: string; fingerprint: string }>();
+const fingerprintsOfDesired = new WeakMap<EnvironmentState, { key: string; fingerprints: StateFingerprints }>();
+/** Fingerprints of frozen APIs (see freezeDeep), which later desired states share; `key` only for APIs holding secrets. */
+const fingerprintsOfApis = new WeakMap<ApiState, { environment: string; key: string | undefined; fingerprint: string }>();
 
-/** Sealed the way the gateway seals it, once per desired state however many nodes are planned. */
-function desiredFingerprints(desired: EnvironmentState): StateFingerprints {
-  let fingerprints = fingerprintsOfDesired.get(desired);
-  if (!fingerprints) {
-    const environment = desired.environment.name;
-    const apis: Record<string, string> = {};
-    for (const api of desired.apis) apis[api.name] = apiFingerprint(api, environment);
-    fingerprints = withApiFingerprints(publicState(sealSecrets({ ...desired, apis: [] }).state), apis);
-    fingerprintsOfDesired.set(desired, fingerprints);
-  }
+/** The desired state fingerprinted the way the node fingerprints its own, once per desired state and node key. */
+function desiredFingerprints(desired: EnvironmentState, key: string): StateFingerprints {
+  const known = fingerprintsOfDesired.get(desired);
+  if (known?.key === key) return known.fingerprints;
+  const environment = desired.environment.name;
+  const apis: Record<string, string> = {};
+  for (const api of desired.apis) apis[api.name] = apiFingerprint(api, environment, key);
+  const fingerprints = withApiFingerprints(comparableState({ ...desired, apis: [] }, key), apis);
+  fingerprintsOfDesired.set(desired, { key, fingerprints });
   return fingerprints;
 }
 
-function apiFingerprint(api: ApiState, environment: string): string {
+function apiFingerprint(api: ApiState, environment: string, key: string): string {
+  const comparable = comparableApi(api, environment, key);
+  // Only an API holding secrets has a fingerprint that depends on the node's key.
+  const keyed = comparable !== api ? key : undefined;
   const known = fingerprintsOfApis.get(api);
-  if (known?.environment === environment) return known.fingerprint;
-  const computed = fingerprint(sealApi(api, environment));
-  if (isFrozenDeep(api)) fingerprintsOfApis.set(api, { environment, fingerprint: computed });
+  if (known?.environment === environment && known.key === keyed) return known.fingerprint;
+  const computed = fingerprint(comparable);
+  if (isFrozenDeep(api)) fingerprintsOfApis.set(api, { environment, key: keyed, fingerprint: computed });
   return computed;
 }
 
@@ -48,7 +51,7 @@ export async function readLiveForPlan(client: LiveClient, desired: EnvironmentSt
 async function readDiffering(client: LiveClient, desired: EnvironmentState, view: FingerprintView): Promise<LiveView> {
   const live = view.fingerprints;
   if (!live) return { revision: view.revision, digest: view.digest };
-  const mine = desiredFingerprints(desired);
+  const mine = desiredFingerprints(desired, client.secretCheckKey);
   if (mine.digest === live.digest) return { revision: view.revision, digest: view.digest, state: desired };
   const differing = Object.keys(live.apis).filter((name) => mine.apis[name] !== live.apis[name]);
   if (differing.length > MAX_SELECTIVE_READ) return client.getState();

@@ -3,6 +3,8 @@ import type { FingerprintView, LiveView, TransactionResult } from './admin-clien
 
 /** What the planner and the reconciler need from a gateway node, remote (admin API) or in-process. */
 export interface LiveClient {
+  /** The key the node's secret checks are made with (derived from its admin token): plans compare secrets through it. */
+  readonly secretCheckKey: string;
   getFingerprints(): Promise<FingerprintView>;
   getState(apis?: readonly string[]): Promise<LiveView>;
   transaction(tx: Transaction): Promise<TransactionResult>;
@@ -16,6 +18,10 @@ export interface NodeTarget {
 /** The gateway of this very process (embedded local mode): same protocol, no network. */
 export class EngineClient implements LiveClient {
   constructor(private readonly engine: ControlEngine) {}
+
+  get secretCheckKey(): string {
+    return this.engine.secretCheckKey;
+  }
 
   async getFingerprints(): Promise<FingerprintView> {
     const view = this.engine.fingerprintView();

@@ -11,9 +11,9 @@ import { referencedVariable } from './references.js';
 export type ResolvedApiMemo = WeakMap<ApiState, { values: readonly string[]; state: ApiState }>;
 
 /**
- * Resolves every ${env:NAME} of a state at apply time. Missing variables are
- * listed by name (never a value) and nothing is resolved partially. An API
- * without references is returned as it is.
+ * Resolves every ${env:NAME} of a state's credentials at apply time (the gateway
+ * seals them). Missing variables are listed by name (never a value) and nothing
+ * is resolved partially. An API without references is returned as it is.
  */
 export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.ProcessEnv = process.env, memo?: ResolvedApiMemo): { state?: EnvironmentState; missing: string[] } {
   const missing = new Set<string>();
@@ -40,10 +40,9 @@ export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.Process
     return resolved;
   });
   const applications = state.applications.map((app) => (app.clientSecret === undefined ? app : { ...app, clientSecret: resolve(app.clientSecret) }));
-  const environment = { ...state.environment };
-  if (environment.sharedStorage !== undefined) environment.sharedStorage = resolve(environment.sharedStorage);
   if (missing.size) return { missing: [...missing].sort() };
-  return { state: { environment, apis, applications }, missing: [] };
+  // sharedStorage stays a reference: the gateway resolves it from its own environment and never persists the URL.
+  return { state: { environment: state.environment, apis, applications }, missing: [] };
 }
 
 /** Variables an API's secret fields reference, in chain order (remembered for frozen APIs). */

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import type { ApplicationRuntime, Exchange, PolicyContext, PolicyHandlers, Reply } from '../../src/gateway/chain/types.js';
 import type { CounterStore } from '../../src/gateway/counters/types.js';
 import { MemoryCounterStore } from '../../src/gateway/counters/memory.js';
+import { DEFAULT_CLIENT_CREDENTIALS } from '../../src/policies/client-id-enforcement/index.js';
 
 /** An in-memory request, as the gateway would hand it to the policies. */
 export interface ExchangeInit {
@@ -98,6 +99,7 @@ export function makeContext(init: ContextInit = {}): TestContext {
     policyName,
     logger,
     applications: new Map((init.applications ?? []).map((app) => [app.clientId, app])),
+    clientCredentials: DEFAULT_CLIENT_CREDENTIALS,
     counters,
     keep<T>(key: string, create: () => T): T {
       const id = `${apiName}/${policyName}/${key}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/secrets/hash.js';
+import { sealSecret, secretCheckKey, secretLocation } from '../../src/secrets/sealed.js';
 import { diffStates } from '../../src/plan/diff.js';
 import { computePlan } from '../../src/plan/plan.js';
 import { api, environmentState, policy } from '../helpers/state.js';
@@ -29,14 +30,20 @@ describe('diff', () => {
     expect(diffStates(environmentState([api('a', 'http://u', [limit(5)])]), environmentState([api('a', 'http://u', [off])]))[0]?.kind).toBe('enable-policy');
   });
 
-  it('compares secrets by digest and never shows them', () => {
-    const stored = hashSecret('correct horse');
+  it('compares a value with a stored secret through the keyed check, and never shows either', async () => {
+    const key = secretCheckKey('node-token');
+    const stored = await sealSecret('correct horse', secretLocation('test', 'api', 'a', 'login', 'password'), key);
     const desired = (password: string) => environmentState([api('a', 'http://u', [policy('login', 'basic-auth', { username: 'u', password })])]);
     const live = environmentState([api('a', 'http://u', [policy('login', 'basic-auth', { username: 'u', password: stored })])]);
-    expect(diffStates(desired('correct horse'), live)).toEqual([]);
-    const changed = diffStates(desired('battery staple'), live);
+    expect(computePlan(desired('correct horse'), live, { prune: true, secretCheckKey: key }).plan.changes).toEqual([]);
+    const changed = computePlan(desired('battery staple'), live, { prune: true, secretCheckKey: key }).plan.changes;
     expect(changed).toEqual([{ kind: 'update-policy', api: 'a', policy: 'login', type: 'basic-auth', fields: [{ path: 'config.password', before: '(secret)', after: '(secret)' }] }]);
     expect(JSON.stringify(changed)).not.toContain('battery');
+    // Another node's key (another admin token) cannot tell: the value is sent again and sealed anew.
+    expect(computePlan(desired('correct horse'), live, { prune: true, secretCheckKey: secretCheckKey('other-token') }).plan.changes).toHaveLength(1);
+    // A digest of an earlier version (salted SHA-256) is rewritten by the next apply that carries the value.
+    const legacy = environmentState([api('a', 'http://u', [policy('login', 'basic-auth', { username: 'u', password: hashSecret('correct horse') })])]);
+    expect(computePlan(desired('correct horse'), legacy, { prune: true, secretCheckKey: key }).plan.changes.map((c) => c.kind)).toEqual(['update-policy']);
   });
 
   it('application and contract changes', () => {

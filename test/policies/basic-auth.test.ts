@@ -36,7 +36,7 @@ describe('basic-auth', () => {
     expect(context.lines.join('')).not.toMatch(/mallory|hunter2/);
   });
 
-  it('refuses to compile with an unhashed password', () => {
-    expect(() => create({ username: 'ops', password: 'plain', realm: 'r' }, makeContext().ctx)).toThrow(/unhashed/);
+  it('refuses to compile with an unsealed password', () => {
+    expect(() => create({ username: 'ops', password: 'plain', realm: 'r' }, makeContext().ctx)).toThrow(/unsealed/);
   });
 });

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { ApiState, ApplicationState } from '../../model/types.js';
-import type { HashedSecret } from '../../manifest/types.js';
+import type { ApiState, ApplicationState, PolicyInstance } from '../../model/types.js';
+import { DEFAULT_CLIENT_CREDENTIALS, type CredentialsConfig } from '../../policies/client-id-enforcement/index.js';
+import { isStored } from '../../secrets/sealed.js';
 import { policyModule } from '../../policies/catalog.js';
 import { counterStoreFor, type CounterSelection } from '../counters/selection.js';
 import type { CounterStore } from '../counters/types.js';
@@ -31,7 +32,7 @@ export function applicationsFor(api: ApiState, applications: readonly Applicatio
     const contract = app.contracts.find((c) => c.api === api.name && c.version === api.version);
     if (!contract) continue;
     const runtime: ApplicationRuntime = { name: app.name, clientId: app.clientId };
-    if (typeof app.clientSecret === 'object') runtime.clientSecret = app.clientSecret as HashedSecret;
+    if (isStored(app.clientSecret)) runtime.clientSecret = app.clientSecret;
     const tier = contract.tier === undefined ? undefined : tiers.get(contract.tier);
     if (tier) runtime.tier = { name: tier.name, limits: tier.limits };
     out.set(app.clientId, runtime);
@@ -58,6 +59,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
   const applications = applicationsFor(api, applicationsOfApi);
   const enabled = api.chain.filter((policy) => policy.enabled);
   const cells = services.metrics.cellsFor(api.name, enabled);
+  const clientCredentials = chainClientCredentials(enabled);
   const policies: CompiledPolicy[] = [];
   for (const [i, policy] of enabled.entries()) {
     const ctx = {
@@ -66,6 +68,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       policyName: policy.name,
       logger: services.logger.child({ api: api.name, policy: policy.name }),
       applications,
+      clientCredentials,
       counters: counterStoreFor(services.counters, policy.config),
       keep: services.runtimeState.keeper(api.name, policy.name, claimed),
       baseDir: path.resolve(services.baseDir),
@@ -92,6 +95,15 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     metrics: cells,
   };
   return { compiled, claimed };
+}
+
+/** The credentials of the chain's first client-identifying policy, or the default. */
+function chainClientCredentials(chain: readonly PolicyInstance[]): CredentialsConfig {
+  for (const policy of chain) {
+    const credentials = policyModule(policy.type).clientCredentials?.(policy.config);
+    if (credentials) return credentials;
+  }
+  return DEFAULT_CLIENT_CREDENTIALS;
 }
 
 /** An API that answers 503 with `reason`: a persisted policy that no longer compiles blocks only its API. */

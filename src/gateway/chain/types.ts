@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Logger } from 'pino';
-import type { HashedSecret, Limit } from '../../manifest/types.js';
+import type { Limit } from '../../manifest/types.js';
+import type { StoredSecret } from '../../secrets/sealed.js';
+import type { CredentialsConfig } from '../../policies/client-id-enforcement/index.js';
 import type { CounterStore } from '../counters/types.js';
 
 /**
@@ -61,7 +63,7 @@ export interface PolicyHandlers {
 export interface ApplicationRuntime {
   name: string;
   clientId: string;
-  clientSecret?: HashedSecret;
+  clientSecret?: StoredSecret;
   /** Contracts of this application for the current API version, with the tier's limits. */
   tier?: { name: string; limits: Limit[] };
 }
@@ -73,6 +75,13 @@ export interface PolicyContext {
   logger: Logger;
   /** Applications holding a contract for this API version in this environment, by client id. */
   applications: ReadonlyMap<string, ApplicationRuntime>;
+  /**
+   * How clients of this chain present their credentials: as its client-identifying
+   * policy (client-id-enforcement, rate-limiting-sla) reads them, else client_id and
+   * client_secret headers with the secret required. A policy that keys anything by a
+   * client identity verifies it this way where it takes the key.
+   */
+  clientCredentials: CredentialsConfig;
   /** Counters that survive reloads (and, with shared storage, are shared between replicas). */
   counters: CounterStore;
   /**

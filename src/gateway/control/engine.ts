@@ -9,7 +9,7 @@ import { applyChanges, type StateChange } from '../state/apply-changes.js';
 import { checkState, type StateProblem } from '../state/check-state.js';
 import { applicationsByApi, cachedFingerprint, stateFingerprints, type StateFingerprints } from '../state/fingerprint.js';
 import { loadPersistedState, persistState, removeInterruptedWrites, type StateSource } from '../state/persistence.js';
-import { publicState, sealSecrets } from '../state/seal-secrets.js';
+import { sealSecrets } from '../state/seal-secrets.js';
 import type { DataPlaneLink } from './link.js';
 
 export interface Transaction {
@@ -28,6 +28,8 @@ export type ApplyOutcome =
 export interface ControlEngineOptions {
   logger: Logger;
   link: DataPlaneLink;
+  /** Key of the `check` stored beside each secret (secretCheckKey of the admin token). */
+  secretCheckKey: string;
   /** Where applied states are kept; none → nothing is persisted. */
   stateDir?: string;
   /** Overrides the gatekeeper mode of the persisted state at start-up. */
@@ -143,6 +145,11 @@ export class ControlEngine {
     return run;
   }
 
+  /** What a planner in this process compares secrets with (the key of their checks). */
+  get secretCheckKey(): string {
+    return this.options.secretCheckKey;
+  }
+
   /** Whether the gateway holds its persisted state until the control plane confirms it (flexible gatekeeper). */
   get holding(): boolean {
     return this.graceTimer !== undefined;
@@ -151,7 +158,7 @@ export class ControlEngine {
   /** The served state as GET /state shows it; `apis` narrows it to some APIs. */
   publicView(apis?: readonly string[]): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined; holding?: true } {
     const served = this.reported();
-    let state = served && publicState(served);
+    let state = served;
     if (state && apis) {
       const wanted = new Set(apis);
       state = { ...state, apis: state.apis.filter((a) => wanted.has(a.name)) };
@@ -225,10 +232,11 @@ export class ControlEngine {
     }
     const checked = checkState(candidate, known);
     if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
-    const sealed = sealSecrets(checked.state, known);
+    const sealed = await sealSecrets(checked.state, known, { key: this.options.secretCheckKey, ...(current ? { live: current } : {}) });
     if (sealed.unresolved.length) {
       return refuse(422, 'TG_INVALID_STATE', 'secret references must be resolved before they are sent', sealed.unresolved.map((p) => ({ path: p, message: 'unresolved ${env:...} reference' })));
     }
+    if (sealed.refused.length) return refuse(422, 'TG_INVALID_STATE', sealed.refused[0]!.message, sealed.refused);
     const state = sealed.state;
     const fingerprints = stateFingerprints(state, this.fingerprintCache);
     if (current && fingerprints.digest === this.digest) {

@@ -5,6 +5,7 @@ import { createLogger } from '../../log/logger.js';
 import { discoverManifestFiles, statFiles } from '../../manifest/discover.js';
 import { embeddedReconciler } from '../../reconcile/embedded.js';
 import { createAdminServer } from '../admin/server.js';
+import { secretCheckKey } from '../../secrets/sealed.js';
 import { ControlEngine } from './engine.js';
 import { portLink } from './link.js';
 import type { ControlWorkerData, SupervisorCommand, WorkerEvent } from './protocol.js';
@@ -26,6 +27,7 @@ try {
   const engine = new ControlEngine({
     logger,
     link,
+    secretCheckKey: secretCheckKey(data.adminToken),
     resumed: data.resumed,
     ...(data.stateDir ? { stateDir: data.stateDir } : {}),
     ...(data.gatekeeper ? { gatekeeper: data.gatekeeper } : {}),

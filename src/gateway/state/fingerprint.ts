@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { ApplicationState, EnvironmentState } from '../../model/types.js';
-import { publicState } from './seal-secrets.js';
+import { comparableState } from '../../secrets/comparable.js';
 
 /**
  * Fingerprints are sha256 over JSON.stringify: fast, and equal for states that
@@ -20,9 +20,13 @@ export interface StateFingerprints {
   apis: Record<string, string>;
 }
 
-/** Fingerprints of a sealed state; `cache` remembers objects already fingerprinted (states share unchanged objects). */
+/**
+ * Fingerprints of a sealed state, its secrets in comparable form (a planner
+ * holding the values computes the same); `cache` remembers objects already
+ * fingerprinted (states share unchanged objects).
+ */
 export function stateFingerprints(sealed: EnvironmentState, cache?: WeakMap<object, string>): StateFingerprints {
-  const view = publicState(sealed);
+  const view = comparableState(sealed, undefined);
   const apis: Record<string, string> = {};
   for (const api of view.apis) apis[api.name] = cachedFingerprint(api, cache);
   return withApiFingerprints(view, apis, cache);

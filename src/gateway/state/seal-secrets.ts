@@ -1,69 +1,89 @@
-import { createHash } from 'node:crypto';
+import type { SecretValue } from '../../manifest/types.js';
+import type { ApiState, ApplicationState, EnvironmentState } from '../../model/types.js';
 import { policyModule } from '../../policies/catalog.js';
-import type { ApiState, EnvironmentState } from '../../model/types.js';
-import type { HashedSecret, SecretValue } from '../../manifest/types.js';
-import { hashSecret } from '../../secrets/hash.js';
 import { isSecretReference } from '../../secrets/references.js';
+import { isSealed, sealSecret, secretCheck, secretLocation } from '../../secrets/sealed.js';
+import { mapBounded } from '../../util/bounded.js';
+
+export interface SealOptions {
+  /** The node's check key (secretCheckKey of its admin token). */
+  key: string;
+  /** The state serving now: a value whose check matches the secret stored there keeps that secret (no new scrypt, same state). */
+  live?: EnvironmentState;
+}
+
+export interface SealResult {
+  state: EnvironmentState;
+  /** Paths of ${env:...} references the control plane did not resolve: refused. */
+  unresolved: string[];
+  /** Paths of secrets that may not be sent as they are (e.g. a password in the sharedStorage URL), with why. */
+  refused: { path: string; message: string }[];
+}
+
+/** scrypt runs on libuv's pool (4 threads): leave room for file and DNS work. */
+const CONCURRENT_SEALS = 2;
 
 /**
- * Replaces every credential in a received state by its salted hash, so the
- * gateway never keeps (nor persists, nor returns) a password. The salt is
- * derived from where the secret stands (environment, api, policy, field): every
- * node of an environment stores the same hash for the same value, so plans and
- * dumps compare them across nodes, while equal passwords in two places differ.
- * APIs and applications in `known` were sealed when first applied and are kept as they are.
- * Returns the paths of unresolved ${env:...} references, which are refused.
+ * Replaces every credential in a received state by what the gateway stores
+ * (secrets/sealed.ts): it never keeps, persists or returns a value. APIs and
+ * applications in `known` were sealed when first applied and are kept as they are.
  */
-export function sealSecrets(state: EnvironmentState, known?: ReadonlySet<object>): { state: EnvironmentState; unresolved: string[] } {
+export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<object> | undefined, options: SealOptions): Promise<SealResult> {
   const unresolved: string[] = [];
+  const refused: SealResult['refused'] = [];
   const env = state.environment.name;
-  const apis = state.apis.map((api, a) => (known?.has(api) ? api : sealApi(api, env, (path) => unresolved.push(`/apis/${a}${path}`))));
-  const applications = state.applications.map((app, i) => {
+  const liveApis = new Map(options.live?.apis.map((a) => [a.name, a]));
+  const liveApps = new Map(options.live?.applications.map((a) => [a.name, a]));
+  const apis = await mapBounded(state.apis, CONCURRENT_SEALS, (api, a) => (known?.has(api) ? Promise.resolve(api) : sealApi(api, env, options.key, liveApis.get(api.name), (path) => unresolved.push(`/apis/${a}${path}`))));
+  const applications = await mapBounded(state.applications, CONCURRENT_SEALS, async (app, i): Promise<ApplicationState> => {
     if (app.clientSecret === undefined || known?.has(app)) return app;
-    const sealed = sealValue(app.clientSecret, env, `application/${app.name}/clientSecret`, () => unresolved.push(`/applications/${i}/clientSecret`));
+    const location = secretLocation(env, 'application', app.name, 'clientSecret');
+    const sealed = await sealValue(app.clientSecret, location, options.key, liveApps.get(app.name)?.clientSecret, () => unresolved.push(`/applications/${i}/clientSecret`));
     return { ...app, clientSecret: sealed as SecretValue };
   });
-  const environment = { ...state.environment };
-  if (typeof environment.sharedStorage === 'string' && isSecretReference(environment.sharedStorage)) unresolved.push('/environment/sharedStorage');
-  return { state: { environment, apis, applications }, unresolved };
+  const storage = state.environment.sharedStorage;
+  if (typeof storage === 'string' && !isSecretReference(storage) && hasPassword(storage)) {
+    refused.push({ path: '/environment/sharedStorage', message: "the sharedStorage URL holds a password: send it as a ${env:NAME} reference, set in the gateway's environment, so that no password is persisted" });
+  }
+  return { state: { environment: state.environment, apis, applications }, unresolved, refused };
 }
 
-/** One API sealed for `environment`; an API holding no secret is returned as it is. */
-export function sealApi(api: ApiState, environment: string, onUnresolved?: (pathInApi: string) => void): ApiState {
+async function sealApi(api: ApiState, environment: string, key: string, live: ApiState | undefined, onUnresolved: (pathInApi: string) => void): Promise<ApiState> {
   if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) return api;
-  return {
-    ...api,
-    chain: api.chain.map((policy, p) => {
-      const fields = policyModule(policy.type).secretFields;
-      if (fields.length === 0) return policy;
-      const config = { ...policy.config };
-      for (const field of fields) {
-        config[field] = sealValue(config[field] as SecretValue | undefined, environment, `api/${api.name}/${policy.name}/${field}`, () => onUnresolved?.(`/chain/${p}/config/${field}`));
-      }
-      return { ...policy, config };
-    }),
-  };
+  const livePolicies = new Map(live?.chain.map((p) => [p.name, p]));
+  const chain = [];
+  for (const [p, policy] of api.chain.entries()) {
+    const fields = policyModule(policy.type).secretFields;
+    if (fields.length === 0) {
+      chain.push(policy);
+      continue;
+    }
+    const config = { ...policy.config };
+    const before = livePolicies.get(policy.name);
+    for (const field of fields) {
+      const location = secretLocation(environment, 'api', api.name, policy.name, field);
+      const stored = before?.type === policy.type ? (before.config[field] as SecretValue | undefined) : undefined;
+      config[field] = await sealValue(config[field] as SecretValue | undefined, location, key, stored, () => onUnresolved(`/chain/${p}/config/${field}`));
+    }
+    chain.push({ ...policy, config });
+  }
+  return { ...api, chain };
 }
 
-function sealValue(value: SecretValue | undefined, environment: string, location: string, onUnresolved: () => void): SecretValue | undefined {
+async function sealValue(value: SecretValue | undefined, location: string, key: string, stored: SecretValue | undefined, onUnresolved: () => void): Promise<SecretValue | undefined> {
   if (typeof value !== 'string') return value;
   if (isSecretReference(value)) {
     onUnresolved();
     return value;
   }
-  return hashSecret(value, locationSalt(environment, location));
+  if (isSealed(stored) && stored.check === secretCheck(key, location, value)) return stored;
+  return sealSecret(value, location, key);
 }
 
-function locationSalt(environment: string, location: string): string {
-  return createHash('sha256').update(`tollgate-salt\0${environment}\0${location}`).digest('hex').slice(0, 32);
-}
-
-export function isHashed(value: unknown): value is HashedSecret {
-  return typeof value === 'object' && value !== null && typeof (value as HashedSecret).salt === 'string' && typeof (value as HashedSecret).sha256 === 'string';
-}
-
-/** What GET /state shows: credentials are already hashes; the shared-storage URL is reduced to a digest. */
-export function publicState(state: EnvironmentState): EnvironmentState {
-  if (typeof state.environment.sharedStorage !== 'string') return state;
-  return { ...state, environment: { ...state.environment, sharedStorage: hashSecret(state.environment.sharedStorage, 'shared-storage') } };
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
 }

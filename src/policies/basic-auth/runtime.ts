@@ -1,31 +1,44 @@
-import type { PolicyFactory } from '../../gateway/chain/types.js';
+import type { PolicyFactory, Reply } from '../../gateway/chain/types.js';
+import { safeEqual } from '../../secrets/hash.js';
+import { isSealed, isStored } from '../../secrets/sealed.js';
+import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
-import { sameDigest, sha256Hex, verifySecret } from '../../secrets/hash.js';
 import { firstHeader } from '../shared/headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
 
-/** One username and password; 401 with a Basic challenge otherwise. Credentials are never logged, echoed or cached. */
+/**
+ * One username and password; 401 with a Basic challenge otherwise. Each distinct
+ * credential is checked against the stored scrypt digest once, off the event
+ * loop; its verdict is remembered under a keyed hash of it (never the value)
+ * for as long as the stored secret is unchanged, reloads included.
+ */
 export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
   const password = config.password;
-  if (typeof password === 'string') {
-    // The gateway hashes secrets before compiling; a string here is an unresolved reference or plain text.
-    throw new Error(`basic-auth ${ctx.policyName}: the password reached the gateway unhashed; it must be a {salt, sha256} value`);
+  if (!isStored(password)) {
+    // The gateway seals secrets before compiling; a string here is an unresolved reference or plain text.
+    throw new Error(`basic-auth ${ctx.policyName}: the password reached the gateway unsealed; it must be a stored digest`);
   }
-  // The configured username is hashed once here; each request hashes only what it presents.
-  const username = sha256Hex(config.username);
+  const { username } = config;
   const challenge = `Basic realm="${config.realm}"`;
+  const verified = ctx.keep(`verified:${username}:${isSealed(password) ? password.hash : password.sha256}`, () => new VerifiedCredentials<true>());
+  const refuse = (): Reply => jsonError(401, 'authentication required', { 'www-authenticate': challenge });
 
   return {
     request(exchange) {
       const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
-      if (presented !== undefined) {
-        // Both checks always run, so the time taken does not tell which one failed.
-        const userOk = sameDigest(sha256Hex(presented.user), username);
-        const passwordOk = verifySecret(presented.password, password);
-        if (userOk && passwordOk) return undefined;
-      }
-      return jsonError(401, 'authentication required', { 'www-authenticate': challenge });
+      if (presented === undefined) return refuse();
+      const key = presentedKey(presented.user, presented.password);
+      const known = verified.lookup(key);
+      if (known !== undefined) return known ? undefined : refuse();
+      // Both checks always run, so the time taken does not tell which one failed.
+      const userOk = safeEqual(presented.user, username);
+      return verifyPresented(presented.password, password).then((ok) => {
+        if (ok === BUSY) return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });
+        const accepted = ok && userOk;
+        verified.remember(key, accepted || false);
+        return accepted ? undefined : refuse();
+      });
     },
   };
 };

@@ -10,6 +10,13 @@ export interface CredentialsConfig {
 
 export type ClientIdEnforcementConfig = CredentialsConfig;
 
+/** Where clients present credentials when no policy of the chain says: client_id and client_secret headers, the secret required. */
+export const DEFAULT_CLIENT_CREDENTIALS: Readonly<CredentialsConfig> = Object.freeze({ credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: true });
+
+export function credentialsOf(config: CredentialsConfig): CredentialsConfig {
+  return { credentialsOrigin: config.credentialsOrigin, clientIdName: config.clientIdName, clientSecretName: config.clientSecretName, secretRequired: config.secretRequired };
+}
+
 export const clientIdEnforcement: PolicyModule<ClientIdEnforcementConfig> = {
   type: 'client-id-enforcement',
   summary: 'Admits only applications with a contract for this API version, identified by client id (and secret).',
@@ -18,5 +25,6 @@ export const clientIdEnforcement: PolicyModule<ClientIdEnforcementConfig> = {
   requires: [],
   secretFields: [],
   unordered: [],
+  clientCredentials: credentialsOf,
   create,
 };

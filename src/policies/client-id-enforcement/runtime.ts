@@ -1,6 +1,6 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
-import { compileClientIdentifier, rememberClient } from '../shared/client-identity.js';
-import { jsonError } from '../shared/replies.js';
+import { compileClientIdentifier, isApplication, rememberClient } from '../shared/client-identity.js';
+import { onDecision } from '../shared/rate-limit-decision.js';
 import type { ClientIdEnforcementConfig } from './index.js';
 
 /** Admits only applications with a contract for this API version; 401 otherwise. */
@@ -8,10 +8,11 @@ export const create: PolicyFactory<ClientIdEnforcementConfig> = (config, ctx) =>
   const identify = compileClientIdentifier(config, ctx.applications);
   return {
     request(exchange) {
-      const identified = identify(exchange);
-      if (typeof identified === 'string') return jsonError(401, identified);
-      rememberClient(exchange, identified);
-      return undefined;
+      return onDecision(identify(exchange), (identified) => {
+        if (!isApplication(identified)) return identified;
+        rememberClient(exchange, identified);
+        return undefined;
+      });
     },
   };
 };

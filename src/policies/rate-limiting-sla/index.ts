@@ -1,5 +1,5 @@
 import type { PolicyModule } from '../types.js';
-import type { CredentialsConfig } from '../client-id-enforcement/index.js';
+import { credentialsOf, type CredentialsConfig } from '../client-id-enforcement/index.js';
 import { create } from './runtime.js';
 
 export interface RateLimitingSlaConfig extends CredentialsConfig {
@@ -16,5 +16,6 @@ export const rateLimitingSla: PolicyModule<RateLimitingSlaConfig> = {
   requires: ['client-id-required'],
   secretFields: [],
   unordered: [],
+  clientCredentials: credentialsOf,
   create,
 };

@@ -1,5 +1,5 @@
-import type { ApplicationRuntime, PolicyFactory } from '../../gateway/chain/types.js';
-import { compileClientIdentifier, rememberClient, rememberedClient } from '../shared/client-identity.js';
+import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
+import { compileClientIdentifier, isApplication, rememberClient, rememberedClient } from '../shared/client-identity.js';
 import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import { jsonError } from '../shared/replies.js';
 import type { RateLimitingSlaConfig } from './index.js';
@@ -18,20 +18,23 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
 
   const decide = compileLimitVerdict(exposeHeaders);
 
+  const limit = (exchange: Exchange, application: ApplicationRuntime): RequestOutcome | Promise<RequestOutcome> => {
+    const tier = application.tier;
+    if (tier === undefined) return jsonError(401, noTier);
+    // A tier without limits is unlimited: nothing to count.
+    if (tier.limits.length === 0) return undefined;
+    return onDecision(counters.hit(prefix + application.clientId, tier.limits, Date.now()), (decision) => decide(exchange, decision));
+  };
+
   return {
     request(exchange) {
-      let application: ApplicationRuntime | undefined = rememberedClient(exchange, applications);
-      if (application === undefined) {
-        const identified = identify(exchange);
-        if (typeof identified === 'string') return jsonError(401, identified);
-        application = identified;
-        rememberClient(exchange, application);
-      }
-      const tier = application.tier;
-      if (tier === undefined) return jsonError(401, noTier);
-      // A tier without limits is unlimited: nothing to count.
-      if (tier.limits.length === 0) return undefined;
-      return onDecision(counters.hit(prefix + application.clientId, tier.limits, Date.now()), (decision) => decide(exchange, decision));
+      const remembered = rememberedClient(exchange, applications);
+      if (remembered !== undefined) return limit(exchange, remembered);
+      return onDecision(identify(exchange), (identified) => {
+        if (!isApplication(identified)) return identified;
+        rememberClient(exchange, identified);
+        return limit(exchange, identified);
+      });
     },
   };
 };

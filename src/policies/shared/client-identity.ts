@@ -1,40 +1,58 @@
-import type { ApplicationRuntime, Exchange } from '../../gateway/chain/types.js';
-import { hashSecret, verifySecret } from '../../secrets/hash.js';
+import type { ApplicationRuntime, Exchange, Reply } from '../../gateway/chain/types.js';
+import { sealSecret } from '../../secrets/sealed.js';
+import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import type { CredentialsConfig } from '../client-id-enforcement/index.js';
 import { compileCredentialsReader } from './credentials.js';
 import { LOCAL_APPLICATION, LOCAL_CLIENT_ID } from './locals.js';
+import { jsonError } from './replies.js';
 
-/** The identified application, or why the request is rejected (a message safe to send: it never holds credentials). */
-export type ClientIdentifier = (exchange: Exchange) => ApplicationRuntime | string;
+/** The identified application, or the answer to the request (401 with a message safe to send: it never holds credentials; 503 when busy). */
+export type Identification = ApplicationRuntime | Reply;
+export type ClientIdentifier = (exchange: Exchange) => Identification | Promise<Identification>;
 
 const INVALID = 'invalid client credentials, or no contract for this API version';
 
-// Compared against when the client id is unknown, so that an unknown id costs the same time as a wrong secret.
-const DECOY = hashSecret('tollgate-decoy');
+/** Checked against when the client id is unknown, so that an unknown id costs the same time as a wrong secret. */
+let decoy: ReturnType<typeof sealSecret> | undefined;
+
+export function isApplication(identified: Identification): identified is ApplicationRuntime {
+  return 'clientId' in identified;
+}
 
 /**
  * Compiles client identification: read the credentials, find the application
- * among those holding a contract for this API version, check the secret in
- * constant time when one is required or presented.
+ * among those holding a contract for this API version, check the secret when
+ * one is required or presented (each distinct pair once, then remembered
+ * under a keyed hash of it).
  */
 export function compileClientIdentifier(config: CredentialsConfig, applications: ReadonlyMap<string, ApplicationRuntime>): ClientIdentifier {
   const read = compileCredentialsReader(config);
   const missingId = `client credentials required: ${describe(config, config.clientIdName, 'client id')}`;
   const missingSecret = `client secret required: ${describe(config, config.clientSecretName, 'client secret')}`;
   const { secretRequired } = config;
+  const verified = new VerifiedCredentials<ApplicationRuntime>();
+  const reject = (message: string): Reply => jsonError(401, message);
 
   return (exchange) => {
     const { clientId, clientSecret } = read(exchange);
-    if (clientId === undefined) return missingId;
+    if (clientId === undefined) return reject(missingId);
     const application = applications.get(clientId);
-    if (application === undefined) {
-      if (clientSecret !== undefined) verifySecret(clientSecret, DECOY);
-      return INVALID;
+    if (clientSecret === undefined) {
+      if (application === undefined) return reject(INVALID);
+      return secretRequired ? reject(missingSecret) : application;
     }
-    if (clientSecret === undefined) return secretRequired ? missingSecret : application;
     // A secret that is presented is checked even when optional: a wrong one is never let through.
-    if (application.clientSecret === undefined) return secretRequired ? INVALID : application;
-    return verifySecret(clientSecret, application.clientSecret) ? application : INVALID;
+    if (application !== undefined && application.clientSecret === undefined) return secretRequired ? reject(INVALID) : application;
+    const key = presentedKey(clientId, clientSecret);
+    const known = verified.lookup(key);
+    if (known !== undefined) return known === false ? reject(INVALID) : known;
+    const stored = application?.clientSecret ?? undefined;
+    const check = stored ? verifyPresented(clientSecret, stored) : (decoy ??= sealSecret('tollgate-decoy', 'decoy', 'decoy')).then((d) => verifyPresented(clientSecret, d)).then(() => false as const);
+    return check.then((ok) => {
+      if (ok === BUSY) return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });
+      verified.remember(key, ok && application ? application : false);
+      return ok && application ? application : reject(INVALID);
+    });
   };
 }
 

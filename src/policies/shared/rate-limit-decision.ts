@@ -4,14 +4,11 @@ import type { WindowDecision } from '../../gateway/counters/types.js';
 import { jsonError } from './replies.js';
 
 /**
- * Runs `then` on a counter decision. A synchronous store (memory) stays
- * synchronous: no promise, no microtask on the hot path; an asynchronous one
- * (Redis) is chained.
+ * Runs `then` on a decision (a counter's, a credential check's). A synchronous
+ * one (memory counters, a remembered credential) stays synchronous: no promise,
+ * no microtask on the hot path; an asynchronous one (Redis, scrypt) is chained.
  */
-export function onDecision<T>(
-  decision: WindowDecision | PromiseLike<WindowDecision>,
-  then: (decision: WindowDecision) => T | Promise<T>,
-): T | Promise<T> {
+export function onDecision<D, T>(decision: D | PromiseLike<D>, then: (decision: D) => T | Promise<T>): T | Promise<T> {
   return isPromiseLike(decision) ? Promise.resolve(decision).then(then) : then(decision);
 }
 

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
@@ -38,12 +40,13 @@ describe('admin API', () => {
     await res.body.dump();
   });
 
-  it('never returns secret values: GET /state shows salted hashes only', async () => {
+  it('never returns secret values: GET /state shows scrypt digests with a random salt, and the keyed check', async () => {
     const state = await gw.admin('GET', '/state');
     expect(state.status).toBe(200);
     expect(JSON.stringify(state.body)).not.toContain('hunter2-long');
-    expect(state.body.state.apis[0].chain[0].config.password).toMatchObject({ salt: expect.any(String), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(state.body.state.apis[0].chain[0].config.password).toEqual({ kdf: 'scrypt', N: 16384, r: 8, p: 1, salt: expect.stringMatching(/^[A-Za-z0-9+/]{22}==$/), hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/), check: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(gw.output()).not.toContain('hunter2-long');
+    expect(await readFile(path.join(gw.stateDir, 'state.json'), 'utf8')).not.toContain('hunter2-long');
   });
 
   it('re-applying the same state is a no-op that keeps the revision', async () => {

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
@@ -17,7 +19,9 @@ describe('three gateway replicas sharing one Redis', () => {
 
   beforeAll(async () => {
     [redis, upstream] = await Promise.all([startRedis(), startUpstream()]);
-    gateways.push(...(await Promise.all([startGatewayProcess(), startGatewayProcess(), startGatewayProcess()])));
+    // The URL is the gateways' own secret: the state names it by reference, each gateway resolves it.
+    const env = { SHARED_REDIS_URL: `${redis.url}?timeout=1000` };
+    gateways.push(...(await Promise.all([startGatewayProcess({ env }), startGatewayProcess({ env }), startGatewayProcess({ env })])));
     state = environmentState(
       [
         api('warm', upstream.url, [limit('limit', [{ maximumRequests: 1_000_000, timePeriodInMilliseconds: DAY }])]),
@@ -33,7 +37,7 @@ describe('three gateway replicas sharing one Redis', () => {
       [{ name: 'bronze-app', clientId: 'bronze-id', clientSecret: 'bronze-secret', contracts: [{ api: 'partners', version: 'v1', tier: 'bronze' }] }],
       // A generous hit timeout: on a CI machine whose cores are shared by every test process, a hit may wait
       // longer than the 100 ms default, and would then be counted locally (fail-open). The outage tests use the default.
-      { sharedStorage: `${redis.url}?timeout=1000` },
+      { sharedStorage: '${env:SHARED_REDIS_URL}' },
     );
     for (const gw of gateways) expect((await gw.applyState(structuredClone(state))).status).toBe(200);
     // Warm every replica's request path (and its Redis connection) before anything is measured.
@@ -96,6 +100,8 @@ describe('three gateway replicas sharing one Redis', () => {
     expect(metrics.body).toMatch(/tollgate_shared_storage_local_rejections_total \d+/);
     const publicState = await gw!.admin('GET', '/state');
     expect(JSON.stringify(publicState.body)).not.toContain(redis.url);
+    expect(publicState.body.state.environment.sharedStorage).toBe('${env:SHARED_REDIS_URL}');
+    expect(await readFile(path.join(gw!.stateDir, 'state.json'), 'utf8')).not.toContain(redis.url);
     expect(JSON.stringify((await gw!.admin('GET', '/status')).body)).not.toContain('redis://');
   });
 
@@ -103,7 +109,7 @@ describe('three gateway replicas sharing one Redis', () => {
     const first = gateways[0]!;
     for (let i = 0; i < 3; i++) expect((await get(`${first.url}/survive/x`)).status).toBe(200);
     await first.stop();
-    const restarted = await startGatewayProcess({ stateDir: first.stateDir, args: ['--gatekeeper-grace', '0'] });
+    const restarted = await startGatewayProcess({ stateDir: first.stateDir, args: ['--gatekeeper-grace', '0'], env: { SHARED_REDIS_URL: `${redis.url}?timeout=1000` } });
     gateways[0] = restarted;
     expect(await sharedStorageStatus(restarted)).toMatchObject({ configured: true, connected: true });
     const after = [];

@@ -1,0 +1,57 @@
+import type { SecretValue } from '../manifest/types.js';
+import type { ApiState, ApplicationState, EnvironmentState } from '../model/types.js';
+import { policyModule } from '../policies/catalog.js';
+import { isSecretReference } from './references.js';
+import { comparableSecret, secretCheck, secretLocation } from './sealed.js';
+
+/**
+ * A state with every secret in the form plans and fingerprints compare: a
+ * plain value as its keyed check (with the node's key), a stored secret as its
+ * check when it has one. A desired state and a gateway's state holding the same
+ * values are then equal, without scrypt and without the values. APIs and
+ * applications without secrets are the very same objects (identity still tells
+ * "unchanged"); converted ones are remembered per object and key.
+ */
+export function comparableState(state: EnvironmentState, key: string | undefined): EnvironmentState {
+  const environment = state.environment.name;
+  return {
+    environment: state.environment,
+    apis: state.apis.map((api) => comparableApi(api, environment, key)),
+    applications: state.applications.map((app) => comparableApplication(app, environment, key)),
+  };
+}
+
+const converted = new WeakMap<object, { key: string | undefined; environment: string; value: object }>();
+
+export function comparableApi(api: ApiState, environment: string, key: string | undefined): ApiState {
+  if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) return api;
+  return remembered(api, environment, key, () => ({
+    ...api,
+    chain: api.chain.map((policy) => {
+      const fields = policyModule(policy.type).secretFields;
+      if (fields.length === 0) return policy;
+      const config = { ...policy.config };
+      for (const field of fields) config[field] = comparable(config[field] as SecretValue | undefined, secretLocation(environment, 'api', api.name, policy.name, field), key);
+      return { ...policy, config };
+    }),
+  }));
+}
+
+function comparableApplication(app: ApplicationState, environment: string, key: string | undefined): ApplicationState {
+  if (app.clientSecret === undefined) return app;
+  return remembered(app, environment, key, () => ({ ...app, clientSecret: comparable(app.clientSecret, secretLocation(environment, 'application', app.name, 'clientSecret'), key) as SecretValue }));
+}
+
+function remembered<T extends object>(original: T, environment: string, key: string | undefined, convert: () => T): T {
+  const known = converted.get(original);
+  if (known && known.key === key && known.environment === environment) return known.value as T;
+  const value = convert();
+  converted.set(original, { key, environment, value });
+  return value;
+}
+
+function comparable(value: SecretValue | undefined, location: string, key: string | undefined): SecretValue | { check: string } | undefined {
+  // A reference stays a reference: it is compared as written (offline checks of manifests against manifests).
+  if (typeof value === 'string') return key === undefined || isSecretReference(value) ? value : { check: secretCheck(key, location, value) };
+  return comparableSecret(value);
+}
