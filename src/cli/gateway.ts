@@ -5,6 +5,7 @@ import type { GatekeeperMode } from '../manifest/types.js';
 import { createLogger } from '../log/logger.js';
 import { DEFAULT_CONTROL_HEAP_MB, startGateway, type Listen } from '../gateway/start.js';
 import { DEFAULT_GATEKEEPER_GRACE_MS } from '../gateway/control/engine.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../gateway/data-plane/server.js';
 import { parseDuration } from './duration.js';
 import { parseListen } from './listen.js';
 import { parseMebibytes } from './size.js';
@@ -23,6 +24,7 @@ interface GatewayFlags {
   maxFileSize: number;
   maxRepositorySize: number;
   controlHeap: number;
+  requestTimeout: number;
   logLevel: string;
 }
 
@@ -40,6 +42,7 @@ export function gatewayCommand(run: (result: Promise<CommandResult>) => void): C
     .addOption(new Option('--max-file-size <MiB>', 'largest manifest file read (embedded mode)').argParser(parseMebibytes).default(DEFAULT_MANIFEST_LIMITS.maxFileBytes, String(DEFAULT_MANIFEST_LIMITS.maxFileBytes / MIB)))
     .addOption(new Option('--max-repository-size <MiB>', 'largest total of the manifest files of one revision (embedded mode)').argParser(parseMebibytes).default(DEFAULT_MANIFEST_LIMITS.maxRepositoryBytes, String(DEFAULT_MANIFEST_LIMITS.maxRepositoryBytes / MIB)))
     .addOption(new Option('--control-heap <MiB>', 'heap limit of the control side (admin API, validation, reconcile loop): work that needs more fails, and the data plane keeps serving').argParser((v) => parseMebibytes(v) / MIB).default(DEFAULT_CONTROL_HEAP_MB, String(DEFAULT_CONTROL_HEAP_MB)))
+    .addOption(new Option('--request-timeout <duration>', 'the whole request (headers and body) must arrive within this, else 408; the same for every API').argParser(parseDuration).default(DEFAULT_REQUEST_TIMEOUT_MS, `${DEFAULT_REQUEST_TIMEOUT_MS / 1000}s`))
     .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
     .addHelpText(
       'after',
@@ -61,6 +64,7 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
     gatekeeperGraceMs: flags.gatekeeperGrace,
     limits: { maxFileBytes: flags.maxFileSize, maxRepositoryBytes: flags.maxRepositorySize },
     controlHeapMb: flags.controlHeap,
+    requestTimeoutMs: flags.requestTimeout,
     ...(process.env.TOLLGATE_ADMIN_TOKEN ? { adminToken: process.env.TOLLGATE_ADMIN_TOKEN } : {}),
     ...(flags.gatekeeper ? { gatekeeper: flags.gatekeeper } : {}),
     ...(flags.config ? { baseDir: path.resolve(flags.config), embedded: { paths: [flags.config], watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) } } : {}),

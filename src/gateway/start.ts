@@ -10,7 +10,7 @@ import type { Listen } from './control/protocol.js';
 import { ControlSupervisor } from './control/supervisor.js';
 import { MemoryCounterStore } from './counters/memory.js';
 import { DataPlaneRuntime } from './data-plane/runtime.js';
-import { createDataPlane } from './data-plane/server.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, createDataPlane } from './data-plane/server.js';
 
 export type { Listen };
 
@@ -30,6 +30,8 @@ export interface GatewayOptions {
   limits?: ManifestLimits;
   /** Heap limit of the control side's thread (MiB). */
   controlHeapMb?: number;
+  /** The whole request must arrive within this (ms), else 408. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningGateway {
@@ -77,7 +79,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     counters.close();
     throw err;
   }
-  const dataPlane = createDataPlane(runtime, logger);
+  const dataPlane = createDataPlane(runtime, logger, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
   await dataPlane.listen({ host: options.listen.host, port: options.listen.port });
   const url = addressUrl(dataPlane.server.address() as AddressInfo);
   logger.info({ url, adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');

@@ -6,9 +6,23 @@ import { handleRequest } from './handle-request.js';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
 
+export interface DataPlaneOptions {
+  /**
+   * The whole request (headers and body) must arrive within this time, else 408:
+   * one bound for every API, whether the body streams to the upstream or a
+   * policy reads it (a slowly dribbled body holds a connection no longer).
+   */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
 /** The data plane: one catch-all route; bodies are left unread so they stream to the upstream. */
-export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger): FastifyInstance {
+export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger, options: DataPlaneOptions = { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS }): FastifyInstance {
   const app = Fastify({
+    requestTimeout: options.requestTimeoutMs,
+    // How often expired requests are looked for: a timeout is answered within a second of it.
+    http: { connectionsCheckingInterval: 1_000, headersTimeout: Math.min(options.requestTimeoutMs, 60_000) },
     loggerInstance: logger.child({ component: 'data-plane' }) as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
