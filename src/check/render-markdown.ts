@@ -33,7 +33,7 @@ export function renderCheckMarkdown(report: CheckReport): string {
 }
 
 function diagnosticTable(diagnostics: readonly Finding[]): string[] {
-  const rows = diagnostics.slice(0, SHOWN_ROWS).map((d) => `| ${d.severity === 'error' ? '❌ error' : '⚠️ warning'} | ${d.file ? `\`${location(d)}\`` : ''} | \`${d.code}\` | ${cell(describeFinding(d))} |`);
+  const rows = diagnostics.slice(0, SHOWN_ROWS).map((d) => `| ${d.severity === 'error' ? '❌ error' : d.severity === 'warning' ? '⚠️ warning' : 'ℹ️ notice'} | ${d.file ? `\`${location(d)}\`` : ''} | \`${d.code}\` | ${cell(describeFinding(d))} |`);
   const more = diagnostics.length - SHOWN_ROWS;
   return ['| | where | code | finding |', '|---|---|---|---|', ...rows, ...(more > 0 ? [`| | | | … and ${more} more |`] : [])];
 }

@@ -1,5 +1,5 @@
 import type { Painter } from '../output/color.js';
-import { plural } from '../output/diagnostics.js';
+import { plural, severityLabel } from '../output/diagnostics.js';
 import { changeFields, describeChange, formatValue, totals } from '../plan/render.js';
 import { renderTestsText } from '../policy-tests/render.js';
 import { countBySeverity, describeFinding, describeSide, reportDiagnostics } from './summary.js';
@@ -54,6 +54,6 @@ export function renderCheckText(report: CheckReport, p: Painter): string {
 
 function diagnosticLines(d: Finding, p: Painter): string[] {
   const where = d.file ? `${d.file}${d.line ? `:${d.line}:${d.col}` : ''}: ` : '';
-  const label = d.severity === 'error' ? p.red('error') : p.yellow('warning');
+  const label = severityLabel(d.severity, p);
   return [`  ${where}${label} ${p.dim(d.code)} ${describeFinding(d)}`, p.dim(`      rule: ${d.rule}`)];
 }

@@ -11,7 +11,7 @@ export function reportDiagnostics(report: CheckReport): Finding[] {
 
 export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  return { errors, warnings: diagnostics.length - errors };
+  return { errors, warnings: diagnostics.filter((d) => d.severity === 'warning').length };
 }
 
 /** 0 clean; 1 on errors, or on warnings too with --fail-on warning. */

@@ -7,11 +7,11 @@ export const ErrorCatalog = {
   TG_FILE_UNREADABLE: { severity: 'error', rule: 'Manifest paths must exist and be readable.' },
   TG_MANIFEST_TOO_LARGE: { severity: 'error', rule: 'A manifest file, and the manifests of one revision together, must stay within the size limits (--max-file-size, --max-repository-size), so that no repository can stall or exhaust the control side.' },
   TG_NO_MANIFESTS: { severity: 'error', rule: 'At least one .yaml/.yml manifest must be found under the given paths.' },
-  TG_UNKNOWN_KIND: { severity: 'error', rule: 'apiVersion must be tollgate.dev/v1 and kind one of Environment, Api, Application.' },
+  TG_UNKNOWN_KIND: { severity: 'error', rule: 'apiVersion must be tollgate.dev/v1 and kind one of Environment, Api, Application, Certificate.' },
   TG_SCHEMA: { severity: 'error', rule: 'The document must match the JSON Schema of its kind (schemas/).' },
   TG_DUPLICATE_NAME: { severity: 'error', rule: 'metadata.name must be unique per kind, and policy names unique within a chain.' },
   TG_UNKNOWN_ENVIRONMENT: { severity: 'error', rule: 'An Api may only be deployed to, or override, an Environment that is defined.' },
-  TG_UNKNOWN_REFERENCE: { severity: 'error', rule: 'A contract must name a defined Api, one of its versions and, if given, one of its SLA tiers.' },
+  TG_UNKNOWN_REFERENCE: { severity: 'error', rule: 'A contract must name a defined Api, one of its versions and, if given, one of its SLA tiers; a certificate reference must name a defined Certificate.' },
   TG_UNKNOWN_POLICY: { severity: 'error', rule: 'A per-environment policy override must name a policy of the Api.' },
   TG_BASE_PATH_OVERLAP: { severity: 'error', rule: 'Two APIs in one environment must not serve the same base path, nor one inside the other.' },
   TG_PRECEDENCE: { severity: 'error', rule: 'The fixed-precedence policies must lead the chain in their fixed order; other policies may not be placed above them.' },
@@ -21,6 +21,13 @@ export const ErrorCatalog = {
   TG_POLICY_CONFIG: { severity: 'error', rule: 'The policy configuration must be consistent with the policy reference.' },
   TG_CUSTOM_POLICY: { severity: 'error', rule: 'A custom policy must name a readable module and, if given, a readable JSON Schema that its config matches.' },
   TG_SLA_TIER: { severity: 'error', rule: 'rate-limiting-sla needs SLA tiers on the Api, and every contract of the Api needs a tier.' },
+  TG_TLS_CERTIFICATE: { severity: 'error', rule: 'A certificate must be a PEM chain, leaf first, that parses (inline, ${file:PATH} or ${env:NAME}); no private key belongs in it.' },
+  TG_TLS_KEY: { severity: 'error', rule: 'A private key is written only as a reference (${env:NAME} or ${file:PATH}, e.g. a mounted secret), never as key material in git, and must be an unencrypted PEM key that matches its certificate.' },
+  TG_TLS_HOSTS: { severity: 'error', rule: "Every host name of a Certificate must be covered by the certificate's subject alternative names, and one environment serves each host name with one certificate." },
+  TG_TLS_EXPIRED: { severity: 'error', rule: 'A certificate must not be expired (nor not yet valid): renew it before it is applied.' },
+  TG_TLS_EXPIRING: { severity: 'warning', rule: 'A certificate that expires within --cert-expiry-warning days (30) should be renewed now.' },
+  TG_TLS_UNCHECKED: { severity: 'notice', rule: "What a reference names on the gateway (a mounted file, a variable of its environment) can only be checked where it is resolved: the gateway checks it when the state is applied, and refuses it (422) if it is bad." },
+  TG_UPSTREAM_TLS: { severity: 'error', rule: 'upstreamTls applies to an https:// upstream; its certificates must parse and its client key must be a reference that matches the client certificate.' },
   TG_PLAINTEXT_SECRET: { severity: 'warning', rule: 'Secrets belong in references (${env:NAME}) or pre-hashed {salt, sha256}, not in clear text in git.' },
   TG_SECRET_UNRESOLVED: { severity: 'error', rule: 'Every ${env:NAME} reference must name a set environment variable when it is applied.' },
   TG_UNKNOWN_ENV_FILTER: { severity: 'error', rule: '--env must name an Environment defined in the manifests.' },
@@ -49,10 +56,15 @@ export const ErrorCatalog = {
   TG_SECRET_ADDED: { severity: 'error', rule: 'A secret committed in clear text stays in the git history: use ${env:NAME} or a pre-hashed {salt, sha256}, and rotate the exposed value.' },
   TG_TEST_FAILED: { severity: 'error', rule: "A policy test's expectations must hold against the Api's compiled chain." },
   TG_TEST_SKIPPED: { severity: 'warning', rule: 'A policy test that needs a ${env:NAME} secret runs only when that variable is set.' },
+  TG_TLS_REMOVED: { severity: 'error', rule: 'An environment that served HTTPS must keep serving it: removing every certificate leaves its TLS listeners refusing every handshake.' },
+  TG_TLS_WEAKENED: { severity: 'warning', rule: 'Lowering the minimum TLS version, changing the cipher list, no longer redirecting plain HTTP, or dropping a host name from the certificates weakens what clients are protected by.' },
+  TG_UPSTREAM_TLS_UNVERIFIED: { severity: 'error', rule: "Turning off verification of an upstream's certificate (upstreamTls.verify: false) lets anyone on the path impersonate the upstream." },
+  TG_UPSTREAM_TLS_REMOVED: { severity: 'warning', rule: 'An upstream moved from https:// to http://, or that dropped its CA or client certificate, is reached with less protection.' },
   TG_TEST_INVALID: { severity: 'error', rule: 'A policy test must name an environment the Api is deployed to, a path under its base path and a client IP address.' },
 } as const satisfies Record<string, { severity: Severity; rule: string }>;
 
-export type Severity = 'error' | 'warning';
+/** notice: said so the user knows, never a failure (not even with --fail-on warning). */
+export type Severity = 'error' | 'warning' | 'notice';
 export type ErrorCode = keyof typeof ErrorCatalog;
 
 /** An error a command can catch and print; never carries secret values. */

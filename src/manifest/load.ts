@@ -11,7 +11,7 @@ import { locate, parseManifestText, type SourceDocument } from './source.js';
 import type { Kind, Manifest, ManifestSet, PolicySpec } from './types.js';
 
 export const API_VERSION = 'tollgate.dev/v1';
-const KINDS: readonly Kind[] = ['Environment', 'Api', 'Application'];
+const KINDS: readonly Kind[] = ['Environment', 'Api', 'Application', 'Certificate'];
 
 export interface LoadResult {
   manifests: ManifestSet;
@@ -64,7 +64,8 @@ function assemble(files: readonly { file: string; loaded: LoadedFile }[]): LoadR
     environments: [],
     apis: [],
     applications: [],
-    invalidNames: { Environment: new Set(), Api: new Set(), Application: new Set() },
+    certificates: [],
+    invalidNames: { Environment: new Set(), Api: new Set(), Application: new Set(), Certificate: new Set() },
   };
   const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
@@ -93,6 +94,7 @@ function loadFile(file: string, text: string): LoadedFile {
 function add(set: ManifestSet, manifest: Manifest): void {
   if (manifest.kind === 'Environment') set.environments.push(manifest);
   else if (manifest.kind === 'Api') set.apis.push(manifest);
+  else if (manifest.kind === 'Certificate') (set.certificates ??= []).push(manifest);
   else set.applications.push(manifest);
 }
 
@@ -131,7 +133,7 @@ function checkDocument(source: SourceDocument): CheckedDocument {
   }
   const validate = schemas().kinds[kind];
   if (!validate(doc)) return { ...invalid, diagnostics: schemaDiagnostics(source, validate.errors ?? []) };
-  if (kind !== 'Application') fillPolicyDefaults((doc.spec as { policies: PolicySpec[] }).policies);
+  if (kind === 'Environment' || kind === 'Api') fillPolicyDefaults((doc.spec as { policies: PolicySpec[] }).policies);
   return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
 }
 

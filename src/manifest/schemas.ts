@@ -39,7 +39,7 @@ export function schemas() {
     };
     compiled = {
       ajv,
-      kinds: { Environment: kind('environment'), Api: kind('api'), Application: kind('application') },
+      kinds: { Environment: kind('environment'), Api: kind('api'), Application: kind('application'), Certificate: kind('certificate') },
       policies: new Map(),
     };
   }

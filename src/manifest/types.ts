@@ -55,6 +55,38 @@ export interface GatewayNodeSpec {
   name: string;
   adminUrl: string;
   token?: SecretValue;
+  /** CA bundle of an https:// admin URL: inline PEM or a reference the reconciler resolves. */
+  ca?: string;
+  /** Client certificate for an admin API that requires one (mTLS), with its key (a reference). */
+  clientCertificate?: string;
+  clientKey?: string;
+}
+
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+
+export interface EnvironmentTlsSpec {
+  certificates: string[];
+  minVersion: TlsVersion;
+  ciphers?: string;
+  redirectHttp: boolean;
+}
+
+/** TLS to an https:// upstream; PEMs inline or references, the key only a reference. */
+export interface UpstreamTlsSpec {
+  ca?: string;
+  serverName?: string;
+  clientCertificate?: string;
+  clientKey?: string;
+  verify: boolean;
+  minVersion: TlsVersion;
+}
+
+export interface CertificateSpec {
+  hosts: string[];
+  /** Inline PEM chain, `${file:PATH}` or `${env:NAME}`. */
+  certificate: string;
+  /** `${env:NAME}` or `${file:PATH}`: never key material. */
+  key: string;
 }
 
 export type PrecedenceProfile = 'strict' | 'cors-first';
@@ -66,6 +98,7 @@ export interface EnvironmentSpec {
   gatekeeper: GatekeeperMode;
   sharedStorage?: SecretValue;
   requestPaths?: RequestPaths;
+  tls?: EnvironmentTlsSpec;
   policies: PolicySpec[];
 }
 
@@ -76,6 +109,7 @@ export interface RequestPaths {
 export interface ApiOverride {
   upstream?: string;
   timeout?: number | string;
+  upstreamTls?: UpstreamTlsSpec;
   policies?: Record<string, { enabled?: boolean; config?: Record<string, unknown> }>;
   slaTiers?: SlaTier[];
 }
@@ -85,7 +119,9 @@ export interface ApiSpec {
   basePath: string;
   upstream: string;
   timeout: number | string;
+  upstreamTls?: UpstreamTlsSpec;
   environments: string[];
+  certificates?: string[];
   policies: PolicySpec[];
   slaTiers: SlaTier[];
   overrides?: Record<string, ApiOverride>;
@@ -105,7 +141,7 @@ export interface ApplicationSpec {
   contracts: Contract[];
 }
 
-export type Kind = 'Environment' | 'Api' | 'Application';
+export type Kind = 'Environment' | 'Api' | 'Application' | 'Certificate';
 
 interface ManifestBase<K extends Kind, S> {
   kind: K;
@@ -117,13 +153,16 @@ interface ManifestBase<K extends Kind, S> {
 export type EnvironmentManifest = ManifestBase<'Environment', EnvironmentSpec>;
 export type ApiManifest = ManifestBase<'Api', ApiSpec>;
 export type ApplicationManifest = ManifestBase<'Application', ApplicationSpec>;
-export type Manifest = EnvironmentManifest | ApiManifest | ApplicationManifest;
+export type CertificateManifest = ManifestBase<'Certificate', CertificateSpec>;
+export type Manifest = EnvironmentManifest | ApiManifest | ApplicationManifest | CertificateManifest;
 
 /** The schema-valid manifests of a repository, by kind. */
 export interface ManifestSet {
   environments: EnvironmentManifest[];
   apis: ApiManifest[];
   applications: ApplicationManifest[];
+  /** Absent in sets built before certificates existed (tests, tools): none. */
+  certificates?: CertificateManifest[];
   /** Names of documents that exist but failed schema validation: references to them are not reported again. */
   invalidNames: Record<Kind, Set<string>>;
 }

@@ -1,6 +1,6 @@
 import { durationMs } from '../manifest/formats.js';
 import { policyConfigValidator } from '../manifest/schemas.js';
-import type { ApiManifest, PolicySpec, SlaTier } from '../manifest/types.js';
+import type { ApiManifest, PolicySpec, SlaTier, UpstreamTlsSpec } from '../manifest/types.js';
 import { deepMerge } from './merge.js';
 
 /** An Api as deployed to one environment: its overrides for that environment applied. */
@@ -9,6 +9,7 @@ export interface EffectiveApi {
   environment: string;
   upstream: string;
   timeoutMs: number;
+  upstreamTls: UpstreamTlsSpec | undefined;
   policies: PolicySpec[];
   slaTiers: SlaTier[];
 }
@@ -36,6 +37,8 @@ export function effectiveApi(api: ApiManifest, environment: string): EffectiveAp
     environment,
     upstream: override?.upstream ?? api.spec.upstream,
     timeoutMs: durationMs(override?.timeout ?? api.spec.timeout),
+    // Replaced as a whole: TLS settings of one upstream do not mix with another's.
+    upstreamTls: override?.upstreamTls ?? api.spec.upstreamTls,
     policies,
     slaTiers,
   };

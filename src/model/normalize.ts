@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { ApiManifest, EnvironmentManifest, ManifestSet, PolicySpec } from '../manifest/types.js';
+import type { ApiManifest, EnvironmentManifest, ManifestSet, PolicySpec, UpstreamTlsSpec } from '../manifest/types.js';
+import { absoluteFileReference } from '../tls/references.js';
 import { assembleChain } from '../precedence/assemble.js';
 import { effectiveApi } from './effective-api.js';
 import { freezeDeep } from './immutable.js';
-import type { ApiState, ApplicationState, EnvironmentState, PolicyInstance } from './types.js';
+import type { ApiState, ApplicationState, CertificateState, EnvironmentState, PolicyInstance } from './types.js';
 
 /**
  * API states by the manifests they were built from. An API state is a pure
@@ -47,7 +48,31 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
   const settings: EnvironmentState['environment'] = { name: env.name, precedence: env.spec.precedence, gatekeeper: env.spec.gatekeeper };
   if (env.spec.sharedStorage !== undefined) settings.sharedStorage = env.spec.sharedStorage;
   if (env.spec.requestPaths?.escapedSlashes === 'keep') settings.requestPaths = { escapedSlashes: 'keep' };
-  return { environment: settings, apis, applications };
+  const certificates = certificatesOf(set, env, apis);
+  const state: EnvironmentState = { environment: settings, apis, applications };
+  if (certificates.length) {
+    const tls = env.spec.tls;
+    settings.tls = { minVersion: tls?.minVersion ?? 'TLSv1.2', redirectHttp: tls?.redirectHttp ?? false, ...(tls?.ciphers ? { ciphers: tls.ciphers } : {}) };
+    state.certificates = certificates;
+  }
+  return state;
+}
+
+/** The certificates the environment or one of its APIs references, as their own objects (like applications). */
+function certificatesOf(set: ManifestSet, env: EnvironmentManifest, apis: readonly ApiState[]): CertificateState[] {
+  const wanted = new Set(env.spec.tls?.certificates ?? []);
+  const deployed = new Set(apis.map((a) => a.name));
+  for (const api of set.apis) if (deployed.has(api.name)) for (const name of api.spec.certificates ?? []) wanted.add(name);
+  if (wanted.size === 0) return [];
+  return (set.certificates ?? [])
+    .filter((c) => wanted.has(c.name))
+    .map((c) => ({
+      name: c.name,
+      hosts: [...c.spec.hosts].map((h) => h.toLowerCase()).sort(),
+      certificate: absoluteFileReference(c.spec.certificate, c.source.file),
+      key: absoluteFileReference(c.spec.key, c.source.file),
+    }))
+    .sort(byName);
 }
 
 function apiState(api: ApiManifest, env: EnvironmentManifest): ApiState {
@@ -61,9 +86,19 @@ function apiState(api: ApiManifest, env: EnvironmentManifest): ApiState {
     basePath: api.spec.basePath,
     upstream: effective.upstream,
     timeoutMs: effective.timeoutMs,
+    ...(effective.upstreamTls ? { upstreamTls: upstreamTlsState(effective.upstreamTls, api.source.file) } : {}),
     chain,
     slaTiers: effective.slaTiers,
   };
+}
+
+function upstreamTlsState(tls: UpstreamTlsSpec, manifestFile: string): UpstreamTlsSpec {
+  const out: UpstreamTlsSpec = { verify: tls.verify ?? true, minVersion: tls.minVersion ?? 'TLSv1.2' };
+  if (tls.ca !== undefined) out.ca = absoluteFileReference(tls.ca, manifestFile);
+  if (tls.serverName !== undefined) out.serverName = tls.serverName.toLowerCase();
+  if (tls.clientCertificate !== undefined) out.clientCertificate = absoluteFileReference(tls.clientCertificate, manifestFile);
+  if (tls.clientKey !== undefined) out.clientKey = absoluteFileReference(tls.clientKey, manifestFile);
+  return out;
 }
 
 function instance(policy: PolicySpec, origin: 'environment' | 'api', manifestFile: string): PolicyInstance {

@@ -1,4 +1,4 @@
-import type { GatekeeperMode, Limit, PolicyType, PrecedenceProfile, RequestPaths, Rule, SecretValue, SlaTier } from '../manifest/types.js';
+import type { GatekeeperMode, Limit, PolicyType, PrecedenceProfile, RequestPaths, Rule, SecretValue, SlaTier, TlsVersion, UpstreamTlsSpec } from '../manifest/types.js';
 
 /**
  * The normalized model: one environment's desired (or live) state, defaults
@@ -21,6 +21,8 @@ export interface ApiState {
   basePath: string;
   upstream: string;
   timeoutMs: number;
+  /** TLS to an https:// upstream; `${file:}` paths absolute, references resolved by the gateway. */
+  upstreamTls?: UpstreamTlsSpec;
   /** The assembled chain in execution order. */
   chain: PolicyInstance[];
   slaTiers: SlaTier[];
@@ -46,6 +48,28 @@ export interface EnvironmentSettings {
   sharedStorage?: SecretValue;
   /** Set only when it differs from the default (escaped slashes rejected). */
   requestPaths?: RequestPaths;
+  /** How the TLS listeners serve the state's certificates; set only when the environment has some. */
+  tls?: TlsSettings;
+}
+
+export interface TlsSettings {
+  minVersion: TlsVersion;
+  ciphers?: string;
+  redirectHttp: boolean;
+}
+
+/**
+ * A server certificate of the environment, served by SNI. Its references are
+ * resolved by the gateway (its environment, its file system) and the key is
+ * never sent resolved, persisted or shown.
+ */
+export interface CertificateState {
+  name: string;
+  hosts: string[];
+  /** Inline PEM chain, `${file:/absolute}` or `${env:NAME}`. */
+  certificate: string;
+  /** `${env:NAME}` or `${file:/absolute}`. */
+  key: string;
 }
 
 export interface EnvironmentState {
@@ -54,6 +78,8 @@ export interface EnvironmentState {
   apis: ApiState[];
   /** Sorted by name; only applications with a contract for an API of this environment. */
   applications: ApplicationState[];
+  /** Sorted by name; the certificates the environment or its APIs reference. Absent: none. */
+  certificates?: CertificateState[];
 }
 
 export type { Limit };

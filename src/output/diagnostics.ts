@@ -1,3 +1,4 @@
+import type { Severity } from '../errors/catalog.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { paint, type Painter } from './color.js';
 
@@ -17,15 +18,20 @@ function where(d: Diagnostic): string {
 function renderText(diagnostics: readonly Diagnostic[], files: number, p: Painter): string {
   const lines: string[] = [];
   for (const d of diagnostics) {
-    const label = d.severity === 'error' ? p.red('error') : p.yellow('warning');
+    const label = severityLabel(d.severity, p);
     lines.push(`${where(d)}${label} ${p.dim(d.code)} ${d.message}`);
     lines.push(p.dim(`    rule: ${d.rule}`));
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const notices = diagnostics.length - errors - warnings;
+  const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${notices ? `, ${plural(notices, 'notice')}` : ''} in ${plural(files, 'file')}`;
   lines.push(errors ? p.red(summary) : p.green(`valid: ${summary}`));
   return lines.join('\n') + '\n';
+}
+
+export function severityLabel(severity: Severity, p: Painter): string {
+  return severity === 'error' ? p.red('error') : severity === 'warning' ? p.yellow('warning') : p.dim('notice');
 }
 
 export function plural(n: number, word: string, many = `${word}s`): string {
@@ -35,7 +41,7 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 /** `::error file=..,line=..,col=..,title=..::message`, escaped as the runner expects. */
 export function githubAnnotation(d: Diagnostic): string {
   const props = [d.file && `file=${escapeProperty(d.file)}`, d.line && `line=${d.line}`, d.col && `col=${d.col}`, `title=${escapeProperty(d.code)}`].filter(Boolean);
-  return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(`${d.message} (rule: ${d.rule})`)}\n`;
+  return `::${d.severity} ${props.join(',')}::${escapeData(`${d.message} (rule: ${d.rule})`)}\n`;
 }
 
 function escapeData(s: string): string {

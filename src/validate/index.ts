@@ -6,6 +6,7 @@ import { locate } from '../manifest/source.js';
 import type { EnvironmentManifest, ManifestSet } from '../manifest/types.js';
 import { basePathDiagnostics } from './base-paths.js';
 import { chainDiagnostics, type ChainCheckMemo } from './chains.js';
+import { certificateDiagnostics } from './certificates.js';
 import { customPolicyDiagnostics, readFromDisk, type AuxiliaryReader } from './custom-policies.js';
 import { referenceDiagnostics } from './references.js';
 import { secretDiagnostics } from './secrets.js';
@@ -20,6 +21,10 @@ export interface ValidateOptions {
   chainChecks?: ChainCheckMemo;
   /** Size limits of what is read (defaults: DEFAULT_MANIFEST_LIMITS). */
   limits?: ManifestLimits;
+  /** A certificate expiring within this many days is warned about (default 30). */
+  certExpiryWarningDays?: number;
+  /** Where `${env:...}` of TLS material is looked up (default: this process's environment). */
+  tlsEnv?: NodeJS.ProcessEnv;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -38,6 +43,7 @@ export function validateManifestSet(set: ManifestSet, options: ValidateOptions =
   out.push(...basePathDiagnostics(set, environments));
   out.push(...secretDiagnostics(set));
   out.push(...customPolicyDiagnostics(set, options.readAuxiliary ?? readFromDisk));
+  out.push(...certificateDiagnostics(set, { readers: { env: options.tlsEnv ?? process.env, readFile: options.readAuxiliary ?? readFromDisk }, ...(options.certExpiryWarningDays === undefined ? {} : { expiryWarningDays: options.certExpiryWarningDays }) }));
   for (const env of environments) {
     if (env.spec.nodes.length === 0) {
       out.push(diagnostic('TG_NO_NODES', `environment "${env.name}" lists no gateway nodes: plan and apply have nowhere to go (the embedded gateway still serves it)`, locate(env.source, ['metadata', 'name']), 'metadata.name'));
