@@ -8,7 +8,7 @@ import type { CheckReport, EnvironmentPlan, Finding } from './types.js';
 /** Plans beyond this many changes per environment are cut (the JSON output has them all). */
 const SHOWN_CHANGES = 200;
 
-const SYMBOL: Record<string, string> = { 'create-api': '+', 'add-policy': '+', 'create-application': '+', 'delete-api': '-', 'remove-policy': '-', 'delete-application': '-', 'reorder-chain': '↕' };
+const SYMBOL: Record<string, string> = { 'create-api': '+', 'add-policy': '+', 'create-application': '+', 'create-certificate': '+', 'delete-api': '-', 'remove-policy': '-', 'delete-application': '-', 'delete-certificate': '-', 'reorder-chain': '↕' };
 
 export function planTotals(plan: EnvironmentPlan): string {
   if (plan.status === 'removed') return 'removed at the head: nothing of it is planned';

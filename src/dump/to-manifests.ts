@@ -61,6 +61,8 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
       // As the gateway holds it: a reference it resolves itself, or a URL without credentials.
       ...(state.environment.sharedStorage === undefined ? {} : { sharedStorage: state.environment.sharedStorage }),
       ...(state.environment.requestPaths ? { requestPaths: state.environment.requestPaths } : {}),
+      // Every certificate of the state is the environment's: an Api's reference to it lands in the same state.
+      ...(state.certificates?.length ? { tls: { certificates: state.certificates.map((c) => c.name), ...(state.environment.tls ?? {}) } } : {}),
       policies: automated.map((p) => policySpec(p, env)),
     },
   };
@@ -75,6 +77,7 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
         basePath: api.basePath,
         upstream: api.upstream,
         timeout: api.timeoutMs,
+        ...(api.upstreamTls ? { upstreamTls: api.upstreamTls } : {}),
         environments: [env],
         policies: api.chain.filter((p) => p.origin === 'api').map((p) => policySpec(p, api.name)),
         slaTiers: api.slaTiers,
@@ -90,6 +93,11 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
       spec: { clientId: app.clientId, ...(app.clientSecret === undefined ? {} : { clientSecret: secret(app.clientSecret, `${app.name}_client_secret`) }), contracts: app.contracts },
     }));
     files.set('applications.yaml', docs.map((d) => document('application', d)).join('---\n'));
+  }
+  if (state.certificates?.length) {
+    // References as the gateway holds them (absolute paths, variable names): never key material.
+    const docs = state.certificates.map((c) => ({ apiVersion: API_VERSION, kind: 'Certificate', metadata: { name: c.name }, spec: { hosts: c.hosts, certificate: c.certificate, key: c.key } }));
+    files.set('certificates.yaml', docs.map((d) => document('certificate', d)).join('---\n'));
   }
   return { files, variables: [...new Set(variables)].sort() };
 }

@@ -11,6 +11,7 @@ export function canonicalState(state: EnvironmentState): EnvironmentState {
     environment: state.environment,
     apis: [...state.apis].sort(byName).map(canonicalApi),
     applications: [...state.applications].sort(byName).map(canonicalApplication),
+    ...(state.certificates?.length ? { certificates: [...state.certificates].sort(byName).map((c) => ({ ...c, hosts: [...c.hosts].sort() })) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { SecretValue } from '../manifest/types.js';
-import type { ApiState, ApplicationState, EnvironmentSettings, EnvironmentState, PolicyInstance } from '../model/types.js';
+import type { ApiState, ApplicationState, CertificateState, EnvironmentSettings, EnvironmentState, PolicyInstance } from '../model/types.js';
+import { certificateView } from './certificate-view.js';
 import { policyModule } from '../policies/catalog.js';
 import { deepEqual } from '../gateway/state/digest.js';
 import { canonicalState } from './canonical.js';
@@ -45,6 +46,26 @@ export function diffStates(desiredState: EnvironmentState, liveState: Environmen
   }
   const desiredApps = new Set(desired.applications.map((a) => a.name));
   for (const app of live?.applications ?? []) if (!desiredApps.has(app.name)) changes.push({ kind: 'delete-application', application: app.name, before: app });
+  changes.push(...certificateChanges(desired.certificates ?? [], live?.certificates ?? []));
+  return changes;
+}
+
+/** Certificates by name; what changed in one is shown by fingerprint and expiry (certificate-view.ts), never key material. */
+function certificateChanges(desired: readonly CertificateState[], live: readonly CertificateState[]): Change[] {
+  const changes: Change[] = [];
+  const before = new Map(live.map((c) => [c.name, c]));
+  for (const cert of desired) {
+    const was = before.get(cert.name);
+    if (!was) {
+      changes.push({ kind: 'create-certificate', certificate: cert.name, after: cert });
+      continue;
+    }
+    const fields = fieldChanges({ hosts: was.hosts, key: was.key }, { hosts: cert.hosts, key: cert.key });
+    if (was.certificate !== cert.certificate) fields.unshift({ path: 'certificate', before: certificateView(was.certificate), after: certificateView(cert.certificate) });
+    if (fields.length) changes.push({ kind: 'update-certificate', certificate: cert.name, fields });
+  }
+  const names = new Set(desired.map((c) => c.name));
+  for (const cert of live) if (!names.has(cert.name)) changes.push({ kind: 'delete-certificate', certificate: cert.name, before: cert });
   return changes;
 }
 

@@ -4,6 +4,7 @@ import type { PrecedenceProfile } from '../manifest/types.js';
 import { isFrozenDeep } from '../model/immutable.js';
 import { orderViolations, type OrderViolation } from '../precedence/validate-order.js';
 import { comparableState } from '../secrets/comparable.js';
+import { withCertificates } from '../model/certificates.js';
 import { diffStates } from './diff.js';
 import { isDeletion, type Change, type Plan } from './types.js';
 
@@ -64,7 +65,9 @@ function keepUnmanaged(desired: EnvironmentState, live: EnvironmentState): Envir
   const desiredApps = new Set(desired.applications.map((a) => a.name));
   const applications = [...desired.applications, ...live.applications.filter((a) => !desiredApps.has(a.name))];
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { environment: desired.environment, apis: apis.sort(byName), applications: applications.sort(byName) };
+  const desiredCerts = new Set((desired.certificates ?? []).map((c) => c.name));
+  const certificates = [...(desired.certificates ?? []), ...(live.certificates ?? []).filter((c) => !desiredCerts.has(c.name))].sort(byName);
+  return withCertificates({ environment: desired.environment, apis: apis.sort(byName), applications: applications.sort(byName) }, desired, certificates);
 }
 
 function mergeChains(desired: readonly PolicyInstance[], live: readonly PolicyInstance[]): PolicyInstance[] {
@@ -101,6 +104,13 @@ export function transactionChanges(changes: readonly Change[], target: Environme
       case 'create-application':
       case 'update-application':
         putApps.add(change.application);
+        break;
+      case 'create-certificate':
+      case 'update-certificate':
+        out.push({ op: 'put-certificate', certificate: target.certificates!.find((c) => c.name === change.certificate)! });
+        break;
+      case 'delete-certificate':
+        out.push({ op: 'delete-certificate', name: change.certificate });
         break;
       default:
         putApis.add(change.api);

@@ -1,5 +1,6 @@
 import type { Painter } from '../output/color.js';
 import { plural } from '../output/diagnostics.js';
+import { certificateView } from './certificate-view.js';
 import type { Change, FieldChange, Plan } from './types.js';
 
 export interface NodePlanView {
@@ -23,6 +24,9 @@ const SYMBOL: Record<Change['kind'], string> = {
   'create-application': '+',
   'delete-application': '-',
   'update-application': '~',
+  'create-certificate': '+',
+  'delete-certificate': '-',
+  'update-certificate': '~',
 };
 
 export function describeChange(c: Change): string {
@@ -53,6 +57,12 @@ export function describeChange(c: Change): string {
       return `delete application ${c.application}`;
     case 'update-application':
       return `update application ${c.application}`;
+    case 'create-certificate':
+      return `create certificate ${c.certificate} (${c.after.hosts.join(', ')}; ${certificateView(c.after.certificate)})`;
+    case 'delete-certificate':
+      return `delete certificate ${c.certificate} (${c.before.hosts.join(', ')})`;
+    case 'update-certificate':
+      return `update certificate ${c.certificate}`;
   }
 }
 
@@ -67,8 +77,8 @@ export function formatValue(value: unknown): string {
 
 export function totals(plan: Plan): string {
   const count = (kinds: string[]) => plan.changes.filter((c) => kinds.includes(c.kind)).length;
-  const add = count(['create-api', 'add-policy', 'create-application']);
-  const del = count(['delete-api', 'remove-policy', 'delete-application']);
+  const add = count(['create-api', 'add-policy', 'create-application', 'create-certificate']);
+  const del = count(['delete-api', 'remove-policy', 'delete-application', 'delete-certificate']);
   const other = plan.changes.length - add - del;
   const skipped = plan.skipped.length ? `; ${plural(plan.skipped.length, 'deletion')} skipped (use --prune)` : '';
   return `${add} to add, ${other} to change, ${del} to delete${skipped}`;

@@ -1,4 +1,4 @@
-import type { ApiState, ApplicationState, PolicyInstance } from '../model/types.js';
+import type { ApiState, ApplicationState, CertificateState, PolicyInstance } from '../model/types.js';
 
 /** One field that differs; secrets are shown as "(secret)" and compared by digest only. */
 export interface FieldChange {
@@ -19,7 +19,10 @@ export type Change =
   | { kind: 'reorder-chain'; api: string; before: string[]; after: string[] }
   | { kind: 'create-application'; application: string; after: ApplicationState }
   | { kind: 'delete-application'; application: string; before: ApplicationState }
-  | { kind: 'update-application'; application: string; fields: FieldChange[] };
+  | { kind: 'update-application'; application: string; fields: FieldChange[] }
+  | { kind: 'create-certificate'; certificate: string; after: CertificateState }
+  | { kind: 'delete-certificate'; certificate: string; before: CertificateState }
+  | { kind: 'update-certificate'; certificate: string; fields: FieldChange[] };
 
 export type ChangeKind = Change['kind'];
 
@@ -33,5 +36,5 @@ export interface Plan {
 }
 
 export function isDeletion(change: Change): boolean {
-  return change.kind === 'delete-api' || change.kind === 'remove-policy' || change.kind === 'delete-application';
+  return change.kind === 'delete-api' || change.kind === 'remove-policy' || change.kind === 'delete-application' || change.kind === 'delete-certificate';
 }

@@ -2,6 +2,7 @@ import type { SecretValue } from '../manifest/types.js';
 import type { ApiState, ApplicationState, EnvironmentState } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
 import { isSecretReference } from './references.js';
+import { withCertificates } from '../model/certificates.js';
 import { comparableSecret, secretCheck, secretLocation } from './sealed.js';
 
 /**
@@ -14,11 +15,14 @@ import { comparableSecret, secretCheck, secretLocation } from './sealed.js';
  */
 export function comparableState(state: EnvironmentState, key: string | undefined): EnvironmentState {
   const environment = state.environment.name;
-  return {
-    environment: state.environment,
-    apis: state.apis.map((api) => comparableApi(api, environment, key)),
-    applications: state.applications.map((app) => comparableApplication(app, environment, key)),
-  };
+  return withCertificates(
+    {
+      environment: state.environment,
+      apis: state.apis.map((api) => comparableApi(api, environment, key)),
+      applications: state.applications.map((app) => comparableApplication(app, environment, key)),
+    },
+    state,
+  );
 }
 
 const converted = new WeakMap<object, { key: string | undefined; environment: string; value: object }>();

@@ -2,6 +2,7 @@ import type { SecretValue } from '../manifest/types.js';
 import { freezeDeep, isFrozenDeep } from '../model/immutable.js';
 import type { ApiState, EnvironmentState } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
+import { withCertificates } from '../model/certificates.js';
 import { referencedVariable } from './references.js';
 
 /**
@@ -42,7 +43,7 @@ export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.Process
   const applications = state.applications.map((app) => (app.clientSecret === undefined ? app : { ...app, clientSecret: resolve(app.clientSecret) }));
   if (missing.size) return { missing: [...missing].sort() };
   // sharedStorage stays a reference: the gateway resolves it from its own environment and never persists the URL.
-  return { state: { environment: state.environment, apis, applications }, missing: [] };
+  return { state: withCertificates({ environment: state.environment, apis, applications }, state), missing: [] };
 }
 
 /** Variables an API's secret fields reference, in chain order (remembered for frozen APIs). */

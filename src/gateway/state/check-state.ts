@@ -1,6 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { policyConfigValidator, schemas } from '../../manifest/schemas.js';
-import type { EnvironmentState } from '../../model/types.js';
+import type { CertificateState, EnvironmentState } from '../../model/types.js';
 import { orderViolations } from '../../precedence/validate-order.js';
 
 const STATE = 'https://tollgate.dev/schemas/state.json#/definitions/';
@@ -28,12 +28,13 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
   if (typeof c !== 'object' || c === null || !Array.isArray(c.apis) || !Array.isArray(c.applications) || typeof c.environment !== 'object') {
     return { problems: [{ path: '', message: 'a state is {"environment": {...}, "apis": [...], "applications": [...]}' }] };
   }
-  const extra = Object.keys(c).filter((k) => !['environment', 'apis', 'applications'].includes(k));
+  const extra = Object.keys(c).filter((k) => !['environment', 'apis', 'applications', 'certificates'].includes(k));
   if (extra.length) problems.push({ path: '', message: `unknown field(s) ${extra.join(', ')}` });
   collect(validator('environment'), c.environment, '/environment', problems);
   c.applications.forEach((app, i) => {
     if (!known?.has(app)) collect(validator('application'), app, `/applications/${i}`, problems);
   });
+  problems.push(...certificateProblems(c.certificates, known));
   const checkApi = validator('api');
   const precedence = c.environment?.precedence;
   c.apis.forEach((api, a) => {
@@ -55,6 +56,27 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
     basePaths.set(api.basePath, api.name);
   });
   return problems.length ? { problems } : { state: c as EnvironmentState, problems };
+}
+
+/** Certificates as references the gateway resolves (their material is checked when it is resolved): names and hosts unique. */
+function certificateProblems(certificates: unknown, known: ReadonlySet<object> | undefined): StateProblem[] {
+  if (certificates === undefined) return [];
+  if (!Array.isArray(certificates)) return [{ path: '/certificates', message: 'must be an array' }];
+  const problems: StateProblem[] = [];
+  const checkCertificate = validator('certificate');
+  const names = new Set<string>();
+  const hosts = new Map<string, string>();
+  certificates.forEach((cert: CertificateState, i) => {
+    if (!known?.has(cert) && !collect(checkCertificate, cert, `/certificates/${i}`, problems)) return;
+    if (names.has(cert.name)) problems.push({ path: `/certificates/${i}/name`, message: `Certificate "${cert.name}" appears twice` });
+    names.add(cert.name);
+    cert.hosts.forEach((host, h) => {
+      const other = hosts.get(host);
+      if (other !== undefined) problems.push({ path: `/certificates/${i}/hosts/${h}`, message: `host "${host}" is served by Certificate "${other}" already` });
+      hosts.set(host, cert.name);
+    });
+  });
+  return problems;
 }
 
 function collect(validate: ValidateFunction, value: unknown, prefix: string, into: StateProblem[]): boolean {

@@ -15,7 +15,10 @@ export function fingerprint(value: unknown): string {
 export interface StateFingerprints {
   /** Digest of the whole (public) state. */
   digest: string;
+  /** The environment settings without TLS: part of every API's compile key. */
   environment: string;
+  /** TLS settings and certificates: never part of a compile key (a rotation recompiles nothing). Absent without TLS. */
+  tls?: string;
   applications: string;
   apis: Record<string, string>;
 }
@@ -33,12 +36,18 @@ export function stateFingerprints(sealed: EnvironmentState, cache?: WeakMap<obje
 }
 
 /** The fingerprints of a (public, sealed) state whose APIs' fingerprints are already known. */
-export function withApiFingerprints(view: Pick<EnvironmentState, 'environment' | 'applications'>, apis: Record<string, string>, cache?: WeakMap<object, string>): StateFingerprints {
-  const environment = fingerprint(view.environment);
+export function withApiFingerprints(view: Pick<EnvironmentState, 'environment' | 'applications' | 'certificates'>, apis: Record<string, string>, cache?: WeakMap<object, string>): StateFingerprints {
+  const { tls: tlsSettings, ...settings } = view.environment;
+  const environment = fingerprint(settings);
   const applications = fingerprint(view.applications.map((app) => cachedFingerprint(app, cache)));
   let all = `${environment}\0${applications}`;
   for (const name of Object.keys(apis).sort()) all += `\0${name}\0${apis[name] as string}`;
-  return { digest: `sha256:${createHash('sha256').update(all).digest('hex')}`, environment, applications, apis };
+  // States without TLS keep the digests they always had.
+  const tls = tlsSettings || view.certificates?.length ? fingerprint({ settings: tlsSettings ?? null, certificates: (view.certificates ?? []).map((c) => cachedFingerprint(c, cache)) }) : undefined;
+  if (tls !== undefined) all += `\0tls\0${tls}`;
+  const out: StateFingerprints = { digest: `sha256:${createHash('sha256').update(all).digest('hex')}`, environment, applications, apis };
+  if (tls !== undefined) out.tls = tls;
+  return out;
 }
 
 export function cachedFingerprint(value: object, cache?: WeakMap<object, string>): string {

@@ -4,6 +4,7 @@ import { policyModule } from '../../policies/catalog.js';
 import { isSecretReference } from '../../secrets/references.js';
 import { isSealed, sealSecret, secretCheck, secretLocation } from '../../secrets/sealed.js';
 import { mapBounded } from '../../util/bounded.js';
+import { withCertificates } from '../../model/certificates.js';
 
 export interface SealOptions {
   /** The node's check key (secretCheckKey of its admin token). */
@@ -45,7 +46,7 @@ export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<ob
   if (typeof storage === 'string' && !isSecretReference(storage) && hasPassword(storage)) {
     refused.push({ path: '/environment/sharedStorage', message: "the sharedStorage URL holds a password: send it as a ${env:NAME} reference, set in the gateway's environment, so that no password is persisted" });
   }
-  return { state: { environment: state.environment, apis, applications }, unresolved, refused };
+  return { state: withCertificates({ environment: state.environment, apis, applications }, state), unresolved, refused };
 }
 
 async function sealApi(api: ApiState, environment: string, key: string, live: ApiState | undefined, onUnresolved: (pathInApi: string) => void): Promise<ApiState> {
