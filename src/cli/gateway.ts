@@ -3,7 +3,8 @@ import { Command, Option } from 'commander';
 import { DEFAULT_MANIFEST_LIMITS, MIB } from '../manifest/limits.js';
 import type { GatekeeperMode } from '../manifest/types.js';
 import { createLogger } from '../log/logger.js';
-import { DEFAULT_CONTROL_HEAP_MB, startGateway, type Listen } from '../gateway/start.js';
+import { DEFAULT_CONTROL_HEAP_MB, DEFAULT_TLS_POLL_MS, startGateway, type Listen } from '../gateway/start.js';
+import { TollgateError } from '../errors/catalog.js';
 import { DEFAULT_GATEKEEPER_GRACE_MS } from '../gateway/control/engine.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../gateway/data-plane/server.js';
 import { parseDuration } from './duration.js';
@@ -17,7 +18,12 @@ interface GatewayFlags {
   env?: string;
   watch: boolean;
   listen: Listen;
+  listenTls?: Listen;
   adminListen: Listen;
+  adminTlsCert?: string;
+  adminTlsKey?: string;
+  adminClientCa?: string;
+  tlsPollInterval: number;
   stateDir: string;
   gatekeeper?: GatekeeperMode;
   gatekeeperGrace: number;
@@ -35,7 +41,12 @@ export function gatewayCommand(run: (result: Promise<CommandResult>) => void): C
     .option('-e, --env <name>', 'environment to serve from --config (needed when it defines several)')
     .option('-w, --watch', 'with --config: re-apply on every saved change', false)
     .option('--listen <host:port>', 'data-plane address', parseListen, parseListen('0.0.0.0:8080'))
+    .option('--listen-tls <host:port>', 'HTTPS data-plane address (HTTP/2 and HTTP/1.1 by ALPN), serving the certificates of the applied state by SNI', parseListen)
     .option('--admin-listen <host:port>', 'admin API address (keep it on loopback or a private network)', parseListen, parseListen('127.0.0.1:8081'))
+    .option('--admin-tls-cert <file>', 'serve the admin API over HTTPS with this certificate chain (PEM)')
+    .option('--admin-tls-key <file>', 'the key of --admin-tls-cert (PEM)')
+    .option('--admin-client-ca <file>', 'with --admin-tls-cert: require client certificates signed by this CA (mTLS); the bearer token is still required')
+    .addOption(new Option('--tls-poll-interval <duration>', 'how often referenced certificate and key files are read again (a secret renewed in place); 0: never').argParser(parseDuration).default(DEFAULT_TLS_POLL_MS, `${DEFAULT_TLS_POLL_MS / 1000}s`))
     .option('--state-dir <dir>', 'where the last applied state and the generated admin token are kept', '.tollgate')
     .addOption(new Option('--gatekeeper <mode>', 'override the gatekeeper mode at start-up').choices(['strict', 'flexible', 'disabled']))
     .addOption(new Option('--gatekeeper-grace <duration>', 'flexible: how long a restarted gateway waits for the control plane to confirm its persisted state before serving it').argParser(parseDuration).default(DEFAULT_GATEKEEPER_GRACE_MS, `${DEFAULT_GATEKEEPER_GRACE_MS / 1000}s`))
@@ -55,6 +66,9 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
   // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
   const stopRequested = untilSignal();
   const logger = createLogger(flags.logLevel);
+  if ((flags.adminTlsCert === undefined) !== (flags.adminTlsKey === undefined)) throw new TollgateError('TG_USAGE', '--admin-tls-cert and --admin-tls-key go together');
+  if (flags.adminClientCa && !flags.adminTlsCert) throw new TollgateError('TG_USAGE', '--admin-client-ca needs --admin-tls-cert and --admin-tls-key (mTLS is TLS first)');
+  const adminTls = flags.adminTlsCert && flags.adminTlsKey ? { certFile: path.resolve(flags.adminTlsCert), keyFile: path.resolve(flags.adminTlsKey), ...(flags.adminClientCa ? { clientCaFile: path.resolve(flags.adminClientCa) } : {}) } : undefined;
   const gateway = await startGateway({
     listen: flags.listen,
     adminListen: flags.adminListen,
@@ -65,6 +79,9 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
     limits: { maxFileBytes: flags.maxFileSize, maxRepositoryBytes: flags.maxRepositorySize },
     controlHeapMb: flags.controlHeap,
     requestTimeoutMs: flags.requestTimeout,
+    tlsPollMs: flags.tlsPollInterval,
+    ...(flags.listenTls ? { listenTls: flags.listenTls } : {}),
+    ...(adminTls ? { adminTls } : {}),
     ...(process.env.TOLLGATE_ADMIN_TOKEN ? { adminToken: process.env.TOLLGATE_ADMIN_TOKEN } : {}),
     ...(flags.gatekeeper ? { gatekeeper: flags.gatekeeper } : {}),
     ...(flags.config ? { baseDir: path.resolve(flags.config), embedded: { paths: [flags.config], watch: flags.watch, ...(flags.env ? { env: flags.env } : {}) } } : {}),

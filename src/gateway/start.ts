@@ -6,16 +6,18 @@ import type { Logger } from 'pino';
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from '../manifest/limits.js';
 import type { GatekeeperMode } from '../manifest/types.js';
 import type { ControlRestarts } from './admin/server.js';
-import type { Listen } from './control/protocol.js';
+import type { AdminTlsFiles, Listen } from './control/protocol.js';
 import { ControlSupervisor } from './control/supervisor.js';
 import { MemoryCounterStore } from './counters/memory.js';
 import { DataPlaneRuntime } from './data-plane/runtime.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, createDataPlane } from './data-plane/server.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, createDataPlane, type DataPlane } from './data-plane/server.js';
 
 export type { Listen };
 
 export interface GatewayOptions {
   listen: Listen;
+  /** The HTTPS listener (HTTP/2 and HTTP/1.1 by ALPN), serving the applied state's certificates. */
+  listenTls?: Listen;
   adminListen: Listen;
   /** Bearer token of the admin API; generated and saved in stateDir when absent. */
   adminToken?: string;
@@ -32,10 +34,18 @@ export interface GatewayOptions {
   controlHeapMb?: number;
   /** The whole request must arrive within this (ms), else 408. */
   requestTimeoutMs?: number;
+  /** HTTPS for the admin API, optionally requiring client certificates signed by clientCaFile (mTLS). */
+  adminTls?: AdminTlsFiles;
+  /** How often referenced certificate files are read again (ms; 0: never). */
+  tlsPollMs?: number;
 }
+
+export const DEFAULT_TLS_POLL_MS = 10_000;
 
 export interface RunningGateway {
   url: string;
+  /** https://… of the TLS listener, when there is one. */
+  tlsUrl?: string;
   adminUrl: string;
   adminToken: string;
   restarts: ControlRestarts;
@@ -65,6 +75,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       logLevel: options.logLevel ?? logger.level,
       baseDir,
       limits: options.limits ?? DEFAULT_MANIFEST_LIMITS,
+      tlsPollMs: options.tlsPollMs ?? DEFAULT_TLS_POLL_MS,
+      ...(options.adminTls ? { adminTls: options.adminTls } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       ...(options.gatekeeper ? { gatekeeper: options.gatekeeper } : {}),
       ...(options.gatekeeperGraceMs !== undefined ? { gatekeeperGraceMs: options.gatekeeperGraceMs } : {}),
@@ -79,20 +91,42 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     counters.close();
     throw err;
   }
-  const dataPlane = createDataPlane(runtime, logger, { requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS });
-  await dataPlane.listen({ host: options.listen.host, port: options.listen.port });
-  const url = addressUrl(dataPlane.server.address() as AddressInfo);
-  logger.info({ url, adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const dataPlanes: DataPlane[] = [];
+  let url: string;
+  let tlsUrl: string | undefined;
+  try {
+    if (options.listenTls) {
+      const secure = createDataPlane(runtime, logger, { requestTimeoutMs, tls: true });
+      dataPlanes.push(secure);
+      await secure.app.listen({ host: options.listenTls.host, port: options.listenTls.port });
+      const address = secure.app.server.address() as AddressInfo;
+      tlsUrl = addressUrl(address, 'https');
+      runtime.setHttpsPort(address.port);
+    }
+    const plain = createDataPlane(runtime, logger, { requestTimeoutMs });
+    dataPlanes.unshift(plain);
+    await plain.app.listen({ host: options.listen.host, port: options.listen.port });
+    url = addressUrl(plain.app.server.address() as AddressInfo);
+  } catch (err) {
+    await Promise.all(dataPlanes.map((d) => d.app.close()));
+    await supervisor.close();
+    await runtime.close();
+    counters.close();
+    throw err;
+  }
+  logger.info({ url, ...(tlsUrl ? { tlsUrl } : {}), adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
   let closing: Promise<void> | undefined;
   return {
     url,
+    ...(tlsUrl ? { tlsUrl } : {}),
     adminUrl,
     adminToken,
     restarts: supervisor.restarts,
     close: () =>
       (closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish; then the control side finishes its apply; then pools and timers go.
-        await drain(dataPlane);
+        await Promise.all(dataPlanes.map(drain));
         await supervisor.close();
         await runtime.close();
         counters.close();
@@ -105,18 +139,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
  * that was busy when the close began turns idle once its response is sent: it is
  * closed then, not after the keep-alive timeout.
  */
-async function drain(dataPlane: ReturnType<typeof createDataPlane>): Promise<void> {
-  const closeIdle = setInterval(() => dataPlane.server.closeIdleConnections(), 50);
+async function drain(dataPlane: DataPlane): Promise<void> {
+  const closeIdle = setInterval(() => dataPlane.closeIdle(), 50);
   try {
-    await dataPlane.close();
+    await dataPlane.app.close();
   } finally {
     clearInterval(closeIdle);
   }
 }
 
-function addressUrl(address: AddressInfo): string {
+function addressUrl(address: AddressInfo, scheme: 'http' | 'https' = 'http'): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `http://${host}:${address.port}`;
+  return `${scheme}://${host}:${address.port}`;
 }
 
 /** Without a configured token the admin API is still locked: a random token is kept in the state dir (mode 0600). */

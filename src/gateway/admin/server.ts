@@ -18,6 +18,8 @@ export interface AdminOptions {
   logger: Logger;
   /** How often the control side was restarted after a crash, and why. */
   restarts?: ControlRestarts;
+  /** HTTPS (PEM texts); with `ca`, only clients with a certificate it signed get a connection. */
+  tls?: { cert: string; key: string; ca?: string };
 }
 
 /** Largest transaction body: a full state of 5,000 APIs with their chains fits well below this. */
@@ -31,7 +33,14 @@ const MAX_TRANSACTION_BYTES = 256 * 1024 * 1024;
 export function createAdminServer(options: AdminOptions): FastifyInstance {
   const { engine, link } = options;
   const restarts = options.restarts ?? { count: 0 };
-  const app = Fastify({ loggerInstance: options.logger.child({ component: 'admin' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_TRANSACTION_BYTES });
+  const tls = options.tls;
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'admin' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_TRANSACTION_BYTES,
+    // mTLS: a client without a certificate signed by `ca` fails the handshake; the bearer token is still required.
+    ...(tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
+  }) as unknown as FastifyInstance;
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz') return;
@@ -80,6 +89,7 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
       }),
       history: engine.history,
       sharedStorage: (await link.sharedStorage()).status,
+      tls: await link.tlsStatus(),
       control: restarts,
       uptimeSeconds: Math.round(process.uptime()),
     };

@@ -7,7 +7,7 @@ import { policyModule } from '../../policies/catalog.js';
 import { counterStoreFor, type CounterSelection } from '../counters/selection.js';
 import type { CounterStore } from '../counters/types.js';
 import type { MetricsRegistry } from '../metrics/registry.js';
-import type { UpstreamPools } from '../proxy/pools.js';
+import type { UpstreamPools, UpstreamTls } from '../proxy/pools.js';
 import { sha256 } from '../state/digest.js';
 import type { CompiledApi, CompiledPolicy } from './compiled.js';
 import { compileRules } from './rules.js';
@@ -44,8 +44,9 @@ export function applicationsFor(api: ApiState, applications: readonly Applicatio
  * What an API's compiled form depends on: its own state, the applications with
  * a contract for it, and the environment settings. Equal keys → reuse.
  */
-export function compileKey(apiFingerprint: string, environmentFingerprint: string, applicationFingerprints: readonly string[]): string {
-  return sha256(`${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}`);
+export function compileKey(apiFingerprint: string, environmentFingerprint: string, applicationFingerprints: readonly string[], upstreamTlsDigest?: string): string {
+  // The digest of the upstream's resolved TLS material: a renewed CA or client certificate file recompiles the API.
+  return sha256(`${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}${upstreamTlsDigest === undefined ? '' : `\0${upstreamTlsDigest}`}`);
 }
 
 export interface CompileResult {
@@ -54,7 +55,7 @@ export interface CompileResult {
   claimed: Set<string>;
 }
 
-export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices): Promise<CompileResult> {
+export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices, upstreamTls?: UpstreamTls): Promise<CompileResult> {
   const claimed = new Set<string>();
   const applications = applicationsFor(api, applicationsOfApi);
   const enabled = api.chain.filter((policy) => policy.enabled);
@@ -89,7 +90,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     basePath: api.basePath,
     key,
     state: api,
-    upstream: services.pools.target(api.upstream),
+    upstream: services.pools.target(api.upstream, upstreamTls),
     timeoutMs: api.timeoutMs,
     policies,
     metrics: cells,

@@ -15,6 +15,8 @@ export interface CompiledPolicy {
 
 export interface UpstreamTarget {
   origin: string;
+  /** The pool's identity: origin, plus the TLS settings' digest for https:// upstreams that have some. */
+  poolKey: string;
   /** Path of the upstream URL, without trailing slash ('' for none). */
   pathPrefix: string;
   pool: Pool;

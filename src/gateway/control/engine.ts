@@ -11,6 +11,8 @@ import { applicationsByApi, cachedFingerprint, stateFingerprints, type StateFing
 import { loadPersistedState, persistState, removeInterruptedWrites, type StateSource } from '../state/persistence.js';
 import { sealSecrets } from '../state/seal-secrets.js';
 import type { DataPlaneLink } from './link.js';
+import { LOCAL_READERS, type TlsReaders } from '../../tls/resolve.js';
+import { resolveTls, type TlsResolution } from './tls-resolution.js';
 
 export interface Transaction {
   expectedRevision: number;
@@ -41,6 +43,8 @@ export interface ControlEngineOptions {
    * the process did not): it is taken as delivered whatever the gatekeeper says.
    */
   resumed?: boolean;
+  /** Where certificate and upstream TLS references are resolved (default: this process's environment and file system). */
+  tlsReaders?: TlsReaders;
 }
 
 export interface ReloadRecord {
@@ -63,6 +67,8 @@ interface Staged {
   put: string[];
   removed: string[];
   blocked: { api: string; reason: string }[];
+  /** Digest of the TLS material the data plane serves once this commits ('' for none). */
+  tlsDigest: string;
 }
 
 /**
@@ -95,6 +101,10 @@ export class ControlEngine {
   private fingerprintJsonCache: { version: string; json: string } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private graceTimer: NodeJS.Timeout | undefined;
+  /** Digest of the TLS material the data plane serves ('' for none). */
+  private tlsDigest = '';
+  /** The last refresh's problems, so that a file still broken is not logged every poll. */
+  private refreshProblems = '';
 
   constructor(private readonly options: ControlEngineOptions) {}
 
@@ -122,7 +132,9 @@ export class ControlEngine {
     const grace = this.options.gatekeeperGraceMs ?? DEFAULT_GATEKEEPER_GRACE_MS;
     const holding = mode === 'flexible' && !this.options.resumed && grace > 0;
     const notReady = holding ? `gatekeeper flexible: waiting up to ${Math.round(grace / 1000)} s for the control plane to confirm the persisted policies` : undefined;
-    const staged = await this.stageState(persisted.state, 'block', notReady);
+    const tls = this.resolveTls(persisted.state);
+    if (tls.problems.length) logger.error({ problems: tls.problems.slice(0, 20) }, 'TLS material of the persisted state cannot be used: the certificates concerned are not served, the APIs concerned answer 503');
+    const staged = await this.stageState(persisted.state, 'block', notReady, undefined, tls);
     if (!staged.ok) {
       // Only the environment can fail as a whole here (e.g. its shared storage URL unresolved): nothing serves.
       logger.error({ problem: staged.message }, 'the persisted state cannot be served');
@@ -228,7 +240,7 @@ export class ControlEngine {
       if (!base) return refuse(422, 'TG_INVALID_STATE', 'the gateway has no state yet: the first transaction must send the full state or a set-environment change');
       candidate = applyChanges(base, tx.changes);
       // APIs and applications the changes did not touch are the very objects already validated and sealed.
-      if (current) known = new Set<object>([...current.apis, ...current.applications]);
+      if (current) known = new Set<object>([...current.apis, ...current.applications, ...(current.certificates ?? [])]);
     }
     const checked = checkState(candidate, known);
     if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
@@ -238,6 +250,9 @@ export class ControlEngine {
     }
     if (sealed.refused.length) return refuse(422, 'TG_INVALID_STATE', sealed.refused[0]!.message, sealed.refused);
     const state = sealed.state;
+    // The gateway resolves certificate and upstream TLS references itself; what it cannot use is refused, and the previous certificates keep serving.
+    const tls = this.resolveTls(state);
+    if (tls.problems.length) return refuse(422, 'TG_INVALID_STATE', 'the TLS material of the state cannot be used on this gateway', tls.problems);
     const fingerprints = stateFingerprints(state, this.fingerprintCache);
     if (current && fingerprints.digest === this.digest) {
       // Nothing changed; a control plane confirming the persisted state ends the gatekeeper's wait.
@@ -246,7 +261,7 @@ export class ControlEngine {
       return { ok: true, revision: this.revision, digest: this.digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
     }
 
-    const staged = await this.stageState(state, 'refuse', undefined, fingerprints);
+    const staged = await this.stageState(state, 'refuse', undefined, fingerprints, tls);
     if (!staged.ok) {
       const problems = staged.path ? [{ path: staged.path, message: staged.message }] : undefined;
       return refuse(422, staged.code, staged.message, problems);
@@ -282,7 +297,7 @@ export class ControlEngine {
    * from the one it serves (and drop the ones `state` no longer has), without
    * serving them yet.
    */
-  private async stageState(state: EnvironmentState, onCompileError: StageRequest['onCompileError'], notReady: string | undefined, known?: StateFingerprints): Promise<Staged | Extract<StageResult, { ok: false }>> {
+  private async stageState(state: EnvironmentState, onCompileError: StageRequest['onCompileError'], notReady: string | undefined, known: StateFingerprints | undefined, tls: TlsResolution): Promise<Staged | Extract<StageResult, { ok: false }>> {
     const fingerprints = known ?? stateFingerprints(state, this.fingerprintCache);
     const byApi = applicationsByApi(state.applications);
     if (this.served.size === 0 && this.options.resumed) this.served = new Map(Object.entries(await this.options.link.keys()));
@@ -290,16 +305,23 @@ export class ControlEngine {
     const put: StageRequest['put'] = [];
     for (const api of state.apis) {
       const applications = byApi.get(api.name) ?? [];
-      const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)));
+      const upstreamTls = tls.upstreams.get(api.name);
+      const usable = upstreamTls && 'digest' in upstreamTls ? upstreamTls : undefined;
+      const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)), usable?.digest);
       keys.set(api.name, key);
-      if (this.served.get(api.name) !== key || this.blocked.has(api.name)) put.push({ api, applications, key });
+      if (this.served.get(api.name) !== key || this.blocked.has(api.name)) {
+        put.push({ api, applications, key, ...(usable ? { upstreamTls: usable } : {}), ...(upstreamTls && 'problem' in upstreamTls ? { unavailable: upstreamTls.problem } : {}) });
+      }
     }
     const removed = [...this.served.keys()].filter((name) => !keys.has(name));
-    const result = await this.options.link.stage({ environment: state.environment, put, remove: removed, onCompileError, notReady });
+    const tlsDigest = tls.stage?.digest ?? '';
+    const tlsChange = tlsDigest === this.tlsDigest ? {} : { tls: tls.stage };
+    const result = await this.options.link.stage({ environment: state.environment, put, remove: removed, onCompileError, notReady, ...tlsChange });
     if (!result.ok) return result;
     for (const { layout, buffer } of result.cells) this.cells.set(layout.api, { layout: layout as CellsLayout, values: new Float64Array(buffer) });
     for (const name of removed) this.cells.delete(name);
-    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked };
+    for (const warning of tls.warnings) this.options.logger.warn({ warning }, 'TLS');
+    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked, tlsDigest };
   }
 
   /** The staged state serves now: remember it as the live one. */
@@ -309,9 +331,52 @@ export class ControlEngine {
     this.digest = staged.fingerprints.digest;
     this.source = source;
     this.served = staged.keys;
+    this.tlsDigest = staged.tlsDigest;
     this.notReady = notReady;
     for (const name of [...staged.put, ...staged.removed]) this.blocked.delete(name);
     for (const { api, reason } of staged.blocked) this.blocked.set(api, reason);
+  }
+
+  private resolveTls(state: EnvironmentState): TlsResolution {
+    return resolveTls(state, this.options.tlsReaders ?? LOCAL_READERS);
+  }
+
+  /**
+   * Reads the served state's TLS references again (a mounted secret renewed in
+   * place, e.g. by cert-manager): what changed is staged and served, with no
+   * new revision (the state is the same). Material that does not pass the
+   * checks (a half-written file, a key that does not match yet) is logged and
+   * the previous material keeps serving until a later refresh.
+   */
+  refreshTls(): Promise<'unchanged' | 'reloaded' | 'refused'> {
+    const run = this.queue.then(async () => {
+      const state = this.state;
+      if (!state || (!state.certificates?.length && !state.apis.some((a) => a.upstreamTls))) return 'unchanged' as const;
+      const tls = this.resolveTls(state);
+      if (tls.problems.length) {
+        const summary = JSON.stringify(tls.problems);
+        if (summary !== this.refreshProblems) this.options.logger.warn({ problems: tls.problems.slice(0, 20) }, 'TLS files changed but cannot be used yet; the previous material keeps serving');
+        this.refreshProblems = summary;
+        return 'refused' as const;
+      }
+      this.refreshProblems = '';
+      const staged = await this.stageState(state, 'refuse', this.notReady, this.fingerprints, tls);
+      if (!staged.ok) {
+        this.options.logger.warn({ problem: staged.message }, 'renewed TLS material was refused by the data plane; the previous material keeps serving');
+        return 'refused' as const;
+      }
+      if (staged.put.length === 0 && staged.removed.length === 0 && staged.tlsDigest === this.tlsDigest) {
+        await this.options.link.discard();
+        return 'unchanged' as const;
+      }
+      await this.options.link.commit();
+      const tlsChanged = staged.tlsDigest !== this.tlsDigest;
+      this.adopt(state, staged, this.source, this.notReady);
+      this.options.logger.info({ certificatesChanged: tlsChanged, upstreamsChanged: staged.put }, 'TLS material renewed in place is served');
+      return 'reloaded' as const;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async endGrace(reason = 'the control plane was not reached in time'): Promise<void> {

@@ -14,7 +14,11 @@ export interface DataPlaneLink {
   discard(): Promise<void>;
   setNotReady(reason: string | undefined): Promise<void>;
   sharedStorage(): Promise<{ status: SharedStorageStatus; metrics: string }>;
+  /** What the TLS listeners serve: certificate names, hosts, fingerprints, expiry (no key, no digest). */
+  tlsStatus(): Promise<TlsStatus | undefined>;
 }
+
+export type TlsStatus = Omit<NonNullable<ReturnType<DataPlaneRuntime['tlsStatus']>>, 'digest'>;
 
 type Method = keyof DataPlaneLink;
 
@@ -41,6 +45,12 @@ export function directLink(runtime: DataPlaneRuntime): DataPlaneLink {
     discard: async () => runtime.discard(),
     setNotReady: async (reason) => runtime.setNotReady(reason),
     sharedStorage: async () => runtime.sharedStorageStatus(),
+    tlsStatus: async () => {
+      const status = runtime.tlsStatus();
+      if (!status) return undefined;
+      const { digest: _digest, ...shown } = status;
+      return shown;
+    },
   };
 }
 
@@ -71,6 +81,7 @@ export function portLink(port: MessagePort): DataPlaneLink {
     discard: () => call('discard'),
     setNotReady: (reason) => call('setNotReady', reason ?? null),
     sharedStorage: () => call('sharedStorage'),
+    tlsStatus: () => call('tlsStatus'),
   };
 }
 

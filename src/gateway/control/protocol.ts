@@ -24,6 +24,16 @@ export interface ControlWorkerData {
   /** The manifests (by file fingerprint) that were being read when the previous worker died: not read again until they change. */
   poisoned?: string;
   limits: ManifestLimits;
+  /** HTTPS for the admin API: certificate and key files, and a CA whose client certificates it requires (mTLS). */
+  adminTls?: AdminTlsFiles;
+  /** How often referenced TLS files are read again (a renewed mounted secret); 0: never. */
+  tlsPollMs: number;
+}
+
+export interface AdminTlsFiles {
+  certFile: string;
+  keyFile: string;
+  clientCaFile?: string;
 }
 
 /** Messages of the control worker besides the data-plane link's calls. */

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { keyMatches, parseCertificateChain, parsePrivateKey } from '../../tls/pem.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../log/logger.js';
@@ -8,7 +10,7 @@ import { createAdminServer } from '../admin/server.js';
 import { secretCheckKey } from '../../secrets/sealed.js';
 import { ControlEngine } from './engine.js';
 import { portLink } from './link.js';
-import type { ControlWorkerData, SupervisorCommand, WorkerEvent } from './protocol.js';
+import type { AdminTlsFiles, ControlWorkerData, SupervisorCommand, WorkerEvent } from './protocol.js';
 
 /**
  * The gateway's control side, in a worker thread: the admin API, the
@@ -34,9 +36,27 @@ try {
     ...(data.gatekeeperGraceMs !== undefined ? { gatekeeperGraceMs: data.gatekeeperGraceMs } : {}),
   });
   await engine.start();
-  const admin = createAdminServer({ engine, link, token: data.adminToken, logger, restarts: data.restarts });
+  const adminTls = data.adminTls ? await readAdminTls(data.adminTls) : undefined;
+  const admin = createAdminServer({ engine, link, token: data.adminToken, logger, restarts: data.restarts, ...(adminTls ? { tls: adminTls.material } : {}) });
   await admin.listen({ host: data.adminListen.host, port: data.adminListen.port });
   const address = admin.server.address() as AddressInfo;
+  const poll = data.tlsPollMs > 0 ? setInterval(() => void refreshTls(), data.tlsPollMs) : undefined;
+  poll?.unref();
+  let adminTlsFingerprint = adminTls?.fingerprint;
+  /** Certificates renewed in place: the data plane's by the engine, the admin API's here (new handshakes get the new one). */
+  const refreshTls = async () => {
+    try {
+      await engine.refreshTls();
+      if (!data.adminTls) return;
+      const renewed = await readAdminTls(data.adminTls);
+      if (renewed.fingerprint === adminTlsFingerprint) return;
+      (admin.server as unknown as { setSecureContext(options: object): void }).setSecureContext({ cert: renewed.material.cert, key: renewed.material.key, minVersion: 'TLSv1.2', ...(renewed.material.ca ? { ca: renewed.material.ca } : {}) });
+      adminTlsFingerprint = renewed.fingerprint;
+      logger.info('the admin API serves its renewed certificate');
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'TLS files could not be read again; what serves keeps serving');
+    }
+  };
   const reconciler = data.embedded
     ? embeddedReconciler(engine, {
         paths: data.embedded.paths,
@@ -50,6 +70,7 @@ try {
   port.on('message', (message: SupervisorCommand | { kind: string }) => {
     if (message.kind !== 'shutdown') return;
     void (async () => {
+      if (poll) clearInterval(poll);
       await reconciler?.close();
       await admin.close();
       await engine.close();
@@ -58,10 +79,22 @@ try {
     })();
   });
   // The data plane opens its port now: while the first reconcile runs, the gatekeeper answers 503.
-  emit({ kind: 'ready', adminUrl: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` });
+  emit({ kind: 'ready', adminUrl: `${adminTls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` });
   await reconciler?.start();
 } catch (err) {
   emit({ kind: 'failed', message: (err as Error).message });
+}
+
+/** The admin API's certificate, key and client CA, checked so that a bad pair fails here with a clear message. */
+async function readAdminTls(files: AdminTlsFiles): Promise<{ material: { cert: string; key: string; ca?: string }; fingerprint: string }> {
+  const [cert, key, ca] = await Promise.all([readFile(files.certFile, 'utf8'), readFile(files.keyFile, 'utf8'), files.clientCaFile ? readFile(files.clientCaFile, 'utf8') : undefined]);
+  const chain = parseCertificateChain(cert);
+  if (!chain.ok) throw new Error(`--admin-tls-cert ${files.certFile}: ${chain.reason}`);
+  const parsedKey = parsePrivateKey(key);
+  if (!parsedKey.ok) throw new Error(`--admin-tls-key ${files.keyFile}: ${parsedKey.reason}`);
+  if (!keyMatches(chain.leaf, parsedKey.key)) throw new Error(`--admin-tls-key ${files.keyFile} does not match --admin-tls-cert ${files.certFile}`);
+  const fingerprint = createHash('sha256').update(cert).update('\0').update(key).update('\0').update(ca ?? '').digest('hex');
+  return { material: { cert, key, ...(ca ? { ca } : {}) }, fingerprint };
 }
 
 /**

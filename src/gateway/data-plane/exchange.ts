@@ -8,6 +8,8 @@ export class GatewayExchange implements Exchange {
   readonly requestHeaders: IncomingHttpHeaders;
   readonly responseHeaders: OutgoingHttpHeaders = {};
   readonly startedAt = performance.now();
+  /** How the client reached the gateway (X-Forwarded-Proto). */
+  proto: 'http' | 'https' = 'http';
   private scratch: Record<string, unknown> | undefined;
   /** Chunks read by policies; they are what the upstream receives first. */
   private chunks: Buffer[] | undefined;
@@ -20,12 +22,16 @@ export class GatewayExchange implements Exchange {
     readonly path: string,
     readonly search: string,
     readonly remoteAddress: string,
+    /** The headers policies see: the raw ones over HTTP/1.1, without pseudo-headers over h2. */
+    headers: IncomingHttpHeaders = raw.headers,
   ) {
-    this.requestHeaders = raw.headers;
+    this.requestHeaders = headers;
   }
 
+  /** The authority the client asked for (Host over HTTP/1.1, :authority over h2), whatever policies do to the headers. */
   get host(): string {
-    return this.raw.headers.host ?? '';
+    const headers = this.raw.headers;
+    return headers.host ?? (headers[':authority'] as string | undefined) ?? '';
   }
 
   get locals(): Record<string, unknown> {

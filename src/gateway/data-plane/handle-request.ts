@@ -8,6 +8,7 @@ import { upstreamRequestHeaders } from '../proxy/headers.js';
 import { runRequestPass, runResponsePass, type RequestPass } from '../chain/run.js';
 import { sendAnswer } from './answer.js';
 import { GatewayExchange } from './exchange.js';
+import { http1RequestHeaders } from '../proxy/http2-headers.js';
 import { ProxiedResponse } from './proxied-response.js';
 import { isRejection, normalizeRequestPath, type PathOptions } from './request-path.js';
 import { pathBelow, type RouteTable } from './route-table.js';
@@ -18,15 +19,18 @@ export interface Serving {
   /** undefined when ready; otherwise why every API answers 503 (gatekeeper). */
   notReady: string | undefined;
   pathOptions: Readonly<PathOptions>;
+  /** Set when the environment redirects plain HTTP to its TLS listener on this port. */
+  httpsRedirectPort: number | undefined;
 }
 
 /**
  * Not async: the reply is sent (or hijacked) later, from the request pass's
  * continuation or from undici's callbacks, so fastify must not wait on a promise.
  */
-export function handleRequest(serving: Serving, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+export function handleRequest(serving: Serving, request: FastifyRequest, reply: FastifyReply, logger: Logger, proto: 'http' | 'https' = 'http'): void {
   const raw = request.raw;
   const url = raw.url ?? '/';
+  if (proto === 'http' && serving.httpsRedirectPort !== undefined) return redirectToHttps(raw.headers.host, url, serving.httpsRedirectPort, reply);
   const q = url.indexOf('?');
   // One normalized path for routing, rules and the upstream: no policy is skipped by another spelling.
   const pathname = normalizeRequestPath(q === -1 ? url : url.slice(0, q), serving.pathOptions);
@@ -39,7 +43,9 @@ export function handleRequest(serving: Serving, request: FastifyRequest, reply: 
     return sendAnswer(reply, { status: 503, body: { error: api.blocked } });
   }
   const remote = raw.socket.remoteAddress ?? '';
-  const ex = new GatewayExchange(raw, raw.method ?? 'GET', pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), remote.startsWith('::ffff:') ? remote.slice(7) : remote);
+  const headers = raw.httpVersionMajor === 2 ? http1RequestHeaders(raw.headers) : raw.headers;
+  const ex = new GatewayExchange(raw, raw.method ?? 'GET', pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), remote.startsWith('::ffff:') ? remote.slice(7) : remote, headers);
+  ex.proto = proto;
 
   const passed = runRequestPass(api, ex, logger);
   if (!(passed instanceof Promise)) return afterRequestPass(api, ex, passed, reply, logger);
@@ -60,10 +66,18 @@ function afterRequestPass(api: CompiledApi, ex: GatewayExchange, pass: RequestPa
   const options: Dispatcher.DispatchOptions = {
     path: target.pathPrefix + ex.path + (ex.search ? `?${ex.search}` : ''),
     method: ex.method,
-    headers: upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: 'http', host: ex.host, prefix: api.basePath }),
+    headers: upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: ex.proto, host: ex.host, prefix: api.basePath }),
     body: hasBody ? (ex.upstreamBody() as never) : null,
     headersTimeout: api.timeoutMs,
     bodyTimeout: api.timeoutMs,
   };
   new ProxiedResponse(api, ex, pass, reply, options, logger).start();
+}
+
+/** 308 keeps the method and body: the same request, over https, on the TLS listener's port. */
+function redirectToHttps(host: string | undefined, url: string, port: number, reply: FastifyReply): void {
+  const name = (host ?? '').replace(/:\d+$/, '');
+  if (!name || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(name)) return sendAnswer(reply, { status: 400, body: { error: 'a Host header is needed to redirect to https' } });
+  const location = `https://${name}${port === 443 ? '' : `:${port}`}${url.startsWith('/') ? url : '/'}`;
+  sendAnswer(reply, { status: 308, headers: { location }, body: { error: `use ${location}` } });
 }

@@ -6,6 +6,7 @@ import type { Exchange, ResponseView } from '../chain/types.js';
 import { runResponsePass, type RequestPass } from '../chain/run.js';
 import { OUTCOME } from '../metrics/cells.js';
 import { clientResponseHeaders } from '../proxy/headers.js';
+import { http2ResponseHeaders } from '../proxy/http2-headers.js';
 import { sendAnswer } from './answer.js';
 import { canResend, upstreamFailure } from './upstream-errors.js';
 
@@ -55,7 +56,7 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     runResponsePass(api, ex, view, this.pass, this.logger);
     this.reply.hijack();
     // Node drops the body writes of HEAD, 204 and 304 responses itself.
-    this.reply.raw.writeHead(view.status, view.headers);
+    this.reply.raw.writeHead(view.status, this.reply.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(view.headers) : view.headers);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {

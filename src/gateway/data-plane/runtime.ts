@@ -7,7 +7,8 @@ import { CounterStores, type Counters, type SharedStorageStatus } from '../count
 import type { CounterStore } from '../counters/types.js';
 import type { CellsLayout } from '../metrics/cells.js';
 import { MetricsRegistry } from '../metrics/registry.js';
-import { UpstreamPools } from '../proxy/pools.js';
+import { UpstreamPools, type UpstreamTls } from '../proxy/pools.js';
+import { TlsContexts, type TlsStage } from './tls-contexts.js';
 import type { Serving } from './handle-request.js';
 import { DEFAULT_PATH_OPTIONS, type PathOptions } from './request-path.js';
 import { RouteTable } from './route-table.js';
@@ -16,13 +17,15 @@ import { RouteTable } from './route-table.js';
 export interface StageRequest {
   environment: EnvironmentSettings;
   /** APIs to compile (new, or changed: their key differs from the one served). */
-  put: { api: ApiState; applications: ApplicationState[]; key: string }[];
+  put: { api: ApiState; applications: ApplicationState[]; key: string; upstreamTls?: UpstreamTls; /** Served blocked (503) with this reason: its upstream's TLS cannot be resolved. */ unavailable?: string }[];
   /** APIs no longer served. */
   remove: string[];
   /** A policy that fails to compile: refuse the whole stage, or serve its API blocked (503), as at start-up. */
   onCompileError: 'refuse' | 'block';
   /** undefined: ready; otherwise why every API answers 503 (gatekeeper). */
   notReady: string | undefined;
+  /** What the TLS listeners serve from now on: undefined leaves it as it is, null serves no certificate. */
+  tls?: TlsStage | null;
 }
 
 export interface StagedCells {
@@ -40,6 +43,7 @@ interface Staged {
   remove: string[];
   notReady: string | undefined;
   pathOptions: Readonly<PathOptions>;
+  tls: TlsContexts | null | undefined;
 }
 
 export interface DataPlaneRuntimeOptions {
@@ -60,7 +64,11 @@ const SLICE_MS = 2;
  * serializes a state: the control side did that before asking.
  */
 export class DataPlaneRuntime {
-  serving: Serving = { table: new RouteTable(new Map()), notReady: 'starting', pathOptions: DEFAULT_PATH_OPTIONS };
+  serving: Serving = { table: new RouteTable(new Map()), notReady: 'starting', pathOptions: DEFAULT_PATH_OPTIONS, httpsRedirectPort: undefined };
+  /** The certificates the TLS listeners serve (SNICallback reads it on every handshake); undefined: none. */
+  tls: TlsContexts | undefined;
+  private httpsPort: number | undefined;
+  private readonly tlsListeners = new Set<(contexts: TlsContexts | undefined) => void>();
   readonly counterStores: CounterStores;
   private readonly runtimeState = new RuntimeStateStore();
   private readonly pools = new UpstreamPools();
@@ -84,12 +92,21 @@ export class DataPlaneRuntime {
     const counters = await this.counterStores.prepare(request.environment);
     if ('problem' in counters) return { ok: false, code: 'TG_INVALID_STATE', message: counters.problem, path: '/environment/sharedStorage' };
     const services: CompileServices = { logger: this.options.logger, counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir };
+    let tls: TlsContexts | null | undefined;
+    try {
+      tls = request.tls ? new TlsContexts(request.tls) : request.tls;
+    } catch (err) {
+      this.counterStores.discard(counters);
+      // The control side checked the material; what is left is OpenSSL refusing it (e.g. a cipher list it does not know).
+      return { ok: false, code: 'TG_INVALID_STATE', message: `the TLS settings cannot be used: ${(err as Error).message.replace(/\n[\s\S]*/, '')}`, path: '/environment/tls' };
+    }
     const fresh: CompileResult[] = [];
     const blocked: { api: string; reason: string }[] = [];
     let sliceStarted = performance.now();
-    for (const { api, applications, key } of request.put) {
+    for (const { api, applications, key, upstreamTls, unavailable } of request.put) {
       try {
-        fresh.push(await compileApi(api, applications, key, services));
+        if (unavailable !== undefined) throw new PolicyCompileError(api.name, 'upstreamTls', unavailable);
+        fresh.push(await compileApi(api, applications, key, services, upstreamTls));
       } catch (err) {
         const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
         if (request.onCompileError === 'refuse') {
@@ -106,7 +123,7 @@ export class DataPlaneRuntime {
         sliceStarted = performance.now();
       }
     }
-    this.staged = { counters, fresh, remove: request.remove, notReady: request.notReady, pathOptions: pathOptionsOf(request.environment) };
+    this.staged = { counters, fresh, remove: request.remove, notReady: request.notReady, pathOptions: pathOptionsOf(request.environment), tls };
     return { ok: true, blocked, cells: fresh.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
   }
 
@@ -119,7 +136,9 @@ export class DataPlaneRuntime {
     const next = new Map(previous);
     for (const name of staged.remove) next.delete(name);
     for (const { compiled } of staged.fresh) next.set(compiled.name, compiled);
-    this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions };
+    if (staged.tls !== undefined) this.tls = staged.tls ?? undefined;
+    this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions, httpsRedirectPort: this.redirectPort() };
+    if (staged.tls !== undefined) for (const listener of this.tlsListeners) listener(this.tls);
     this.counterStores.commit(staged.counters);
     this.retire(previous, next, staged);
   }
@@ -136,6 +155,28 @@ export class DataPlaneRuntime {
   /** Only the gatekeeper's answer changes (e.g. strict mode waiting for the control plane). */
   setNotReady(reason: string | undefined): void {
     this.serving = { ...this.serving, notReady: reason };
+  }
+
+  /** A TLS listener follows the applied certificates (e.g. its default context); called at once with the current ones. */
+  onTlsChange(listener: (contexts: TlsContexts | undefined) => void): void {
+    this.tlsListeners.add(listener);
+    listener(this.tls);
+  }
+
+  /** The port of the TLS listener, where plain HTTP redirects when the environment asks. */
+  setHttpsPort(port: number): void {
+    this.httpsPort = port;
+    this.serving = { ...this.serving, httpsRedirectPort: this.redirectPort() };
+  }
+
+  /** What the TLS listeners serve, for /status: certificate names, hosts, fingerprints and expiry; no key. */
+  tlsStatus(): { digest: string; minVersion: string; redirectHttp: boolean; certificates: ReturnType<TlsContexts['summaries']> } | undefined {
+    const tls = this.tls;
+    return tls && { digest: tls.digest, minVersion: tls.stage.settings.minVersion, redirectHttp: tls.stage.settings.redirectHttp, certificates: tls.summaries() };
+  }
+
+  private redirectPort(): number | undefined {
+    return this.tls?.redirectHttp && this.httpsPort !== undefined ? this.httpsPort : undefined;
   }
 
   sharedStorageStatus(): { status: SharedStorageStatus; metrics: string } {
@@ -161,8 +202,8 @@ export class DataPlaneRuntime {
       this.runtimeState.retain(name, new Set());
       this.metrics.forget(name);
     }
-    const upstreamsMoved = staged.remove.length > 0 || staged.fresh.some(({ compiled }) => previous.get(compiled.name)?.upstream.origin !== compiled.upstream.origin);
-    if (upstreamsMoved) void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.origin)));
+    const upstreamsMoved = staged.remove.length > 0 || staged.fresh.some(({ compiled }) => previous.get(compiled.name)?.upstream.poolKey !== compiled.upstream.poolKey);
+    if (upstreamsMoved) void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.poolKey)));
   }
 }
 

@@ -64,7 +64,7 @@ function serialize(value: PersistedState, apiJson: WeakMap<object, string> | und
     return json;
   });
   const head = JSON.stringify(header).slice(0, -1);
-  return `${head}${head.length > 1 ? ',' : ''}"state":{"environment":${JSON.stringify(state.environment)},"apis":[${apis.join(',')}],"applications":${JSON.stringify(state.applications)}}}`;
+  return `${head}${head.length > 1 ? ',' : ''}"state":{"environment":${JSON.stringify(state.environment)},"apis":[${apis.join(',')}],"applications":${JSON.stringify(state.applications)}${state.certificates ? `,"certificates":${JSON.stringify(state.certificates)}` : ''}}}`;
 }
 
 export async function loadPersistedState(dir: string): Promise<PersistedState | undefined> {
