@@ -1,3 +1,4 @@
+import type { Http2ServerRequest } from 'node:http2';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
@@ -61,7 +62,7 @@ function afterRequestPass(api: CompiledApi, ex: GatewayExchange, pass: RequestPa
     return sendAnswer(reply, { ...pass.answer, status: view.status, headers: view.headers });
   }
   const raw = reply.request.raw;
-  const hasBody = raw.headers['content-length'] !== undefined ? raw.headers['content-length'] !== '0' : raw.headers['transfer-encoding'] !== undefined;
+  const hasBody = requestHasBody(raw);
   const target = api.upstream;
   const options: Dispatcher.DispatchOptions = {
     path: target.pathPrefix + ex.path + (ex.search ? `?${ex.search}` : ''),
@@ -72,6 +73,13 @@ function afterRequestPass(api: CompiledApi, ex: GatewayExchange, pass: RequestPa
     bodyTimeout: api.timeoutMs,
   };
   new ProxiedResponse(api, ex, pass, reply, options, logger).start();
+}
+
+/** HTTP/1.1 says so in its headers; an h2 stream without a body ended with its HEADERS frame (content-length is optional there). */
+function requestHasBody(raw: FastifyRequest['raw']): boolean {
+  if (raw.headers['content-length'] !== undefined) return raw.headers['content-length'] !== '0';
+  if (raw.httpVersionMajor === 2) return !(raw as unknown as Http2ServerRequest).stream.endAfterHeaders;
+  return raw.headers['transfer-encoding'] !== undefined;
 }
 
 /** 308 keeps the method and body: the same request, over https, on the TLS listener's port. */
