@@ -29,8 +29,9 @@ export async function loadEnvironmentContext(paths: string[], env: string): Prom
   if (!result.valid) {
     return { stderr: renderDiagnostics(result.diagnostics, 'text', { files: result.files.length, color: colorWanted(process.stderr) }) + 'nothing was planned: fix the manifests first\n', exitCode: 1 };
   }
-  const { nodes, missing, unknown } = environmentNodes(result.manifests, env);
+  const { nodes, missing, problems, unknown } = environmentNodes(result.manifests, env);
   if (unknown) return { stderr: `error TG_UNKNOWN_ENV_FILTER: environment "${env}" is not defined\n`, exitCode: 1 };
+  if (problems.length) return { stderr: `error TG_TLS_KEY: the admin TLS material of these nodes cannot be read: ${problems.join('; ')}\nnothing was sent.\n`, exitCode: 1 };
   if (nodes.length === 0) return { stderr: `error TG_NO_NODES: environment "${env}" lists no gateway nodes (spec.nodes)\n`, exitCode: 1 };
   const resolved = resolveStateSecrets(environmentState(result.manifests, env));
   const unset = [...new Set([...missing, ...resolved.missing])].sort();

@@ -88,8 +88,9 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
     ...(lease ? { leadership: lease } : {}),
     source,
     targets: (manifests, environment) => {
-      const { nodes, missing } = environmentNodes(manifests, environment);
+      const { nodes, missing, problems } = environmentNodes(manifests, environment);
       if (missing.length) return { error: `unset environment variable(s) for node tokens: ${missing.join(', ')}` };
+      if (problems.length) return { error: `admin TLS material cannot be read: ${problems.join('; ')}` };
       if (nodes.length === 0) return { error: `environment "${environment}" lists no gateway nodes` };
       return nodeTargets(nodes);
     },

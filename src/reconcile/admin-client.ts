@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { TollgateError } from '../errors/catalog.js';
 import { secretCheckKey } from '../secrets/sealed.js';
 import type { EnvironmentState } from '../model/types.js';
@@ -30,6 +30,15 @@ export interface GatewayNode {
   adminUrl: string;
   /** Resolved bearer token. */
   token: string;
+  /** For an https:// admin URL: whom to trust, and a client certificate if the node requires one (mTLS). */
+  tls?: AdminTls;
+}
+
+/** PEM texts, resolved by the reconciler; never logged or sent anywhere but in the handshake. */
+export interface AdminTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 export type TransactionResult =
@@ -47,12 +56,16 @@ const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 200, timeoutMs: 3
 /** Talks to one node's admin API. Retries transport errors and 5xx with backoff; never 4xx. */
 export class AdminClient implements LiveClient {
   readonly secretCheckKey: string;
+  /** Connections with the node's CA and client certificate; undefined: undici's global agent. */
+  private readonly dispatcher: Dispatcher | undefined;
 
   constructor(
     readonly node: GatewayNode,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
   ) {
     this.secretCheckKey = secretCheckKey(node.token);
+    const tls = node.tls;
+    if (tls) this.dispatcher = new Agent({ connect: { ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}) } });
   }
 
   /** The live state; `apis` narrows it to those APIs (their names go in the query string). */
@@ -87,6 +100,7 @@ export class AdminClient implements LiveClient {
           ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
           headersTimeout: this.retry.timeoutMs,
           bodyTimeout: this.retry.timeoutMs,
+          ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         });
         const text = await res.body.text();
         if (res.statusCode >= 500 && attempt < this.retry.attempts) {

@@ -49,7 +49,7 @@ describe('upstream TLS: an https:// upstream verified against a CA, with a clien
   });
 
   const apply = (upstreamTls: Record<string, unknown> | undefined, name = 'orders') =>
-    gw.applyState(environmentState([api(name, upstream.url, [], upstreamTls ? { upstreamTls } : {}) as never]));
+    gw.applyState(environmentState([api(name, upstream.url, [], (upstreamTls ? { upstreamTls } : {}) as never)]));
 
   it('presents the client certificate (key from the gateway environment), verifies the server against its CA and name', async () => {
     const applied = await apply({ ca: file(serverCa.certFile), serverName: 'backend.internal', clientCertificate: file(gatewayClient.certFile), clientKey: '${env:GW_CLIENT_KEY}', verify: true, minVersion: 'TLSv1.2' });
