@@ -24,6 +24,8 @@ interface GatewayFlags {
   adminTlsKey?: string;
   adminClientCa?: string;
   tlsPollInterval: number;
+  statusListen?: Listen;
+  statusMetrics: boolean;
   stateDir: string;
   gatekeeper?: GatekeeperMode;
   gatekeeperGrace: number;
@@ -43,6 +45,8 @@ export function gatewayCommand(run: (result: Promise<CommandResult>) => void): C
     .option('--listen <host:port>', 'data-plane address', parseListen, parseListen('0.0.0.0:8080'))
     .option('--listen-tls <host:port>', 'HTTPS data-plane address (HTTP/2 and HTTP/1.1 by ALPN), serving the certificates of the applied state by SNI', parseListen)
     .option('--admin-listen <host:port>', 'admin API address (keep it on loopback or a private network)', parseListen, parseListen('127.0.0.1:8081'))
+    .option('--status-listen <host:port>', 'probes without a token: /healthz, /readyz (503 while the gatekeeper holds or the control side is down)', parseListen)
+    .option('--status-metrics', 'with --status-listen: also serve /metrics there, without the admin token', false)
     .option('--admin-tls-cert <file>', 'serve the admin API over HTTPS with this certificate chain (PEM)')
     .option('--admin-tls-key <file>', 'the key of --admin-tls-cert (PEM)')
     .option('--admin-client-ca <file>', 'with --admin-tls-cert: require client certificates signed by this CA (mTLS); the bearer token is still required')
@@ -67,6 +71,7 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
   const stopRequested = untilSignal();
   const logger = createLogger(flags.logLevel);
   if ((flags.adminTlsCert === undefined) !== (flags.adminTlsKey === undefined)) throw new TollgateError('TG_USAGE', '--admin-tls-cert and --admin-tls-key go together');
+  if (flags.statusMetrics && !flags.statusListen) throw new TollgateError('TG_USAGE', '--status-metrics serves /metrics on the status listener: give --status-listen too');
   if (flags.adminClientCa && !flags.adminTlsCert) throw new TollgateError('TG_USAGE', '--admin-client-ca needs --admin-tls-cert and --admin-tls-key (mTLS is TLS first)');
   const adminTls = flags.adminTlsCert && flags.adminTlsKey ? { certFile: path.resolve(flags.adminTlsCert), keyFile: path.resolve(flags.adminTlsKey), ...(flags.adminClientCa ? { clientCaFile: path.resolve(flags.adminClientCa) } : {}) } : undefined;
   const gateway = await startGateway({
@@ -80,6 +85,7 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
     controlHeapMb: flags.controlHeap,
     requestTimeoutMs: flags.requestTimeout,
     tlsPollMs: flags.tlsPollInterval,
+    ...(flags.statusListen ? { statusListen: flags.statusListen, statusMetrics: flags.statusMetrics } : {}),
     ...(flags.listenTls ? { listenTls: flags.listenTls } : {}),
     ...(adminTls ? { adminTls } : {}),
     ...(process.env.TOLLGATE_ADMIN_TOKEN ? { adminToken: process.env.TOLLGATE_ADMIN_TOKEN } : {}),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { DEFAULT_MANIFEST_LIMITS, type ManifestLimits } from '../manifest/limits.js';
@@ -10,6 +11,7 @@ import type { AdminTlsFiles, Listen } from './control/protocol.js';
 import { ControlSupervisor } from './control/supervisor.js';
 import { MemoryCounterStore } from './counters/memory.js';
 import { DataPlaneRuntime } from './data-plane/runtime.js';
+import { createStatusServer } from './data-plane/status-server.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, createDataPlane, type DataPlane } from './data-plane/server.js';
 
 export type { Listen };
@@ -38,6 +40,10 @@ export interface GatewayOptions {
   adminTls?: AdminTlsFiles;
   /** How often referenced certificate files are read again (ms; 0: never). */
   tlsPollMs?: number;
+  /** Probes without a token (/healthz, /readyz), on the data plane's thread. */
+  statusListen?: Listen;
+  /** Also /metrics on the status listener, without the admin token. */
+  statusMetrics?: boolean;
 }
 
 export const DEFAULT_TLS_POLL_MS = 10_000;
@@ -46,6 +52,8 @@ export interface RunningGateway {
   url: string;
   /** https://… of the TLS listener, when there is one. */
   tlsUrl?: string;
+  /** http://… of the status listener, when there is one. */
+  statusUrl?: string;
   adminUrl: string;
   adminToken: string;
   restarts: ControlRestarts;
@@ -95,6 +103,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const dataPlanes: DataPlane[] = [];
   let url: string;
   let tlsUrl: string | undefined;
+  let status: Server | undefined;
+  let statusUrl: string | undefined;
   try {
     if (options.listenTls) {
       const secure = createDataPlane(runtime, logger, { requestTimeoutMs, tls: true });
@@ -108,18 +118,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     dataPlanes.unshift(plain);
     await plain.app.listen({ host: options.listen.host, port: options.listen.port });
     url = addressUrl(plain.app.server.address() as AddressInfo);
+    if (options.statusListen) {
+      status = createStatusServer({ runtime, controlUp: () => supervisor.controlUp, ...(options.statusMetrics ? { metrics: () => supervisor.metrics() } : {}) });
+      const listening = status;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject);
+        listening.listen(options.statusListen!.port, options.statusListen!.host, () => resolve());
+      });
+      statusUrl = addressUrl(status.address() as AddressInfo);
+    }
   } catch (err) {
+    status?.close();
     await Promise.all(dataPlanes.map((d) => d.app.close()));
     await supervisor.close();
     await runtime.close();
     counters.close();
     throw err;
   }
-  logger.info({ url, ...(tlsUrl ? { tlsUrl } : {}), adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
+  logger.info({ url, ...(tlsUrl ? { tlsUrl } : {}), ...(statusUrl ? { statusUrl } : {}), adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
   let closing: Promise<void> | undefined;
   return {
     url,
     ...(tlsUrl ? { tlsUrl } : {}),
+    ...(statusUrl ? { statusUrl } : {}),
     adminUrl,
     adminToken,
     restarts: supervisor.restarts,
@@ -127,6 +148,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       (closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish; then the control side finishes its apply; then pools and timers go.
         await Promise.all(dataPlanes.map(drain));
+        // Probes answer until traffic is drained (a load balancer sees the node go), then stop.
+        if (status) await new Promise((resolve) => status!.close(resolve).closeAllConnections());
         await supervisor.close();
         await runtime.close();
         counters.close();

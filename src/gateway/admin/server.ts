@@ -97,6 +97,15 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
 
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', 'text/plain; version=0.0.4');
+    return renderMetrics(engine, link, restarts);
+  });
+
+  return app;
+}
+
+/** The Prometheus text of the admin API's /metrics (and of the status listener's, which asks for it through the supervisor). */
+export async function renderMetrics(engine: ControlEngine, link: DataPlaneLink, restarts: ControlRestarts): Promise<string> {
+  {
     const gauges: Record<string, number> = {
       tollgate_revision: engine.revision,
       tollgate_ready: engine.notReady === undefined ? 1 : 0,
@@ -117,7 +126,5 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     ];
     for (const [name, value] of Object.entries(gauges)) lines.push(`# TYPE ${name} gauge`, `${name} ${value}`);
     return engine.dataPlaneMetrics() + lines.join('\n') + '\n' + (await link.sharedStorage()).metrics;
-  });
-
-  return app;
+  }
 }

@@ -42,6 +42,7 @@ export type WorkerEvent =
   | { kind: 'failed'; message: string }
   | { kind: 'reading'; fingerprint: string }
   | { kind: 'read'; fingerprint: string }
-  | { kind: 'closed' };
+  | { kind: 'closed' }
+  | { kind: 'metrics'; id: number; text: string };
 
-export type SupervisorCommand = { kind: 'shutdown' };
+export type SupervisorCommand = { kind: 'shutdown' } | { kind: 'render-metrics'; id: number };

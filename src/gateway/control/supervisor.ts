@@ -36,6 +36,10 @@ export class ControlSupervisor {
   private startedAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private adminListen: ControlWorkerData['adminListen'];
+  /** A worker is running and has said it is ready (false while one is restarted). */
+  controlUp = false;
+  private metricsRequests = new Map<number, (text: string | undefined) => void>();
+  private nextMetricsId = 0;
 
   constructor(private readonly options: SupervisorOptions) {
     this.adminListen = options.data.adminListen;
@@ -58,6 +62,24 @@ export class ControlSupervisor {
     clearTimeout(timer);
   }
 
+  /** The metrics text, rendered by the control worker (never on this thread); undefined while it is down or slow. */
+  metrics(timeoutMs = 5_000): Promise<string | undefined> {
+    const worker = this.worker;
+    if (!worker || !this.controlUp) return Promise.resolve(undefined);
+    const id = ++this.nextMetricsId;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.metricsRequests.delete(id);
+        resolve(undefined);
+      }, timeoutMs);
+      this.metricsRequests.set(id, (text) => {
+        clearTimeout(timer);
+        resolve(text);
+      });
+      worker.postMessage({ kind: 'render-metrics', id });
+    });
+  }
+
   private spawn(resumed: boolean, first?: { resolve(adminUrl: string): void; reject(err: Error): void }): void {
     const { logger, runtime } = this.options;
     const data: ControlWorkerData = { ...this.options.data, adminListen: this.adminListen, resumed, restarts: { ...this.restarts }, ...(this.poisoned ? { poisoned: this.poisoned } : {}) };
@@ -73,7 +95,12 @@ export class ControlSupervisor {
     worker.on('message', (message: WorkerEvent | { kind: string }) => {
       const event = message as WorkerEvent;
       switch (event.kind) {
+        case 'metrics':
+          this.metricsRequests.get(event.id)?.(event.text);
+          this.metricsRequests.delete(event.id);
+          break;
         case 'ready':
+          this.controlUp = true;
           // A port chosen by the OS (port 0) is kept: a restarted worker listens where the first one did.
           this.adminListen = { ...this.adminListen, port: Number(new URL(event.adminUrl).port) };
           first?.resolve(event.adminUrl);
@@ -100,6 +127,9 @@ export class ControlSupervisor {
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
+      this.controlUp = false;
+      for (const answer of this.metricsRequests.values()) answer(undefined);
+      this.metricsRequests.clear();
       // A stage the dead worker left uncommitted is dropped: the data plane serves what it served.
       runtime.discard();
       if (first) {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../log/logger.js';
 import { discoverManifestFiles, statFiles } from '../../manifest/discover.js';
 import { embeddedReconciler } from '../../reconcile/embedded.js';
-import { createAdminServer } from '../admin/server.js';
+import { createAdminServer, renderMetrics } from '../admin/server.js';
 import { secretCheckKey } from '../../secrets/sealed.js';
 import { ControlEngine } from './engine.js';
 import { portLink } from './link.js';
@@ -68,6 +68,11 @@ try {
       })
     : undefined;
   port.on('message', (message: SupervisorCommand | { kind: string }) => {
+    const command = message as SupervisorCommand;
+    if (command.kind === 'render-metrics') {
+      void renderMetrics(engine, link, data.restarts).then((text) => emit({ kind: 'metrics', id: command.id, text }));
+      return;
+    }
     if (message.kind !== 'shutdown') return;
     void (async () => {
       if (poll) clearInterval(poll);
