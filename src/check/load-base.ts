@@ -17,6 +17,7 @@ export function loadBase(baseTexts: readonly ManifestText[], headTexts: readonly
     environments: [...reused(head.manifests.environments), ...loaded.manifests.environments],
     apis: [...reused(head.manifests.apis), ...loaded.manifests.apis],
     applications: [...reused(head.manifests.applications), ...loaded.manifests.applications],
+    certificates: [...reused(head.manifests.certificates ?? []), ...(loaded.manifests.certificates ?? [])],
     invalidNames: loaded.manifests.invalidNames,
   };
   const diagnostics = [...head.diagnostics.filter((d) => d.file !== undefined && unchanged.has(d.file)), ...loaded.diagnostics];

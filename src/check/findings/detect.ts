@@ -11,9 +11,10 @@ import { pairPolicies } from './pairs.js';
 import { rateLimitFindings } from './rate-limits.js';
 import { reorderFindings } from './reorders.js';
 import { threatProtectionFindings } from './threat-protection.js';
+import { newApiTlsFindings, tlsFindings, upstreamTlsFindings } from './tls.js';
 import type { ApiDetector, DetectorContext, FindingDraft } from './types.js';
 
-const API_DETECTORS: readonly ApiDetector[] = [reorderFindings, authenticationFindings, ipAllowlistFindings, rateLimitFindings, corsFindings, threatProtectionFindings];
+const API_DETECTORS: readonly ApiDetector[] = [reorderFindings, authenticationFindings, ipAllowlistFindings, rateLimitFindings, corsFindings, threatProtectionFindings, upstreamTlsFindings];
 
 /** Apis the plan changes (other than creating or deleting them). */
 function changedApis(changes: readonly Change[]): Set<string> {
@@ -29,11 +30,12 @@ function changedApis(changes: readonly Change[]): Set<string> {
  * `baseApis` are the base's Api manifests by name.
  */
 export function environmentDrafts(change: EnvironmentChange, changes: readonly Change[], baseApis: ReadonlyMap<string, ApiManifest>, ctx: DetectorContext): FindingDraft[] {
-  const drafts = environmentFindings(change, ctx);
+  const drafts = [...environmentFindings(change, ctx), ...tlsFindings(change, ctx)];
   const planned = changedApis(changes);
   const before = new Map(change.baseState.apis.map((a) => [a.name, a]));
   for (const after of change.headState.apis) {
     const b = before.get(after.name);
+    if (!b) drafts.push(...newApiTlsFindings(after, change.name, ctx));
     const baseManifest = baseApis.get(after.name);
     const headManifest = ctx.locate.apiManifest(after.name);
     if (!b || !baseManifest || !headManifest) continue;
