@@ -5,6 +5,9 @@ needed=()
 command -v git >/dev/null || needed+=(git)
 # The shared-storage tests start their own redis-server (test/helpers/redis.ts); the package's service is not used.
 { command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; } || needed+=(redis-server)
+# The TLS tests make throwaway CAs and certificates with it, and curl (with HTTP/2) is their client; `npm start -- --tls` uses openssl too.
+command -v openssl >/dev/null || needed+=(openssl)
+command -v curl >/dev/null || needed+=(curl)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
