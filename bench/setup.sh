@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what bench/gateway.mjs and bench/reload.mjs need, only when missing:
-#   wrk and nginx-light (Debian packages), and @fastify/reply-from (a devDependency,
+#   wrk, nginx-light and nghttp2-client (Debian packages), and @fastify/reply-from (a devDependency,
 #   used by the bare-proxy baseline bench/lib/reply-from-proxy.mjs).
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
@@ -17,6 +17,8 @@ missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 # nginx-light ships /usr/sbin/nginx, which is not always on a user's PATH.
 { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || missing+=(nginx-light)
+# h2load, for the HTTP/2 rows of bench/gateway-tls.mjs.
+command -v h2load >/dev/null 2>&1 || missing+=(nghttp2-client)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $SUDO apt-get update
