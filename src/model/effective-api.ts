@@ -38,7 +38,8 @@ export function effectiveApi(api: ApiManifest, environment: string): EffectiveAp
     upstream: override?.upstream ?? api.spec.upstream,
     timeoutMs: durationMs(override?.timeout ?? api.spec.timeout),
     // Replaced as a whole: TLS settings of one upstream do not mix with another's.
-    upstreamTls: override?.upstreamTls ?? api.spec.upstreamTls,
+    // An override that moves the upstream to plain http:// leaves the Api's upstreamTls behind.
+    upstreamTls: override?.upstreamTls ?? (override?.upstream?.startsWith('http://') ? undefined : api.spec.upstreamTls),
     policies,
     slaTiers,
   };
