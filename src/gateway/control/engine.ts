@@ -69,6 +69,8 @@ interface Staged {
   blocked: { api: string; reason: string }[];
   /** Digest of the TLS material the data plane serves once this commits ('' for none). */
   tlsDigest: string;
+  /** Digest of each upstream's TLS material, by API. */
+  upstreamTls: Map<string, string>;
 }
 
 /**
@@ -103,6 +105,7 @@ export class ControlEngine {
   private graceTimer: NodeJS.Timeout | undefined;
   /** Digest of the TLS material the data plane serves ('' for none). */
   private tlsDigest = '';
+  private upstreamTlsDigests = new Map<string, string>();
   /** The last refresh's problems, so that a file still broken is not logged every poll. */
   private refreshProblems = '';
 
@@ -321,7 +324,7 @@ export class ControlEngine {
     for (const { layout, buffer } of result.cells) this.cells.set(layout.api, { layout: layout as CellsLayout, values: new Float64Array(buffer) });
     for (const name of removed) this.cells.delete(name);
     for (const warning of tls.warnings) this.options.logger.warn({ warning }, 'TLS');
-    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked, tlsDigest };
+    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked, tlsDigest, upstreamTls: upstreamDigests(tls) };
   }
 
   /** The staged state serves now: remember it as the live one. */
@@ -332,6 +335,7 @@ export class ControlEngine {
     this.source = source;
     this.served = staged.keys;
     this.tlsDigest = staged.tlsDigest;
+    this.upstreamTlsDigests = staged.upstreamTls;
     this.notReady = notReady;
     for (const name of [...staged.put, ...staged.removed]) this.blocked.delete(name);
     for (const { api, reason } of staged.blocked) this.blocked.set(api, reason);
@@ -360,6 +364,9 @@ export class ControlEngine {
         return 'refused' as const;
       }
       this.refreshProblems = '';
+      // Nothing read differs from what serves: no stage at all (the usual poll).
+      const upstreams = upstreamDigests(tls);
+      if ((tls.stage?.digest ?? '') === this.tlsDigest && upstreams.size === this.upstreamTlsDigests.size && [...upstreams].every(([api, digest]) => this.upstreamTlsDigests.get(api) === digest)) return 'unchanged' as const;
       const staged = await this.stageState(state, 'refuse', this.notReady, this.fingerprints, tls);
       if (!staged.ok) {
         this.options.logger.warn({ problem: staged.message }, 'renewed TLS material was refused by the data plane; the previous material keeps serving');
@@ -396,6 +403,12 @@ export class ControlEngine {
     this.history.unshift(entry);
     this.history.length = Math.min(this.history.length, 10);
   }
+}
+
+function upstreamDigests(tls: TlsResolution): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [api, upstream] of tls.upstreams) if ('digest' in upstream) out.set(api, upstream.digest);
+  return out;
 }
 
 function emptyStateFor(changes: readonly StateChange[]): EnvironmentState | undefined {
