@@ -58,6 +58,8 @@ describe('certificate rotation under load', () => {
     // Load: h2 streams on one long-lived session, and HTTP/1.1 requests each on a new connection (a new handshake).
     const session = h2Session(tlsUrl, ca.certPem, 'shop.test');
     let stop = false;
+    // Steady load rather than a busy loop: the suite runs beside latency-sensitive tests on two cores.
+    const pause = () => new Promise((r) => setTimeout(r, 3));
     const outcomes = { ok: 0, failed: [] as string[] };
     const h2Loop = async () => {
       while (!stop) {
@@ -68,6 +70,7 @@ describe('certificate rotation under load', () => {
         } catch (err) {
           outcomes.failed.push(`h2 ${(err as Error).message}`);
         }
+        await pause();
       }
     };
     const { port } = new URL(tlsUrl);
@@ -88,6 +91,7 @@ describe('certificate rotation under load', () => {
           });
           req.end();
         });
+        await pause();
       }
     };
     const loops = [h2Loop(), h2Loop(), h1Loop(), h1Loop()];
