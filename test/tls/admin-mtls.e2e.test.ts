@@ -9,12 +9,14 @@ import { createCa, issue, type IssuedCertificate, type TestCa } from '../helpers
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 
 /** A manifest repository whose Environment reaches its node over https://, as the reconciler side configures it. */
-function writeRepository(dir: string, adminUrl: string, upstream: string, node: Record<string, string>): void {
+function writeRepository(dir: string, adminUrl: string, upstream: string, node: Record<string, string>, served?: IssuedCertificate): void {
   const nodeLines = Object.entries(node).map(([k, v]) => `      ${k}: "${v}"`).join('\n');
+  const tls = served ? '  tls: { certificates: [www], minVersion: TLSv1.3 }\n' : '';
   writeFileSync(
     path.join(dir, 'environment.yaml'),
-    `apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: prod }\nspec:\n  nodes:\n    - name: node-1\n      adminUrl: ${adminUrl}\n      token: \${env:NODE_TOKEN}\n${nodeLines}\n`,
+    `apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: prod }\nspec:\n${tls}  nodes:\n    - name: node-1\n      adminUrl: ${adminUrl}\n      token: \${env:NODE_TOKEN}\n${nodeLines}\n`,
   );
+  if (served) writeFileSync(path.join(dir, 'www.yaml'), `apiVersion: tollgate.dev/v1\nkind: Certificate\nmetadata: { name: www }\nspec:\n  hosts: [localhost]\n  certificate: \${file:${served.certFile}}\n  key: \${file:${served.keyFile}}\n`);
   writeFileSync(path.join(dir, 'api.yaml'), `apiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: items }\nspec:\n  version: v1\n  basePath: /items\n  upstream: ${upstream}\n  environments: [prod]\n`);
 }
 
@@ -54,14 +56,18 @@ describe('reconciler → node over mTLS', () => {
     expect((await curl(['--cacert', ca.certFile, '--cert', reconciler.certFile, '--key', reconciler.keyFile, `${gw.adminUrl}/state`])).status).toBe(401);
   });
 
-  it('apply reaches the node with the CA and client certificate of the node entry (key from the environment)', async () => {
-    writeRepository(repo, gw.adminUrl, upstream.url, { ca: `\${file:${ca.certFile}}`, clientCertificate: `\${file:${reconciler.certFile}}`, clientKey: '${env:RECONCILER_KEY}' });
+  it('apply reaches the node with the CA and client certificate of the node entry (key from the environment); with a certificate, plan then shows no change', async () => {
+    writeRepository(repo, gw.adminUrl, upstream.url, { ca: `\${file:${ca.certFile}}`, clientCertificate: `\${file:${reconciler.certFile}}`, clientKey: '${env:RECONCILER_KEY}' }, node);
+    const planned = await runCli(['plan', '--env', 'prod', repo], { env: env() });
+    expect(planned.code).toBe(2);
+    expect(planned.stdout).toMatch(/\+ create certificate www \(localhost; \$\{file:/);
     const applied = await runCli(['apply', '--env', 'prod', '--yes', repo], { env: env() });
     expect(applied.stderr + applied.stdout).toMatch(/applied/);
     expect(applied.code).toBe(0);
     expect((await fetch(`${gw.url}/items/x`)).status).toBe(200);
-    const planned = await runCli(['plan', '--env', 'prod', repo], { env: env() });
-    expect(planned.code).toBe(0);
+    const again = await runCli(['plan', '--env', 'prod', repo], { env: env() });
+    expect(again.stdout).toMatch(/no changes/);
+    expect(again.code).toBe(0);
   });
 
   it('is refused without the client certificate, or with one of another CA, or without trusting the node', async () => {
