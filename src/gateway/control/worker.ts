@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../log/logger.js';
@@ -21,6 +22,13 @@ if (!port) throw new Error('the control worker runs in a worker thread');
 const data = workerData as ControlWorkerData;
 const logger = createLogger(data.logLevel).child({ thread: 'control' });
 const emit = (event: WorkerEvent) => port.postMessage(event);
+
+// Below the data plane's priority (Linux nices threads one by one): when both want a core, requests win.
+try {
+  setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  /* not permitted here: the control side runs at normal priority */
+}
 
 try {
   const link = portLink(port);
