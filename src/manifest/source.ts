@@ -56,7 +56,7 @@ function lazySyntax(text: string): (index: number) => { ast: Document.Parsed; li
   return (index) => {
     if (!parsed) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
       parsed = { docs: Array.isArray(docs) ? docs : [docs], lineCounter };
     }
     const ast = parsed.docs[index];
@@ -70,7 +70,7 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const unreadable: { kind: string; name: string }[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const all = Array.isArray(parsed) ? parsed : [parsed];
   all.forEach((ast, index) => {
     const problems = [...ast.errors];
