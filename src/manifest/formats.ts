@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseRedisUrl } from '../gateway/counters/redis-url.js';
 
 /** Custom formats of the schemas, shared by the validator and the runtime. */
 
@@ -49,9 +50,15 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** A sharedStorage URL the gateway can use (the gateway parses it with the same function). */
+export function isRedisUrl(value: string): boolean {
+  return !('problem' in parseRedisUrl(value));
+}
+
 export const FORMAT_EXPLANATIONS: Record<string, string> = {
   duration: 'a duration such as 250ms, 30s, 5m or 1h',
   cidr: 'an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32',
   regex: 'a valid regular expression',
   'http-url': 'an absolute http:// or https:// URL without a #fragment',
+  'redis-url': 'a redis:// or rediss:// URL such as redis://host:6379/0?timeout=100',
 };
