@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatekeeperMode } from '../manifest/types.js';
+import { markRepeatedHeaders } from '../policies/shared/repeated-headers.js';
 import { createAdminServer } from './admin/server.js';
 import { MemoryCounterStore } from './counters/memory.js';
 import { createDataPlane } from './data-plane/server.js';
@@ -40,6 +41,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await engine.start();
   const adminToken = options.adminToken ?? (await loadOrCreateToken(options.stateDir, logger));
   const dataPlane = createDataPlane(engine, logger);
+  // Policies refuse credentials sent twice; node:http folds repeated headers before they can tell.
+  dataPlane.addHook('onRequest', (request, _reply, done) => {
+    markRepeatedHeaders(request.raw.headers, request.raw.rawHeaders);
+    done();
+  });
   const admin = createAdminServer({ engine, token: adminToken, logger });
   await dataPlane.listen({ host: options.listen.host, port: options.listen.port });
   await admin.listen({ host: options.adminListen.host, port: options.adminListen.port });

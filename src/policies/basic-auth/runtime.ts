@@ -1,7 +1,9 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
 import { sameDigest, sha256Hex, verifySecret } from '../../secrets/hash.js';
+import { REPEATED_AUTHORIZATION } from '../shared/credentials.js';
 import { firstHeader } from '../shared/headers.js';
+import { isRepeatedHeader } from '../shared/repeated-headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
 
@@ -18,6 +20,8 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
 
   return {
     request(exchange) {
+      // node:http keeps only the first of two Authorization headers; the client meant something else.
+      if (isRepeatedHeader(exchange.requestHeaders, 'authorization')) return jsonError(400, REPEATED_AUTHORIZATION);
       const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
       if (presented !== undefined) {
         // Both checks always run, so the time taken does not tell which one failed.

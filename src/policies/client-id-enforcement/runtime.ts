@@ -1,5 +1,5 @@
 import type { PolicyFactory } from '../../gateway/chain/types.js';
-import { compileClientIdentifier, rememberClient } from '../shared/client-identity.js';
+import { compileClientIdentifier, isRejection, rememberClient } from '../shared/client-identity.js';
 import { jsonError } from '../shared/replies.js';
 import type { ClientIdEnforcementConfig } from './index.js';
 
@@ -9,7 +9,7 @@ export const create: PolicyFactory<ClientIdEnforcementConfig> = (config, ctx) =>
   return {
     request(exchange) {
       const identified = identify(exchange);
-      if (typeof identified === 'string') return jsonError(401, identified);
+      if (isRejection(identified)) return jsonError(identified.rejected, identified.message);
       rememberClient(exchange, identified);
       return undefined;
     },

@@ -1,5 +1,5 @@
 import type { ApplicationRuntime, PolicyFactory } from '../../gateway/chain/types.js';
-import { compileClientIdentifier, rememberClient, rememberedClient } from '../shared/client-identity.js';
+import { compileClientIdentifier, isRejection, rememberClient, rememberedClient } from '../shared/client-identity.js';
 import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import { jsonError } from '../shared/replies.js';
 import type { RateLimitingSlaConfig } from './index.js';
@@ -23,7 +23,7 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
       let application: ApplicationRuntime | undefined = rememberedClient(exchange, applications);
       if (application === undefined) {
         const identified = identify(exchange);
-        if (typeof identified === 'string') return jsonError(401, identified);
+        if (isRejection(identified)) return jsonError(identified.rejected, identified.message);
         application = identified;
         rememberClient(exchange, application);
       }

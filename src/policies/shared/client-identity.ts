@@ -4,10 +4,20 @@ import type { CredentialsConfig } from '../client-id-enforcement/index.js';
 import { compileCredentialsReader } from './credentials.js';
 import { LOCAL_APPLICATION, LOCAL_CLIENT_ID } from './locals.js';
 
-/** The identified application, or why the request is rejected (a message safe to send: it never holds credentials). */
-export type ClientIdentifier = (exchange: Exchange) => ApplicationRuntime | string;
+/** Why a request is rejected: 400 for ambiguous (repeated) credentials, 401 otherwise; the message never holds credentials. */
+export interface ClientRejection {
+  rejected: 400 | 401;
+  message: string;
+}
 
-const INVALID = 'invalid client credentials, or no contract for this API version';
+/** The identified application, or why the request is rejected. */
+export type ClientIdentifier = (exchange: Exchange) => ApplicationRuntime | ClientRejection;
+
+export function isRejection(identified: ApplicationRuntime | ClientRejection): identified is ClientRejection {
+  return 'rejected' in identified;
+}
+
+const INVALID: ClientRejection = { rejected: 401, message: 'invalid client credentials, or no contract for this API version' };
 
 // Compared against when the client id is unknown, so that an unknown id costs the same time as a wrong secret.
 const DECOY = hashSecret('tollgate-decoy');
@@ -19,12 +29,13 @@ const DECOY = hashSecret('tollgate-decoy');
  */
 export function compileClientIdentifier(config: CredentialsConfig, applications: ReadonlyMap<string, ApplicationRuntime>): ClientIdentifier {
   const read = compileCredentialsReader(config);
-  const missingId = `client credentials required: ${describe(config, config.clientIdName, 'client id')}`;
-  const missingSecret = `client secret required: ${describe(config, config.clientSecretName, 'client secret')}`;
+  const missingId: ClientRejection = { rejected: 401, message: `client credentials required: ${describe(config, config.clientIdName, 'client id')}` };
+  const missingSecret: ClientRejection = { rejected: 401, message: `client secret required: ${describe(config, config.clientSecretName, 'client secret')}` };
   const { secretRequired } = config;
 
   return (exchange) => {
-    const { clientId, clientSecret } = read(exchange);
+    const { clientId, clientSecret, repeated } = read(exchange);
+    if (repeated !== undefined) return { rejected: 400, message: repeated };
     if (clientId === undefined) return missingId;
     const application = applications.get(clientId);
     if (application === undefined) {
