@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { answerErrorsSafely } from '../util/http-errors.js';
 import type { Reconciler } from './reconciler.js';
 import { RecentDeliveries } from './recent-deliveries.js';
 import { verifyGithubSignature } from './webhook.js';
@@ -23,6 +24,7 @@ export function createReconcileServer(options: ReconcileServerOptions): FastifyI
   const { reconciler, logger } = options;
   const deliveries = new RecentDeliveries(options.replayWindow ?? REPLAY_WINDOW);
   const app = Fastify({ loggerInstance: logger.child({ component: 'reconcile-api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 25 * 1024 * 1024 });
+  answerErrorsSafely(app, logger, 'reconciler');
 
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/status', async () => reconciler.snapshot());
