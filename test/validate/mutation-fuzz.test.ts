@@ -17,7 +17,7 @@ import { Mutator, random } from './mutations.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SEED = 20_251_111;
-const MUTATIONS = 4000;
+const MUTATIONS = 3000;
 
 interface Repository {
   name: string;
