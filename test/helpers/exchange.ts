@@ -42,6 +42,10 @@ export function makeExchange(init: ExchangeInit = {}): TestExchange {
     locals: {},
     startedAt: Date.now(),
     bodyReads: 0,
+    headerCount(lowerName) {
+      const value = requestHeaders[lowerName];
+      return value === undefined ? 0 : Array.isArray(value) ? value.length : 1;
+    },
     async readBody(limit) {
       exchange.bodyReads++;
       if (body.length > limit) throw tooLarge();
