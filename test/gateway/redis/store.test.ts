@@ -34,13 +34,17 @@ afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
 });
 
+/** A hit timeout that a Redis which is up meets on a busy machine too (at the default 100 ms, hits could fall back). */
+const roomyUrl = () => `${redis.url}?timeout=1000`;
+
 async function storage(options: { url?: string; callerClock?: boolean; stats?: SharedStorageStats; logged?: Logged; local?: MemoryCounterStore } = {}) {
-  const target = parseRedisUrl(options.url ?? redis.url);
+  const url = options.url ?? roomyUrl();
+  const target = parseRedisUrl(url);
   if ('problem' in target) throw new Error(target.problem);
   const local = options.local ?? new MemoryCounterStore({ sweepIntervalMs: 0 });
   const stats = options.stats ?? emptyStats();
   const logged = options.logged ?? memoryLogger();
-  const shared = new SharedStorage(options.url ?? redis.url, { target, namespace: `tollgate:{store-test-${process.pid}-${namespaces++}}:`, local, stats, logger: logged.logger, callerClock: options.callerClock ?? false });
+  const shared = new SharedStorage(url, { target, namespace: `tollgate:{store-test-${process.pid}-${namespaces++}}:`, local, stats, logger: logged.logger, callerClock: options.callerClock ?? false });
   opened.push(shared, local);
   expect(await shared.waitReady(5_000)).toBe(true);
   return { shared, local, stats, logged };
@@ -104,11 +108,11 @@ describe('SharedStorage against a real redis-server', () => {
   it('admits exactly the limit when three connections hit one key concurrently', async () => {
     const stores = await Promise.all([storage(), storage(), storage()]);
     // Three replicas of one environment: the same namespace.
-    const target = parseRedisUrl(redis.url);
+    const target = parseRedisUrl(roomyUrl());
     if ('problem' in target) throw new Error(target.problem);
     const namespace = `tollgate:{concurrency-${process.pid}}:`;
     const replicas = stores.map(({ local, stats, logged }) => {
-      const s = new SharedStorage(redis.url, { target, namespace, local, stats, logger: logged.logger });
+      const s = new SharedStorage(roomyUrl(), { target, namespace, local, stats, logger: logged.logger });
       opened.push(s);
       return s;
     });
