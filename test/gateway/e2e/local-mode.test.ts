@@ -74,7 +74,8 @@ describe('npm start (tollgate quickstart)', () => {
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     try {
-      await eventually(async () => output.includes('"msg":"reloaded"'), 10_000).catch(() => {
+      // The banner comes once the first reload is done.
+      await eventually(async () => output.includes('"msg":"reloaded"') && output.includes('tollgate quickstart: gateway'), 10_000).catch(() => {
         throw new Error(`quickstart did not start:\n${output}`);
       });
       const gateway = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
