@@ -50,10 +50,11 @@ describe('reconciler leadership through a Redis lease', () => {
     // One lease per environment: the next test starts with none held.
     await Promise.all(procs.splice(0).map((p) => p.stop('SIGTERM')));
   });
+  // What beforeAll did not start (redis-server missing) is not there to stop.
   afterAll(async () => {
-    await gw.stop();
-    await upstream.close();
-    await redis.close();
+    await gw?.stop();
+    await upstream?.close();
+    await redis?.close();
   });
 
   it('two reconcilers: one leads and applies; kill it and the other takes over and applies the next commit', async () => {

@@ -28,7 +28,8 @@ beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(async () => {
-  await redis.close();
+  // Not started when redis-server could not start: beforeAll's error is the one to see.
+  await redis?.close();
 });
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.close();
