@@ -11,7 +11,7 @@
 //
 // The policy changed each trial is an outbound header-injection value; a client polls over a
 // keep-alive connection until the response carries it. Targets: file save p95 < 150 ms
-// (debounce included), commit + webhook p95 < 1 s.
+// (debounce included), commit + webhook p95 < 1 s. Exits 1 when a target is MISSED.
 //
 // Usage: npm run build && node bench/propagation.mjs [--trials 50]
 import { execFileSync } from 'node:child_process';
@@ -25,6 +25,7 @@ import { jsonLine, startChild, stopChild, waitForLine } from './lib/proc.mjs';
 import { fmt, formatTable, quantile } from './lib/table.mjs';
 import { ADMIN_TOKEN, ROOT, admin, startUpstream } from './lib/targets.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
+import { finishVerdicts, verdict } from './lib/verdict.mjs';
 
 const { trials } = numberFlags({ trials: 50 });
 const SECRET = 'bench-webhook-secret';
@@ -168,7 +169,10 @@ console.log(
     ],
   ),
 );
-const save = results[0];
-const hook = results[2];
-console.log(`\ntargets: file save p95 < 150 ms: ${save.p95 < 150 ? 'met' : 'MISSED'} (${save.p95.toFixed(1)} ms); commit + webhook p95 < 1000 ms: ${hook.p95 < 1000 ? 'met' : 'MISSED'} (${hook.p95.toFixed(1)} ms)`);
+const save = results.find((r) => r.name.startsWith('file save'));
+const hook = results.find((r) => r.name.startsWith('commit + webhook'));
+console.log(
+  `\ntargets: file save p95 < 150 ms: ${verdict('file save p95 < 150 ms', save.p95 < 150)} (${save.p95.toFixed(1)} ms); commit + webhook p95 < 1000 ms: ${verdict('commit + webhook p95 < 1000 ms', hook.p95 < 1000)} (${hook.p95.toFixed(1)} ms)`,
+);
 console.log('references (not measured here): Argo CD polls git every 3 min; Kong DB-less takes ~10 s to load 5,000 routes.');
+finishVerdicts();

@@ -36,6 +36,9 @@ export class ControlSupervisor {
   private startedAt = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private adminListen: ControlWorkerData['adminListen'];
+  private markSettled: () => void = () => {};
+  /** Resolves once the first worker's reconcile loop (embedded mode) ran once, or at once without one. */
+  readonly settled = new Promise<void>((resolve) => (this.markSettled = resolve));
 
   constructor(private readonly options: SupervisorOptions) {
     this.adminListen = options.data.adminListen;
@@ -86,6 +89,9 @@ export class ControlSupervisor {
             this.closing = true;
           } else crash = event.message;
           void worker.terminate();
+          break;
+        case 'settled':
+          this.markSettled();
           break;
         case 'reading':
           this.reading = event.fingerprint;

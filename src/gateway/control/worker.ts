@@ -68,6 +68,7 @@ try {
   // The data plane opens its port now: while the first reconcile runs, the gatekeeper answers 503.
   emit({ kind: 'ready', adminUrl: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` });
   await reconciler?.start();
+  emit({ kind: 'settled' });
 } catch (err) {
   emit({ kind: 'failed', message: (err as Error).message });
 }

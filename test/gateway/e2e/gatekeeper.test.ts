@@ -77,6 +77,28 @@ describe('gatekeeper across restarts', () => {
     }
   });
 
+  it('--gatekeeper overrides the persisted mode at start-up, either way', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
+    const first = await startGatewayProcess({ stateDir });
+    await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }));
+    await first.stop();
+    const strict = await startGatewayProcess({ stateDir, args: ['--gatekeeper', 'strict'] });
+    try {
+      expect(await statusOf(`${strict.url}/orders/x`)).toBe(503);
+      expect((await strict.admin('GET', '/state')).body.state).toBeUndefined();
+      // Applied again, now with a strict state persisted.
+      expect((await strict.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status).toBe(200);
+    } finally {
+      await strict.stop();
+    }
+    const flexible = await startGatewayProcess({ stateDir, args: ['--gatekeeper', 'flexible'] });
+    try {
+      expect(await statusOf(`${flexible.url}/orders/x`)).toBe(401);
+    } finally {
+      await flexible.stop();
+    }
+  });
+
   it('disabled: serves at once, without waiting for policies (unknown paths are 404, not 503)', async () => {
     const gw = await startGatewayProcess({ args: ['--gatekeeper', 'disabled'] });
     try {
