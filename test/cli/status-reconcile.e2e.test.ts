@@ -65,6 +65,7 @@ describe('tollgate status and reconcile options', () => {
       '    gw: applied @ gateway revision 1; in sync',
       '  history:',
       expect.stringMatching(new RegExp(`^ {4}\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  ${revision.slice(0, 19)}  applied +\\d+ ms  3 change\\(s\\)  \\(start\\)$`)),
+      'healthy: Ready, not stalled',
       '',
     ]);
     const json = await status('--output', 'json');

@@ -91,7 +91,7 @@ describe('gatekeeper across restarts', () => {
     } finally {
       await strict.stop();
     }
-    const flexible = await startGatewayProcess({ stateDir, args: ['--gatekeeper', 'flexible'] });
+    const flexible = await startGatewayProcess({ stateDir, args: ['--gatekeeper', 'flexible', '--gatekeeper-grace', '0'] });
     try {
       expect(await statusOf(`${flexible.url}/orders/x`)).toBe(401);
     } finally {
