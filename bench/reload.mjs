@@ -29,6 +29,7 @@ import { jsonLine, startChild, stopChild, until, waitForLine } from './lib/proc.
 import { phaseOf, startStream } from './lib/stream-client.mjs';
 import { fmt, formatTable } from './lib/table.mjs';
 import { ADMIN_TOKEN, TOLLGATE_ROOT, admin, startUpstream } from './lib/targets.mjs';
+import { repositorySecrets } from './lib/repo-secrets.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
 import { generateRepo } from './generate-repo.mjs';
 
@@ -59,15 +60,6 @@ spec:
       config: { outboundHeaders: [{ key: X-Served-By, value: bench }] }
 `;
 
-/** The secrets the repository references, with values, as a deployment would set them. */
-async function secretsOf(repo) {
-  const { validatePaths } = await import(path.join(TOLLGATE_ROOT, 'dist/validate/index.js'));
-  const { environmentState } = await import(path.join(TOLLGATE_ROOT, 'dist/model/normalize.js'));
-  const { resolveStateSecrets } = await import(path.join(TOLLGATE_ROOT, 'dist/secrets/resolve-state.js'));
-  const probe = await validatePaths([repo], { env: ENV });
-  if (!probe.valid) throw new Error(`the generated repository is invalid: ${probe.diagnostics.find((d) => d.severity === 'error')?.message}`);
-  return Object.fromEntries(resolveStateSecrets(environmentState(probe.manifests, ENV), {}).missing.map((name) => [name, `bench-secret-${name}`]));
-}
 
 let edits = 0;
 
@@ -165,7 +157,7 @@ async function main() {
     const generated = await generateRepo(repo, { apis: opts.apis });
     await writeFile(path.join(repo, 'apis/bench-target.yaml'), targetApi(upstream.url));
     const files = generated.files.filter((f) => f.includes(`${path.sep}apis${path.sep}`));
-    const secrets = await secretsOf(repo);
+    const secrets = await repositorySecrets(repo, ENV);
     console.log(`tollgate: ${TOLLGATE_ROOT}`);
     console.log(`reload benchmark: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}`);
     console.log(`repository: ${opts.apis} APIs in ${files.length} files (+ the target API), ${Object.keys(secrets).length} secrets; environment ${ENV}`);

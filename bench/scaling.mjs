@@ -20,6 +20,7 @@ import { cleanupNow } from './lib/cleanup.mjs';
 import { jsonLine, startChild, stopChild, until, waitForLine } from './lib/proc.mjs';
 import { fmt, formatTable } from './lib/table.mjs';
 import { ADMIN_TOKEN, TOLLGATE_ROOT, admin } from './lib/targets.mjs';
+import { repositorySecrets } from './lib/repo-secrets.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
 import { generateRepo } from './generate-repo.mjs';
 
@@ -45,18 +46,11 @@ async function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
-async function secretsOf(repo) {
-  const { validatePaths } = await import(path.join(TOLLGATE_ROOT, 'dist/validate/index.js'));
-  const { environmentState } = await import(path.join(TOLLGATE_ROOT, 'dist/model/normalize.js'));
-  const { resolveStateSecrets } = await import(path.join(TOLLGATE_ROOT, 'dist/secrets/resolve-state.js'));
-  const probe = await validatePaths([repo], { env: ENV });
-  return Object.fromEntries(resolveStateSecrets(environmentState(probe.manifests, ENV), {}).missing.map((name) => [name, `bench-secret-${name}`]));
-}
 
 async function measure(apis, tmp) {
   const repo = path.join(tmp, `repo-${apis}`);
   const generated = await generateRepo(repo, { apis });
-  const secrets = await secretsOf(repo);
+  const secrets = await repositorySecrets(repo, ENV);
   const validate = await timed(['validate', '--env', ENV, repo], secrets);
 
   const started = performance.now();
