@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { GatekeeperMode } from '../../manifest/types.js';
-import type { EnvironmentState } from '../../model/types.js';
+import type { ApiState, ApplicationState, EnvironmentState } from '../../model/types.js';
 import { compileKey } from '../chain/compile.js';
 import type { StageRequest, StageResult } from '../data-plane/runtime.js';
 import type { CellsLayout } from '../metrics/cells.js';
@@ -91,6 +91,7 @@ export class ControlEngine {
   private served = new Map<string, string>();
   private readonly cells = new Map<string, SharedCells>();
   private readonly fingerprintCache = new WeakMap<object, string>();
+  private readonly compileKeys = new WeakMap<ApiState, { surroundings: string; key: string }>();
   private readonly store: StateStore | undefined;
   private publicJsonCache: { version: string; json: string } | undefined;
   private fingerprintJsonCache: { version: string; json: string } | undefined;
@@ -303,7 +304,7 @@ export class ControlEngine {
     const put: StageRequest['put'] = [];
     for (const api of state.apis) {
       const applications = byApi.get(api.name) ?? [];
-      const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)));
+      const key = this.compileKeyOf(api, applications, fingerprints);
       keys.set(api.name, key);
       if (this.served.get(api.name) !== key || this.blocked.has(api.name)) put.push({ api, applications, key });
     }
@@ -313,6 +314,16 @@ export class ControlEngine {
     for (const { layout, buffer } of result.cells) this.cells.set(layout.api, { layout: layout as CellsLayout, values: new Float64Array(buffer) });
     for (const name of removed) this.cells.delete(name);
     return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked };
+  }
+
+  /** An API's compile key; remembered per API object while the environment and its applications are unchanged. */
+  private compileKeyOf(api: ApiState, applications: readonly ApplicationState[], fingerprints: StateFingerprints): string {
+    const surroundings = `${fingerprints.environment}\0${applications.map((app) => cachedFingerprint(app, this.fingerprintCache)).join(',')}`;
+    const known = this.compileKeys.get(api);
+    if (known?.surroundings === surroundings) return known.key;
+    const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)));
+    this.compileKeys.set(api, { surroundings, key });
+    return key;
   }
 
   /** The staged state serves now: remember it as the live one. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess } from '../../helpers/gateway-process.js';
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
-import { eventually, statusOf } from '../../helpers/wait.js';
+import { statusOf } from '../../helpers/wait.js';
 
 
 const protectedApi = (upstream: string) => api('orders', upstream, [policy('login', 'basic-auth', { username: 'u', password: 'a-long-password' })]);
