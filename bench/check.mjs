@@ -9,7 +9,9 @@
 //   - check      `tollgate check --base main --head change --output json` (reads both commits from git)
 //   - validate   `tollgate validate` of the head checked out: the baseline, what CI runs today
 //   - git read   `git ls-tree -r` + `git cat-file --batch` of both commits: the floor of reading them
-// It prints the medians, the ratio to validate, and exits 1 when the check's median is over 3 s.
+// Every timed run must do what the first one was checked to do (check: exit 1 with the same
+// findings; validate: exit 0; git: exit 0), or the script stops. It prints the medians, the ratio
+// to validate, and exits 1 when the check's median is over 3 s (MISSED).
 //
 // Usage: npm run build && node bench/check.mjs [--apis 5000] [--changed 50] [--runs 5] [--keep]
 import { execFileSync, spawn } from 'node:child_process';
@@ -22,6 +24,7 @@ import { fmt, formatTable } from './lib/table.mjs';
 import { untrackDir } from './lib/cleanup.mjs';
 import { makeTmpDir, removeTmpDir } from './lib/tmp.mjs';
 import { apiName, generateRepo, usesClientId } from './generate-repo.mjs';
+import { finishVerdicts, verdict } from './lib/verdict.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/tollgate.js');
@@ -107,8 +110,12 @@ try {
   // What check must find, so that a fast run of the wrong thing cannot pass.
   const probe = await tollgate(['check', '--base', 'main', '--head', 'change', '--output', 'json'], repo);
   const report = JSON.parse(probe.stdout);
-  const codes = {};
-  for (const f of report.findings) codes[f.code] = (codes[f.code] ?? 0) + 1;
+  const findingCodes = (findings) => {
+    const counts = {};
+    for (const f of findings) counts[f.code] = (counts[f.code] ?? 0) + 1;
+    return counts;
+  };
+  const codes = findingCodes(report.findings);
   console.log(`check: exit ${probe.code}; ${report.summary.errors} errors, ${report.summary.warnings} warnings; findings ${JSON.stringify(codes)}; tests ${JSON.stringify(report.tests.totals)}`);
   if (probe.code !== 1 || !codes.TG_IP_ALLOWLIST_OPENED || !codes.TG_RATE_LIMIT_LOOSENED || report.tests.totals.passed === 0) {
     throw new Error(`check did not report the change as expected:\n${probe.stderr}`);
@@ -119,14 +126,19 @@ try {
     let ms = 0;
     for (const commit of [base, head]) {
       const list = await timed('git', ['ls-tree', '-r', '-z', commit], repo);
+      if (list.code !== 0) throw new Error(`git ls-tree failed: ${list.stderr}`);
       const blobs = list.stdout.split('\0').filter(Boolean).map((r) => r.split(/\s/)[2]).join('\n') + '\n';
       const read = await timed('git', ['cat-file', '--batch'], repo, blobs);
+      if (read.code !== 0) throw new Error(`git cat-file failed: ${read.stderr}`);
       ms += list.ms + read.ms;
     }
     return ms;
   };
   for (let r = 0; r < RUNS; r++) {
     const check = await tollgate(['check', '--base', 'main', '--head', 'change', '--output', 'json'], repo);
+    // A timed run that failed differently (a crash, other findings) would time the wrong thing.
+    const same = check.code === probe.code && JSON.stringify(findingCodes(JSON.parse(check.stdout || '{"findings":[]}').findings)) === JSON.stringify(codes);
+    if (!same) throw new Error(`timed check run ${r + 1} did not match the first (exit ${check.code}):\n${check.stderr.slice(-2000)}`);
     runs.check.push(check.ms);
     runs.checkCpu.push(check.cpuMs);
     // The head is checked out: validate reads it from disk, as CI does today.
@@ -156,8 +168,8 @@ try {
       { key: 'ratio', title: '× validate', format: fmt.ratio },
     ]),
   );
-  console.log(`\ncheck median ${fmt.int(check)} ms: ${check < TARGET_MS ? 'under' : 'OVER'} the ${TARGET_MS} ms target (${fmt.ratio(check / median(runs.validate))}× validate of the head alone)`);
-  process.exitCode = check < TARGET_MS ? 0 : 1;
+  console.log(`\ntarget: check median < ${TARGET_MS} ms: ${verdict(`check median < ${TARGET_MS} ms`, check < TARGET_MS)} (${fmt.int(check)} ms, ${fmt.ratio(check / median(runs.validate))}× validate of the head alone)`);
+  finishVerdicts();
 } finally {
   if (KEEP) {
     untrackDir(dir);

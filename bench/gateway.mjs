@@ -8,6 +8,7 @@
 //                                          [--threads 1] [--rounds 1] [--markdown] [--profile]
 //
 // --rounds N measures every target N times (interleaved) and reports medians.
+// Exits 1 when a target is MISSED, the stretch target included.
 // --profile afterwards runs tollgate (e) once more under `node --cpu-prof` and prints its top
 // self-time functions (that extra run is not part of the table).
 // Setup (wrk, nginx-light, @fastify/reply-from): bash bench/setup.sh
@@ -25,6 +26,7 @@ import { recentWarnings } from './lib/proc.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
 import { TOLLGATE_ROOT, expect200, httpGet, nginxBinary, startNginx, startReplyFromProxy, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
 import { runWrk, wrkVersion } from './lib/wrk.mjs';
+import { finishVerdicts, verdict } from './lib/verdict.mjs';
 
 const opts = numberFlags({ seconds: 10, warmup: 3, connections: 50, threads: 1, rounds: 1, markdown: false, profile: false });
 
@@ -146,7 +148,7 @@ async function main() {
     console.log(`\nratios of requests/s the issue targets${opts.rounds > 1 ? ' (median of the per-round ratios)' : ''}:`);
     for (const check of checks) {
       const rounds = opts.rounds > 1 ? `   rounds: ${check.perRound.map(fmt.ratio).join(', ')}` : '';
-      console.log(`  ${check.what.padEnd(44)} ${fmt.ratio(check.value)}  target >= ${check.target}  ${check.value >= check.target ? 'met   ' : 'MISSED'}${rounds}`);
+      console.log(`  ${check.what.padEnd(44)} ${fmt.ratio(check.value)}  target >= ${check.target}  ${verdict(`${check.what} >= ${check.target}`, check.value >= check.target).padEnd(6)}${rounds}`);
     }
     // Requests/s depend on how the 2 shared cores are split; CPU per request of the target process does much less.
     const cpu = (x, y) => median(results.get(y).map((r, i) => r.cpuUsPerRequest / results.get(x)[i].cpuUsPerRequest));
@@ -155,6 +157,7 @@ async function main() {
     if (opts.markdown) console.log('\n' + formatMarkdownTable(rows, columns));
 
     if (opts.profile) await profileTollgate(policyDir, path.join(tmp, 'profile'), settings, expectedBody);
+    finishVerdicts();
   } finally {
     await upstream.stop();
   }

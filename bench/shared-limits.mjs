@@ -4,8 +4,10 @@
 //       (m) in memory, the embedded default, and (r) in Redis (Environment sharedStorage),
 //       one gateway at a time, same wrk settings, interleaved rounds; ratio (r)/(m), target >= 0.7.
 //   (2) overshoot: 3 replicas sharing one Redis under concurrent load (one wrk per replica,
-//       at the same time) on a limit that does reject; admitted − limit, target 0. The same
+//       at the same time) on a limit that does reject; responses counted by status: admitted
+//       (2xx) − limit, target 0, every other response a 429 and no socket error. The same
 //       3 replicas counting in memory are the baseline (each admits the limit: 2 × limit over).
+//   Exits 1 when a target is MISSED.
 //
 //   npm run build && node bench/shared-limits.mjs [--seconds 10] [--warmup 3] [--connections 50]
 //                                                [--threads 1] [--rounds 3] [--limit 2000]
@@ -24,7 +26,8 @@ import { freePort, recentWarnings, startChild, stopChild, until } from './lib/pr
 import { fmt, formatMarkdownTable, formatTable } from './lib/table.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
 import { TOLLGATE_ROOT, admin, expect200, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
-import { runWrk, wrkVersion } from './lib/wrk.mjs';
+import { STATUS_COUNTING_SCRIPT, runWrk, wrkVersion } from './lib/wrk.mjs';
+import { finishVerdicts, verdict } from './lib/verdict.mjs';
 
 const opts = numberFlags({ seconds: 10, warmup: 3, connections: 50, threads: 1, rounds: 3, limit: 2000, overshootSeconds: 5, markdown: false });
 
@@ -161,13 +164,16 @@ async function main() {
     ];
     console.log(`\n(1) results (median of ${opts.rounds} round(s)): no rejections, no socket errors\n`);
     console.log(formatTable(rows, columns));
-    console.log(`\n  (r)/(m) requests/s: ${fmt.ratio(ratio)}  target >= 0.7  ${ratio >= 0.7 ? 'met' : 'MISSED'}${opts.rounds > 1 ? `   rounds: ${perRound.map(fmt.ratio).join(', ')}` : ''}`);
+    console.log(`\n  (r)/(m) requests/s: ${fmt.ratio(ratio)}  target >= 0.7  ${verdict('(r)/(m) requests/s >= 0.7', ratio >= 0.7)}${opts.rounds > 1 ? `   rounds: ${perRound.map(fmt.ratio).join(', ')}` : ''}`);
     console.log(`  (r)/(m) from gateway CPU time per request (inverse ratio of CPU/req): ${fmt.ratio(cpuRatio)}`);
     if (opts.markdown) console.log('\n' + formatMarkdownTable(rows, columns));
 
     // (2) Overshoot: 3 replicas, one wrk each at the same time, on a limit that rejects.
     console.log(`\n(2) overshoot: 3 replicas, limit ${opts.limit} per day, one wrk -t1 -c${opts.connections} -d${opts.overshootSeconds}s per replica at the same time`);
     const overshoot = [];
+    // Responses by status: only a 429 is a rejection; a 5xx or a socket error is neither admitted nor rejected.
+    const statusScript = path.join(tmp, 'count-statuses.lua');
+    await writeFile(statusScript, STATUS_COUNTING_SCRIPT);
     for (const shared of [false, true]) {
       const dir = path.join(tmp, `overshoot-${shared ? 'redis' : 'memory'}`);
       await writeConfig(dir, upstream.url, { shared, maximumRequests: opts.limit, timePeriodInMilliseconds: DAY });
@@ -179,29 +185,40 @@ async function main() {
         // Warm every replica up on the route that never rejects, all at once, as the measured run will be.
         if (opts.warmup > 0) await Promise.all(replicas.map((r) => runWrk({ url: r.url + '/warm/items', threads: 1, connections: opts.connections, seconds: opts.warmup })));
         const warmFallbacks = (await Promise.all(replicas.map(sharedStatus))).reduce((n, s) => n + s.fallbacks.open + s.fallbacks.closed, 0);
-        const runs = await Promise.all(replicas.map((r) => runWrk({ url: r.url + PATH, threads: 1, connections: opts.connections, seconds: opts.overshootSeconds })));
+        const runs = await Promise.all(replicas.map((r) => runWrk({ url: r.url + PATH, threads: 1, connections: opts.connections, seconds: opts.overshootSeconds, script: statusScript })));
         const total = runs.reduce((n, r) => n + r.requests, 0);
-        const admitted = runs.reduce((n, r) => n + r.requests - r.non2xx, 0);
+        const byStatus = {};
+        for (const r of runs) for (const [status, n] of Object.entries(r.statuses)) byStatus[status] = (byStatus[status] ?? 0) + n;
+        const counted = (status) => byStatus[status] ?? 0;
+        const admitted = Object.entries(byStatus).filter(([status]) => status.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+        const rejected = counted('429');
+        const other = Object.entries(byStatus).filter(([status]) => !status.startsWith('2') && status !== '429');
         const socketErrors = runs.reduce((n, r) => n + r.socketErrorCount, 0);
+        if (admitted + rejected + other.reduce((n, [, c]) => n + c, 0) !== total) throw new Error(`wrk counted ${total} requests but ${JSON.stringify(byStatus)} by status`);
         const statuses = await Promise.all(replicas.map(sharedStatus));
         const fallbacks = statuses.reduce((n, s) => n + s.fallbacks.open + s.fallbacks.closed, 0) - warmFallbacks;
         const localRejections = statuses.reduce((n, s) => n + s.localRejections, 0);
-        const counted = shared ? Number((await redis.client.keys('tollgate:*')).length ? await redis.client.get((await redis.client.keys('tollgate:*'))[0]) : 0) : NaN;
-        const row = { name: shared ? '3 replicas, Redis' : '3 replicas, memory (baseline)', total, admitted, overshoot: admitted - opts.limit, rps: runs.reduce((n, r) => n + r.rps, 0), socketErrors, fallbacks, localRejections, counted };
+        const redisCount = shared ? Number((await redis.client.keys('tollgate:*')).length ? await redis.client.get((await redis.client.keys('tollgate:*'))[0]) : 0) : NaN;
+        const row = { name: shared ? '3 replicas, Redis' : '3 replicas, memory (baseline)', total, admitted, rejected, other: Object.fromEntries(other), overshoot: admitted - opts.limit, rps: runs.reduce((n, r) => n + r.rps, 0), socketErrors, fallbacks, localRejections, counted: redisCount };
         overshoot.push(row);
-        console.log(`  ${row.name.padEnd(30)} ${fmt.int(total)} requests, ${fmt.int(admitted)} admitted (limit ${opts.limit}): overshoot ${row.overshoot}; ${fmt.int(row.rps)} req/s in all; socket errors ${socketErrors}${shared ? `; hits that fell back to local counting ${fallbacks}; rejected without a round trip ${fmt.int(localRejections)}; Redis count ${counted}` : ''}`);
+        console.log(`  ${row.name.padEnd(30)} ${fmt.int(total)} requests: ${fmt.int(admitted)} admitted (limit ${opts.limit}), ${fmt.int(rejected)} rejected with 429, other statuses ${JSON.stringify(row.other)}: overshoot ${row.overshoot}; ${fmt.int(row.rps)} req/s in all; socket errors ${socketErrors}${shared ? `; hits that fell back to local counting ${fallbacks}; rejected without a round trip ${fmt.int(localRejections)}; Redis count ${redisCount}` : ''}`);
       } finally {
         await Promise.all(replicas.map((r) => r.stop()));
       }
     }
     const shared = overshoot.find((r) => r.name.includes('Redis'));
-    console.log(`\n  overshoot across 3 replicas with Redis: ${shared.overshoot}  target 0  ${shared.overshoot <= 0 ? 'met' : 'MISSED'}`);
+    const memory = overshoot.find((r) => r.name.includes('memory'));
+    // Exactly the limit: fewer admitted is as wrong as more (a replica failing closed, a crash).
+    console.log(`\n  admitted across 3 replicas with Redis: ${shared.admitted} of limit ${opts.limit} (overshoot ${shared.overshoot})  target: exactly the limit  ${verdict('exactly the limit admitted across 3 replicas with Redis', shared.admitted === opts.limit)}`);
+    console.log(`  every other response a 429, no socket error: ${verdict('only 429s as rejections and no socket error', overshoot.every((r) => Object.keys(r.other).length === 0 && r.socketErrors === 0))}`);
+    console.log(`  baseline: each replica counting in memory admits the limit (${3 * opts.limit} in all): ${verdict('the in-memory baseline admits 3 × the limit', memory.admitted === 3 * opts.limit)}`);
     if (shared.fallbacks > 0) console.log(`  note: ${shared.fallbacks} hits waited longer than the 100 ms timeout (a CPU-starved machine) and were counted locally (fail-open); they can only overshoot once the window is full.`);
     if (opts.markdown) {
       console.log('\n' + formatMarkdownTable(overshoot, [
         { key: 'name', title: 'counting', align: 'left' },
         { key: 'total', title: 'requests', format: fmt.int },
         { key: 'admitted', title: 'admitted', format: fmt.int },
+        { key: 'rejected', title: 'rejected (429)', format: fmt.int },
         { key: 'overshoot', title: 'overshoot', format: fmt.int },
         { key: 'rps', title: 'req/s (3 replicas)', format: fmt.int },
         { key: 'localRejections', title: 'rejected locally', format: (v, row) => (row.name.includes('Redis') ? fmt.int(v) : '-') },
@@ -212,6 +229,7 @@ async function main() {
     await redis.stop();
     await upstream.stop();
   }
+  finishVerdicts();
 }
 
 await main();

@@ -31,7 +31,8 @@ async function runDump(paths: string[], flags: DumpFlags): Promise<CommandResult
   const { nodes, missing, problems, unknown } = environmentNodes(loaded.manifests, flags.env);
   if (problems.length) return { stderr: `error TG_TLS_KEY: the admin TLS material of these nodes cannot be read: ${problems.join('; ')}\n`, exitCode: 1 };
   if (unknown) return { stderr: `error TG_UNKNOWN_ENV_FILTER: environment "${flags.env}" is not defined in ${paths.join(', ')}\n`, exitCode: 1 };
-  if (missing.length) return { stderr: `error TG_SECRET_UNRESOLVED: set ${missing.join(', ')} (admin tokens of the nodes)\n`, exitCode: 1 };
+  // Nodes often share one token variable: name each once.
+  if (missing.length) return { stderr: `error TG_SECRET_UNRESOLVED: set ${[...new Set(missing)].join(', ')} (admin tokens of the nodes)\n`, exitCode: 1 };
   const candidates = flags.node ? nodes.filter((n) => n.name === flags.node) : nodes;
   if (candidates.length === 0) return { stderr: `error TG_NO_NODES: no node ${flags.node ?? ''} in environment "${flags.env}"\n`, exitCode: 1 };
   const errors: string[] = [];

@@ -5,7 +5,9 @@ import { startDemoUpstream } from '../demo/upstream.js';
 import { TollgateError } from '../errors/catalog.js';
 import { startGateway } from '../gateway/start.js';
 import { createLogger } from '../log/logger.js';
+import type { Listen } from '../gateway/start.js';
 import { ensureDevCertificates } from '../tls/dev-certificates.js';
+import { parseListen } from './listen.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
 
@@ -15,39 +17,50 @@ const QUICKSTART_TLS = path.join(EXAMPLES, 'quickstart-tls');
 
 interface QuickstartFlags {
   config: string;
+  listen: Listen;
+  adminListen: Listen;
+  upstreamListen: Listen;
   tls: boolean;
+  listenTls: Listen;
 }
 
 export function quickstartCommand(run: (result: Promise<CommandResult>) => void): Command {
   return new Command('quickstart')
     .description('What `npm start` runs: a demo upstream on :9090 and the gateway on :8080 serving examples/quickstart, hot-reloaded on save.')
     .option('--config <dir>', 'manifest folder to serve', QUICKSTART)
-    .option('--tls', 'also HTTPS (HTTP/2 and HTTP/1.1) on :8443, with a development CA and localhost certificate made by openssl (examples/quickstart-tls)', false)
+    .option('--listen <host:port>', 'data-plane address (port 0: any free port)', parseListen, parseListen('127.0.0.1:8080'))
+    .option('--admin-listen <host:port>', 'admin API address', parseListen, parseListen('127.0.0.1:8081'))
+    .option('--upstream-listen <host:port>', 'demo upstream address (the manifests must point at it)', parseListen, parseListen('127.0.0.1:9090'))
+    .option('--tls', 'also HTTPS (HTTP/2 and HTTP/1.1), with a development CA and localhost certificate made by openssl (examples/quickstart-tls)', false)
+    .option('--listen-tls <host:port>', 'with --tls: the HTTPS address', parseListen, parseListen('127.0.0.1:8443'))
     .addHelpText('after', '\nExamples:\n  $ npx tollgate quickstart         # then: curl -i localhost:8080/greetings/hi\n  $ npm start -- --tls              # then: curl --cacert examples/quickstart-tls/certs/dev-ca.crt https://localhost:8443/greetings/hi')
     .action((flags: QuickstartFlags) => run(runQuickstart(flags)));
 }
 
-async function runQuickstart(flags: QuickstartFlags): Promise<CommandResult> {
-  if (flags.tls && path.resolve(flags.config) !== QUICKSTART) {
+async function runQuickstart({ config, listen, adminListen, upstreamListen, tls, listenTls }: QuickstartFlags): Promise<CommandResult> {
+  if (tls && path.resolve(config) !== QUICKSTART) {
     throw new TollgateError('TG_USAGE', '--tls serves the quickstart with examples/quickstart-tls; for your own manifests, add a Certificate and run `tollgate gateway --config DIR --listen-tls :8443`');
   }
   // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
   const stopRequested = untilSignal();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
-  const dev = flags.tls ? await ensureDevCertificates(path.join(QUICKSTART_TLS, 'certs')) : undefined;
+  const dev = tls ? await ensureDevCertificates(path.join(QUICKSTART_TLS, 'certs')) : undefined;
   // With TLS, the quickstart's APIs and applications are served with the TLS variant of its environment.
-  const paths = flags.tls ? [path.join(QUICKSTART, 'greetings.yaml'), path.join(QUICKSTART, 'orders.yaml'), QUICKSTART_TLS] : [flags.config];
-  const upstream = await startDemoUpstream('127.0.0.1', 9090);
+  const paths = tls ? [path.join(QUICKSTART, 'greetings.yaml'), path.join(QUICKSTART, 'orders.yaml'), QUICKSTART_TLS] : [config];
+  const upstream = await startDemoUpstream(upstreamListen.host, upstreamListen.port);
   const gateway = await startGateway({
-    listen: { host: '127.0.0.1', port: 8080 },
-    adminListen: { host: '127.0.0.1', port: 8081 },
-    ...(flags.tls ? { listenTls: { host: '127.0.0.1', port: 8443 } } : {}),
-    stateDir: path.resolve(flags.tls ? '.tollgate/quickstart-tls' : '.tollgate/quickstart'),
-    baseDir: flags.config,
+    listen,
+    adminListen,
+    ...(tls ? { listenTls } : {}),
+    stateDir: path.resolve(tls ? '.tollgate/quickstart-tls' : '.tollgate/quickstart'),
+    baseDir: config,
     logger,
     embedded: { paths, watch: true },
   });
+  // The banner follows the first reconcile: what it tells to try works by then.
+  await gateway.settled;
   const ca = dev && path.relative(process.cwd(), dev.caFile);
+  const https = gateway.tlsUrl && `https://localhost:${new URL(gateway.tlsUrl).port}`;
   process.stderr.write(
     [
       '',
@@ -55,15 +68,15 @@ async function runQuickstart(flags: QuickstartFlags): Promise<CommandResult> {
       `serving ${paths.map((p) => path.relative(process.cwd(), p) || '.').join(', ')}; edit a manifest and save: it is applied at once.`,
       ...(dev ? [`development certificate for localhost ${dev.created ? 'made' : 'reused'} in ${path.relative(process.cwd(), path.dirname(dev.certFile))} (signed by ${ca})`] : []),
       '',
-      '  curl -i localhost:8080/greetings/hi                    # 401: basic auth required',
-      '  curl -i -u demo:s3cret localhost:8080/greetings/hi     # 200',
-      '  for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w "%{http_code}\\n" -u demo:s3cret localhost:8080/greetings/hi; done   # ... 429',
-      '  curl -i -H "client_id: demo-client" -H "client_secret: demo-secret" localhost:8080/orders/42',
-      ...(dev
+      `  curl -i ${gateway.url}/greetings/hi                    # 401: basic auth required`,
+      `  curl -i -u demo:s3cret ${gateway.url}/greetings/hi     # 200`,
+      `  for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w "%{http_code}\\n" -u demo:s3cret ${gateway.url}/greetings/hi; done   # ... 429`,
+      `  curl -i -H "client_id: demo-client" -H "client_secret: demo-secret" ${gateway.url}/orders/42`,
+      ...(dev && https
         ? [
-            `  curl -i --cacert ${ca} -u demo:s3cret https://localhost:8443/greetings/hi                 # HTTP/2 200`,
-            `  curl -i --cacert ${ca} --http1.1 -u demo:s3cret https://localhost:8443/greetings/hi       # HTTP/1.1 200`,
-            `  curl -sv --cacert ${ca} https://localhost:8443/greetings/hi 2>&1 | grep -E "subject:|ALPN"   # the certificate and h2`,
+            `  curl -i --cacert ${ca} -u demo:s3cret ${https}/greetings/hi                 # HTTP/2 200`,
+            `  curl -i --cacert ${ca} --http1.1 -u demo:s3cret ${https}/greetings/hi       # HTTP/1.1 200`,
+            `  curl -sv --cacert ${ca} ${https}/greetings/hi 2>&1 | grep -E "subject:|ALPN"   # the certificate and h2`,
           ]
         : []),
       '',

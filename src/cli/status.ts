@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { request } from 'undici';
 import { colorWanted, paint } from '../output/color.js';
-import type { ReconcilerStatus } from '../reconcile/status.js';
+import { unhealthyConditions, type ReconcilerStatus } from '../reconcile/status.js';
 import type { CommandResult } from './result.js';
 
 export function statusCommand(run: (result: Promise<CommandResult>) => void): Command {
@@ -9,21 +9,36 @@ export function statusCommand(run: (result: Promise<CommandResult>) => void): Co
     .description('Show what a running `tollgate reconcile` reports: revisions, conditions, drift and recent reconciliations.')
     .option('--url <url>', 'status API of the reconciler', 'http://127.0.0.1:8090')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExit codes: 0 Ready, 1 not Ready or unreachable.\n\nExamples:\n  $ tollgate status\n  $ tollgate status --url http://10.0.0.5:8090 --output json')
+    .addHelpText('after', '\nExit codes: 0 Ready and not Stalled, 1 not Ready, Stalled, or unreachable.\n\nExamples:\n  $ tollgate status\n  $ tollgate status --url http://10.0.0.5:8090 --output json')
     .action((flags: { url: string; output: 'text' | 'json' }) => run(runStatus(flags)));
 }
 
 async function runStatus(flags: { url: string; output: 'text' | 'json' }): Promise<CommandResult> {
-  let status: ReconcilerStatus;
+  let answer: { statusCode: number; text: string };
   try {
     const res = await request(new URL('/status', flags.url), { headersTimeout: 5000, bodyTimeout: 5000 });
-    status = (await res.body.json()) as ReconcilerStatus;
+    answer = { statusCode: res.statusCode, text: await res.body.text() };
   } catch (err) {
     return { stderr: `error: reconciler at ${flags.url} unreachable: ${(err as Error).message}\n`, exitCode: 1 };
   }
-  const ready = status.conditions.find((c) => c.type === 'Ready')?.status === true;
-  if (flags.output === 'json') return { stdout: JSON.stringify(status, null, 2) + '\n', exitCode: ready ? 0 : 1 };
-  return { stdout: renderStatus(status, paint(colorWanted(process.stdout))), exitCode: ready ? 0 : 1 };
+  const status = answer.statusCode === 200 ? parseStatus(answer.text) : undefined;
+  if (!status) return { stderr: `error: ${flags.url} answered ${answer.statusCode} without a reconciler status; is it the --listen address of tollgate reconcile?\n`, exitCode: 1 };
+  // Not Ready, or Stalled: exit 1 either way, so scripts and probes see every bad condition.
+  const problems = unhealthyConditions(status.conditions);
+  const exitCode = problems.length ? 1 : 0;
+  if (flags.output === 'json') return { stdout: JSON.stringify(status, null, 2) + '\n', exitCode };
+  const p = paint(colorWanted(process.stdout));
+  const verdict = problems.length ? p.red(`unhealthy: ${problems.join('; ')}`) : p.green('healthy: Ready, not stalled');
+  return { stdout: renderStatus(status, p) + verdict + '\n', exitCode };
+}
+
+function parseStatus(text: string): ReconcilerStatus | undefined {
+  try {
+    const body = JSON.parse(text) as Partial<ReconcilerStatus> | null;
+    return typeof body === 'object' && body !== null && Array.isArray(body.conditions) && typeof body.source === 'object' ? (body as ReconcilerStatus) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function renderStatus(status: ReconcilerStatus, p: ReturnType<typeof paint>): string {

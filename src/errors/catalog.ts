@@ -35,6 +35,8 @@ export const ErrorCatalog = {
   TG_EMPTY_ENVIRONMENT: { severity: 'warning', rule: 'An Environment that no Api is deployed to serves nothing.' },
   TG_USAGE: { severity: 'error', rule: 'The command line must name valid options and arguments (see --help).' },
   TG_ADMIN_AUTH: { severity: 'error', rule: 'Admin API calls need the bearer token of the node.' },
+  TG_BAD_REQUEST: { severity: 'error', rule: 'A request to the admin or status API must be well-formed: JSON where JSON is expected, and a transaction is {expectedRevision, state} or {expectedRevision, changes: [{op, ...}]} (schemas/transaction.json).' },
+  TG_INTERNAL: { severity: 'error', rule: 'An internal error: nothing was changed by this request; the details are in the log of the process that answered.' },
   TG_STALE_REVISION: { severity: 'error', rule: 'A transaction must name the revision the gateway currently serves; re-read and re-plan.' },
   TG_INVALID_STATE: { severity: 'error', rule: 'A state sent to the gateway must pass the same validation as the manifests.' },
   TG_COMPILE: { severity: 'error', rule: 'Every policy of a state must compile; the previous state keeps serving.' },

@@ -57,6 +57,8 @@ export interface RunningGateway {
   adminUrl: string;
   adminToken: string;
   restarts: ControlRestarts;
+  /** Embedded mode: resolves once the manifests were reconciled once (applied, or refused with the reasons logged). */
+  settled: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     adminUrl,
     adminToken,
     restarts: supervisor.restarts,
+    settled: supervisor.settled,
     close: () =>
       (closing ??= (async () => {
         // Stop taking requests and let in-flight ones finish; then the control side finishes its apply; then pools and timers go.

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseRedisUrl } from '../gateway/counters/redis-url.js';
 
 /** Custom formats of the schemas, shared by the validator and the runtime. */
 
@@ -49,9 +50,17 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+/** A sharedStorage URL the gateway can use (the gateway parses it with the same function). */
+/** A redis URL the gateway can use as written: no password (that belongs in the gateway's environment, behind a reference). */
+export function isRedisUrl(value: string): boolean {
+  const target = parseRedisUrl(value);
+  return !('problem' in target) && target.password === undefined;
+}
+
 export const FORMAT_EXPLANATIONS: Record<string, string> = {
   duration: 'a duration such as 250ms, 30s, 5m or 1h',
   cidr: 'an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32',
   regex: 'a valid regular expression',
   'http-url': 'an absolute http:// or https:// URL without a #fragment',
+  'redis-url': 'a redis:// or rediss:// URL without a password, such as redis://host:6379/0?timeout=100 (a URL with a password goes in an environment variable of the gateway, referenced as ${env:NAME})',
 };

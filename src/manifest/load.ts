@@ -6,7 +6,8 @@ import { discoverManifestFiles, statFiles } from './discover.js';
 import type { LoadedFile, ManifestFileCache } from './file-cache.js';
 import { DEFAULT_MANIFEST_LIMITS, formatBytes, type ManifestLimits } from './limits.js';
 import { schemaDiagnostics } from './schema-errors.js';
-import { policyConfigValidator, schemas } from './schemas.js';
+import { policyConfigSchemaErrors } from '../policies/config-check.js';
+import { schemas } from './schemas.js';
 import { locate, parseManifestText, type SourceDocument } from './source.js';
 import type { Kind, Manifest, ManifestSet, PolicySpec } from './types.js';
 
@@ -100,11 +101,29 @@ function add(set: ManifestSet, manifest: Manifest): void {
 
 /**
  * A policy written without `config:` gets `{}` from the document schema after
- * the per-type branch ran: fill its type's defaults now, so a policy means the
- * same with and without an empty config (and plans compare like with like).
+ * the per-type branch ran, so that branch never saw it: check every policy's
+ * config against its type's schema here (filling its defaults, so a policy
+ * means the same with and without an empty config). A config the schema
+ * refuses makes the document invalid, like any other schema error: no later
+ * check sees it.
  */
-function fillPolicyDefaults(policies: PolicySpec[]): void {
-  for (const policy of policies) policyConfigValidator(policy.type)(policy.config);
+function policyConfigDiagnostics(source: SourceDocument, policies: readonly PolicySpec[], withoutConfig: ReadonlySet<number>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  policies.forEach((policy, i) => {
+    const errors = policyConfigSchemaErrors(policy.type, policy.config);
+    if (!errors.length) return;
+    const context = withoutConfig.has(i) ? `${policy.type} "${policy.name}" has no config: ` : '';
+    out.push(...schemaDiagnostics(source, errors, ['spec', 'policies', i, 'config'], 'TG_SCHEMA', context));
+  });
+  return out;
+}
+
+/** Indexes of the policies written without `config:`, read before the schema fills it in. */
+function policiesWithoutConfig(doc: Record<string, unknown>): Set<number> {
+  const policies = (doc.spec as { policies?: unknown } | undefined)?.policies;
+  const out = new Set<number>();
+  if (Array.isArray(policies)) policies.forEach((p, i) => typeof p === 'object' && p !== null && !('config' in p) && out.add(i));
+  return out;
 }
 
 interface CheckedDocument {
@@ -132,8 +151,12 @@ function checkDocument(source: SourceDocument): CheckedDocument {
     return { diagnostics: [diagnostic('TG_UNKNOWN_KIND', `kind must be one of ${KINDS.join(', ')}, got ${got}`, locate(source, ['kind']), 'kind')] };
   }
   const validate = schemas().kinds[kind];
+  const withoutConfig = kind === 'Application' ? new Set<number>() : policiesWithoutConfig(doc);
   if (!validate(doc)) return { ...invalid, diagnostics: schemaDiagnostics(source, validate.errors ?? []) };
-  if (kind === 'Environment' || kind === 'Api') fillPolicyDefaults((doc.spec as { policies: PolicySpec[] }).policies);
+  if (kind === 'Environment' || kind === 'Api') {
+    const diagnostics = policyConfigDiagnostics(source, (doc.spec as { policies: PolicySpec[] }).policies, withoutConfig);
+    if (diagnostics.length) return { ...invalid, diagnostics };
+  }
   return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
 }
 

@@ -66,7 +66,7 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
   const wholeFile = (index: number): Syntax => {
     if (!whole) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
       whole = { docs: Array.isArray(docs) ? docs : [docs], lineCounter };
     }
     const ast = whole.docs[index];
@@ -84,7 +84,7 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
     if (start !== undefined && !lines.some(isDocumentEnd)) {
       const lineCounter = new LineCounter();
       const own = lines.slice(start, starts[index + 1] ?? lines.length).join('\n');
-      const docs = parseAllDocuments('\n'.repeat(start) + own, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      const docs = parseAllDocuments('\n'.repeat(start) + own, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
       const ast = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
       if (ast && ast.errors.length === 0 && sameIdentity(ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), value)) syntax = { ast, lineCounter };
     }
@@ -122,7 +122,7 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const unreadable: { kind: string; name: string }[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const all = Array.isArray(parsed) ? parsed : [parsed];
   all.forEach((ast, index) => {
     const problems = [...ast.errors];

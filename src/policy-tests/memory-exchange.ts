@@ -44,6 +44,12 @@ export class MemoryExchange implements Exchange {
     this.body = request.body;
   }
 
+  /** A header given as a list of values was sent that many times. */
+  headerCount(lowerName: string): number {
+    const value = this.requestHeaders[lowerName];
+    return value === undefined ? 0 : Array.isArray(value) ? value.length : 1;
+  }
+
   get host(): string {
     return this.requestHeaders.host ?? '';
   }

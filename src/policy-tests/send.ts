@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { ResponseView } from '../gateway/chain/types.js';
+import type { Exchange, Reply, ResponseView } from '../gateway/chain/types.js';
 import { runRequestPass, runResponsePass } from '../gateway/chain/run.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../gateway/proxy/headers.js';
 import { MemoryExchange, type MemoryRequest } from './memory-exchange.js';
@@ -11,6 +11,8 @@ export interface Exchanged {
   status: number;
   headers: OutgoingHttpHeaders;
   upstreamCalled: boolean;
+  /** The body of a policy's own answer (undefined when the upstream answered). */
+  body?: Reply['body'];
   /** The request headers the upstream received (when it was called). */
   upstreamHeaders?: Record<string, string | string[]>;
   /** Errors policies logged while handling it. */
@@ -25,15 +27,19 @@ const DEFAULT_UPSTREAM_HEADERS = { 'content-type': 'application/json; charset=ut
  * answer or the stub upstream's response; the response pass in reverse.
  */
 export async function send(chain: TestChain, request: MemoryRequest, upstream: TestUpstream | undefined): Promise<Exchanged> {
-  const { api, logger } = chain;
   // Policies may change request headers (header injection): every send starts from the test's own.
-  const ex = new MemoryExchange({ ...request, headers: { ...request.headers } });
+  return sendExchange(chain, new MemoryExchange({ ...request, headers: { ...request.headers } }), upstream);
+}
+
+/** The same for an Exchange the caller made (unit tests that watch how policies read the body). */
+export async function sendExchange(chain: Pick<TestChain, 'api' | 'logger' | 'takeErrors'>, ex: Exchange, upstream: TestUpstream | undefined): Promise<Exchanged> {
+  const { api, logger } = chain;
   const passed = runRequestPass(api, ex, logger);
   const pass = passed instanceof Promise ? await passed : passed;
   if (pass.answer) {
     const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
     runResponsePass(api, ex, view, pass, logger);
-    return { status: view.status, headers: view.headers, upstreamCalled: false, errors: chain.takeErrors() };
+    return { status: view.status, headers: view.headers, upstreamCalled: false, body: pass.answer.body, errors: chain.takeErrors() };
   }
   const upstreamHeaders = upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: 'http', host: ex.host, prefix: api.basePath });
   const answered: Record<string, string> = {};

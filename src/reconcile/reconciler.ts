@@ -52,6 +52,8 @@ export class Reconciler {
   private driftTimer: NodeJS.Timeout | undefined;
   private retryAttempt = 0;
   private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[] } | undefined;
+  /** Why the nodes are known not to serve lastApplied everywhere (an apply failed part-way); cleared by an apply that succeeds. */
+  private unconverged: string | undefined;
   private closed = false;
   private readonly desiredStates: DesiredStateBuilder;
 
@@ -122,8 +124,7 @@ export class Reconciler {
       } catch (err) {
         record.result = 'source-error';
         record.error = `source unavailable: ${(err as Error).message}`;
-        this.setCondition('Ready', false, 'SourceUnavailable', record.error);
-        this.setCondition('Stalled', true, 'SourceUnavailable', record.error);
+        this.conclude({ status: false, reason: 'SourceUnavailable', message: record.error }, { status: true, reason: 'SourceUnavailable', message: record.error });
         this.scheduleRetry();
         return;
       }
@@ -147,8 +148,11 @@ export class Reconciler {
         record.error = `${desired.reason}${first.length ? `: ${first.join('; ')}` : ''}`;
         for (const d of desired.diagnostics) logger.error({ code: d.code, file: d.file, line: d.line, col: d.col, path: d.path, revision: record.revision }, d.message);
         logger.error({ revision: record.revision, reason: desired.reason }, 'manifests not applied; the last good state keeps serving');
-        // Nothing was applied: what serves is still the last good revision, so this does not stall the loop.
-        this.setCondition('Ready', false, 'ValidationFailed', `revision ${short(record.revision)} not applied; ${this.lastApplied ? `revision ${short(this.lastApplied.revision)} keeps serving` : 'nothing applied yet'}: ${record.error}`);
+        // Nothing was applied: what serves is still the last good revision, so this alone does not stall the loop.
+        this.conclude(
+          { status: false, reason: 'ValidationFailed', message: `revision ${short(record.revision)} not applied; ${this.lastApplied ? `revision ${short(this.lastApplied.revision)} keeps serving` : 'nothing applied yet'}: ${record.error}` },
+          this.stalledIfUnconverged('AwaitingValidRevision', 'the source is readable; waiting for a revision that validates'),
+        );
         return;
       }
       this.status.environment = desired.environment;
@@ -157,17 +161,19 @@ export class Reconciler {
       if ('error' in targets) {
         record.result = 'failed';
         record.error = targets.error;
-        this.setCondition('Ready', false, 'NodesUnresolved', targets.error);
-        this.setCondition('Stalled', true, 'NodesUnresolved', targets.error);
+        this.conclude({ status: false, reason: 'NodesUnresolved', message: targets.error }, { status: true, reason: 'NodesUnresolved', message: targets.error });
         return;
       }
       if (this.options.leadership && !this.options.leadership.isLeader()) {
         record.result = 'standby';
-        this.setCondition('Ready', true, 'Standby', 'another reconciler leads and applies; this one keeps status');
+        // The leader applies, and answers for whether the nodes converge.
+        this.conclude({ status: true, reason: 'Standby', message: 'another reconciler leads and applies; this one keeps status' }, { status: false, reason: 'Standby', message: '' });
         return;
       }
-      if (!force && this.lastApplied?.revision === record.revision) {
-        this.setCondition('Ready', true, 'Applied', `revision ${short(record.revision)} is applied`);
+      // Already applied everywhere: nothing to do. After a failed apply, the nodes may serve
+      // something else (a node that took the failed revision), so the revision is applied again.
+      if (!force && this.unconverged === undefined && this.lastApplied?.revision === record.revision) {
+        this.conclude({ status: true, reason: 'Applied', message: `revision ${short(record.revision)} is applied` }, { status: false, reason: 'Converged', message: '' });
         return;
       }
       const results = await applyEnvironment(desired.state, targets, { prune: this.options.prune, allowEmpty: this.options.allowEmpty, source: { kind: this.options.source.kind, revision } });
@@ -185,24 +191,24 @@ export class Reconciler {
       if (failed.length) {
         record.result = 'failed';
         record.error = failed.map((r) => `${r.node}: ${r.error}`).join('; ');
-        this.setCondition('Ready', false, 'ApplyFailed', record.error);
-        this.setCondition('Stalled', true, 'ApplyFailed', `${failed.length} of ${results.length} node(s) did not converge; retrying with backoff: ${record.error}`);
+        this.unconverged = `${failed.length} of ${results.length} node(s) did not converge on revision ${short(revision)}: ${record.error}`;
+        this.conclude({ status: false, reason: 'ApplyFailed', message: record.error }, { status: true, reason: 'ApplyFailed', message: `${this.unconverged}; retrying with backoff` });
         this.scheduleRetry();
       } else {
         record.result = results.some((r) => r.result === 'applied') ? 'applied' : 'unchanged';
         this.lastApplied = { revision, state: desired.state, targets };
         this.status.lastAppliedRevision = revision;
         this.retryAttempt = 0;
+        this.unconverged = undefined;
         this.metrics.lastAppliedTimestamp = Date.now() / 1000;
         for (const r of results) this.status.nodes[r.node] = { ...this.status.nodes[r.node], drift: { detected: false, checkedAt: new Date().toISOString(), changes: [] } };
-        this.setCondition('Ready', true, 'Applied', `revision ${short(record.revision)} is applied on ${results.length} node(s)`);
-        this.setCondition('Stalled', false, 'Converged', '');
+        this.conclude({ status: true, reason: 'Applied', message: `revision ${short(record.revision)} is applied on ${results.length} node(s)` }, { status: false, reason: 'Converged', message: '' });
       }
       logger.info({ revision: record.revision, trigger, result: record.result, plan: summary, nodes: record.nodes }, 'reconciled');
     } catch (err) {
       record.result = 'failed';
       record.error = (err as Error).message;
-      this.setCondition('Ready', false, 'InternalError', record.error);
+      this.conclude({ status: false, reason: 'InternalError', message: record.error }, { status: true, reason: 'InternalError', message: `retrying with backoff: ${record.error}` });
       this.scheduleRetry();
       logger.error({ err: record.error }, 'reconcile failed');
     } finally {
@@ -256,6 +262,20 @@ export class Reconciler {
     if (drifted && this.options.selfHeal && (this.options.leadership?.isLeader() ?? true)) await this.trigger('self-heal', true);
   }
 
+  /**
+   * Every run ends here, setting Ready and Stalled both from what this run
+   * found: a condition set by an earlier cause never outlives it.
+   */
+  private conclude(ready: ConditionValue, stalled: ConditionValue): void {
+    this.setCondition('Ready', ready.status, ready.reason, ready.message);
+    this.setCondition('Stalled', stalled.status, stalled.reason, stalled.message);
+  }
+
+  /** For runs that apply nothing: stalled only while an earlier apply is known not to have converged. */
+  private stalledIfUnconverged(reason: string, message: string): ConditionValue {
+    return this.unconverged === undefined ? { status: false, reason, message } : { status: true, reason: 'ApplyFailed', message: this.unconverged };
+  }
+
   private setCondition(type: ConditionType, status: boolean, reason: string, message: string): void {
     const existing = this.status.conditions.find((c) => c.type === type);
     if (existing && existing.status === status && existing.reason === reason) {
@@ -265,6 +285,12 @@ export class Reconciler {
     const condition: Condition = { type, status, reason, message, since: new Date().toISOString() };
     this.status.conditions = [...this.status.conditions.filter((c) => c.type !== type), condition].sort((a, b) => a.type.localeCompare(b.type));
   }
+}
+
+interface ConditionValue {
+  status: boolean;
+  reason: string;
+  message: string;
 }
 
 function short(revision: string | undefined): string {

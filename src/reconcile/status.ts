@@ -49,3 +49,17 @@ export interface ReconcilerStatus {
   history: ReconcileRecord[];
   leader?: { self: string; leader?: string; isLeader: boolean };
 }
+
+/**
+ * The conditions that make a reconciler unhealthy: Ready missing or false,
+ * Stalled true. Reconciling is progress, not a problem.
+ */
+export function unhealthyConditions(conditions: readonly Condition[]): string[] {
+  const ready = conditions.find((c) => c.type === 'Ready');
+  const out: string[] = [];
+  if (!ready) out.push('Ready is not reported yet');
+  else if (!ready.status) out.push(`Ready is false (${ready.reason})`);
+  const stalled = conditions.find((c) => c.type === 'Stalled');
+  if (stalled?.status) out.push(`Stalled is true (${stalled.reason})`);
+  return out;
+}

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js';
+import { diagnostic, formatPath, type Diagnostic, type PathSegment } from '../errors/diagnostic.js';
 import { schemaDiagnostics } from '../manifest/schema-errors.js';
-import { policyConfigValidator } from '../manifest/schemas.js';
 import { locate, type SourceDocument } from '../manifest/source.js';
 import type { ApiManifest, EnvironmentManifest, ManifestSet, PolicySpec, PrecedenceProfile } from '../manifest/types.js';
 import { effectiveApi, type EffectiveApi } from '../model/effective-api.js';
 import { CHARACTERISTICS, type Characteristic } from '../policies/characteristics.js';
 import { POLICY_CATALOG, policyModule } from '../policies/catalog.js';
+import { checkPolicyConfig } from '../policies/config-check.js';
 import { assembleChain, type ChainEntry } from '../precedence/assemble.js';
 import { orderViolations } from '../precedence/validate-order.js';
 
@@ -50,8 +50,8 @@ function checkChain(api: ApiManifest, env: EnvironmentManifest): CheckedChain {
   const effective = effectiveApi(api, env.name);
   const chain = assembleChain(env.spec.policies, effective.policies, env.spec.precedence);
   const diagnostics = [
-    ...listDiagnostics(effective.policies, api.source, env.spec.precedence),
-    ...overrideConfigDiagnostics(effective),
+    ...orderDiagnostics(effective.policies, api.source, env.spec.precedence),
+    ...configDiagnostics(effective.policies, api.source, overridePaths(effective)),
     ...automatedConflicts(env, effective),
     ...characteristicDiagnostics(chain, env, effective),
   ];
@@ -63,32 +63,51 @@ function policyPosition(entry: ChainEntry, env: EnvironmentManifest, api: Effect
   return { where: locate(source, ['spec', 'policies', entry.index]), path: `spec.policies[${entry.index}]` };
 }
 
-/** Order within one declared list, plus each policy's own semantic checks. */
+/** Order within one declared list, plus each policy's config checks. */
 function listDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, profile: PrecedenceProfile): Diagnostic[] {
-  const out = orderViolations(policies, profile).map((v) =>
+  return [...orderDiagnostics(policies, source, profile), ...configDiagnostics(policies, source, new Map())];
+}
+
+function orderDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, profile: PrecedenceProfile): Diagnostic[] {
+  return orderViolations(policies, profile).map((v) =>
     diagnostic('TG_PRECEDENCE', v.message, locate(source, ['spec', 'policies', v.index]), `spec.policies[${v.index}]`),
   );
-  policies.forEach((policy, i) => {
-    for (const problem of policyModule(policy.type).check?.(policy.config) ?? []) {
-      const path = ['spec', 'policies', i, 'config', ...problem.path];
-      out.push(diagnostic('TG_POLICY_CONFIG', `${policy.type} "${policy.name}": ${problem.message}`, locate(source, path), formatPath(path)));
-    }
-  });
+}
+
+/** Where the override of a policy's config for this environment is written, by policy name. */
+type OverridePaths = ReadonlyMap<string, { path: PathSegment[]; config: Record<string, unknown> }>;
+
+function overridePaths(api: EffectiveApi): OverridePaths {
+  const overrides = api.manifest.spec.overrides?.[api.environment]?.policies ?? {};
+  const out = new Map<string, { path: PathSegment[]; config: Record<string, unknown> }>();
+  for (const [name, change] of Object.entries(overrides)) {
+    if (change.config) out.set(name, { path: ['spec', 'overrides', api.environment, 'policies', name, 'config'], config: change.config });
+  }
   return out;
 }
 
-/** An override's config is merged over the base config; the result must still match the policy schema. */
-function overrideConfigDiagnostics(api: EffectiveApi): Diagnostic[] {
+/**
+ * Each config through the check the gateway runs too: the schema first (an
+ * override's config is merged over the base config, and the result must still
+ * match), the policy's own checks only on what the schema accepted.
+ */
+function configDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, overrides: OverridePaths): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const overrides = api.manifest.spec.overrides?.[api.environment]?.policies ?? {};
-  for (const policy of api.policies) {
-    if (!overrides[policy.name]?.config) continue;
-    const validate = policyConfigValidator(policy.type);
-    if (!validate(policy.config)) {
-      const prefix = ['spec', 'overrides', api.environment, 'policies', policy.name, 'config'];
-      out.push(...schemaDiagnostics(api.manifest.source, validate.errors ?? [], prefix));
+  policies.forEach((policy, i) => {
+    const base: PathSegment[] = ['spec', 'policies', i, 'config'];
+    const override = overrides.get(policy.name);
+    const checked = checkPolicyConfig(policy.type, policy.config);
+    if (checked.schemaErrors.length) {
+      out.push(...schemaDiagnostics(source, checked.schemaErrors, override?.path ?? base));
+      return;
     }
-  }
+    for (const problem of checked.problems) {
+      // A problem in a field the override sets is the override's; otherwise it is the base config's.
+      const at = override && problem.path.length > 0 && problem.path[0] !== undefined && String(problem.path[0]) in override.config ? override.path : base;
+      const path = [...at, ...problem.path];
+      out.push(diagnostic('TG_POLICY_CONFIG', `${policy.type} "${policy.name}": ${problem.message}`, locate(source, path), formatPath(path)));
+    }
+  });
   return out;
 }
 

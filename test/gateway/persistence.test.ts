@@ -36,11 +36,14 @@ describe('persisted state', () => {
     await persistState(dir, first, cache);
     const [orders, users] = first.state.apis;
     if (!orders || !users) throw new Error('fixture');
+    // A sentinel in place of users' cached JSON: it reaches state.json only if the cache is really used.
+    cache.set(users, JSON.stringify({ ...users, upstream: 'http://sentinel.from-the-cache' }));
     const changedOrders = { ...orders, upstream: 'http://127.0.0.1:3' };
     const second = snapshot(2, [changedOrders, users]);
     await persistState(dir, second, cache);
     const loaded = await loadPersistedState(dir);
-    expect(loaded?.state.apis.map((a) => a.upstream)).toEqual(['http://127.0.0.1:3', 'http://127.0.0.1:2']);
-    expect(cache.get(users)).toBe(JSON.stringify(users));
+    expect(loaded?.state.apis.map((a) => a.upstream)).toEqual(['http://127.0.0.1:3', 'http://sentinel.from-the-cache']);
+    // The changed API was serialized afresh, and its JSON is cached for the next write.
+    expect(cache.get(changedOrders)).toBe(JSON.stringify(changedOrders));
   });
 });

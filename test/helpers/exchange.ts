@@ -1,9 +1,5 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { pino } from 'pino';
-import type { ApplicationRuntime, Exchange, PolicyContext, PolicyHandlers, Reply } from '../../src/gateway/chain/types.js';
-import type { CounterStore } from '../../src/gateway/counters/types.js';
-import { MemoryCounterStore } from '../../src/gateway/counters/memory.js';
-import { DEFAULT_CLIENT_CREDENTIALS } from '../../src/policies/client-id-enforcement/index.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Exchange, Reply } from '../../src/gateway/chain/types.js';
 
 /** An in-memory request, as the gateway would hand it to the policies. */
 export interface ExchangeInit {
@@ -42,6 +38,10 @@ export function makeExchange(init: ExchangeInit = {}): TestExchange {
     locals: {},
     startedAt: Date.now(),
     bodyReads: 0,
+    headerCount(lowerName) {
+      const value = requestHeaders[lowerName];
+      return value === undefined ? 0 : Array.isArray(value) ? value.length : 1;
+    },
     async readBody(limit) {
       exchange.bodyReads++;
       if (body.length > limit) throw tooLarge();
@@ -59,101 +59,6 @@ export function makeExchange(init: ExchangeInit = {}): TestExchange {
     },
   };
   return exchange;
-}
-
-/** One parsed pino line. */
-export type LogRecord = Record<string, unknown> & { level: number; msg?: string };
-
-export interface TestContext {
-  ctx: PolicyContext;
-  counters: CounterStore;
-  /** State kept across reloads: pass it to the next makeContext to simulate a reload. */
-  kept: Map<string, unknown>;
-  /** Every line the logger wrote, raw. */
-  lines: string[];
-  records(): LogRecord[];
-}
-
-export interface ContextInit {
-  apiName?: string;
-  apiVersion?: string;
-  policyName?: string;
-  applications?: ApplicationRuntime[];
-  counters?: CounterStore;
-  kept?: Map<string, unknown>;
-  baseDir?: string;
-  logLevel?: string;
-}
-
-/** A real PolicyContext: memory counters, pino writing to memory, keep() over a Map. */
-export function makeContext(init: ContextInit = {}): TestContext {
-  const lines: string[] = [];
-  const logger = pino({ level: init.logLevel ?? 'debug' }, { write: (line: string) => void lines.push(line) });
-  const counters = init.counters ?? new MemoryCounterStore({ sweepIntervalMs: 0 });
-  const kept = init.kept ?? new Map<string, unknown>();
-  const apiName = init.apiName ?? 'orders';
-  const policyName = init.policyName ?? 'policy';
-  const ctx: PolicyContext = {
-    apiName,
-    apiVersion: init.apiVersion ?? 'v1',
-    policyName,
-    logger,
-    applications: new Map((init.applications ?? []).map((app) => [app.clientId, app])),
-    clientCredentials: DEFAULT_CLIENT_CREDENTIALS,
-    counters,
-    keep<T>(key: string, create: () => T): T {
-      const id = `${apiName}/${policyName}/${key}`;
-      if (!kept.has(id)) kept.set(id, create());
-      return kept.get(id) as T;
-    },
-    baseDir: init.baseDir ?? process.cwd(),
-  };
-  return { ctx, counters, kept, lines, records: () => lines.map((line) => JSON.parse(line) as LogRecord) };
-}
-
-export interface Upstream {
-  status?: number;
-  headers?: OutgoingHttpHeaders;
-}
-
-export interface ChainResult {
-  status: number;
-  headers: OutgoingHttpHeaders;
-  body: Reply['body'];
-  upstreamCalled: boolean;
-  shortCircuited: boolean;
-}
-
-/**
- * Runs handlers as the chain contract describes: requests in order until one
- * replies, then the response handlers of the policies reached, in reverse.
- * exchange.responseHeaders are added to whatever response comes back.
- */
-export async function runChain(chain: readonly PolicyHandlers[], exchange: Exchange, upstream: Upstream = {}): Promise<ChainResult> {
-  const reached: PolicyHandlers[] = [];
-  let reply: Reply | undefined;
-  for (const handlers of chain) {
-    reached.push(handlers);
-    if (!handlers.request) continue;
-    try {
-      reply = await handlers.request(exchange);
-    } catch (thrown) {
-      // readBody throws a Reply (413); anything else is a bug the test should see.
-      if (thrown !== null && typeof thrown === 'object' && 'status' in thrown) reply = thrown as Reply;
-      else throw thrown;
-    }
-    if (reply) break;
-  }
-  const headers: OutgoingHttpHeaders = { ...(reply ? reply.headers : upstream.headers) };
-  Object.assign(headers, exchange.responseHeaders);
-  const view = { status: reply ? reply.status : (upstream.status ?? 200), headers, shortCircuited: reply !== undefined };
-  for (let i = reached.length - 1; i >= 0; i--) reached[i]?.response?.(exchange, view);
-  return { status: view.status, headers, body: reply?.body, upstreamCalled: reply === undefined, shortCircuited: view.shortCircuited };
-}
-
-/** Shortcut: one request through one chain. */
-export function send(chain: PolicyHandlers | readonly PolicyHandlers[], init: ExchangeInit = {}, upstream?: Upstream): Promise<ChainResult> {
-  return runChain(Array.isArray(chain) ? chain : [chain as PolicyHandlers], makeExchange(init), upstream);
 }
 
 /** A request body exchange that counts the bytes a policy pulled from readBodyChunks. */

@@ -1,5 +1,5 @@
 /**
- * An Environment and an Api `orders` limited to `limit` requests a minute, as
+ * An Environment and an Api `orders` limited to `limit` requests a day, as
  * one YAML file. The layout is fixed: the limit's value is at line 18, column 49.
  */
 export function ordersManifests(options: { environment: string; upstream: string; limit: number | string; adminUrl?: string }): string {
@@ -21,6 +21,6 @@ spec:
   policies:
     - name: limit
       type: rate-limiting
-      config: { rateLimits: [{ maximumRequests: ${options.limit}, timePeriodInMilliseconds: 60000 }] }
+      config: { rateLimits: [{ maximumRequests: ${options.limit}, timePeriodInMilliseconds: 86400000 }] }
 `;
 }

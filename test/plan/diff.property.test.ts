@@ -55,11 +55,21 @@ const stateArb: fc.Arbitrary<EnvironmentState> = fc
     }).map(({ apis, applications }) => ({ environment: { name: 'prod', precedence: 'cors-first' as const, gatekeeper }, apis: [...apis], applications: [...applications] })),
   );
 
+/** The same state as new objects: the diff may short-cut shared objects by identity, a copy must be compared for real. */
+const copy = (state: EnvironmentState): EnvironmentState => structuredClone(state);
+
+/** Applies a plan to live as apply does: the transaction of its changes folded onto live. */
+const applyPlan = (desired: EnvironmentState, live: EnvironmentState, prune: boolean) => {
+  const { plan, target } = computePlan(desired, live, { prune, allowEmpty: true });
+  return { plan, target, applied: applyChanges(live, transactionChanges(plan.changes, target)) };
+};
+
 describe('plan: properties over random desired/live pairs', () => {
-  it('plan(desired, desired) is empty', () => {
+  it('plan(desired, a copy of desired) is empty', () => {
     fc.assert(
       fc.property(stateArb, (state) => {
-        expect(diffStates(state, state)).toEqual([]);
+        expect(diffStates(state, copy(state))).toEqual([]);
+        expect(computePlan(state, copy(state), { prune: true }).plan.changes).toEqual([]);
       }),
       { numRuns: 300 },
     );
@@ -68,10 +78,28 @@ describe('plan: properties over random desired/live pairs', () => {
   it('applying the plan to live yields desired (with prune)', () => {
     fc.assert(
       fc.property(stateArb, stateArb, (desired, live) => {
-        const { plan, target } = computePlan(desired, live, { prune: true, allowEmpty: true });
-        const applied = applyChanges(live, transactionChanges(plan.changes, target));
+        const { applied } = applyPlan(desired, live, true);
         expect(canonicalState(applied)).toEqual(canonicalState(desired));
-        expect(diffStates(desired, applied)).toEqual([]);
+        expect(diffStates(desired, copy(applied))).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the plan is minimal: planning again after applying it yields nothing, and no change of it is a no-op on live', () => {
+    fc.assert(
+      fc.property(stateArb, stateArb, fc.boolean(), (desired, live, prune) => {
+        const { plan, target, applied } = applyPlan(desired, live, prune);
+        expect(computePlan(desired, copy(applied), { prune }).plan.changes).toEqual([]);
+        for (const change of plan.changes) {
+          // Each change alone must move live: a change that leaves it as it was should not be in the plan.
+          const alone = applyChanges(live, transactionChanges([change], target));
+          expect(canonicalState(alone), JSON.stringify(change)).not.toEqual(canonicalState(live));
+          if ('fields' in change) {
+            expect(change.fields.length, JSON.stringify(change)).toBeGreaterThan(0);
+            for (const field of change.fields) expect(field.after, `${JSON.stringify(change)}: ${field.path}`).not.toEqual(field.before);
+          }
+        }
       }),
       { numRuns: 300 },
     );
@@ -80,9 +108,8 @@ describe('plan: properties over random desired/live pairs', () => {
   it('without prune nothing the gateway has is deleted, and everything desired is there', () => {
     fc.assert(
       fc.property(stateArb, stateArb, (desired, live) => {
-        const { plan, target } = computePlan(desired, live, { prune: false });
+        const { plan, applied } = applyPlan(desired, live, false);
         expect(plan.changes.some((c) => c.kind === 'delete-api' || c.kind === 'remove-policy' || c.kind === 'delete-application')).toBe(false);
-        const applied = applyChanges(live, transactionChanges(plan.changes, target));
         for (const api of live.apis) expect(applied.apis.some((a) => a.name === api.name)).toBe(true);
         for (const api of desired.apis) {
           const got = applied.apis.find((a) => a.name === api.name)!;

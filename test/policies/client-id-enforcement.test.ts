@@ -1,89 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplicationRuntime } from '../../src/gateway/chain/types.js';
+import type { ApplicationState } from '../../src/model/types.js';
 import type { ClientIdEnforcementConfig } from '../../src/policies/client-id-enforcement/index.js';
-import { create } from '../../src/policies/client-id-enforcement/runtime.js';
 import { hashSecret } from '../../src/secrets/hash.js';
-import { makeContext, makeExchange, runChain, send } from '../helpers/exchange.js';
+import { compileChain } from '../helpers/chain.js';
+import { makeExchange } from '../helpers/exchange.js';
 
-const applications: ApplicationRuntime[] = [
-  { name: 'shop', clientId: 'shop-id', clientSecret: hashSecret('shop-secret') },
-  { name: 'batch', clientId: 'batch-id' }, // no secret
+const v1 = [{ api: 'orders', version: 'v1' }];
+const applications: ApplicationState[] = [
+  { name: 'shop', clientId: 'shop-id', clientSecret: hashSecret('shop-secret'), contracts: v1 },
+  { name: 'batch', clientId: 'batch-id', contracts: v1 }, // no secret
 ];
 
 function config(partial: Partial<ClientIdEnforcementConfig> = {}): ClientIdEnforcementConfig {
   return { credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: true, ...partial };
 }
-const policy = (partial: Partial<ClientIdEnforcementConfig> = {}, apps = applications) => create(config(partial), makeContext({ applications: apps }).ctx);
+const policy = (partial: Partial<ClientIdEnforcementConfig> = {}, apps = applications) => compileChain({ type: 'client-id-enforcement', config: config(partial) }, { applications: apps });
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('client-id-enforcement', () => {
   it('admits a known client with its secret and records it for later policies', async () => {
     const exchange = makeExchange({ headers: { client_id: 'shop-id', client_secret: 'shop-secret' } });
-    const result = await runChain([await policy()], exchange);
+    const result = await (await policy()).send(exchange);
     expect(result.status).toBe(200);
     expect(exchange.locals.clientId).toBe('shop-id');
     expect(exchange.locals.application).toMatchObject({ name: 'shop' });
   });
 
   it('reads configured header names case-insensitively', async () => {
-    const handlers = await policy({ clientIdName: 'X-Client-Id', clientSecretName: 'X-Client-Secret' });
-    expect((await send(handlers, { headers: { 'x-client-id': 'shop-id', 'X-CLIENT-SECRET': 'shop-secret' } })).status).toBe(200);
+    const chain = await policy({ clientIdName: 'X-Client-Id', clientSecretName: 'X-Client-Secret' });
+    expect((await chain.send({ headers: { 'x-client-id': 'shop-id', 'X-CLIENT-SECRET': 'shop-secret' } })).status).toBe(200);
   });
 
   it('rejects a request without a client id with 401', async () => {
-    const result = await send(await policy(), {});
+    const result = await (await policy()).send({});
     expect(result.status).toBe(401);
     expect(result.upstreamCalled).toBe(false);
     expect(result.body).toEqual({ error: expect.stringContaining('client_id header') });
   });
 
   it('rejects an unknown client id with 401', async () => {
-    const result = await send(await policy(), { headers: { client_id: 'nobody', client_secret: 'x' } });
+    const result = await (await policy()).send({ headers: { client_id: 'nobody', client_secret: 'x' } });
     expect(result.status).toBe(401);
   });
 
   it('rejects a wrong secret with 401 without echoing it', async () => {
-    const result = await send(await policy(), { headers: { client_id: 'shop-id', client_secret: 'guess-123' } });
+    const result = await (await policy()).send({ headers: { client_id: 'shop-id', client_secret: 'guess-123' } });
     expect(result.status).toBe(401);
     expect(JSON.stringify(result)).not.toContain('guess-123');
   });
 
   it('rejects a missing secret when one is required', async () => {
-    const result = await send(await policy(), { headers: { client_id: 'shop-id' } });
+    const result = await (await policy()).send({ headers: { client_id: 'shop-id' } });
     expect(result.status).toBe(401);
     expect(result.body).toEqual({ error: expect.stringContaining('client_secret') });
   });
 
   it('cannot admit an application without a secret when a secret is required', async () => {
-    expect((await send(await policy(), { headers: { client_id: 'batch-id', client_secret: 'anything' } })).status).toBe(401);
+    expect((await (await policy()).send({ headers: { client_id: 'batch-id', client_secret: 'anything' } })).status).toBe(401);
   });
 
   it('admits on the client id alone when the secret is optional', async () => {
-    const handlers = await policy({ secretRequired: false });
-    expect((await send(handlers, { headers: { client_id: 'batch-id' } })).status).toBe(200);
-    expect((await send(handlers, { headers: { client_id: 'shop-id' } })).status).toBe(200);
+    const chain = await policy({ secretRequired: false });
+    expect((await chain.send({ headers: { client_id: 'batch-id' } })).status).toBe(200);
+    expect((await chain.send({ headers: { client_id: 'shop-id' } })).status).toBe(200);
     // A secret that is sent is still checked.
-    expect((await send(handlers, { headers: { client_id: 'shop-id', client_secret: 'wrong' } })).status).toBe(401);
+    expect((await chain.send({ headers: { client_id: 'shop-id', client_secret: 'wrong' } })).status).toBe(401);
   });
 
   it('reads credentials from query parameters, decoding them', async () => {
-    const apps = [{ name: 'q', clientId: 'q id', clientSecret: hashSecret('s&cret') }];
-    const handlers = await policy({ credentialsOrigin: 'query' }, apps);
-    expect((await send(handlers, { search: 'x=1&client_id=q+id&client_secret=s%26cret' })).status).toBe(200);
-    expect((await send(handlers, { search: 'client_id=q+id' })).status).toBe(401);
-    expect((await send(handlers, { headers: { client_id: 'q id', client_secret: 's&cret' } })).status).toBe(401);
+    const apps = [{ name: 'q', clientId: 'q id', clientSecret: hashSecret('s&cret'), contracts: v1 }];
+    const chain = await policy({ credentialsOrigin: 'query' }, apps);
+    expect((await chain.send({ search: 'x=1&client_id=q+id&client_secret=s%26cret' })).status).toBe(200);
+    expect((await chain.send({ search: 'client_id=q+id' })).status).toBe(401);
+    expect((await chain.send({ headers: { client_id: 'q id', client_secret: 's&cret' } })).status).toBe(401);
   });
 
   it('reads credentials from an Authorization: Basic header', async () => {
-    const handlers = await policy({ credentialsOrigin: 'basic' });
-    expect((await send(handlers, { headers: { authorization: basic('shop-id', 'shop-secret') } })).status).toBe(200);
-    expect((await send(handlers, { headers: { authorization: basic('shop-id', 'nope') } })).status).toBe(401);
-    expect((await send(handlers, { headers: { authorization: 'Bearer abc' } })).status).toBe(401);
+    const chain = await policy({ credentialsOrigin: 'basic' });
+    expect((await chain.send({ headers: { authorization: basic('shop-id', 'shop-secret') } })).status).toBe(200);
+    expect((await chain.send({ headers: { authorization: basic('shop-id', 'nope') } })).status).toBe(401);
+    expect((await chain.send({ headers: { authorization: 'Bearer abc' } })).status).toBe(401);
   });
 
   it('admits only applications with a contract for this API version', async () => {
-    // ctx.applications for v2 does not hold the shop: it only has a v1 contract.
-    const v2 = await create(config(), makeContext({ apiVersion: 'v2', applications: [applications[1] as ApplicationRuntime] }).ctx);
-    expect((await send(v2, { headers: { client_id: 'shop-id', client_secret: 'shop-secret' } })).status).toBe(401);
+    // The shop has a contract for v1 only; the same Api at v2 does not know it.
+    const v2 = await compileChain({ type: 'client-id-enforcement', config: config() }, { applications, api: { version: 'v2' } });
+    expect((await v2.send({ headers: { client_id: 'shop-id', client_secret: 'shop-secret' } })).status).toBe(401);
+    expect((await (await policy()).send({ headers: { client_id: 'shop-id', client_secret: 'shop-secret' } })).status).toBe(200);
   });
 });

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CorsConfig, OriginGroup } from '../../src/policies/cors/index.js';
-import { create } from '../../src/policies/cors/runtime.js';
-import { create as createRateLimiting } from '../../src/policies/rate-limiting/runtime.js';
-import { makeContext, send } from '../helpers/exchange.js';
+import { TestClock } from '../../src/policy-tests/test-clock.js';
+import { compileChain } from '../helpers/chain.js';
 
 function group(partial: Partial<OriginGroup> & Pick<OriginGroup, 'origins'>): OriginGroup {
   return { accessControlMaxAge: 30, allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], headers: [], exposedHeaders: [], ...partial };
 }
-function cors(config: Partial<CorsConfig> = {}) {
-  return create({ publicResource: true, supportCredentials: false, originGroups: [], ...config }, makeContext().ctx);
-}
+const corsConfig = (config: Partial<CorsConfig> = {}): CorsConfig => ({ publicResource: true, supportCredentials: false, originGroups: [], ...config });
+const cors = (config: Partial<CorsConfig> = {}) => compileChain({ type: 'cors', config: corsConfig(config) });
 const preflight = (origin: string, extra: Record<string, string> = {}) => ({
   method: 'OPTIONS',
   headers: { origin, 'access-control-request-method': 'PUT', ...extra },
@@ -17,7 +15,7 @@ const preflight = (origin: string, extra: Record<string, string> = {}) => ({
 
 describe('cors: public resource', () => {
   it('answers any origin with "*" on actual requests, without credentials', async () => {
-    const result = await send(await cors(), { headers: { origin: 'https://anyone.example' } });
+    const result = await (await cors()).send({ headers: { origin: 'https://anyone.example' } });
     expect(result.upstreamCalled).toBe(true);
     expect(result.headers['access-control-allow-origin']).toBe('*');
     expect(result.headers['access-control-allow-credentials']).toBeUndefined();
@@ -25,7 +23,7 @@ describe('cors: public resource', () => {
   });
 
   it('answers preflights at the gateway with the default methods and max age, reflecting requested headers', async () => {
-    const result = await send(await cors(), preflight('https://anyone.example', { 'access-control-request-headers': 'content-type, x-trace' }));
+    const result = await (await cors()).send(preflight('https://anyone.example', { 'access-control-request-headers': 'content-type, x-trace' }));
     expect(result.upstreamCalled).toBe(false);
     expect(result.status).toBe(204);
     expect(result.headers).toMatchObject({
@@ -38,12 +36,12 @@ describe('cors: public resource', () => {
   });
 
   it('adds nothing to requests without an Origin', async () => {
-    const result = await send(await cors(), {});
+    const result = await (await cors()).send({});
     expect(Object.keys(result.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   it('lets an OPTIONS request without Access-Control-Request-Method through to the upstream', async () => {
-    const result = await send(await cors(), { method: 'OPTIONS', headers: { origin: 'https://a.example' } });
+    const result = await (await cors()).send({ method: 'OPTIONS', headers: { origin: 'https://a.example' } });
     expect(result.upstreamCalled).toBe(true);
   });
 });
@@ -58,7 +56,7 @@ describe('cors: origin groups with credentials', () => {
   };
 
   it('echoes a listed origin on preflight with the group settings and credentials', async () => {
-    const result = await send(await cors(config), preflight('https://app.example'));
+    const result = await (await cors(config)).send(preflight('https://app.example'));
     expect(result.status).toBe(204);
     expect(result.headers).toMatchObject({
       'access-control-allow-origin': 'https://app.example',
@@ -71,7 +69,7 @@ describe('cors: origin groups with credentials', () => {
   });
 
   it('echoes a listed origin on actual requests with exposed headers and credentials', async () => {
-    const result = await send(await cors(config), { headers: { origin: 'https://admin.example' } }, { headers: { vary: 'Accept-Encoding' } });
+    const result = await (await cors(config)).send({ headers: { origin: 'https://admin.example' } }, { headers: { vary: 'Accept-Encoding' } });
     expect(result.headers).toMatchObject({
       'access-control-allow-origin': 'https://admin.example',
       'access-control-expose-headers': 'X-Total-Count',
@@ -81,23 +79,23 @@ describe('cors: origin groups with credentials', () => {
   });
 
   it('matches origins case-insensitively', async () => {
-    const result = await send(await cors(config), { headers: { origin: 'https://APP.example' } });
+    const result = await (await cors(config)).send({ headers: { origin: 'https://APP.example' } });
     expect(result.headers['access-control-allow-origin']).toBe('https://APP.example');
   });
 
   it('gives an unlisted origin no CORS headers, on preflight and on actual requests', async () => {
-    const handlers = await cors(config);
-    const pre = await send(handlers, preflight('https://evil.example'));
+    const chain = await cors(config);
+    const pre = await chain.send(preflight('https://evil.example'));
     expect(pre.status).toBe(204);
     expect(pre.upstreamCalled).toBe(false);
     expect(Object.keys(pre.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
-    const actual = await send(handlers, { headers: { origin: 'https://evil.example' } });
+    const actual = await chain.send({ headers: { origin: 'https://evil.example' } });
     expect(actual.upstreamCalled).toBe(true);
     expect(Object.keys(actual.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   it('answers a wildcard group with "*" and never with credentials', async () => {
-    const result = await send(await cors({ publicResource: false, supportCredentials: false, originGroups: [group({ origins: ['*'] })] }), {
+    const result = await (await cors({ publicResource: false, supportCredentials: false, originGroups: [group({ origins: ['*'] })] })).send({
       headers: { origin: 'https://x.example' },
     });
     expect(result.headers['access-control-allow-origin']).toBe('*');
@@ -105,7 +103,7 @@ describe('cors: origin groups with credentials', () => {
   });
 
   it('drops credentials when a public resource is (wrongly) configured with them', async () => {
-    const result = await send(await cors({ publicResource: true, supportCredentials: true }), preflight('https://x.example'));
+    const result = await (await cors({ publicResource: true, supportCredentials: true })).send(preflight('https://x.example'));
     expect(result.headers['access-control-allow-origin']).toBe('*');
     expect(result.headers['access-control-allow-credentials']).toBeUndefined();
   });
@@ -113,14 +111,17 @@ describe('cors: origin groups with credentials', () => {
 
 describe('cors on gateway rejections', () => {
   it('adds CORS headers to a 429 produced by a later policy', async () => {
-    const { ctx } = makeContext({ policyName: 'limit' });
-    const chain = [
-      await cors({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] }),
-      await createRateLimiting({ rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }], keySelector: { source: 'api' }, exposeHeaders: false, clusterizable: true, failMode: 'open' }, ctx),
-    ];
+    const chain = await compileChain(
+      [
+        { type: 'cors', config: corsConfig({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] }) },
+        { type: 'rate-limiting', name: 'limit', config: { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }], keySelector: { source: 'api' }, exposeHeaders: false, clusterizable: true, failMode: 'open' } },
+      ],
+      // A test clock: both requests fall in one minute window.
+      { clock: new TestClock() },
+    );
     const init = { headers: { origin: 'https://app.example' } };
-    expect((await send(chain, init)).status).toBe(200);
-    const rejected = await send(chain, init);
+    expect((await chain.send(init)).status).toBe(200);
+    const rejected = await chain.send(init);
     expect(rejected.status).toBe(429);
     expect(rejected.headers['access-control-allow-origin']).toBe('https://app.example');
     expect(rejected.headers.vary).toBe('Origin');

@@ -1,56 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import type { IpFilterConfig } from '../../src/policies/ip-allowlist/index.js';
-import { create } from '../../src/policies/ip-allowlist/runtime.js';
-import { makeContext, send, type ExchangeInit } from '../helpers/exchange.js';
+import { compileChain } from '../helpers/chain.js';
+import type { ExchangeInit } from '../helpers/exchange.js';
 
-const policy = (config: Partial<IpFilterConfig> & Pick<IpFilterConfig, 'ips'>) => create({ trustedProxies: [], ...config }, makeContext().ctx);
+const policy = (config: Partial<IpFilterConfig> & Pick<IpFilterConfig, 'ips'>) => compileChain({ type: 'ip-allowlist', config: { trustedProxies: [], ...config } });
 const from = (remoteAddress: string, xff?: string): ExchangeInit => ({ remoteAddress, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
 
 describe('ip-allowlist', () => {
   it('admits addresses inside the IPv4 ranges and answers 403 otherwise', async () => {
-    const handlers = await policy({ ips: ['10.0.0.0/8', '192.0.2.7'] });
-    expect((await send(handlers, from('10.20.30.40'))).status).toBe(200);
-    expect((await send(handlers, from('192.0.2.7'))).status).toBe(200);
-    const denied = await send(handlers, from('192.0.2.8'));
+    const chain = await policy({ ips: ['10.0.0.0/8', '192.0.2.7'] });
+    expect((await chain.send(from('10.20.30.40'))).status).toBe(200);
+    expect((await chain.send(from('192.0.2.7'))).status).toBe(200);
+    const denied = await chain.send(from('192.0.2.8'));
     expect(denied.status).toBe(403);
     expect(denied.upstreamCalled).toBe(false);
     expect(denied.body).toEqual({ error: expect.any(String) });
   });
 
   it('matches IPv6 ranges', async () => {
-    const handlers = await policy({ ips: ['2001:db8::/32'] });
-    expect((await send(handlers, from('2001:db8:1::42'))).status).toBe(200);
-    expect((await send(handlers, from('2001:db9::1'))).status).toBe(403);
+    const chain = await policy({ ips: ['2001:db8::/32'] });
+    expect((await chain.send(from('2001:db8:1::42'))).status).toBe(200);
+    expect((await chain.send(from('2001:db9::1'))).status).toBe(403);
   });
 
   it('matches IPv4-mapped IPv6 addresses against IPv4 ranges', async () => {
-    const handlers = await policy({ ips: ['10.0.0.0/8'] });
-    expect((await send(handlers, from('::ffff:10.1.2.3'))).status).toBe(200);
-    expect((await send(handlers, from('::ffff:11.1.2.3'))).status).toBe(403);
+    const chain = await policy({ ips: ['10.0.0.0/8'] });
+    expect((await chain.send(from('::ffff:10.1.2.3'))).status).toBe(200);
+    expect((await chain.send(from('::ffff:11.1.2.3'))).status).toBe(403);
   });
 
   it('takes the client from X-Forwarded-For when the peer is a trusted proxy', async () => {
-    const handlers = await policy({ ips: ['203.0.113.0/24'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.0/16'] });
+    const chain = await policy({ ips: ['203.0.113.0/24'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.0/16'] });
     // The right-most hop that is not a trusted proxy is the client.
-    expect((await send(handlers, from('192.168.0.10', '203.0.113.5, 192.168.0.11'))).status).toBe(200);
-    expect((await send(handlers, from('192.168.0.10', '[2001:db8::5]:443, 203.0.113.9:5555'))).status).toBe(200);
+    expect((await chain.send(from('192.168.0.10', '203.0.113.5, 192.168.0.11'))).status).toBe(200);
+    expect((await chain.send(from('192.168.0.10', '[2001:db8::5]:443, 203.0.113.9:5555'))).status).toBe(200);
     // A forged left-most entry does not help: the proxy appended the real peer.
-    expect((await send(handlers, from('192.168.0.10', '203.0.113.5, 198.51.100.9'))).status).toBe(403);
+    expect((await chain.send(from('192.168.0.10', '203.0.113.5, 198.51.100.9'))).status).toBe(403);
   });
 
   it("ignores an untrusted peer's X-Forwarded-For", async () => {
-    const handlers = await policy({ ips: ['203.0.113.0/24'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.0/16'] });
-    expect((await send(handlers, from('198.51.100.7', '203.0.113.5'))).status).toBe(403);
+    const chain = await policy({ ips: ['203.0.113.0/24'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.0/16'] });
+    expect((await chain.send(from('198.51.100.7', '203.0.113.5'))).status).toBe(403);
   });
 
   it('treats a trusted proxy that forwards nothing as the client, and an unparseable header as not allowed', async () => {
-    const handlers = await policy({ ips: ['192.168.0.0/16'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.1'] });
-    expect((await send(handlers, from('192.168.0.1'))).status).toBe(200);
-    expect((await send(handlers, from('192.168.0.1', 'not-an-ip'))).status).toBe(403);
+    const chain = await policy({ ips: ['192.168.0.0/16'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.1'] });
+    expect((await chain.send(from('192.168.0.1'))).status).toBe(200);
+    expect((await chain.send(from('192.168.0.1', 'not-an-ip'))).status).toBe(403);
   });
 
   it('uses the left-most hop when every hop is a trusted proxy', async () => {
-    const handlers = await policy({ ips: ['10.0.0.5'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['10.0.0.0/8'] });
-    expect((await send(handlers, from('10.0.0.1', '10.0.0.5, 10.0.0.2'))).status).toBe(200);
+    const chain = await policy({ ips: ['10.0.0.5'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['10.0.0.0/8'] });
+    expect((await chain.send(from('10.0.0.1', '10.0.0.5, 10.0.0.2'))).status).toBe(200);
   });
 });

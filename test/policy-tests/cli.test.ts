@@ -93,8 +93,35 @@ describe('tollgate test: failures', () => {
     expect(skipped.code).toBe(0);
     expect(skipped.stdout).toMatch(/^SKIP backoffice › staff log in from the office \[production\] apis\/backoffice\.yaml:\d+:\d+: set BACKOFFICE_PASSWORD to run it$/m);
     expect(skipped.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 0 passed, 0 failed, 1 skipped');
+    const annotated = await runCli(['test', '--api', 'backoffice', '--output', 'github', '.'], { cwd: dir, env: { BACKOFFICE_PASSWORD: '' } });
+    expect(annotated.code).toBe(0);
+    expect(annotated.stdout.split('\n')[0]).toBe(
+      `::warning file=apis/backoffice.yaml,${positionIn(readFileSync(file, 'utf8'), 'staff log in from the office')},title=TG_TEST_SKIPPED::backoffice › staff log in from the office [production] skipped: set BACKOFFICE_PASSWORD to run it (rule: A policy test that needs a \${env:NAME} secret runs only when that variable is set.)`,
+    );
     const ran = await runCli(['test', '--api', 'backoffice', '.'], { cwd: dir, env: { BACKOFFICE_PASSWORD: 'office-password' } });
     expect(ran.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 1 passed, 0 failed');
     expect(ran.stdout).not.toContain('office-password');
   });
+
+  it('a test that cannot run (an environment the Api is not deployed to): TG_TEST_INVALID at its environment, exit 1', async () => {
+    const dir = path.join(scratch, 'not-deployed');
+    cpSync(path.join(ROOT, 'examples/quickstart'), dir, { recursive: true });
+    const file = path.join(dir, 'greetings.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8') + `    - name: in production
+      environment: production
+      request: { path: /greetings/hello }
+      expect: { status: 401 }
+`);
+    const run = await runCli(['test', '--api', 'greetings', '--output', 'github', '.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')[0]).toBe(
+      `::error file=greetings.yaml,${positionIn(readFileSync(file, 'utf8'), 'production', 'environment: production')},title=TG_TEST_INVALID::greetings › in production [production]: Api "greetings" is not deployed to environment "production" (deployed to: local) (rule: A policy test must name an environment the Api is deployed to, a path under its base path and a client IP address.)`,
+    );
+  });
 });
+
+/** `line=N,col=M` of the first `needle` in `text` (after `after`), as an annotation gives it. */
+function positionIn(text: string, needle: string, after = ''): string {
+  const before = text.slice(0, text.indexOf(needle, text.indexOf(after))).split('\n');
+  return `line=${before.length},col=${(before.at(-1) as string).length + 1}`;
+}

@@ -2,8 +2,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { ErrorCatalog } from '../../errors/catalog.js';
 import { safeEqual } from '../../secrets/hash.js';
-import type { ControlEngine, Transaction } from '../control/engine.js';
+import { answerErrorsSafely } from '../../util/http-errors.js';
+import type { ControlEngine } from '../control/engine.js';
 import type { DataPlaneLink } from '../control/link.js';
+import { transactionProblems } from './transaction-envelope.js';
 
 export interface ControlRestarts {
   count: number;
@@ -41,6 +43,7 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     // mTLS: a client without a certificate signed by `ca` fails the handshake; the bearer token is still required.
     ...(tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
   }) as unknown as FastifyInstance;
+  answerErrorsSafely(app, options.logger, 'gateway');
 
   app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/healthz') return;
@@ -54,19 +57,21 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
   app.get('/healthz', async () => ({ ok: true }));
 
   app.get('/state', async (request, reply) => {
-    const apis = (request.query as { apis?: string }).apis;
-    if (apis !== undefined) return engine.publicView(apis.split(',').filter(Boolean));
+    // ?apis=a,b or ?apis=a&apis=b
+    const apis = (request.query as { apis?: string | string[] }).apis;
+    if (apis !== undefined) return engine.publicView([apis].flat().flatMap((a) => a.split(',')).filter(Boolean));
     return reply.type('application/json; charset=utf-8').send(engine.publicJson());
   });
 
   app.get('/state/digests', async (_request, reply) => reply.type('application/json; charset=utf-8').send(engine.fingerprintJson()));
 
   app.post('/transactions', async (request, reply) => {
-    const body = request.body as Partial<Transaction> | undefined;
-    if (!body || typeof body.expectedRevision !== 'number') {
-      return reply.code(422).send({ error: 'TG_INVALID_STATE', message: 'the body must be {"expectedRevision": <number>, "state": {...}} or {"expectedRevision": <number>, "changes": [...]}' });
+    const envelope = transactionProblems(request.body);
+    if (!('transaction' in envelope)) {
+      const message = 'the body is not a transaction: {"expectedRevision": <revision>, "state": {...}} or {"expectedRevision": <revision>, "changes": [{"op": ..., ...}]}';
+      return reply.code(400).send({ error: 'TG_BAD_REQUEST', message, rule: ErrorCatalog.TG_BAD_REQUEST.rule, problems: envelope.problems });
     }
-    const outcome = await engine.apply(body as Transaction);
+    const outcome = await engine.apply(envelope.transaction);
     if (!outcome.ok) {
       return reply.code(outcome.status).send({ error: outcome.code, message: outcome.message, rule: ErrorCatalog[outcome.code].rule, revision: outcome.revision, problems: outcome.problems });
     }

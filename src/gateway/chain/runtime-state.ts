@@ -1,27 +1,33 @@
 /**
- * Policy state that must survive reloads (queues, caches), keyed by
- * api/policy/key. After a reload, what the new chain of an API did not claim
- * again is dropped.
+ * Policy state that must survive reloads (queues, caches), by api, then by
+ * policy/key. After a reload, what the new chain of an API did not claim again
+ * is dropped: work proportional to that API's entries, not to all of them.
  */
 export class RuntimeStateStore {
-  private readonly entries = new Map<string, unknown>();
+  private readonly byApi = new Map<string, Map<string, unknown>>();
 
   keeper(api: string, policy: string, claimed: Set<string>) {
     return <T>(key: string, init: () => T): T => {
-      const id = `${api}\u0000${policy}\u0000${key}`;
+      const id = `${policy}\u0000${key}`;
       claimed.add(id);
-      if (!this.entries.has(id)) this.entries.set(id, init());
-      return this.entries.get(id) as T;
+      let entries = this.byApi.get(api);
+      if (!entries) this.byApi.set(api, (entries = new Map()));
+      if (!entries.has(id)) entries.set(id, init());
+      return entries.get(id) as T;
     };
   }
 
   /** Drops the state of `api` that is not in `claimed` (claimed = everything its new chain asked for). */
   retain(api: string, claimed: ReadonlySet<string>): void {
-    const prefix = `${api}\u0000`;
-    for (const id of this.entries.keys()) if (id.startsWith(prefix) && !claimed.has(id)) this.entries.delete(id);
+    const entries = this.byApi.get(api);
+    if (!entries) return;
+    for (const id of entries.keys()) if (!claimed.has(id)) entries.delete(id);
+    if (entries.size === 0) this.byApi.delete(api);
   }
 
   get size(): number {
-    return this.entries.size;
+    let n = 0;
+    for (const entries of this.byApi.values()) n += entries.size;
+    return n;
   }
 }

@@ -23,6 +23,12 @@ export interface Exchange {
   /** The TCP peer's address (IPv4-mapped IPv6 unwrapped). */
   readonly remoteAddress: string;
   readonly requestHeaders: IncomingHttpHeaders;
+  /**
+   * How many times the request carried this header field (lower-case name).
+   * node:http folds repeats (joins unknown ones, keeps the first Authorization),
+   * so a policy that must refuse a credential sent twice asks here.
+   */
+  headerCount(lowerName: string): number;
   /** Headers added to whatever response reaches the client (upstream's or a short-circuit). */
   readonly responseHeaders: OutgoingHttpHeaders;
   /** Reads the whole request body (at most `limit` bytes, else a 413 Reply is thrown). Later reads get the same buffer, and the upstream gets it too. */

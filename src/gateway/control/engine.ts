@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { GatekeeperMode } from '../../manifest/types.js';
-import type { EnvironmentState } from '../../model/types.js';
+import type { ApiState, ApplicationState, EnvironmentState } from '../../model/types.js';
 import { compileKey } from '../chain/compile.js';
 import type { StageRequest, StageResult } from '../data-plane/runtime.js';
 import type { CellsLayout } from '../metrics/cells.js';
@@ -8,7 +8,8 @@ import { renderDataPlaneMetrics, type SharedCells } from '../metrics/render.js';
 import { applyChanges, type StateChange } from '../state/apply-changes.js';
 import { checkState, type StateProblem } from '../state/check-state.js';
 import { applicationsByApi, cachedFingerprint, stateFingerprints, type StateFingerprints } from '../state/fingerprint.js';
-import { loadPersistedState, persistState, removeInterruptedWrites, type StateSource } from '../state/persistence.js';
+import type { StateSource } from '../state/persistence.js';
+import { StateStore, changesBetween } from '../state/state-store.js';
 import { sealSecrets } from '../state/seal-secrets.js';
 import type { DataPlaneLink } from './link.js';
 import { LOCAL_READERS, type TlsReaders } from '../../tls/resolve.js';
@@ -98,7 +99,8 @@ export class ControlEngine {
   private served = new Map<string, string>();
   private readonly cells = new Map<string, SharedCells>();
   private readonly fingerprintCache = new WeakMap<object, string>();
-  private readonly persistedJson = new WeakMap<object, string>();
+  private readonly compileKeys = new WeakMap<ApiState, { surroundings: string; key: string }>();
+  private readonly store: StateStore | undefined;
   private publicJsonCache: { version: string; json: string } | undefined;
   private fingerprintJsonCache: { version: string; json: string } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -109,16 +111,16 @@ export class ControlEngine {
   /** The last refresh's problems, so that a file still broken is not logged every poll. */
   private refreshProblems = '';
 
-  constructor(private readonly options: ControlEngineOptions) {}
+  constructor(private readonly options: ControlEngineOptions) {
+    this.store = options.stateDir === undefined ? undefined : new StateStore(options.stateDir);
+  }
 
   /** Loads the persisted state and has the data plane serve it as the gatekeeper mode allows. */
   async start(): Promise<void> {
-    const { stateDir, logger } = this.options;
-    if (stateDir) {
-      const removed = await removeInterruptedWrites(stateDir);
-      if (removed.length) logger.info({ files: removed }, 'removed temp files of interrupted state writes');
-    }
-    const persisted = stateDir ? await loadPersistedState(stateDir) : undefined;
+    const { logger } = this.options;
+    const loaded = await this.store?.load();
+    if (loaded?.leftovers.length) logger.info({ files: loaded.leftovers }, 'removed temp files of interrupted state writes');
+    const persisted = loaded?.persisted;
     const mode = this.options.gatekeeper ?? persisted?.state.environment.gatekeeper ?? 'flexible';
     if (!persisted) {
       await this.gate(mode === 'disabled' ? undefined : 'no policies applied yet');
@@ -153,10 +155,10 @@ export class ControlEngine {
     logger.info({ revision: this.revision, apis: persisted.state.apis.length, gatekeeper: mode, holding }, holding ? 'persisted state staged; waiting for the control plane' : 'serving the persisted state');
   }
 
-  /** Applies transactions one at a time, in arrival order. */
+  /** Applies transactions one at a time, in arrival order; a grown journal is folded after the answer, before the next one. */
   apply(tx: Transaction): Promise<ApplyOutcome> {
     const run = this.queue.then(() => this.applyNow(tx));
-    this.queue = run.catch(() => undefined);
+    this.queue = run.then(() => this.compactIfNeeded()).catch(() => undefined);
     return run;
   }
 
@@ -215,6 +217,17 @@ export class ControlEngine {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
     await this.queue;
+    await this.store?.close();
+  }
+
+  /** Folds the journal into a new snapshot once it has grown; a failure leaves the journal, which still holds everything. */
+  private async compactIfNeeded(): Promise<void> {
+    if (!this.store?.wantsCompaction || !this.state || this.persistedRevision !== this.revision) return;
+    try {
+      await this.store.snapshot({ revision: this.revision, digest: this.digest, source: this.source, state: this.state, savedAt: new Date().toISOString() });
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'could not fold the state journal into a snapshot; the journal keeps every change');
+    }
   }
 
   /** What a plan may compare with: nothing while strict mode waits for the control plane. */
@@ -271,10 +284,11 @@ export class ControlEngine {
     }
     const revision = this.revision + 1;
     const source = tx.source ?? { kind: 'admin' as const, revision: fingerprints.digest };
-    // Durable before it serves and before it is acknowledged.
-    if (this.options.stateDir) {
+    // Durable before it serves and before it is acknowledged: what changed since the durable state, or the whole state.
+    if (this.store) {
+      const durable = this.state !== undefined && this.persistedRevision === this.revision ? this.state : undefined;
       try {
-        await persistState(this.options.stateDir, { revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() }, this.persistedJson);
+        await this.store.commit({ revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() }, durable && changesBetween(durable, state));
         this.persistedRevision = revision;
       } catch (err) {
         await this.options.link.discard();
@@ -310,7 +324,7 @@ export class ControlEngine {
       const applications = byApi.get(api.name) ?? [];
       const upstreamTls = tls.upstreams.get(api.name);
       const usable = upstreamTls && 'digest' in upstreamTls ? upstreamTls : undefined;
-      const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)), usable?.digest);
+      const key = this.compileKeyOf(api, applications, fingerprints, usable?.digest);
       keys.set(api.name, key);
       if (this.served.get(api.name) !== key || this.blocked.has(api.name)) {
         put.push({ api, applications, key, ...(usable ? { upstreamTls: usable } : {}), ...(upstreamTls && 'problem' in upstreamTls ? { unavailable: upstreamTls.problem } : {}) });
@@ -325,6 +339,16 @@ export class ControlEngine {
     for (const name of removed) this.cells.delete(name);
     for (const warning of tls.warnings) this.options.logger.warn({ warning }, 'TLS');
     return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked, tlsDigest, upstreamTls: upstreamDigests(tls) };
+  }
+
+  /** An API's compile key; remembered per API object while the environment and its applications are unchanged. */
+  private compileKeyOf(api: ApiState, applications: readonly ApplicationState[], fingerprints: StateFingerprints, upstreamTlsDigest: string | undefined): string {
+    const surroundings = `${fingerprints.environment}\0${applications.map((app) => cachedFingerprint(app, this.fingerprintCache)).join(',')}\0${upstreamTlsDigest ?? ''}`;
+    const known = this.compileKeys.get(api);
+    if (known?.surroundings === surroundings) return known.key;
+    const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)), upstreamTlsDigest);
+    this.compileKeys.set(api, { surroundings, key });
+    return key;
   }
 
   /** The staged state serves now: remember it as the live one. */

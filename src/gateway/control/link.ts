@@ -9,6 +9,7 @@ import type { DataPlaneRuntime, StageRequest, StageResult } from '../data-plane/
  */
 export interface DataPlaneLink {
   keys(): Promise<Record<string, string>>;
+  /** Compiles the request's APIs on the data plane, not serving them yet. */
   stage(request: StageRequest): Promise<StageResult>;
   commit(): Promise<void>;
   discard(): Promise<void>;
@@ -20,7 +21,23 @@ export interface DataPlaneLink {
 
 export type TlsStatus = Omit<NonNullable<ReturnType<DataPlaneRuntime['tlsStatus']>>, 'digest'>;
 
-type Method = keyof DataPlaneLink;
+/** The messages that cross the thread boundary: stage() travels as begin, batches of APIs, end. */
+interface DataPlaneCalls {
+  keys(): Promise<Record<string, string>>;
+  beginStage(header: Omit<StageRequest, 'put'>): Promise<{ ok: true } | Extract<StageResult, { ok: false }>>;
+  addToStage(put: StageRequest['put']): Promise<{ ok: true } | Extract<StageResult, { ok: false }>>;
+  endStage(): Promise<StageResult>;
+  commit(): Promise<void>;
+  discard(): Promise<void>;
+  setNotReady(reason: string | undefined): Promise<void>;
+  sharedStorage(): Promise<{ status: SharedStorageStatus; metrics: string }>;
+  tlsStatus(): Promise<TlsStatus | undefined>;
+}
+
+type Method = keyof DataPlaneCalls;
+
+/** APIs per message: each is decoded on the data plane's thread in one go, so they stay small. */
+const STAGE_BATCH = 50;
 
 interface Call {
   kind: 'call';
@@ -45,13 +62,16 @@ export function directLink(runtime: DataPlaneRuntime): DataPlaneLink {
     discard: async () => runtime.discard(),
     setNotReady: async (reason) => runtime.setNotReady(reason),
     sharedStorage: async () => runtime.sharedStorageStatus(),
-    tlsStatus: async () => {
-      const status = runtime.tlsStatus();
-      if (!status) return undefined;
-      const { digest: _digest, ...shown } = status;
-      return shown;
-    },
+    tlsStatus: async () => shownTls(runtime),
   };
+}
+
+/** The TLS status without the digest of the material (it stays in the process). */
+function shownTls(runtime: DataPlaneRuntime): TlsStatus | undefined {
+  const status = runtime.tlsStatus();
+  if (!status) return undefined;
+  const { digest: _digest, ...shown } = status;
+  return shown;
 }
 
 /** The control thread's end: every method is a message and its answer. */
@@ -76,7 +96,15 @@ export function portLink(port: MessagePort): DataPlaneLink {
     });
   return {
     keys: () => call('keys'),
-    stage: (request) => call('stage', request),
+    stage: async ({ put, ...header }) => {
+      const begun = await call<{ ok: true } | Extract<StageResult, { ok: false }>>('beginStage', header);
+      if (!begun.ok) return begun;
+      for (let at = 0; at < put.length; at += STAGE_BATCH) {
+        const added = await call<{ ok: true } | Extract<StageResult, { ok: false }>>('addToStage', put.slice(at, at + STAGE_BATCH));
+        if (!added.ok) return added;
+      }
+      return call<StageResult>('endStage');
+    },
     commit: () => call('commit'),
     discard: () => call('discard'),
     setNotReady: (reason) => call('setNotReady', reason ?? null),
@@ -87,11 +115,21 @@ export function portLink(port: MessagePort): DataPlaneLink {
 
 /** The data plane's end: answers the control thread's calls from the runtime. */
 export function serveLink(port: { on(event: 'message', listener: (message: unknown) => void): unknown; postMessage(message: unknown): void }, runtime: DataPlaneRuntime): void {
-  const link = directLink(runtime);
+  const calls: DataPlaneCalls = {
+    keys: async () => runtime.keys(),
+    beginStage: (header) => runtime.beginStage(header),
+    addToStage: (put) => runtime.addToStage(put),
+    endStage: async () => runtime.endStage(),
+    commit: async () => runtime.commit(),
+    discard: async () => runtime.discard(),
+    setNotReady: async (reason) => runtime.setNotReady(reason),
+    sharedStorage: async () => runtime.sharedStorageStatus(),
+    tlsStatus: async () => shownTls(runtime),
+  };
   port.on('message', (raw) => {
     const message = raw as Call;
     if (message?.kind !== 'call') return;
-    const method = link[message.method] as ((arg?: unknown) => Promise<unknown>) | undefined;
+    const method = calls[message.method] as ((arg?: unknown) => Promise<unknown>) | undefined;
     if (!method) return port.postMessage({ kind: 'answer', id: message.id, error: `unknown method ${String(message.method)}` } satisfies Answer);
     const arg = message.method === 'setNotReady' && message.arg === null ? undefined : message.arg;
     method(arg).then(

@@ -39,6 +39,8 @@ export interface AdminTlsFiles {
 /** Messages of the control worker besides the data-plane link's calls. */
 export type WorkerEvent =
   | { kind: 'ready'; adminUrl: string }
+  /** Embedded mode: the reconcile loop ran once (applied, or reported why not). */
+  | { kind: 'settled' }
   | { kind: 'failed'; message: string }
   | { kind: 'reading'; fingerprint: string }
   | { kind: 'read'; fingerprint: string }

@@ -40,6 +40,9 @@ export class ControlSupervisor {
   controlUp = false;
   private metricsRequests = new Map<number, (text: string | undefined) => void>();
   private nextMetricsId = 0;
+  private markSettled: () => void = () => {};
+  /** Resolves once the first worker's reconcile loop (embedded mode) ran once, or at once without one. */
+  readonly settled = new Promise<void>((resolve) => (this.markSettled = resolve));
 
   constructor(private readonly options: SupervisorOptions) {
     this.adminListen = options.data.adminListen;
@@ -113,6 +116,9 @@ export class ControlSupervisor {
             this.closing = true;
           } else crash = event.message;
           void worker.terminate();
+          break;
+        case 'settled':
+          this.markSettled();
           break;
         case 'reading':
           this.reading = event.fingerprint;

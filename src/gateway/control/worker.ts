@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { keyMatches, parseCertificateChain, parsePrivateKey } from '../../tls/pem.js';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../log/logger.js';
@@ -23,6 +24,13 @@ if (!port) throw new Error('the control worker runs in a worker thread');
 const data = workerData as ControlWorkerData;
 const logger = createLogger(data.logLevel).child({ thread: 'control' });
 const emit = (event: WorkerEvent) => port.postMessage(event);
+
+// Below the data plane's priority (Linux nices threads one by one): when both want a core, requests win.
+try {
+  setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  /* not permitted here: the control side runs at normal priority */
+}
 
 try {
   const link = portLink(port);
@@ -86,6 +94,7 @@ try {
   // The data plane opens its port now: while the first reconcile runs, the gatekeeper answers 503.
   emit({ kind: 'ready', adminUrl: `${adminTls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` });
   await reconciler?.start();
+  emit({ kind: 'settled' });
 } catch (err) {
   emit({ kind: 'failed', message: (err as Error).message });
 }

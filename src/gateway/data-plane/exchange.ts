@@ -34,6 +34,13 @@ export class GatewayExchange implements Exchange {
     return headers.host ?? (headers[':authority'] as string | undefined) ?? '';
   }
 
+  headerCount(lowerName: string): number {
+    const raw = this.raw.rawHeaders;
+    let count = 0;
+    for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).length === lowerName.length && (raw[i] as string).toLowerCase() === lowerName) count++;
+    return count;
+  }
+
   get locals(): Record<string, unknown> {
     return (this.scratch ??= {});
   }

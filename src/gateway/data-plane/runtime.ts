@@ -74,6 +74,7 @@ export class DataPlaneRuntime {
   private readonly pools = new UpstreamPools();
   private readonly metrics = new MetricsRegistry();
   private staged: Staged | undefined;
+  private staging: { header: Omit<StageRequest, 'put'>; counters: Counters; services: CompileServices; fresh: CompileResult[]; blocked: { api: string; reason: string }[]; tls: TlsContexts | null | undefined } | undefined;
 
   constructor(private readonly options: DataPlaneRuntimeOptions) {
     this.counterStores = new CounterStores({ local: options.counters, logger: options.logger });
@@ -88,42 +89,66 @@ export class DataPlaneRuntime {
 
   /** Compiles what `request` puts, without serving it yet. At most one stage is pending. */
   async stage(request: StageRequest): Promise<StageResult> {
-    if (this.staged) this.discard();
-    const counters = await this.counterStores.prepare(request.environment);
+    const { put, ...header } = request;
+    const begun = await this.beginStage(header);
+    if (!begun.ok) return begun;
+    const added = await this.addToStage(put);
+    return added.ok ? this.endStage() : added;
+  }
+
+  /**
+   * A stage in parts (across threads, the APIs come in batches: no message the
+   * data plane must decode at once is large): begin, add batches, end.
+   */
+  async beginStage(header: Omit<StageRequest, 'put'>): Promise<{ ok: true } | Extract<StageResult, { ok: false }>> {
+    this.discard();
+    const counters = await this.counterStores.prepare(header.environment);
     if ('problem' in counters) return { ok: false, code: 'TG_INVALID_STATE', message: counters.problem, path: '/environment/sharedStorage' };
-    const services: CompileServices = { logger: this.options.logger, counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir };
     let tls: TlsContexts | null | undefined;
     try {
-      tls = request.tls ? new TlsContexts(request.tls) : request.tls;
+      tls = header.tls ? new TlsContexts(header.tls) : header.tls;
     } catch (err) {
       this.counterStores.discard(counters);
       // The control side checked the material; what is left is OpenSSL refusing it (e.g. a cipher list it does not know).
       return { ok: false, code: 'TG_INVALID_STATE', message: `the TLS settings cannot be used: ${(err as Error).message.replace(/\n[\s\S]*/, '')}`, path: '/environment/tls' };
     }
-    const fresh: CompileResult[] = [];
-    const blocked: { api: string; reason: string }[] = [];
+    const services: CompileServices = { logger: this.options.logger, counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir };
+    this.staging = { header, counters, services, fresh: [], blocked: [], tls };
+    return { ok: true };
+  }
+
+  async addToStage(put: StageRequest['put']): Promise<{ ok: true } | Extract<StageResult, { ok: false }>> {
+    const staging = this.staging;
+    if (!staging) return { ok: false, code: 'TG_COMPILE', message: 'no stage was begun' };
     let sliceStarted = performance.now();
-    for (const { api, applications, key, upstreamTls, unavailable } of request.put) {
+    for (const { api, applications, key, upstreamTls, unavailable } of put) {
       try {
         if (unavailable !== undefined) throw new PolicyCompileError(api.name, 'upstreamTls', unavailable);
-        fresh.push(await compileApi(api, applications, key, services, upstreamTls));
+        staging.fresh.push(await compileApi(api, applications, key, staging.services, upstreamTls));
       } catch (err) {
         const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
-        if (request.onCompileError === 'refuse') {
-          disposeAll(fresh);
-          this.counterStores.discard(counters);
+        if (staging.header.onCompileError === 'refuse') {
+          this.discard();
           return { ok: false, code: 'TG_COMPILE', message };
         }
         this.options.logger.error({ api: api.name, err: message }, 'policy failed to compile; the API answers 503');
-        blocked.push({ api: api.name, reason: message });
-        fresh.push({ compiled: blockedApi(api, key, message, services), claimed: new Set() });
+        staging.blocked.push({ api: api.name, reason: message });
+        staging.fresh.push({ compiled: blockedApi(api, key, message, staging.services), claimed: new Set() });
       }
       if (performance.now() - sliceStarted > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         sliceStarted = performance.now();
       }
     }
-    this.staged = { counters, fresh, remove: request.remove, notReady: request.notReady, pathOptions: pathOptionsOf(request.environment), tls };
+    return { ok: true };
+  }
+
+  endStage(): StageResult {
+    const staging = this.staging;
+    if (!staging) return { ok: false, code: 'TG_COMPILE', message: 'no stage was begun' };
+    this.staging = undefined;
+    const { header, counters, fresh, blocked, tls } = staging;
+    this.staged = { counters, fresh, remove: header.remove, notReady: header.notReady, pathOptions: pathOptionsOf(header.environment), tls };
     return { ok: true, blocked, cells: fresh.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
   }
 
@@ -143,13 +168,15 @@ export class DataPlaneRuntime {
     this.retire(previous, next, staged);
   }
 
-  /** Drops what was staged (the control side could not make it durable, or a newer stage replaces it). */
+  /** Drops what was staged or is being staged (the control side could not make it durable, or a newer stage replaces it). */
   discard(): void {
-    const staged = this.staged;
-    if (!staged) return;
+    for (const pending of [this.staged, this.staging]) {
+      if (!pending) continue;
+      disposeAll(pending.fresh);
+      this.counterStores.discard(pending.counters);
+    }
     this.staged = undefined;
-    disposeAll(staged.fresh);
-    this.counterStores.discard(staged.counters);
+    this.staging = undefined;
   }
 
   /** Only the gatekeeper's answer changes (e.g. strict mode waiting for the control plane). */

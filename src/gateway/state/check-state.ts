@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { policyConfigValidator, schemas } from '../../manifest/schemas.js';
+import { schemas } from '../../manifest/schemas.js';
+import { checkPolicyConfig } from '../../policies/config-check.js';
 import type { CertificateState, EnvironmentState } from '../../model/types.js';
 import { orderViolations } from '../../precedence/validate-order.js';
 
@@ -18,8 +19,8 @@ function validator(definition: string): ValidateFunction {
 
 /**
  * The gateway validates every state it is sent, as the manifests were: schema,
- * policy configs (defaults filled in place), chain precedence, names and base
- * paths. APIs and applications in `known` were validated when they were first
+ * policy configs (defaults filled in place, then each policy's own checks, as
+ * `validate` runs them), chain precedence, names and base paths. APIs and applications in `known` were validated when they were first
  * applied; APIs among them are only checked against the others (names, base paths).
  */
 export function checkState(candidate: unknown, known?: ReadonlySet<object>): { state?: EnvironmentState; problems: StateProblem[] } {
@@ -40,7 +41,13 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
   c.apis.forEach((api, a) => {
     if (known?.has(api)) return;
     if (!collect(checkApi, api, `/apis/${a}`, problems)) return;
-    api.chain.forEach((policy, p) => collect(policyConfigValidator(policy.type), policy.config, `/apis/${a}/chain/${p}/config`, problems));
+    api.chain.forEach((policy, p) => {
+      // The same config check as `validate`: what one accepts, the other does.
+      const checked = checkPolicyConfig(policy.type, policy.config);
+      const at = `/apis/${a}/chain/${p}/config`;
+      for (const e of checked.schemaErrors) problems.push(fromAjv(e, at));
+      for (const problem of checked.problems) problems.push({ path: at + problem.path.map((s) => `/${String(s)}`).join(''), message: `${policy.type} "${policy.name}": ${problem.message}` });
+    });
     if (precedence === 'strict' || precedence === 'cors-first') {
       for (const v of orderViolations(api.chain, precedence)) problems.push({ path: `/apis/${a}/chain/${v.index}`, message: `precedence: ${v.message}` });
     }

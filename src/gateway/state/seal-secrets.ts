@@ -35,7 +35,12 @@ export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<ob
   const env = state.environment.name;
   const liveApis = new Map(options.live?.apis.map((a) => [a.name, a]));
   const liveApps = new Map(options.live?.applications.map((a) => [a.name, a]));
-  const apis = await mapBounded(state.apis, CONCURRENT_SEALS, (api, a) => (known?.has(api) ? Promise.resolve(api) : sealApi(api, env, options.key, liveApis.get(api.name), (path) => unresolved.push(`/apis/${a}${path}`))));
+  // Only what was not sealed before goes through the (asynchronous) sealing.
+  const apis = [...state.apis];
+  const fresh = apis.flatMap((api, a) => (known?.has(api) ? [] : [a]));
+  await mapBounded(fresh, CONCURRENT_SEALS, async (a) => {
+    apis[a] = await sealApi(apis[a] as ApiState, env, options.key, liveApis.get((apis[a] as ApiState).name), (path) => unresolved.push(`/apis/${a}${path}`));
+  });
   const applications = await mapBounded(state.applications, CONCURRENT_SEALS, async (app, i): Promise<ApplicationState> => {
     if (app.clientSecret === undefined || known?.has(app)) return app;
     const location = secretLocation(env, 'application', app.name, 'clientSecret');

@@ -3,7 +3,9 @@ import { safeEqual } from '../../secrets/hash.js';
 import { isSealed, isStored } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
+import { REPEATED_AUTHORIZATION } from '../shared/credentials.js';
 import { firstHeader } from '../shared/headers.js';
+import { isRepeatedHeader } from '../shared/repeated-headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
 
@@ -26,6 +28,8 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
 
   return {
     request(exchange) {
+      // node:http keeps only the first of two Authorization headers; the client meant something else.
+      if (isRepeatedHeader(exchange, 'authorization')) return jsonError(400, REPEATED_AUTHORIZATION);
       const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
       if (presented === undefined) return refuse();
       const key = presentedKey(presented.user, presented.password);

@@ -18,7 +18,9 @@ export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
   const { exposeHeaders } = config;
   const counters = ctx.counters;
   const { source, header } = config.keySelector;
-  const keyOf = compileVerifiedKey(config.keySelector, `${ctx.apiName}/${ctx.policyName}/${source}${source === 'header' ? `:${header?.toLowerCase()}` : ''}:`, ctx);
+  const scope = `${ctx.apiName}/${ctx.policyName}`;
+  const prefix = source === 'api' ? `${scope}/api` : source === 'header' ? `${scope}/header:${header?.toLowerCase()}:` : `${scope}/${source}:`;
+  const keyOf = compileVerifiedKey(config.keySelector, prefix, ctx);
 
   const decide = compileLimitVerdict(exposeHeaders);
 

@@ -6,7 +6,11 @@ import { compileCredentialsReader } from './credentials.js';
 import { LOCAL_APPLICATION, LOCAL_CLIENT_ID } from './locals.js';
 import { jsonError } from './replies.js';
 
-/** The identified application, or the answer to the request (401 with a message safe to send: it never holds credentials; 503 when busy). */
+/**
+ * The identified application, or the answer to the request: 400 for ambiguous
+ * (repeated) credentials, 401 otherwise (messages never hold credentials), 503
+ * while too many credentials are being verified.
+ */
 export type Identification = ApplicationRuntime | Reply;
 export type ClientIdentifier = (exchange: Exchange) => Identification | Promise<Identification>;
 
@@ -34,7 +38,8 @@ export function compileClientIdentifier(config: CredentialsConfig, applications:
   const reject = (message: string): Reply => jsonError(401, message);
 
   return (exchange) => {
-    const { clientId, clientSecret } = read(exchange);
+    const { clientId, clientSecret, repeated } = read(exchange);
+    if (repeated !== undefined) return jsonError(400, repeated);
     if (clientId === undefined) return reject(missingId);
     const application = applications.get(clientId);
     if (clientSecret === undefined) {
@@ -46,7 +51,7 @@ export function compileClientIdentifier(config: CredentialsConfig, applications:
     const key = presentedKey(clientId, clientSecret);
     const known = verified.lookup(key);
     if (known !== undefined) return known === false ? reject(INVALID) : known;
-    const stored = application?.clientSecret ?? undefined;
+    const stored = application?.clientSecret;
     const check = stored ? verifyPresented(clientSecret, stored) : (decoy ??= sealSecret('tollgate-decoy', 'decoy', 'decoy')).then((d) => verifyPresented(clientSecret, d)).then(() => false as const);
     return check.then((ok) => {
       if (ok === BUSY) return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });

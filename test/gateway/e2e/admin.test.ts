@@ -19,11 +19,13 @@ describe('admin API', () => {
   });
 
   it('requires the bearer token everywhere but /healthz', async () => {
-    expect((await gw.admin('GET', '/state', undefined, 'wrong')).status).toBe(401);
+    const refused = { status: 401, body: { error: 'TG_ADMIN_AUTH', message: 'Admin API calls need the bearer token of the node.' } };
+    expect(await gw.admin('GET', '/state', undefined, 'wrong')).toEqual(refused);
     const none = await fetch(`${gw.adminUrl}/state`);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
-    expect((await gw.admin('POST', '/transactions', { expectedRevision: 0, state: environmentState([]) }, 'wrong')).status).toBe(401);
+    expect(await none.json()).toEqual(refused.body);
+    expect(await gw.admin('POST', '/transactions', { expectedRevision: 0, state: environmentState([]) }, 'wrong')).toEqual(refused);
     expect((await fetch(`${gw.adminUrl}/healthz`)).status).toBe(200);
   });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +7,8 @@ import { CLI, ROOT, startGatewayProcess, type GatewayProcess } from '../../helpe
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
 import { eventually, statusOf } from '../../helpers/wait.js';
 import { ordersManifests } from '../../helpers/manifests.js';
-
-
+import { freePort } from '../../helpers/redis.js';
+import { DAY, windowWithRoom } from '../../helpers/windows.js';
 
 const manifest = (upstream: string, limit: number) => ordersManifests({ environment: 'dev', upstream, limit });
 
@@ -24,6 +24,7 @@ describe('gateway --config --watch (embedded local mode)', () => {
     await writeFile(file, manifest(upstream.url, 1));
     gw = await startGatewayProcess({ args: ['--config', dir, '--watch'] });
     await gw.waitForLog((l) => l.msg === 'reloaded');
+    await windowWithRoom(DAY, 20_000);
   });
   afterAll(async () => {
     await gw.stop();
@@ -59,22 +60,36 @@ describe('gateway --config --watch (embedded local mode)', () => {
 describe('npm start (tollgate quickstart)', () => {
   it('serves examples/quickstart: 401, 200 then 429, and partner access with client credentials', async () => {
     const workdir = await mkdtemp(path.join(tmpdir(), 'tollgate-qs-'));
-    await cp(path.join(ROOT, 'examples/quickstart'), path.join(workdir, 'quickstart'), { recursive: true });
-    const child = spawn(process.execPath, [CLI, 'quickstart', '--config', path.join(workdir, 'quickstart')], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const config = path.join(workdir, 'quickstart');
+    await cp(path.join(ROOT, 'examples/quickstart'), config, { recursive: true });
+    // Free ports instead of 8080/8081/9090: the copied manifests point at the demo upstream's.
+    const upstreamPort = await freePort();
+    for (const name of await readdir(config)) {
+      const file = path.join(config, name);
+      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('http://127.0.0.1:9090', `http://127.0.0.1:${upstreamPort}`));
+    }
+    const args = ['quickstart', '--config', config, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--upstream-listen', `127.0.0.1:${upstreamPort}`];
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     try {
-      await eventually(async () => output.includes('"msg":"reloaded"'), 10_000).catch(() => {
-        throw new Error(`quickstart did not start (ports 8080, 8081 and 9090 must be free):\n${output}`);
+      // The banner comes once the first reload is done.
+      await eventually(async () => output.includes('"msg":"reloaded"') && output.includes('tollgate quickstart: gateway'), 10_000).catch(() => {
+        throw new Error(`quickstart did not start:\n${output}`);
       });
+      const gateway = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
+      expect(gateway, output).toBeDefined();
+      expect(output).toContain(`demo upstream http://127.0.0.1:${upstreamPort}`);
       const demo = { authorization: `Basic ${Buffer.from('demo:s3cret').toString('base64')}` };
-      expect(await statusOf('http://127.0.0.1:8080/greetings/hi')).toBe(401);
+      // 5 a minute: the burst must not straddle a minute.
+      await windowWithRoom(60_000, 10_000);
+      expect(await statusOf(`${gateway}/greetings/hi`)).toBe(401);
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push(await statusOf('http://127.0.0.1:8080/greetings/hi', demo));
+      for (let i = 0; i < 5; i++) statuses.push(await statusOf(`${gateway}/greetings/hi`, demo));
       expect(statuses).toEqual([200, 200, 200, 200, 429]);
-      expect(await statusOf('http://127.0.0.1:8080/orders/42')).toBe(401);
-      expect(await statusOf('http://127.0.0.1:8080/orders/42', { client_id: 'demo-client', client_secret: 'demo-secret' })).toBe(200);
+      expect(await statusOf(`${gateway}/orders/42`)).toBe(401);
+      expect(await statusOf(`${gateway}/orders/42`, { client_id: 'demo-client', client_secret: 'demo-secret' })).toBe(200);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -21,11 +21,6 @@ export function countStatuses(answers: readonly Answer[]): Record<number, number
   return out;
 }
 
-/** Waits until the current epoch-aligned window of `period` has at least `margin` ms left, so a burst lands in one window. */
-export async function windowWithRoom(period: number, margin: number): Promise<void> {
-  while (period - (Date.now() % period) < margin) await new Promise((r) => setTimeout(r, 50));
-}
-
 export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -41,4 +36,4 @@ export async function sharedStorageStatus(gw: GatewayProcess): Promise<{ configu
   return res.body.sharedStorage;
 }
 
-export const DAY = 86_400_000;
+export { DAY, windowWithRoom } from '../../helpers/windows.js';
