@@ -30,22 +30,30 @@ ${ips.join('\n')}
 }
 
 /** Requests one after another for as long as `during` runs: every status and the slowest answer. */
-async function steadyStream(url: string, during: Promise<unknown>): Promise<{ statuses: Set<number>; maxMs: number; count: number }> {
+async function steadyStream(url: string, during: Promise<unknown>): Promise<{ statuses: Set<number>; maxMs: number; p99Ms: number; count: number }> {
   let done = false;
   void during.finally(() => (done = true));
   const statuses = new Set<number>();
-  let maxMs = 0;
-  let count = 0;
+  const latencies: number[] = [];
   while (!done) {
     const started = performance.now();
     const res = await request(url);
     await res.body.dump();
-    maxMs = Math.max(maxMs, performance.now() - started);
+    latencies.push(performance.now() - started);
     statuses.add(res.statusCode);
-    count++;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  return { statuses, maxMs, count };
+  latencies.sort((a, b) => a - b);
+  return { statuses, maxMs: latencies.at(-1) ?? 0, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0, count: latencies.length };
+}
+
+/**
+ * Parsing these manifests on the data plane's thread would stall it for seconds; running beside it, the
+ * control side costs it nothing but what a busy machine costs any request (this suite shares its cores).
+ */
+function expectUndisturbed(stream: { p99Ms: number; maxMs: number }): void {
+  expect(stream.p99Ms).toBeLessThan(250);
+  expect(stream.maxMs).toBeLessThan(1000);
 }
 
 describe('the control side runs off the data plane', () => {
@@ -78,7 +86,7 @@ describe('the control side runs off the data plane', () => {
     expect(error).toMatchObject({ file: path.join(dir, 'huge.yaml'), line: 1, col: 1 });
     expect(String(error.msg)).toMatch(/over the limit of 1\.0 MiB per manifest file; it was not read\. .*--max-file-size/);
     expect([...stream.statuses]).toEqual([200]);
-    expect(stream.maxMs).toBeLessThan(250);
+    expectUndisturbed(stream);
     expect(await statusOf(`${gw.url}/huge/x`)).toBe(404);
   });
 
@@ -94,7 +102,7 @@ describe('the control side runs off the data plane', () => {
     expect(String(refused.reason)).toMatch(/crashed the control side .* not read again until a file changes/);
     expect([...stream.statuses]).toEqual([200]);
     expect(stream.count).toBeGreaterThan(10);
-    expect(stream.maxMs).toBeLessThan(250);
+    expectUndisturbed(stream);
     const crash = gw.logs.find((l) => l.msg === 'the control side crashed; the data plane keeps serving, restarting it');
     expect(crash).toMatchObject({ reason: 'out of memory (heap limit 40 MiB)', restarts: 1, whileReading: true });
     const status = await eventually(async () => (await gw.admin('GET', '/status')).body);
