@@ -14,6 +14,7 @@ import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
 
 interface GatewayFlags {
+  nodeName?: string;
   config?: string;
   env?: string;
   watch: boolean;
@@ -43,6 +44,7 @@ export function gatewayCommand(run: (result: Promise<CommandResult>) => void): C
     .option('-e, --env <name>', 'environment to serve from --config (needed when it defines several)')
     .option('-w, --watch', 'with --config: re-apply on every saved change', false)
     .option('--listen <host:port>', 'data-plane address', parseListen, parseListen('0.0.0.0:8080'))
+    .option('--node-name <name>', "this gateway's name in access records (default: the host name)")
     .option('--listen-tls <host:port>', 'HTTPS data-plane address (HTTP/2 and HTTP/1.1 by ALPN), serving the certificates of the applied state by SNI', parseListen)
     .option('--admin-listen <host:port>', 'admin API address (keep it on loopback or a private network)', parseListen, parseListen('127.0.0.1:8081'))
     .option('--status-listen <host:port>', 'probes without a token: /healthz, /readyz (503 while the gatekeeper holds or the control side is down)', parseListen)
@@ -80,6 +82,7 @@ async function runGateway(flags: GatewayFlags): Promise<CommandResult> {
     stateDir: path.resolve(flags.stateDir),
     logger,
     logLevel: flags.logLevel,
+    ...(flags.nodeName ? { nodeName: flags.nodeName } : {}),
     gatekeeperGraceMs: flags.gatekeeperGrace,
     limits: { maxFileBytes: flags.maxFileSize, maxRepositoryBytes: flags.maxRepositorySize },
     controlHeapMb: flags.controlHeap,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,8 @@ export type { Listen };
 
 export interface GatewayOptions {
   listen: Listen;
+  /** This gateway's name in access records (default: the host name). */
+  nodeName?: string;
   /** The HTTPS listener (HTTP/2 and HTTP/1.1 by ALPN), serving the applied state's certificates. */
   listenTls?: Listen;
   adminListen: Listen;
@@ -73,7 +76,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const { logger } = options;
   const counters = new MemoryCounterStore();
   const baseDir = path.resolve(options.baseDir ?? process.cwd());
-  const runtime = new DataPlaneRuntime({ logger, counters, baseDir });
+  const runtime = new DataPlaneRuntime({ logger, counters, baseDir, nodeName: options.nodeName ?? hostname() });
   const adminToken = options.adminToken ?? (await loadOrCreateToken(options.stateDir, logger));
   const supervisor = new ControlSupervisor({
     runtime,
@@ -138,6 +141,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw err;
   }
   logger.info({ url, ...(tlsUrl ? { tlsUrl } : {}), ...(statusUrl ? { statusUrl } : {}), adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
+  // Log rotation: the access-record file is opened again, as nginx and Envoy do on SIGHUP.
+  const reopen = () => runtime.reopenRecords();
+  process.on('SIGHUP', reopen);
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -156,6 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await supervisor.close();
         await runtime.close();
         counters.close();
+        process.off('SIGHUP', reopen);
       })()),
   };
 }

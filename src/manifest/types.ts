@@ -98,8 +98,19 @@ export interface EnvironmentSpec {
   gatekeeper: GatekeeperMode;
   sharedStorage?: SecretValue;
   requestPaths?: RequestPaths;
+  accessRecords?: AccessRecordsSpec;
   tls?: EnvironmentTlsSpec;
   policies: PolicySpec[];
+}
+
+/** stdout, or an absolute file path (NDJSON, reopened on SIGHUP for log rotation). */
+export type AccessRecordsDestination = 'stdout' | { file: string };
+
+export interface AccessRecordsSpec {
+  enabled: boolean;
+  /** The share of requests that get a record, 0 to 1. */
+  sampling: number;
+  destination: AccessRecordsDestination;
 }
 
 export interface RequestPaths {
@@ -122,6 +133,8 @@ export interface ApiSpec {
   upstreamTls?: UpstreamTlsSpec;
   environments: string[];
   certificates?: string[];
+  /** Overrides the environment's access records for this Api. */
+  accessRecords?: { enabled?: boolean; sampling?: number };
   policies: PolicySpec[];
   slaTiers: SlaTier[];
   overrides?: Record<string, ApiOverride>;

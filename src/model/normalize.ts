@@ -48,6 +48,8 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
   const settings: EnvironmentState['environment'] = { name: env.name, precedence: env.spec.precedence, gatekeeper: env.spec.gatekeeper };
   if (env.spec.sharedStorage !== undefined) settings.sharedStorage = env.spec.sharedStorage;
   if (env.spec.requestPaths?.escapedSlashes === 'keep') settings.requestPaths = { escapedSlashes: 'keep' };
+  const records = env.spec.accessRecords;
+  if (records) settings.accessRecords = { destination: records.destination, sampling: records.enabled ? records.sampling : 0 };
   const certificates = certificatesOf(set, env, apis);
   const state: EnvironmentState = { environment: settings, apis, applications };
   if (certificates.length) {
@@ -87,9 +89,20 @@ function apiState(api: ApiManifest, env: EnvironmentManifest): ApiState {
     upstream: effective.upstream,
     timeoutMs: effective.timeoutMs,
     ...(effective.upstreamTls ? { upstreamTls: upstreamTlsState(effective.upstreamTls, api.source.file) } : {}),
+    ...recordsOf(api, env),
     chain,
     slaTiers: effective.slaTiers,
   };
+}
+
+/** An Api's share of access records: its own setting over the environment's; absent when it gets none (or no destination exists). */
+function recordsOf(api: ApiManifest, env: EnvironmentManifest): Pick<ApiState, 'accessRecords'> {
+  const environment = env.spec.accessRecords;
+  if (!environment) return {};
+  const own = api.spec.accessRecords;
+  const enabled = own?.enabled ?? environment.enabled;
+  const sampling = own?.sampling ?? environment.sampling;
+  return enabled && sampling > 0 ? { accessRecords: { sampling } } : {};
 }
 
 function upstreamTlsState(tls: UpstreamTlsSpec, manifestFile: string): UpstreamTlsSpec {

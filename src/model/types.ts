@@ -1,4 +1,4 @@
-import type { GatekeeperMode, Limit, PolicyType, PrecedenceProfile, RequestPaths, Rule, SecretValue, SlaTier, TlsVersion, UpstreamTlsSpec } from '../manifest/types.js';
+import type { AccessRecordsDestination, GatekeeperMode, Limit, PolicyType, PrecedenceProfile, RequestPaths, Rule, SecretValue, SlaTier, TlsVersion, UpstreamTlsSpec } from '../manifest/types.js';
 
 /**
  * The normalized model: one environment's desired (or live) state, defaults
@@ -25,6 +25,8 @@ export interface ApiState {
   upstreamTls?: UpstreamTlsSpec;
   /** The assembled chain in execution order. */
   chain: PolicyInstance[];
+  /** Present when its requests get access records: the share that does (the environment's setting, or the Api's own). */
+  accessRecords?: { sampling: number };
   slaTiers: SlaTier[];
 }
 
@@ -48,6 +50,8 @@ export interface EnvironmentSettings {
   sharedStorage?: SecretValue;
   /** Set only when it differs from the default (escaped slashes rejected). */
   requestPaths?: RequestPaths;
+  /** Where access records go, and the share of requests no API serves that get one. */
+  accessRecords?: { destination: AccessRecordsDestination; sampling: number };
   /** How the TLS listeners serve the state's certificates; set only when the environment has some. */
   tls?: TlsSettings;
 }

@@ -9,7 +9,7 @@ import { secretCheckKey } from '../../src/secrets/sealed.js';
 export async function inProcessGateway(options: { stateDir?: string } = {}) {
   const logger = pino({ level: 'silent' });
   const counters = new MemoryCounterStore();
-  const runtime = new DataPlaneRuntime({ logger, counters, baseDir: process.cwd() });
+  const runtime = new DataPlaneRuntime({ logger, counters, baseDir: process.cwd(), nodeName: 'in-process' });
   const engine = new ControlEngine({ logger, link: directLink(runtime), secretCheckKey: secretCheckKey('in-process-test-token'), ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
   await engine.start();
   return {

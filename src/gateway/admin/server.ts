@@ -93,7 +93,7 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
         return { name: a.name, basePath: a.basePath, status: reason === undefined ? 'serving' : 'blocked', reason, policies: a.chain.filter((p) => p.enabled).map((p) => p.name) };
       }),
       history: engine.history,
-      sharedStorage: (await link.sharedStorage()).status,
+      ...(({ metrics: _metrics, ...status }) => status)(await link.dataPlaneStatus()),
       tls: await link.tlsStatus(),
       control: restarts,
       uptimeSeconds: Math.round(process.uptime()),
@@ -130,6 +130,6 @@ export async function renderMetrics(engine: ControlEngine, link: DataPlaneLink, 
       `tollgate_control_restarts_total ${restarts.count}`,
     ];
     for (const [name, value] of Object.entries(gauges)) lines.push(`# TYPE ${name} gauge`, `${name} ${value}`);
-    return engine.dataPlaneMetrics() + lines.join('\n') + '\n' + (await link.sharedStorage()).metrics;
+    return engine.dataPlaneMetrics() + lines.join('\n') + '\n' + (await link.dataPlaneStatus()).metrics;
   }
 }

@@ -98,6 +98,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     timeoutMs: api.timeoutMs,
     policies,
     metrics: cells,
+    recordSampling: api.accessRecords?.sampling ?? 0,
   };
   return { compiled, claimed };
 }
@@ -113,7 +114,7 @@ function chainClientCredentials(chain: readonly PolicyInstance[]): CredentialsCo
 
 /** An API that answers 503 with `reason`: a persisted policy that no longer compiles blocks only its API. */
 export function blockedApi(api: ApiState, key: string, reason: string, services: CompileServices): CompiledApi {
-  return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.cellsFor(api.name, []), blocked: reason };
+  return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.cellsFor(api.name, []), recordSampling: api.accessRecords?.sampling ?? 0, blocked: reason };
 }
 
 export class PolicyCompileError extends Error {

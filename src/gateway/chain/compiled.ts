@@ -34,6 +34,8 @@ export interface CompiledApi {
   timeoutMs: number;
   policies: CompiledPolicy[];
   metrics: ApiCells;
+  /** The share of its requests that get an access record (0: none). */
+  recordSampling: number;
   /** Set when the API must answer 503 (a policy failed to compile at start-up). */
   blocked?: string;
 }

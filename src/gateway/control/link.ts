@@ -1,6 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { SharedStorageStatus } from '../counters/selection.js';
-import type { DataPlaneRuntime, StageRequest, StageResult } from '../data-plane/runtime.js';
+import type { DataPlaneRuntime, DataPlaneStatus, StageRequest, StageResult } from '../data-plane/runtime.js';
 
 /**
  * What the control side asks of the data plane. Across threads it is a
@@ -14,7 +13,8 @@ export interface DataPlaneLink {
   commit(): Promise<void>;
   discard(): Promise<void>;
   setNotReady(reason: string | undefined): Promise<void>;
-  sharedStorage(): Promise<{ status: SharedStorageStatus; metrics: string }>;
+  /** What only the data plane knows: shared storage, access records (for /status and /metrics). */
+  dataPlaneStatus(): Promise<DataPlaneStatus>;
   /** What the TLS listeners serve: certificate names, hosts, fingerprints, expiry (no key, no digest). */
   tlsStatus(): Promise<TlsStatus | undefined>;
 }
@@ -30,7 +30,8 @@ interface DataPlaneCalls {
   commit(): Promise<void>;
   discard(): Promise<void>;
   setNotReady(reason: string | undefined): Promise<void>;
-  sharedStorage(): Promise<{ status: SharedStorageStatus; metrics: string }>;
+  /** What only the data plane knows: shared storage, access records (for /status and /metrics). */
+  dataPlaneStatus(): Promise<DataPlaneStatus>;
   tlsStatus(): Promise<TlsStatus | undefined>;
 }
 
@@ -61,7 +62,7 @@ export function directLink(runtime: DataPlaneRuntime): DataPlaneLink {
     commit: async () => runtime.commit(),
     discard: async () => runtime.discard(),
     setNotReady: async (reason) => runtime.setNotReady(reason),
-    sharedStorage: async () => runtime.sharedStorageStatus(),
+    dataPlaneStatus: async () => runtime.status(),
     tlsStatus: async () => shownTls(runtime),
   };
 }
@@ -108,7 +109,7 @@ export function portLink(port: MessagePort): DataPlaneLink {
     commit: () => call('commit'),
     discard: () => call('discard'),
     setNotReady: (reason) => call('setNotReady', reason ?? null),
-    sharedStorage: () => call('sharedStorage'),
+    dataPlaneStatus: () => call('dataPlaneStatus'),
     tlsStatus: () => call('tlsStatus'),
   };
 }
@@ -123,7 +124,7 @@ export function serveLink(port: { on(event: 'message', listener: (message: unkno
     commit: async () => runtime.commit(),
     discard: async () => runtime.discard(),
     setNotReady: async (reason) => runtime.setNotReady(reason),
-    sharedStorage: async () => runtime.sharedStorageStatus(),
+    dataPlaneStatus: async () => runtime.status(),
     tlsStatus: async () => shownTls(runtime),
   };
   port.on('message', (raw) => {

@@ -24,6 +24,8 @@ export class GatewayExchange implements Exchange {
     readonly remoteAddress: string,
     /** The headers policies see: the raw ones over HTTP/1.1, without pseudo-headers over h2. */
     headers: IncomingHttpHeaders = raw.headers,
+    /** The normalized path with the API's base path (for the access record). */
+    readonly fullPath: string = path,
   ) {
     this.requestHeaders = headers;
   }

@@ -3,11 +3,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { CompiledApi } from '../chain/compiled.js';
-import type { ResponseView } from '../chain/types.js';
+import type { Reply, ResponseView } from '../chain/types.js';
 import { OUTCOME } from '../metrics/cells.js';
 import { upstreamRequestHeaders } from '../proxy/headers.js';
 import { runRequestPass, runResponsePass, type RequestPass } from '../chain/run.js';
 import { sendAnswer } from './answer.js';
+import { observe, type Recording } from './observe.js';
 import { GatewayExchange } from './exchange.js';
 import { http1RequestHeaders } from '../proxy/http2-headers.js';
 import { ProxiedResponse } from './proxied-response.js';
@@ -22,6 +23,8 @@ export interface Serving {
   pathOptions: Readonly<PathOptions>;
   /** Set when the environment redirects plain HTTP to its TLS listener on this port. */
   httpsRedirectPort: number | undefined;
+  /** Set when the environment writes access records. */
+  records?: Recording | undefined;
 }
 
 /**
@@ -29,37 +32,46 @@ export interface Serving {
  * continuation or from undici's callbacks, so fastify must not wait on a promise.
  */
 export function handleRequest(serving: Serving, request: FastifyRequest, reply: FastifyReply, logger: Logger, proto: 'http' | 'https' = 'http'): void {
+  const startedAt = performance.now();
   const raw = request.raw;
   const url = raw.url ?? '/';
-  if (proto === 'http' && serving.httpsRedirectPort !== undefined) return redirectToHttps(raw.headers.host, url, serving.httpsRedirectPort, reply);
   const q = url.indexOf('?');
+  const remote = raw.socket.remoteAddress ?? '';
+  const clientIp = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
+  const method = raw.method ?? 'GET';
+  /** An answer of the gateway's own before any chain ran, observed like every response. */
+  const early = (path: string, answer: Reply, api?: CompiledApi) => {
+    const bytes = sendAnswer(reply, answer);
+    observe(serving.records, { startedAt, method, path, clientIp, status: answer.status, bytes, api });
+  };
+  if (proto === 'http' && serving.httpsRedirectPort !== undefined) return redirectToHttps(raw.headers.host, url, serving.httpsRedirectPort, (answer) => early(q === -1 ? url : url.slice(0, q), answer));
   // One normalized path for routing, rules and the upstream: no policy is skipped by another spelling.
   const pathname = normalizeRequestPath(q === -1 ? url : url.slice(0, q), serving.pathOptions);
-  if (isRejection(pathname)) return sendAnswer(reply, { status: 400, body: { error: `bad request path: ${pathname.rejected}` } });
-  if (serving.notReady !== undefined) return sendAnswer(reply, { status: 503, headers: { 'retry-after': '1' }, body: { error: serving.notReady } });
+  if (isRejection(pathname)) return early(q === -1 ? url : url.slice(0, q), { status: 400, body: { error: `bad request path: ${pathname.rejected}` } });
+  if (serving.notReady !== undefined) return early(pathname, { status: 503, headers: { 'retry-after': '1' }, body: { error: serving.notReady } });
   const api = serving.table.match(pathname);
-  if (!api) return sendAnswer(reply, { status: 404, body: { error: `no API serves ${pathname}` } });
+  if (!api) return early(pathname, { status: 404, body: { error: `no API serves ${pathname}` } });
   if (api.blocked !== undefined) {
     api.metrics.count(OUTCOME.unavailable);
-    return sendAnswer(reply, { status: 503, body: { error: api.blocked } });
+    return early(pathname, { status: 503, body: { error: api.blocked } }, api);
   }
-  const remote = raw.socket.remoteAddress ?? '';
   const headers = raw.httpVersionMajor === 2 ? http1RequestHeaders(raw.headers) : raw.headers;
-  const ex = new GatewayExchange(raw, raw.method ?? 'GET', pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), remote.startsWith('::ffff:') ? remote.slice(7) : remote, headers);
+  const ex = new GatewayExchange(raw, method, pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), clientIp, headers, pathname);
   ex.proto = proto;
 
   const passed = runRequestPass(api, ex, logger);
-  if (!(passed instanceof Promise)) return afterRequestPass(api, ex, passed, reply, logger);
+  if (!(passed instanceof Promise)) return afterRequestPass(serving, api, ex, passed, reply, logger);
   // The pass never rejects (policy failures become 500 answers); this catches what the continuation throws.
-  passed.then((pass) => afterRequestPass(api, ex, pass, reply, logger)).catch((err: Error) => reply.send(err));
+  passed.then((pass) => afterRequestPass(serving, api, ex, pass, reply, logger)).catch((err: Error) => reply.send(err));
 }
 
-function afterRequestPass(api: CompiledApi, ex: GatewayExchange, pass: RequestPass, reply: FastifyReply, logger: Logger): void {
+function afterRequestPass(serving: Serving, api: CompiledApi, ex: GatewayExchange, pass: RequestPass, reply: FastifyReply, logger: Logger): void {
   if (pass.answer) {
     api.metrics.count(OUTCOME.rejected);
     const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
     runResponsePass(api, ex, view, pass, logger);
-    return sendAnswer(reply, { ...pass.answer, status: view.status, headers: view.headers });
+    const bytes = sendAnswer(reply, { ...pass.answer, status: view.status, headers: view.headers });
+    return observe(serving.records, { startedAt: ex.startedAt, method: ex.method, path: ex.fullPath, clientIp: ex.remoteAddress, status: view.status, bytes, api, exchange: ex, pass });
   }
   const raw = reply.request.raw;
   const hasBody = requestHasBody(raw);
@@ -72,7 +84,7 @@ function afterRequestPass(api: CompiledApi, ex: GatewayExchange, pass: RequestPa
     headersTimeout: api.timeoutMs,
     bodyTimeout: api.timeoutMs,
   };
-  new ProxiedResponse(api, ex, pass, reply, options, logger).start();
+  new ProxiedResponse(api, ex, pass, reply, options, logger, serving.records).start();
 }
 
 /** HTTP/1.1 says so in its headers; an h2 stream without a body ended with its HEADERS frame (content-length is optional there). */
@@ -83,9 +95,9 @@ function requestHasBody(raw: FastifyRequest['raw']): boolean {
 }
 
 /** 308 keeps the method and body: the same request, over https, on the TLS listener's port. */
-function redirectToHttps(host: string | undefined, url: string, port: number, reply: FastifyReply): void {
+function redirectToHttps(host: string | undefined, url: string, port: number, answer: (reply: Reply) => void): void {
   const name = (host ?? '').replace(/:\d+$/, '');
-  if (!name || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(name)) return sendAnswer(reply, { status: 400, body: { error: 'a Host header is needed to redirect to https' } });
+  if (!name || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(name)) return answer({ status: 400, body: { error: 'a Host header is needed to redirect to https' } });
   const location = `https://${name}${port === 443 ? '' : `:${port}`}${url.startsWith('/') ? url : '/'}`;
-  sendAnswer(reply, { status: 308, headers: { location }, body: { error: `use ${location}` } });
+  answer({ status: 308, headers: { location }, body: { error: `use ${location}` } });
 }

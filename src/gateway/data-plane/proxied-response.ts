@@ -2,12 +2,14 @@ import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { CompiledApi } from '../chain/compiled.js';
-import type { Exchange, ResponseView } from '../chain/types.js';
+import type { ResponseView } from '../chain/types.js';
 import { runResponsePass, type RequestPass } from '../chain/run.js';
 import { OUTCOME } from '../metrics/cells.js';
 import { clientResponseHeaders } from '../proxy/headers.js';
 import { http2ResponseHeaders } from '../proxy/http2-headers.js';
 import { sendAnswer } from './answer.js';
+import type { GatewayExchange } from './exchange.js';
+import { observe, type Recording } from './observe.js';
 import { canResend, upstreamFailure } from './upstream-errors.js';
 
 /**
@@ -22,14 +24,17 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
   private responding = false;
   private resent = false;
   private clientGone = false;
+  private status = 0;
+  private bytes = 0;
 
   constructor(
     private readonly api: CompiledApi,
-    private readonly ex: Exchange,
+    private readonly ex: GatewayExchange,
     private readonly pass: RequestPass,
     private readonly reply: FastifyReply,
     private readonly options: Dispatcher.DispatchOptions,
     private readonly logger: Logger,
+    private readonly recording: Recording | undefined,
   ) {}
 
   start(): void {
@@ -55,12 +60,14 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     const view: ResponseView = { status: statusCode, headers, shortCircuited: false };
     runResponsePass(api, ex, view, this.pass, this.logger);
     this.reply.hijack();
+    this.status = view.status;
     // Node drops the body writes of HEAD, 204 and 304 responses itself.
     this.reply.raw.writeHead(view.status, this.reply.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(view.headers) : view.headers);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const res = this.reply.raw;
+    this.bytes += chunk.length;
     if (res.write(chunk)) return;
     controller.pause();
     res.once('drain', () => controller.resume());
@@ -68,6 +75,7 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     this.reply.raw.end();
+    this.observe(this.status, this.bytes, false);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -75,9 +83,11 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
       // The client went away or the upstream broke mid-body: nothing can be sent any more.
       this.logger.debug({ api: this.api.name, err: err.message }, 'response stream aborted');
       this.reply.raw.destroy();
+      this.observe(this.status, this.bytes, true);
       return;
     }
-    if (this.clientGone) return;
+    // The client left before the upstream answered: nginx's 499, so records and metrics tell it from a failure.
+    if (this.clientGone) return this.observe(499, 0, true);
     if (!this.resent && canResend(this.ex.method, this.options.body != null, err)) {
       this.resent = true;
       // After undici's teardown of the dropped connection, not inside it: inside, the pool hands the
@@ -90,7 +100,12 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     const failure = upstreamFailure(err, api, this.logger);
     const view: ResponseView = { status: failure.status, headers: { ...ex.responseHeaders }, shortCircuited: true };
     runResponsePass(api, ex, view, this.pass, this.logger);
-    sendAnswer(this.reply, { ...failure, status: view.status, headers: view.headers });
+    this.observe(view.status, sendAnswer(this.reply, { ...failure, status: view.status, headers: view.headers }), false);
+  }
+
+  private observe(status: number, bytes: number, aborted: boolean): void {
+    const { ex } = this;
+    observe(this.recording, { startedAt: ex.startedAt, method: ex.method, path: ex.fullPath, clientIp: ex.remoteAddress, status, bytes, api: this.api, exchange: ex, pass: this.pass, aborted });
   }
 
   /** A client that leaves cancels the upstream request, wherever it is. */

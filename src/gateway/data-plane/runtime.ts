@@ -11,6 +11,8 @@ import { UpstreamPools, type UpstreamTls } from '../proxy/pools.js';
 import { TlsContexts, type TlsStage } from './tls-contexts.js';
 import type { Serving } from './handle-request.js';
 import { DEFAULT_PATH_OPTIONS, type PathOptions } from './request-path.js';
+import { RecordSink, type RecorderDestination } from '../records/sink.js';
+import type { Recording } from './observe.js';
 import { RouteTable } from './route-table.js';
 
 /** What the control side asks the data plane to serve next; applied with stage() then commit(). */
@@ -44,6 +46,8 @@ interface Staged {
   notReady: string | undefined;
   pathOptions: Readonly<PathOptions>;
   tls: TlsContexts | null | undefined;
+  records: EnvironmentSettings['accessRecords'];
+  environment: string;
 }
 
 export interface DataPlaneRuntimeOptions {
@@ -51,6 +55,8 @@ export interface DataPlaneRuntimeOptions {
   /** Local counters: the default, and where fail-open policies count while shared storage is unreachable. */
   counters: CounterStore;
   baseDir: string;
+  /** This gateway's name in access records. */
+  nodeName: string;
 }
 
 /** Compiling one API takes microseconds; after this much work in one go, requests get a turn. */
@@ -148,7 +154,7 @@ export class DataPlaneRuntime {
     if (!staging) return { ok: false, code: 'TG_COMPILE', message: 'no stage was begun' };
     this.staging = undefined;
     const { header, counters, fresh, blocked, tls } = staging;
-    this.staged = { counters, fresh, remove: header.remove, notReady: header.notReady, pathOptions: pathOptionsOf(header.environment), tls };
+    this.staged = { counters, fresh, remove: header.remove, notReady: header.notReady, pathOptions: pathOptionsOf(header.environment), tls, records: header.environment.accessRecords, environment: header.environment.name };
     return { ok: true, blocked, cells: fresh.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
   }
 
@@ -162,7 +168,7 @@ export class DataPlaneRuntime {
     for (const name of staged.remove) next.delete(name);
     for (const { compiled } of staged.fresh) next.set(compiled.name, compiled);
     if (staged.tls !== undefined) this.tls = staged.tls ?? undefined;
-    this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions, httpsRedirectPort: this.redirectPort() };
+    this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions, httpsRedirectPort: this.redirectPort(), records: this.recording(staged) };
     if (staged.tls !== undefined) for (const listener of this.tlsListeners) listener(this.tls);
     this.counterStores.commit(staged.counters);
     this.retire(previous, next, staged);
@@ -206,12 +212,31 @@ export class DataPlaneRuntime {
     return this.tls?.redirectHttp && this.httpsPort !== undefined ? this.httpsPort : undefined;
   }
 
-  sharedStorageStatus(): { status: SharedStorageStatus; metrics: string } {
-    return { status: this.counterStores.status(), metrics: this.counterStores.metricsText() };
+  /** What only the data plane knows, for /status and /metrics: shared storage and access records. */
+  status(): DataPlaneStatus {
+    const sink = this.serving.records?.sink;
+    const records = sink ? { destination: sink.destination, recorded: sink.recorded, dropped: sink.dropped } : undefined;
+    return { sharedStorage: this.counterStores.status(), ...(records ? { accessRecords: records } : {}), metrics: this.counterStores.metricsText() + recordsMetrics(records) };
+  }
+
+  /** Log rotation (SIGHUP): the access-record file is opened again. */
+  reopenRecords(): void {
+    this.serving.records?.sink.reopen();
+  }
+
+  /** Where the served environment's access records go: the same writer while the destination is the same. */
+  private recording(staged: Staged): Recording | undefined {
+    const current = this.serving.records;
+    const wanted = staged.records;
+    if (current && (!wanted || !sameDestination(current.sink.destination, wanted.destination))) void current.sink.close();
+    if (!wanted) return undefined;
+    const sink = current && sameDestination(current.sink.destination, wanted.destination) ? current.sink : new RecordSink(wanted.destination, this.options.logger);
+    return { sink, environment: staged.environment, node: this.options.nodeName, sampling: wanted.sampling };
   }
 
   async close(): Promise<void> {
     this.discard();
+    await this.serving.records?.sink.close();
     for (const api of this.serving.table.apis.values()) for (const p of api.policies) p.handlers.dispose?.();
     await this.pools.close();
     await this.counterStores.close();
@@ -241,4 +266,27 @@ function disposeAll(results: readonly CompileResult[]): void {
 function pathOptionsOf(environment: EnvironmentSettings): Readonly<PathOptions> {
   const escapedSlashes = environment.requestPaths?.escapedSlashes;
   return escapedSlashes === undefined || escapedSlashes === DEFAULT_PATH_OPTIONS.escapedSlashes ? DEFAULT_PATH_OPTIONS : { escapedSlashes };
+}
+
+export interface DataPlaneStatus {
+  sharedStorage: SharedStorageStatus;
+  accessRecords?: { destination: RecorderDestination; recorded: number; dropped: number };
+  /** Prometheus text of the above. */
+  metrics: string;
+}
+
+function sameDestination(a: RecorderDestination, b: RecorderDestination): boolean {
+  return a === b || (typeof a === 'object' && typeof b === 'object' && a.file === b.file);
+}
+
+function recordsMetrics(records: DataPlaneStatus['accessRecords']): string {
+  if (!records) return '';
+  return [
+    '# HELP tollgate_access_records_total Access records handed to the writer.',
+    '# TYPE tollgate_access_records_total counter',
+    `tollgate_access_records_total ${records.recorded}`,
+    '# HELP tollgate_access_records_dropped_total Access records dropped because the writer fell too far behind.',
+    '# TYPE tollgate_access_records_dropped_total counter',
+    `tollgate_access_records_dropped_total ${records.dropped}`,
+  ].join('\n') + '\n';
 }

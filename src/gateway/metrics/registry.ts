@@ -1,4 +1,4 @@
-import { ApiCells, OUTCOMES, POLICY_STRIDE, policyOffset, type CellsLayout } from './cells.js';
+import { ApiCells, POLICY_STRIDE, policyOffset, type CellsLayout } from './cells.js';
 
 /**
  * The data plane's metric cells by API, kept across reloads: an API whose chain
@@ -27,7 +27,7 @@ function sameLayout(a: CellsLayout['policies'], b: CellsLayout['policies']): boo
 }
 
 function carryOver(from: ApiCells, to: ApiCells): void {
-  to.values.set(from.values.subarray(0, OUTCOMES.length));
+  to.values.set(from.values.subarray(0, policyOffset(0)));
   from.layout.policies.forEach((policy, i) => {
     const j = to.layout.policies.findIndex((p) => p.name === policy.name && p.type === policy.type);
     if (j === -1) return;

@@ -1,5 +1,5 @@
 import { renderHistogram } from './histogram.js';
-import { LATENCY_BUCKETS, OTHER_STATUS, OUTCOMES, STATUS_SLOTS, policyOffset, type CellsLayout } from './cells.js';
+import { API_STATUS_SLOTS, LATENCY_BUCKETS, OUTCOMES, RESPONSES_OFFSET, STATUS_SLOTS, policyOffset, statusCounts, type CellsLayout } from './cells.js';
 
 export interface SharedCells {
   layout: CellsLayout;
@@ -13,15 +13,17 @@ export function renderDataPlaneMetrics(apis: Iterable<SharedCells>): string {
   for (const { layout, values } of all) {
     OUTCOMES.forEach((outcome, i) => out.push(`tollgate_requests_total{api="${esc(layout.api)}",outcome="${outcome}"} ${values[i] as number}`));
   }
+  out.push('# HELP tollgate_responses_total Responses by API and status (the upstream\'s or the gateway\'s own).', '# TYPE tollgate_responses_total counter');
+  for (const { layout, values } of all) {
+    for (const { status, count } of statusCounts(values, RESPONSES_OFFSET, API_STATUS_SLOTS)) out.push(`tollgate_responses_total{api="${esc(layout.api)}",status="${status}"} ${count}`);
+  }
+  out.push('# HELP tollgate_request_duration_seconds Time from the request to the end of its response, by API.', '# TYPE tollgate_request_duration_seconds histogram');
+  for (const { layout, values } of all) out.push(...renderHistogram('tollgate_request_duration_seconds', `api="${esc(layout.api)}"`, LATENCY_BUCKETS, values, RESPONSES_OFFSET));
   out.push('# HELP tollgate_policy_rejections_total Requests a policy answered itself, by status.', '# TYPE tollgate_policy_rejections_total counter');
   for (const { layout, values } of all) {
     layout.policies.forEach((policy, p) => {
-      const statuses = policyOffset(p) + LATENCY_BUCKETS.length + 2;
-      for (let slot = 0; slot < STATUS_SLOTS; slot++) {
-        const code = values[statuses + slot * 2] as number;
-        if (code === 0) break;
-        const status = code === OTHER_STATUS ? 'other' : String(code);
-        out.push(`tollgate_policy_rejections_total{api="${esc(layout.api)}",policy="${esc(policy.name)}",type="${policy.type}",status="${status}"} ${values[statuses + slot * 2 + 1] as number}`);
+      for (const { status, count } of statusCounts(values, policyOffset(p), STATUS_SLOTS)) {
+        out.push(`tollgate_policy_rejections_total{api="${esc(layout.api)}",policy="${esc(policy.name)}",type="${policy.type}",status="${status}"} ${count}`);
       }
     });
   }

@@ -3,7 +3,7 @@ import { sealSecret } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import type { CredentialsConfig } from '../client-id-enforcement/index.js';
 import { compileCredentialsReader } from './credentials.js';
-import { LOCAL_APPLICATION, LOCAL_CLIENT_ID } from './locals.js';
+import { LOCAL_APPLICATION, LOCAL_CLAIMED_CLIENT_ID, LOCAL_CLIENT_ID } from './locals.js';
 import { jsonError } from './replies.js';
 
 /**
@@ -41,6 +41,8 @@ export function compileClientIdentifier(config: CredentialsConfig, applications:
     const { clientId, clientSecret, repeated } = read(exchange);
     if (repeated !== undefined) return jsonError(400, repeated);
     if (clientId === undefined) return reject(missingId);
+    // Recorded as claimed until proven (the access record tells a verified client from a claim).
+    exchange.locals[LOCAL_CLAIMED_CLIENT_ID] = clientId;
     const application = applications.get(clientId);
     if (clientSecret === undefined) {
       if (application === undefined) return reject(INVALID);

@@ -4,3 +4,7 @@
  */
 export const LOCAL_CLIENT_ID = 'clientId';
 export const LOCAL_APPLICATION = 'application';
+/** A client id a request claimed but could not prove (for the access record; never a key or a grant). */
+export const LOCAL_CLAIMED_CLIENT_ID = 'claimedClientId';
+/** Who an authentication policy verified (the basic-auth user). */
+export const LOCAL_PRINCIPAL = 'principal';
