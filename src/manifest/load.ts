@@ -12,7 +12,7 @@ import { locate, parseManifestText, type SourceDocument } from './source.js';
 import type { Kind, Manifest, ManifestSet, PolicySpec } from './types.js';
 
 export const API_VERSION = 'tollgate.dev/v1';
-const KINDS: readonly Kind[] = ['Environment', 'Api', 'Application', 'Certificate'];
+const KINDS: readonly Kind[] = ['Environment', 'Api', 'Application', 'Certificate', 'Alert'];
 
 export interface LoadResult {
   manifests: ManifestSet;
@@ -66,7 +66,7 @@ function assemble(files: readonly { file: string; loaded: LoadedFile }[]): LoadR
     apis: [],
     applications: [],
     certificates: [],
-    invalidNames: { Environment: new Set(), Api: new Set(), Application: new Set(), Certificate: new Set() },
+    invalidNames: { Environment: new Set(), Api: new Set(), Application: new Set(), Certificate: new Set(), Alert: new Set() },
   };
   const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
@@ -96,6 +96,7 @@ function add(set: ManifestSet, manifest: Manifest): void {
   if (manifest.kind === 'Environment') set.environments.push(manifest);
   else if (manifest.kind === 'Api') set.apis.push(manifest);
   else if (manifest.kind === 'Certificate') (set.certificates ??= []).push(manifest);
+  else if (manifest.kind === 'Alert') (set.alerts ??= []).push(manifest);
   else set.applications.push(manifest);
 }
 

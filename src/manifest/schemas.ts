@@ -40,7 +40,7 @@ export function schemas() {
     };
     compiled = {
       ajv,
-      kinds: { Environment: kind('environment'), Api: kind('api'), Application: kind('application'), Certificate: kind('certificate') },
+      kinds: { Environment: kind('environment'), Api: kind('api'), Application: kind('application'), Certificate: kind('certificate'), Alert: kind('alert') },
       policies: new Map(),
     };
   }

@@ -154,7 +154,7 @@ export interface ApplicationSpec {
   contracts: Contract[];
 }
 
-export type Kind = 'Environment' | 'Api' | 'Application' | 'Certificate';
+export type Kind = 'Environment' | 'Api' | 'Application' | 'Certificate' | 'Alert';
 
 interface ManifestBase<K extends Kind, S> {
   kind: K;
@@ -167,7 +167,30 @@ export type EnvironmentManifest = ManifestBase<'Environment', EnvironmentSpec>;
 export type ApiManifest = ManifestBase<'Api', ApiSpec>;
 export type ApplicationManifest = ManifestBase<'Application', ApplicationSpec>;
 export type CertificateManifest = ManifestBase<'Certificate', CertificateSpec>;
-export type Manifest = EnvironmentManifest | ApiManifest | ApplicationManifest | CertificateManifest;
+export type AlertType = 'policy-violation' | 'request-count' | 'response-code' | 'response-time';
+
+export interface AlertNotification {
+  webhook: string;
+  format: 'json' | 'slack';
+  secret?: SecretValue;
+}
+
+export interface AlertSpec {
+  environments: string[];
+  apis?: string[];
+  type: AlertType;
+  policy?: string;
+  codes?: number[];
+  severity: 'info' | 'warning' | 'critical';
+  condition: { operator: 'greater' | 'less' | 'equal'; threshold: number };
+  periods: number;
+  period: number | string;
+  scope: 'node' | 'environment';
+  notify: AlertNotification[];
+}
+
+export type AlertManifest = ManifestBase<'Alert', AlertSpec>;
+export type Manifest = EnvironmentManifest | ApiManifest | ApplicationManifest | CertificateManifest | AlertManifest;
 
 /** The schema-valid manifests of a repository, by kind. */
 export interface ManifestSet {
@@ -176,6 +199,8 @@ export interface ManifestSet {
   applications: ApplicationManifest[];
   /** Absent in sets built before certificates existed (tests, tools): none. */
   certificates?: CertificateManifest[];
+  /** Absent in sets built before alerts existed: none. */
+  alerts?: AlertManifest[];
   /** Names of documents that exist but failed schema validation: references to them are not reported again. */
   invalidNames: Record<Kind, Set<string>>;
 }

@@ -1,3 +1,4 @@
+import type { NodeCounts } from '../alerts/counts.js';
 import { Agent, request, type Dispatcher } from 'undici';
 import { TollgateError } from '../errors/catalog.js';
 import { secretCheckKey } from '../secrets/sealed.js';
@@ -79,6 +80,12 @@ export class AdminClient implements LiveClient {
     const { status, body } = await this.call('GET', '/state/digests');
     if (status !== 200) throw new TollgateError(status === 401 ? 'TG_ADMIN_AUTH' : 'TG_INVALID_STATE', `node ${this.node.name}: GET /state/digests answered ${status}: ${describe(body)}`);
     return body as FingerprintView;
+  }
+
+  async getCounts(): Promise<NodeCounts> {
+    const { status, body } = await this.call('GET', '/counts');
+    if (status !== 200) throw new TollgateError(status === 401 ? 'TG_ADMIN_AUTH' : 'TG_INVALID_STATE', `node ${this.node.name}: GET /counts answered ${status}: ${describe(body)}`);
+    return body as NodeCounts;
   }
 
   async transaction(tx: Transaction): Promise<TransactionResult> {

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { ManifestLimits } from '../manifest/limits.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { EnvironmentState } from '../model/types.js';
+import { Alerting } from '../alerts/alerting.js';
+import type { NodeCounts } from '../alerts/counts.js';
 import { summarize } from '../plan/plan.js';
 import { applyEnvironment, planEnvironment } from './apply-environment.js';
 import { DesiredStateBuilder } from './desired-state.js';
@@ -56,9 +58,13 @@ export class Reconciler {
   private unconverged: string | undefined;
   private closed = false;
   private readonly desiredStates: DesiredStateBuilder;
+  /** The environment's alerts, evaluated on the nodes of the last revision read. */
+  private readonly alerting: Alerting;
+  private alertTargets: NodeTarget[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {
     this.desiredStates = new DesiredStateBuilder(options.limits);
+    this.alerting = new Alerting({ logger: options.logger, counts: () => this.readCounts() });
     this.status = {
       environment: options.environment ?? '',
       source: { kind: options.source.kind, description: options.source.description },
@@ -100,7 +106,13 @@ export class Reconciler {
   snapshot(): ReconcilerStatus {
     const status = structuredClone(this.status);
     if (this.options.leadership) status.leader = this.options.leadership.view();
+    status.alerting = this.alerting.status();
     return status;
+  }
+
+  /** Prometheus text of the loop and of its alerts. */
+  metricsText(): string {
+    return this.metrics.render(this.status.environment, this.alerting.status());
   }
 
   /** Stops the timers and the source; an apply in flight finishes first. */
@@ -108,6 +120,7 @@ export class Reconciler {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.driftTimer) clearTimeout(this.driftTimer);
+    this.alerting.close();
     await this.running;
     await this.options.source.close();
   }
@@ -164,6 +177,11 @@ export class Reconciler {
         this.conclude({ status: false, reason: 'NodesUnresolved', message: targets.error }, { status: true, reason: 'NodesUnresolved', message: targets.error });
         return;
       }
+      // Alerts follow every revision read, on its nodes; with several reconcilers only the leader evaluates and notifies.
+      this.alertTargets = targets;
+      const leading = this.options.leadership?.isLeader() ?? true;
+      if (leading) this.alerting.update(desired.manifests, desired.environment);
+      else this.alerting.update({ ...desired.manifests, alerts: [] }, desired.environment);
       if (this.options.leadership && !this.options.leadership.isLeader()) {
         record.result = 'standby';
         // The leader applies, and answers for whether the nodes converge.
@@ -218,6 +236,12 @@ export class Reconciler {
       this.status.history.length = Math.min(this.status.history.length, HISTORY);
       this.metrics.count(record.result, record.durationMs / 1000);
     }
+  }
+
+  /** Each node's counts for the alerts; a node that cannot be read sits this period out. */
+  private async readCounts(): Promise<Map<string, NodeCounts>> {
+    const read = await Promise.all(this.alertTargets.map(async (t) => [t.name, await t.client.getCounts().catch(() => undefined)] as const));
+    return new Map(read.filter((entry): entry is readonly [string, NodeCounts] => entry[1] !== undefined));
   }
 
   /** Exponential backoff with jitter; any new trigger runs at once and resets it. */

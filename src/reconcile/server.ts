@@ -30,7 +30,7 @@ export function createReconcileServer(options: ReconcileServerOptions): FastifyI
   app.get('/status', async () => reconciler.snapshot());
   app.get('/metrics', async (_request, reply) => {
     reply.header('content-type', 'text/plain; version=0.0.4');
-    return reconciler.metrics.render(reconciler.snapshot().environment);
+    return reconciler.metricsText();
   });
 
   app.register(async (hooks) => {

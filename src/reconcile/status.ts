@@ -1,3 +1,4 @@
+import type { AlertingStatus } from '../alerts/alerting.js';
 import type { Change } from '../plan/types.js';
 
 export type ConditionType = 'Ready' | 'Reconciling' | 'Stalled';
@@ -48,6 +49,8 @@ export interface ReconcilerStatus {
   nodes: Record<string, { lastResult?: NodeReport; drift?: NodeDrift }>;
   history: ReconcileRecord[];
   leader?: { self: string; leader?: string; isLeader: boolean };
+  /** The environment's alerts and their deliveries. */
+  alerting?: AlertingStatus;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { NodeCounts } from '../alerts/counts.js';
 import type { ControlEngine, Transaction } from '../gateway/control/engine.js';
 import type { FingerprintView, LiveView, TransactionResult } from './admin-client.js';
 
@@ -6,6 +7,8 @@ export interface LiveClient {
   /** The key the node's secret checks are made with (derived from its admin token): plans compare secrets through it. */
   readonly secretCheckKey: string;
   getFingerprints(): Promise<FingerprintView>;
+  /** What the node counted per API since it started (alerts compare two readings). */
+  getCounts(): Promise<NodeCounts>;
   getState(apis?: readonly string[]): Promise<LiveView>;
   transaction(tx: Transaction): Promise<TransactionResult>;
 }
@@ -21,6 +24,10 @@ export class EngineClient implements LiveClient {
 
   get secretCheckKey(): string {
     return this.engine.secretCheckKey;
+  }
+
+  async getCounts(): Promise<NodeCounts> {
+    return this.engine.counts();
   }
 
   async getFingerprints(): Promise<FingerprintView> {

@@ -4,6 +4,7 @@ import type { ManifestLimits } from '../manifest/limits.js';
 import { loadManifests, type LoadResult } from '../manifest/load.js';
 import { locate } from '../manifest/source.js';
 import type { EnvironmentManifest, ManifestSet } from '../manifest/types.js';
+import { alertDiagnostics } from './alerts.js';
 import { basePathDiagnostics } from './base-paths.js';
 import { chainDiagnostics, type ChainCheckMemo } from './chains.js';
 import { certificateDiagnostics } from './certificates.js';
@@ -43,6 +44,7 @@ export function validateManifestSet(set: ManifestSet, options: ValidateOptions =
   out.push(...basePathDiagnostics(set, environments));
   out.push(...secretDiagnostics(set));
   out.push(...customPolicyDiagnostics(set, options.readAuxiliary ?? readFromDisk));
+  out.push(...alertDiagnostics(set));
   out.push(...certificateDiagnostics(set, { readers: { env: options.tlsEnv ?? process.env, readFile: options.readAuxiliary ?? readFromDisk }, ...(options.certExpiryWarningDays === undefined ? {} : { expiryWarningDays: options.certExpiryWarningDays }) }));
   for (const env of environments) {
     if (env.spec.nodes.length === 0) {

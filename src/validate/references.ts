@@ -7,7 +7,7 @@ import { checkStackedLimits } from '../policies/rate-limiting/index.js';
 /** Names and cross-document references: duplicates, unknown environments, policies, APIs, versions, tiers. */
 export function referenceDiagnostics(set: ManifestSet): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const group of [set.environments, set.apis, set.applications, set.certificates ?? []] as Manifest[][]) out.push(...duplicateNames(group));
+  for (const group of [set.environments, set.apis, set.applications, set.certificates ?? [], set.alerts ?? []] as Manifest[][]) out.push(...duplicateNames(group));
 
   const environments = new Set([...set.environments.map((e) => e.name), ...set.invalidNames.Environment]);
   for (const env of set.environments) out.push(...duplicatePolicyNames(env.spec.policies, env.source));

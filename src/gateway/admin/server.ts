@@ -5,6 +5,7 @@ import { safeEqual } from '../../secrets/hash.js';
 import { answerErrorsSafely } from '../../util/http-errors.js';
 import type { ControlEngine } from '../control/engine.js';
 import type { DataPlaneLink } from '../control/link.js';
+import type { ReconcilerStatus } from '../../reconcile/status.js';
 import { transactionProblems } from './transaction-envelope.js';
 
 export interface ControlRestarts {
@@ -20,6 +21,8 @@ export interface AdminOptions {
   logger: Logger;
   /** How often the control side was restarted after a crash, and why. */
   restarts?: ControlRestarts;
+  /** Embedded mode: what the gateway's own reconcile loop reports (conditions, alerts). */
+  reconciler?: () => ReconcilerStatus;
   /** HTTPS (PEM texts); with `ca`, only clients with a certificate it signed get a connection. */
   tls?: { cert: string; key: string; ca?: string };
 }
@@ -63,6 +66,8 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     return reply.type('application/json; charset=utf-8').send(engine.publicJson());
   });
 
+  app.get('/counts', async () => engine.counts());
+
   app.get('/state/digests', async (_request, reply) => reply.type('application/json; charset=utf-8').send(engine.fingerprintJson()));
 
   app.post('/transactions', async (request, reply) => {
@@ -96,6 +101,7 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
       ...(({ metrics: _metrics, ...status }) => status)(await link.dataPlaneStatus()),
       tls: await link.tlsStatus(),
       control: restarts,
+      ...(options.reconciler ? { reconciler: options.reconciler() } : {}),
       uptimeSeconds: Math.round(process.uptime()),
     };
   });

@@ -4,6 +4,7 @@ import type { ApiState, ApplicationState, EnvironmentState } from '../../model/t
 import { compileKey } from '../chain/compile.js';
 import type { StageRequest, StageResult } from '../data-plane/runtime.js';
 import type { CellsLayout } from '../metrics/cells.js';
+import { countsOf, type NodeCounts } from '../../alerts/counts.js';
 import { renderDataPlaneMetrics, type SharedCells } from '../metrics/render.js';
 import { applyChanges, type StateChange } from '../state/apply-changes.js';
 import { checkState, type StateProblem } from '../state/check-state.js';
@@ -206,6 +207,11 @@ export class ControlEngine {
   /** What the views depend on besides the state itself, which changes only with the revision. */
   private viewVersion(): string {
     return `${this.revision}|${this.reported() !== undefined}|${this.holding}`;
+  }
+
+  /** What the data plane counted per API, read from its shared cells: what alerts compare period after period. */
+  counts(): NodeCounts {
+    return countsOf(this.cells.values());
   }
 
   /** The data plane's request metrics, read from its shared cells (no call into its thread). */

@@ -44,8 +44,18 @@ try {
     ...(data.gatekeeperGraceMs !== undefined ? { gatekeeperGraceMs: data.gatekeeperGraceMs } : {}),
   });
   await engine.start();
+  const reconciler = data.embedded
+    ? embeddedReconciler(engine, {
+        paths: data.embedded.paths,
+        watch: data.embedded.watch,
+        logger,
+        limits: data.limits,
+        readGuard: readGuard(data.poisoned),
+        ...(data.embedded.env ? { env: data.embedded.env } : {}),
+      })
+    : undefined;
   const adminTls = data.adminTls ? await readAdminTls(data.adminTls) : undefined;
-  const admin = createAdminServer({ engine, link, token: data.adminToken, logger, restarts: data.restarts, ...(adminTls ? { tls: adminTls.material } : {}) });
+  const admin = createAdminServer({ engine, link, token: data.adminToken, logger, restarts: data.restarts, ...(adminTls ? { tls: adminTls.material } : {}), ...(reconciler ? { reconciler: () => reconciler.snapshot() } : {}) });
   await admin.listen({ host: data.adminListen.host, port: data.adminListen.port });
   const address = admin.server.address() as AddressInfo;
   const poll = data.tlsPollMs > 0 ? setInterval(() => void refreshTls(), data.tlsPollMs) : undefined;
@@ -65,16 +75,6 @@ try {
       logger.warn({ err: (err as Error).message }, 'TLS files could not be read again; what serves keeps serving');
     }
   };
-  const reconciler = data.embedded
-    ? embeddedReconciler(engine, {
-        paths: data.embedded.paths,
-        watch: data.embedded.watch,
-        logger,
-        limits: data.limits,
-        readGuard: readGuard(data.poisoned),
-        ...(data.embedded.env ? { env: data.embedded.env } : {}),
-      })
-    : undefined;
   port.on('message', (message: SupervisorCommand | { kind: string }) => {
     const command = message as SupervisorCommand;
     if (command.kind === 'render-metrics') {
