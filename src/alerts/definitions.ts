@@ -65,7 +65,7 @@ function definitionOf(alert: AlertManifest, apis: string[], resolve: (value: str
     periodMs: durationMs(spec.period),
     scope: spec.scope,
     apis: [...apis].sort(),
-    notify: spec.notify.map((t) => ({ webhook: resolve(t.webhook), format: t.format, ...(typeof t.secret === 'string' ? { secret: resolve(t.secret) } : {}) })),
+    notify: spec.notify.map((t) => ({ webhook: resolve(t.webhook), format: t.format, ...(t.secret === undefined ? {} : { secret: resolve(t.secret) }) })),
   };
   const { notify: _targets, ...condition } = definition;
   return { ...definition, identity: JSON.stringify(condition) };

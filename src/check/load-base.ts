@@ -18,6 +18,7 @@ export function loadBase(baseTexts: readonly ManifestText[], headTexts: readonly
     apis: [...reused(head.manifests.apis), ...loaded.manifests.apis],
     applications: [...reused(head.manifests.applications), ...loaded.manifests.applications],
     certificates: [...reused(head.manifests.certificates ?? []), ...(loaded.manifests.certificates ?? [])],
+    alerts: [...reused(head.manifests.alerts ?? []), ...(loaded.manifests.alerts ?? [])],
     invalidNames: loaded.manifests.invalidNames,
   };
   const diagnostics = [...head.diagnostics.filter((d) => d.file !== undefined && unchanged.has(d.file)), ...loaded.diagnostics];

@@ -1,6 +1,8 @@
+import { alertChangeFields, describeAlertChange } from '../alerts/render.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import { plural } from '../output/diagnostics.js';
 import { changeFields, describeChange, formatValue } from '../plan/render.js';
+import type { FieldChange } from '../plan/types.js';
 import { testLabel } from '../policy-tests/diagnostics.js';
 import { testTotals, totalsLine } from '../policy-tests/render.js';
 import type { TestResult } from '../policy-tests/types.js';
@@ -40,11 +42,10 @@ function diagnosticTable(diagnostics: readonly Finding[]): string[] {
 
 function planSection(plan: EnvironmentPlan): string[] {
   const summary = `<b>${plan.environment}</b>: ${cell(planTotals(plan))}`;
-  if (plan.changes.length === 0) return [`- ${summary}`, ''];
-  const rows = plan.changes.slice(0, SHOWN_ROWS).map((c) => {
-    const details = changeFields(c).map((f) => `\`${cell(f.path)}\`: ${cell(formatValue(f.before))} → ${cell(formatValue(f.after))}`).join('<br>');
-    return `| ${cell(describeChange(c))} | ${details} |`;
-  });
+  if (plan.changes.length === 0 && plan.alerts.length === 0) return [`- ${summary}`, ''];
+  const row = (description: string, fields: FieldChange[]) => `| ${cell(description)} | ${fields.map((f) => `\`${cell(f.path)}\`: ${cell(formatValue(f.before))} → ${cell(formatValue(f.after))}`).join('<br>')} |`;
+  const rows = plan.changes.slice(0, SHOWN_ROWS).map((c) => row(describeChange(c), changeFields(c)));
+  rows.push(...plan.alerts.map((c) => row(describeAlertChange(c), alertChangeFields(c))));
   const more = plan.changes.length - SHOWN_ROWS;
   return ['<details><summary>' + summary + '</summary>', '', '| change | details |', '|---|---|', ...rows, ...(more > 0 ? [`| … and ${more} more changes | |`] : []), '', '</details>', ''];
 }

@@ -1,3 +1,4 @@
+import { ALERT_SYMBOL, alertChangeFields, alertTotals, describeAlertChange } from '../alerts/render.js';
 import type { Painter } from '../output/color.js';
 import { plural, severityLabel } from '../output/diagnostics.js';
 import { changeFields, describeChange, formatValue, totals } from '../plan/render.js';
@@ -12,8 +13,9 @@ const SYMBOL: Record<string, string> = { 'create-api': '+', 'add-policy': '+', '
 
 export function planTotals(plan: EnvironmentPlan): string {
   if (plan.status === 'removed') return 'removed at the head: nothing of it is planned';
-  if (plan.changes.length === 0) return 'no changes';
-  return `${plan.status === 'added' ? 'new environment: ' : ''}${totals({ environment: plan.environment, changes: plan.changes, skipped: [], errors: [] })}`;
+  if (plan.changes.length === 0 && plan.alerts.length === 0) return 'no changes';
+  const parts = [...(plan.changes.length ? [totals({ environment: plan.environment, changes: plan.changes, skipped: [], errors: [] })] : []), ...(plan.alerts.length ? [alertTotals(plan.alerts)] : [])];
+  return `${plan.status === 'added' ? 'new environment: ' : ''}${parts.join('; ')}`;
 }
 
 export function renderCheckText(report: CheckReport, p: Painter): string {
@@ -40,6 +42,11 @@ export function renderCheckText(report: CheckReport, p: Painter): string {
       for (const f of changeFields(c)) lines.push(`        ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
     }
     if (plan.changes.length > SHOWN_CHANGES) lines.push(p.dim(`    … and ${plan.changes.length - SHOWN_CHANGES} more changes (--output json lists them all)`));
+    for (const c of plan.alerts) {
+      const symbol = ALERT_SYMBOL[c.kind];
+      lines.push((symbol === '+' ? p.green : symbol === '-' ? p.red : p.yellow)(`    ${symbol} ${describeAlertChange(c)}`));
+      for (const f of alertChangeFields(c)) lines.push(`        ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+    }
   }
 
   if (report.testsRun) {

@@ -1,3 +1,4 @@
+import { alertChanges, environmentAlerts } from '../alerts/compare.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
 import { ownersOf, type Codeowners } from '../codeowners/codeowners.js';
 import { openRepository, repositoryPath, resolveCommit, type Repository } from '../git/repository.js';
@@ -10,6 +11,7 @@ import { runPolicyTests } from '../policy-tests/run-tests.js';
 import { finish } from '../validate/index.js';
 import type { AuxiliaryReader } from '../validate/custom-policies.js';
 import { readFromDisk } from '../validate/custom-policies.js';
+import { alertFindings } from './findings/alerts.js';
 import { environmentDrafts, FindingCollector } from './findings/detect.js';
 import { HeadLocator } from './findings/locator.js';
 import { addedSecretFindings } from './findings/secrets-added.js';
@@ -87,12 +89,13 @@ function planEnvironments(base: ManifestSet, head: ManifestSet, ctx: DetectorCon
   const headEnvs = new Map(head.environments.map((e) => [e.name, e]));
   const unchangedApis = sharedApiNames(base, head);
   const baseApis = new Map(base.apis.map((a) => [a.name, a]));
+  const headAlerts = new Map((head.alerts ?? []).map((a) => [a.name, a]));
   const names = [...new Set([...headEnvs.keys(), ...baseEnvs.keys()])].sort();
   for (const name of names) {
     const headEnv = headEnvs.get(name);
     const baseEnv = baseEnvs.get(name);
     if (!headEnv) {
-      plans.push({ environment: name, status: 'removed', changes: [] });
+      plans.push({ environment: name, status: 'removed', changes: [], alerts: [] });
       continue;
     }
     let headState = environmentState(head, name);
@@ -104,8 +107,13 @@ function planEnvironments(base: ManifestSet, head: ManifestSet, ctx: DetectorCon
       baseState = withoutApis(baseState, unchangedApis);
     }
     const changes = diffStates(headState, baseState);
-    plans.push({ environment: name, status: !baseEnv ? 'added' : changes.length ? 'changed' : 'unchanged', changes });
-    if (baseEnv && baseState) collector.add(name, environmentDrafts({ name, base: baseEnv, head: headEnv, baseState, headState }, changes, baseApis, ctx));
+    const [baseAlerts, envAlerts] = [environmentAlerts(base, name), environmentAlerts(head, name)];
+    const alerts = alertChanges(baseAlerts, envAlerts);
+    plans.push({ environment: name, status: !baseEnv ? 'added' : changes.length || alerts.length ? 'changed' : 'unchanged', changes, alerts });
+    if (baseEnv && baseState) {
+      collector.add(name, environmentDrafts({ name, base: baseEnv, head: headEnv, baseState, headState }, changes, baseApis, ctx));
+      collector.add(name, alertFindings(name, baseAlerts, envAlerts, headAlerts));
+    }
   }
   return { plans, findings: collector.findings(), headStates };
 }

@@ -1,3 +1,4 @@
+import type { AlertChange } from '../alerts/compare.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Change } from '../plan/types.js';
 import type { TestResult } from '../policy-tests/types.js';
@@ -29,6 +30,8 @@ export interface EnvironmentPlan {
   status: 'added' | 'removed' | 'changed' | 'unchanged';
   /** What turns the base's desired state into the head's (secrets compared as references). */
   changes: Change[];
+  /** What turns the base's alerts of the environment into the head's (evaluated by the reconciler, not the gateway). */
+  alerts: AlertChange[];
 }
 
 export interface CheckedSide {

@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { alertView, environmentAlerts } from '../alerts/compare.js';
+import { describeAlert } from '../alerts/render.js';
 import { colorWanted, paint } from '../output/color.js';
 import { renderPlansMarkdown, renderPlansText } from '../plan/render.js';
 import { nodeTargets, planEnvironment } from '../reconcile/apply-environment.js';
@@ -31,9 +33,12 @@ async function runPlan(paths: string[], flags: PlanFlags): Promise<CommandResult
   const failed = views.some((v) => v.error || v.plan?.errors.length);
   const changed = views.some((v) => (v.plan?.changes.length ?? 0) > 0);
   const shown = views.map((v) => ({ node: v.node, ...(v.live ? { revision: v.live.revision } : {}), ...(v.plan ? { plan: v.plan } : {}), ...(v.error ? { error: v.error } : {}) }));
+  // Alerts are the reconciler's, not the nodes': shown as the manifests define them.
+  const alerts = [...environmentAlerts(context.manifests, flags.env)].map(([name, alert]) => ({ name, ...alertView(alert.spec) }));
+  const described = alerts.map(({ name, ...view }) => describeAlert(name, view));
   let stdout: string;
-  if (flags.output === 'json') stdout = JSON.stringify({ environment: flags.env, nodes: shown }, null, 2) + '\n';
-  else if (flags.output === 'markdown') stdout = renderPlansMarkdown(shown);
-  else stdout = renderPlansText(shown, paint(colorWanted(process.stdout)));
+  if (flags.output === 'json') stdout = JSON.stringify({ environment: flags.env, nodes: shown, alerts }, null, 2) + '\n';
+  else if (flags.output === 'markdown') stdout = renderPlansMarkdown(shown) + (described.length ? `\n**Alerts** (evaluated by the reconciler):\n\n${described.map((d) => `- ${d}\n`).join('')}` : '');
+  else stdout = renderPlansText(shown, paint(colorWanted(process.stdout))) + (described.length ? `Alerts the reconciler evaluates for ${flags.env}:\n${described.map((d) => `  ${d}\n`).join('')}` : '');
   return { stdout, exitCode: failed ? 1 : changed ? 2 : 0 };
 }

@@ -172,7 +172,7 @@ export type AlertType = 'policy-violation' | 'request-count' | 'response-code' |
 export interface AlertNotification {
   webhook: string;
   format: 'json' | 'slack';
-  secret?: SecretValue;
+  secret?: string;
 }
 
 export interface AlertSpec {

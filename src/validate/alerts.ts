@@ -3,12 +3,11 @@ import { durationMs } from '../manifest/formats.js';
 import { locate } from '../manifest/source.js';
 import type { AlertManifest, ManifestSet } from '../manifest/types.js';
 import { effectiveApi } from '../model/effective-api.js';
-import { isSecretReference } from '../secrets/references.js';
 
 /**
  * Alerts: their environments exist, the APIs they watch are deployed to them,
  * a policy-violation alert names a policy those chains have, fields belong to
- * the alert's type, and secrets are references.
+ * the alert's type.
  */
 export function alertDiagnostics(set: ManifestSet): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -37,9 +36,6 @@ export function alertDiagnostics(set: ManifestSet): Diagnostic[] {
     if (durationMs(spec.period) < 1000) at(['spec', 'period'], 'a period lasts at least 1s');
     spec.notify.forEach((target, i) => {
       if (target.format === 'slack' && target.secret !== undefined) at(['spec', 'notify', i, 'secret'], 'a Slack webhook is not signed: its URL is the secret (reference it as ${env:NAME})');
-      if (typeof target.secret === 'string' && !isSecretReference(target.secret)) {
-        out.push(diagnostic('TG_PLAINTEXT_SECRET', `Alert "${alert.name}": the webhook secret is written in clear text; use a reference such as \${env:NAME}`, locate(alert.source, ['spec', 'notify', i, 'secret']), formatPath(['spec', 'notify', i, 'secret'])));
-      }
     });
   }
   return out;

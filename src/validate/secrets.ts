@@ -38,5 +38,12 @@ export function secretDiagnostics(set: ManifestSet): Diagnostic[] {
     }
   }
   for (const app of set.applications) check(app.spec.clientSecret, app.source, ['spec', 'clientSecret'], `client secret of application "${app.name}"`);
+  for (const alert of set.alerts ?? []) {
+    alert.spec.notify.forEach((target, i) => {
+      check(target.secret, alert.source, ['spec', 'notify', i, 'secret'], `the webhook secret of alert "${alert.name}"`);
+      // A Slack incoming-webhook URL carries its credential in the path.
+      if (target.format === 'slack') check(target.webhook, alert.source, ['spec', 'notify', i, 'webhook'], `the Slack webhook URL of alert "${alert.name}"`);
+    });
+  }
   return out;
 }

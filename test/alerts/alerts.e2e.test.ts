@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,36 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { eventually, statusOf } from '../helpers/wait.js';
-
-/** A real webhook receiver: records each delivery; `failFirst` answers 503 to that many before it accepts. */
-async function receiver(failFirst = 0): Promise<{ url: string; received: { headers: IncomingHttpHeaders; body: string }[]; attempts: () => number; server: Server }> {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  let attempts = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
-    req.on('end', () => {
-      attempts++;
-      if (attempts <= failFirst) {
-        res.writeHead(503).end();
-        return;
-      }
-      received.push({ headers: req.headers, body });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/tollgate`, received, attempts: () => attempts, server };
-}
+import { startWebhookReceiver as receiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const SECRET = 'alert-hmac-secret-value';
 
 describe('API alerts, delivered to webhooks', () => {
   let upstream: TestUpstream;
   let gw: GatewayProcess;
-  let signed: Awaited<ReturnType<typeof receiver>>;
-  let slack: Awaited<ReturnType<typeof receiver>>;
-  let flaky: Awaited<ReturnType<typeof receiver>>;
+  let signed: WebhookReceiver;
+  let slack: WebhookReceiver;
+  let flaky: WebhookReceiver;
   beforeAll(async () => {
     [upstream, signed, slack, flaky] = await Promise.all([startUpstream(), receiver(), receiver(), receiver(2)]);
     const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-alerts-'));
@@ -85,7 +63,7 @@ spec:
   afterAll(async () => {
     await gw?.stop();
     await upstream?.close();
-    for (const r of [signed, slack, flaky]) r?.server.close();
+    await Promise.all([signed, slack, flaky].map((r) => r?.close()));
   });
 
   it('a burst of 429s fires the policy-violation alert once; the burst ending resolves it; a receiver that is down gets the retry', async () => {

@@ -322,6 +322,27 @@ const CASES: Case[] = [
       error({ code: 'TG_BASE_PATH_OVERLAP', file: 'orders.yaml', line: 8, col: 13, path: 'spec.basePath', message: ['Api "orders" (/shop/orders) has a base path inside that of Api "shop" (/shop)'] }),
     ],
   },
+  // ── alerts ─────────────────────────────────────────────────────────────
+  {
+    fixture: 'alert-references',
+    valid: false,
+    diagnostics: [
+      error({ code: 'TG_UNKNOWN_ENVIRONMENT', file: 'alerts.yaml', line: 7, col: 23, path: 'spec.environments[1]', message: ['Alert "throttled": environment "staging" is not defined'] }),
+      error({ code: 'TG_UNKNOWN_REFERENCE', file: 'alerts.yaml', line: 8, col: 18, path: 'spec.apis[1]', message: ['Api "payments" is not defined'] }),
+      error({ code: 'TG_UNKNOWN_POLICY', file: 'alerts.yaml', line: 10, col: 11, path: 'spec.policy', message: ['no watched Api has a policy "qouta"'] }),
+    ],
+  },
+  {
+    fixture: 'alert-misconfigured',
+    valid: false,
+    diagnostics: [
+      error({ code: 'TG_ALERT_CONFIG', file: 'alerts.yaml', line: 9, col: 10, path: 'spec.codes', message: ['only a response-code alert counts codes'] }),
+      error({ code: 'TG_ALERT_CONFIG', file: 'alerts.yaml', line: 10, col: 11, path: 'spec.period', message: ['a period lasts at least 1s'] }),
+      error({ code: 'TG_ALERT_CONFIG', file: 'alerts.yaml', line: 15, col: 15, path: 'spec.notify[0].secret', message: ['a Slack webhook is not signed'] }),
+      warning({ code: 'TG_PLAINTEXT_SECRET', file: 'alerts.yaml', line: 17, col: 15, path: 'spec.notify[1].secret', message: ['the webhook secret of alert "slow" is written in clear text'] }),
+      warning({ code: 'TG_PLAINTEXT_SECRET', file: 'alerts.yaml', line: 18, col: 16, path: 'spec.notify[2].webhook', message: ['the Slack webhook URL of alert "slow"'] }),
+    ],
+  },
   // ── warnings and options ───────────────────────────────────────────────
   {
     fixture: 'plaintext-secret',

@@ -21,5 +21,5 @@ export function addedSecretFindings(base: ManifestSet, head: ManifestSet, change
 
 function inFiles(set: ManifestSet, files: ReadonlySet<string>): ManifestSet {
   const keep = <T extends { source: { file: string } }>(list: readonly T[]) => list.filter((m) => files.has(m.source.file));
-  return { environments: keep(set.environments), apis: keep(set.apis), applications: keep(set.applications), invalidNames: set.invalidNames };
+  return { environments: keep(set.environments), apis: keep(set.apis), applications: keep(set.applications), alerts: keep(set.alerts ?? []), invalidNames: set.invalidNames };
 }
