@@ -2,6 +2,7 @@
 //   (a) the upstream directly, (b) nginx, (c) a bare fastify + @fastify/reply-from proxy,
 //   (d) tollgate with one API and no policies, (e) tollgate with cors + spike-control +
 //   rate-limiting + ip-allowlist + basic-auth on that API (limits too high to ever reject),
+//   (f) the same as (e) writing an access record of every request to a file,
 // one target at a time, with the same wrk settings, in one run; then the ratios the issue targets.
 //
 //   npm run build && node bench/gateway.mjs [--seconds 10] [--warmup 3] [--connections 50]
@@ -14,7 +15,7 @@
 // Setup (wrk, nginx-light, @fastify/reply-from): bash bench/setup.sh
 import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { numberFlags } from './lib/args.mjs';
@@ -73,6 +74,9 @@ async function main() {
     const policyDir = path.join(tmp, 'manifests-policies');
     await writeManifests(plainDir, [{ name: 'bench', basePath: '/bench', upstream: upstream.url }]);
     await writeManifests(policyDir, [{ name: 'bench', basePath: '/bench', upstream: upstream.url, policies: POLICIES }]);
+    const recordsFile = path.join(tmp, 'access.ndjson');
+    const recordingDir = path.join(tmp, 'manifests-recording');
+    await writeManifests(recordingDir, [{ name: 'bench', basePath: '/bench', upstream: upstream.url, policies: POLICIES }], { accessRecords: { enabled: true, sampling: 1, destination: { file: recordsFile } } });
 
     let stateDirs = 0;
     const targets = [
@@ -81,6 +85,7 @@ async function main() {
       { id: 'c', name: '(c) fastify + reply-from', start: () => startReplyFromProxy(upstream.url) },
       { id: 'd', name: '(d) tollgate, no policies', start: () => startTollgate({ configDir: plainDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }) },
       { id: 'e', name: '(e) tollgate, 5 policies', start: () => startTollgate({ configDir: policyDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }), checkPolicies: true },
+      { id: 'f', name: '(f) (e) + access records', start: () => startTollgate({ configDir: recordingDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }), checkPolicies: true, checkRecords: recordsFile },
     ];
 
     const settings = { threads: opts.threads, connections: opts.connections, seconds: opts.seconds, headers: HEADERS };
@@ -99,6 +104,7 @@ async function main() {
           const url = running.url + PATH;
           await expect200(target.name, url, HEADERS, expectedBody);
           if (target.checkPolicies) await checkPoliciesActive(url, running);
+          if (target.checkRecords) await checkRecordsWritten(target.checkRecords);
           if (opts.warmup > 0) assertClean(target.name + ' warm-up', await runWrk({ ...settings, url, seconds: opts.warmup }), running.child);
           const cpuBefore = groupCpuSeconds(running.child.pid);
           const result = assertClean(target.name, await runWrk({ ...settings, url }), running.child);
@@ -144,6 +150,7 @@ async function main() {
       { what: '(d)/(c) tollgate vs bare reply-from proxy', ...ratio('d', 'c'), target: 1.2 },
       { what: '(e)/(d) 5 policies vs no policies', ...ratio('e', 'd'), target: 0.85 },
       { what: '(d)/(b) tollgate vs nginx (stretch)', ...ratio('d', 'b'), target: 0.5 },
+      { what: '(f)/(e) access records on vs off', ...ratio('f', 'e'), target: 0.9 },
     ];
     console.log(`\nratios of requests/s the issue targets${opts.rounds > 1 ? ' (median of the per-round ratios)' : ''}:`);
     for (const check of checks) {
@@ -153,7 +160,7 @@ async function main() {
     // Requests/s depend on how the 2 shared cores are split; CPU per request of the target process does much less.
     const cpu = (x, y) => median(results.get(y).map((r, i) => r.cpuUsPerRequest / results.get(x)[i].cpuUsPerRequest));
     console.log('the same ratios from CPU time per request of the target (inverse ratio of CPU/req; less sensitive to other load):');
-    console.log(`  (d)/(c) ${fmt.ratio(cpu('d', 'c'))}   (e)/(d) ${fmt.ratio(cpu('e', 'd'))}   (d)/(b) ${fmt.ratio(cpu('d', 'b'))}`);
+    console.log(`  (d)/(c) ${fmt.ratio(cpu('d', 'c'))}   (e)/(d) ${fmt.ratio(cpu('e', 'd'))}   (d)/(b) ${fmt.ratio(cpu('d', 'b'))}   (f)/(e) ${fmt.ratio(cpu('f', 'e'))}`);
     if (opts.markdown) console.log('\n' + formatMarkdownTable(rows, columns));
 
     if (opts.profile) await profileTollgate(policyDir, path.join(tmp, 'profile'), settings, expectedBody);
@@ -172,6 +179,17 @@ async function checkPoliciesActive(url, running) {
   if (anonymous.status !== 401) throw new Error(`(e): a request without credentials answered ${anonymous.status}, not 401: basic-auth is not in the chain`);
   const policies = running.status.apis?.[0]?.policies ?? [];
   if (policies.length !== POLICIES.length) throw new Error(`(e): the gateway reports policies ${JSON.stringify(policies)}`);
+}
+
+/** Proves (f) records: the checks' requests are in the file within the writer's flush interval. */
+async function checkRecordsWritten(file) {
+  for (let i = 0; i < 50; i++) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    const lines = text.split('\n').filter(Boolean);
+    if (lines.some((l) => JSON.parse(l).status === 401)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`(f): no access record of the 401 check reached ${file}`);
 }
 
 function assertClean(name, result, child) {

@@ -103,9 +103,9 @@ http {
 }
 
 /** Writes an Environment (named `bench`, strict precedence) and one Api manifest per entry. */
-export async function writeManifests(dir, apis) {
+export async function writeManifests(dir, apis, environmentSpec = {}) {
   await mkdir(dir, { recursive: true });
-  const environment = { apiVersion: 'tollgate.dev/v1', kind: 'Environment', metadata: { name: 'bench' }, spec: { precedence: 'strict', gatekeeper: 'flexible' } };
+  const environment = { apiVersion: 'tollgate.dev/v1', kind: 'Environment', metadata: { name: 'bench' }, spec: { precedence: 'strict', gatekeeper: 'flexible', ...environmentSpec } };
   // JSON is YAML: no YAML writer needed.
   await writeFile(path.join(dir, 'environment.yaml'), JSON.stringify(environment, null, 2) + '\n');
   for (const api of apis) {

@@ -44,7 +44,7 @@ export function githubAnnotation(d: Diagnostic): string {
   return `::${d.severity} ${props.join(',')}::${escapeData(`${d.message} (rule: ${d.rule})`)}\n`;
 }
 
-function escapeData(s: string): string {
+export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 

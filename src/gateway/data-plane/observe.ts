@@ -5,6 +5,9 @@ import { LOCAL_CLAIMED_CLIENT_ID, LOCAL_CLIENT_ID, LOCAL_PRINCIPAL } from '../..
 import type { AccessRecord } from '../records/access-record.js';
 import type { RecordSink } from '../records/sink.js';
 
+/** Longest Origin or X-Forwarded-For value a record keeps. */
+const HEADER_CAP = 512;
+
 /** Where the access records of the served environment go, and who writes them. */
 export interface Recording {
   sink: RecordSink;
@@ -64,6 +67,9 @@ function recordOf(recording: Recording, ended: Ended, latencyMs: number): Access
     policies: [],
   };
   if (exchange) {
+    const { origin, 'x-forwarded-for': forwardedFor } = exchange.requestHeaders;
+    if (typeof origin === 'string') record.origin = origin.slice(0, HEADER_CAP);
+    if (typeof forwardedFor === 'string') record.forwardedFor = forwardedFor.slice(0, HEADER_CAP);
     const verified = exchange.locals[LOCAL_CLIENT_ID];
     const claimed = exchange.locals[LOCAL_CLAIMED_CLIENT_ID];
     if (typeof verified === 'string') record.client = { id: verified, verified: true };

@@ -17,7 +17,11 @@ export interface AccessRecord {
   latencyMs: number;
   /** Bytes of the response body sent. */
   bytes: number;
+  /** The TCP peer's address. */
   clientIp: string;
+  /** The Origin and X-Forwarded-For headers as received (what CORS and client-address policies read; replay sends them again). */
+  origin?: string;
+  forwardedFor?: string;
   client?: { id: string; verified: boolean };
   /** Who an authentication policy verified (e.g. the basic-auth user). */
   principal?: string;
