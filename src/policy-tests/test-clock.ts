@@ -21,7 +21,7 @@ export class TestClock {
 export class ClockedCounterStore implements CounterStore {
   constructor(
     private readonly inner: CounterStore,
-    private readonly clock: TestClock,
+    private readonly clock: { readonly now: number },
   ) {}
 
   hit(key: string, limits: readonly Limit[]): WindowDecision | Promise<WindowDecision> {

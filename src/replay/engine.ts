@@ -44,7 +44,7 @@ export async function runReplay(run: ReplayRun): Promise<ReplayReport> {
   return builder.build({
     base: base.label,
     head: head.label,
-    records: { files: run.files, replayed, skipped: stream.skipped(), late: stream.late(), problems: stream.problems, from: null, to: null },
+    records: { files: run.files, replayed, skipped: stream.skipped(), late: stream.late(), otherEnvironments: stream.otherEnvironments(), problems: stream.problems, from: null, to: null },
     notes: run.notes,
   });
 }

@@ -13,6 +13,8 @@ export interface RecordStream {
   skipped(): number;
   /** Records older than the reorder window allows: replayed at the time the clock already reached. */
   late(): number;
+  /** Records of other environments, left out. */
+  otherEnvironments(): number;
 }
 
 const KEPT_PROBLEMS = 20;
@@ -23,12 +25,14 @@ const MAX_BUFFERED = 100_000;
  * Reads NDJSON access records from several files (each node writes its own)
  * as one stream in time order: the files are merged, and records within
  * REORDER_WINDOW_MS of the newest one are sorted on the way. Blank lines are
- * ignored; lines that are not records are skipped and counted.
+ * ignored; lines that are not records are skipped and counted, and so are
+ * records of another environment than `environment`.
  */
-export function readRecords(files: readonly string[]): RecordStream {
+export function readRecords(files: readonly string[], environment?: string): RecordStream {
   const problems: RecordProblem[] = [];
   let skipped = 0;
   let late = 0;
+  let others = 0;
   const onProblem = (problem: RecordProblem) => {
     skipped++;
     if (problems.length < KEPT_PROBLEMS) problems.push(problem);
@@ -45,6 +49,10 @@ export function readRecords(files: readonly string[]): RecordStream {
       }
     };
     for await (const record of mergeFiles(files, onProblem)) {
+      if (environment !== undefined && record.environment !== undefined && record.environment !== environment) {
+        others++;
+        continue;
+      }
       if (record.time < released) {
         late++;
         record.time = released;
@@ -55,7 +63,7 @@ export function readRecords(files: readonly string[]): RecordStream {
     }
     yield* release(Infinity);
   }
-  return { records: ordered(), problems, skipped: () => skipped, late: () => late };
+  return { records: ordered(), problems, skipped: () => skipped, late: () => late, otherEnvironments: () => others };
 }
 
 /** The files' records interleaved: each file is read line by line, all of them at once. */

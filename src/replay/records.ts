@@ -1,7 +1,7 @@
 import type { AccessRecord } from '../gateway/records/access-record.js';
 
 /** What replay needs of an access record. */
-export type ReplayRecord = Pick<AccessRecord, 'time' | 'api' | 'method' | 'path' | 'status' | 'clientIp' | 'client' | 'principal' | 'answeredBy' | 'origin' | 'forwardedFor'>;
+export type ReplayRecord = Pick<AccessRecord, 'time' | 'api' | 'method' | 'path' | 'status' | 'clientIp' | 'client' | 'principal' | 'answeredBy' | 'origin' | 'forwardedFor'> & { environment?: string };
 
 /** A line that is not an access record: where, and why. */
 export interface RecordProblem {
@@ -33,6 +33,7 @@ export function parseRecordLine(text: string): ReplayRecord | string {
     if (typeof client !== 'object' || client === null || typeof client.id !== 'string' || typeof client.verified !== 'boolean') return '"client" is not {id, verified}';
     record.client = { id: client.id, verified: client.verified };
   }
+  if (typeof r.environment === 'string') record.environment = r.environment;
   if (typeof r.principal === 'string') record.principal = r.principal;
   if (typeof r.answeredBy === 'string') record.answeredBy = r.answeredBy;
   if (typeof r.origin === 'string') record.origin = r.origin;

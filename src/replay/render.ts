@@ -1,10 +1,10 @@
 import { escapeData, plural } from '../output/diagnostics.js';
 import type { Painter } from '../output/color.js';
-import type { ChangeGroup, ReplayReport } from './report.js';
+import type { ChangeGroup, PolicyTotals, ReplayReport } from './report.js';
 import type { ChangeKind } from './verdict.js';
 
-/** Groups shown in text and markdown (JSON has them all). */
-const SHOWN_GROUPS = 25;
+/** Groups shown in text and markdown (JSON has them all, each with up to three examples). */
+const SHOWN_GROUPS = 20;
 
 const CHANGE_WORDS: Record<ChangeKind, string> = {
   'newly-refused': 'newly refused',
@@ -14,9 +14,17 @@ const CHANGE_WORDS: Record<ChangeKind, string> = {
   'newly-unrouted': 'no longer routed (404)',
 };
 
+function decidedBy(g: Pick<ChangeGroup, 'policy' | 'change' | 'status'>): string {
+  if (g.policy === null) return '';
+  return g.change === 'newly-admitted' ? ` (${g.policy} answered ${g.status} at the base)` : ` (${g.status} by ${g.policy})`;
+}
+
 export function describeGroup(g: ChangeGroup): string {
-  const who = g.policy === null ? '' : g.change === 'newly-admitted' ? ` (${g.policy} answered ${g.status} at the base)` : ` (${g.status} by ${g.policy})`;
-  return `${g.api}: ${plural(g.requests, 'request')} of ${g.client} ${CHANGE_WORDS[g.change]}${who}`;
+  return `${g.api}: ${plural(g.requests, 'request')} of ${g.client} ${CHANGE_WORDS[g.change]}${decidedBy(g)}`;
+}
+
+export function describePolicyTotals(t: PolicyTotals): string {
+  return `${t.api}: ${plural(t.requests, 'request')} of ${plural(t.clients, 'client')} ${CHANGE_WORDS[t.change]}${decidedBy(t)}`;
 }
 
 function share(n: number, of: number): string {
@@ -33,7 +41,7 @@ export function replayHeadline(r: ReplayReport): string {
 
 function recordsLine(r: ReplayReport): string {
   const span = r.records.from === null ? 'no records' : `${r.records.from} → ${r.records.to}`;
-  const extra = [r.records.skipped ? `${plural(r.records.skipped, 'line')} skipped` : '', r.records.late ? `${r.records.late} out of order beyond the reorder window` : ''].filter(Boolean).join(', ');
+  const extra = [r.records.skipped ? `${plural(r.records.skipped, 'line')} skipped` : '', r.records.late ? `${r.records.late} out of order beyond the reorder window` : '', r.records.otherEnvironments ? `${r.records.otherEnvironments} of other environments left out` : ''].filter(Boolean).join(', ');
   return `${r.records.files.join(', ')} (${span}${extra ? `; ${extra}` : ''})`;
 }
 
@@ -43,10 +51,14 @@ export function renderReplayText(r: ReplayReport, p: Painter): string {
     lines.push('', p.bold('Per API'));
     for (const a of r.apis.filter((x) => x.changed)) lines.push(`  ${a.api}: ${a.changed} of ${a.requests} change (${a.newlyRefused} newly refused, ${a.newlyAdmitted} newly admitted)`);
   }
-  if (r.changes.length) lines.push('', p.bold('Changes (largest first)'));
+  const tint = (change: ChangeGroup['change']) => (change === 'newly-refused' ? p.red : change === 'newly-admitted' ? p.yellow : (s: string) => s);
+  if (r.policies.length) lines.push('', p.bold('Per policy'));
+  for (const t of r.policies) lines.push(tint(t.change)(`  ${describePolicyTotals(t)}`));
+  if (r.changes.length) lines.push('', p.bold('Per client (largest first)'));
   for (const g of r.changes.slice(0, SHOWN_GROUPS)) {
-    lines.push((g.change === 'newly-refused' ? p.red : g.change === 'newly-admitted' ? p.yellow : (s: string) => s)(`  ${describeGroup(g)}`));
-    for (const e of g.examples) lines.push(p.dim(`      ${e.time} ${e.method} ${e.path}: ${e.base} → ${e.head}`));
+    lines.push(tint(g.change)(`  ${describeGroup(g)}`));
+    const e = g.examples[0];
+    if (e) lines.push(p.dim(`      e.g. ${e.time} ${e.method} ${e.path}: ${e.base} → ${e.head}`));
   }
   if (r.changes.length > SHOWN_GROUPS) lines.push(p.dim(`  … and ${r.changes.length - SHOWN_GROUPS} more groups (--output json lists them all)`));
   for (const note of r.notes) lines.push('', p.dim(`note: ${note}`));
@@ -56,15 +68,20 @@ export function renderReplayText(r: ReplayReport, p: Painter): string {
 
 export function renderReplayMarkdown(r: ReplayReport): string {
   const lines = [`### Replay of recorded traffic`, '', `${replayHeadline(r)}.`, '', `Records: ${recordsLine(r).replace(/\|/g, '\\|')}`, ''];
+  if (r.policies.length) {
+    lines.push('| API | change | policy | requests | clients |', '|---|---|---|---:|---:|');
+    for (const t of r.policies) lines.push(`| ${cell(t.api)} | ${CHANGE_WORDS[t.change]} | ${t.policy === null ? '' : `${cell(t.policy)} (${t.status})`} | ${t.requests} | ${t.clients} |`);
+    lines.push('');
+  }
   if (r.changes.length) {
-    lines.push('| API | client | change | policy | requests | example |', '|---|---|---|---|---:|---|');
+    lines.push('<details><summary>Per client</summary>', '', '| API | client | change | policy | requests | example |', '|---|---|---|---|---:|---|');
     for (const g of r.changes.slice(0, SHOWN_GROUPS)) {
       const e = g.examples[0];
       const example = e ? `\`${e.method} ${e.path}\` ${e.base} → ${e.head}` : '';
       lines.push(`| ${cell(g.api)} | ${cell(g.client)} | ${CHANGE_WORDS[g.change]} | ${g.policy === null ? '' : `${cell(g.policy)} (${g.status})`} | ${g.requests} | ${cell(example)} |`);
     }
     if (r.changes.length > SHOWN_GROUPS) lines.push(`| … | | | | ${r.changes.slice(SHOWN_GROUPS).reduce((n, g) => n + g.requests, 0)} more | |`);
-    lines.push('');
+    lines.push('', '</details>', '');
   }
   for (const note of r.notes) lines.push(`> ${note}`, '');
   return lines.join('\n');

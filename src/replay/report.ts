@@ -32,13 +32,25 @@ export interface ApiTotals {
   newlyAdmitted: number;
 }
 
+/** The change groups of one API and policy, over all clients. */
+export interface PolicyTotals {
+  api: string;
+  policy: string | null;
+  change: ChangeKind;
+  status: number | null;
+  requests: number;
+  clients: number;
+}
+
 export interface ReplayReport {
   base: string;
   head: string;
-  records: { files: string[]; replayed: number; skipped: number; late: number; problems: { file: string; line: number; message: string }[]; from: string | null; to: string | null };
+  records: { files: string[]; replayed: number; skipped: number; late: number; otherEnvironments: number; problems: { file: string; line: number; message: string }[]; from: string | null; to: string | null };
   totals: { requests: number; changed: number; newlyRefused: number; newlyAdmitted: number };
   apis: ApiTotals[];
-  /** Largest first. */
+  /** Per API and policy, largest first. */
+  policies: PolicyTotals[];
+  /** Per API, policy and client, largest first. */
   changes: ChangeGroup[];
   /** What replay could not measure (policies whose inputs records do not carry). */
   notes: string[];
@@ -91,11 +103,20 @@ export class ReportBuilder {
     const apis = [...this.apis.values()].sort((a, b) => a.api.localeCompare(b.api));
     const sum = (k: 'changed' | 'newlyRefused' | 'newlyAdmitted') => apis.reduce((n, a) => n + a[k], 0);
     const changes = [...this.groups.values()].sort((a, b) => b.requests - a.requests || a.api.localeCompare(b.api) || a.client.localeCompare(b.client));
+    const policies = new Map<string, PolicyTotals>();
+    for (const g of changes) {
+      const key = `${g.api}\0${g.policy}\0${g.change}\0${g.status}`;
+      const totals = policies.get(key) ?? { api: g.api, policy: g.policy, change: g.change, status: g.status, requests: 0, clients: 0 };
+      totals.requests += g.requests;
+      totals.clients++;
+      policies.set(key, totals);
+    }
     return {
       ...header,
       records: { ...header.records, from: this.first === null ? null : new Date(this.first).toISOString(), to: this.last === null ? null : new Date(this.last).toISOString() },
       totals: { requests: this.requests, changed: sum('changed'), newlyRefused: sum('newlyRefused'), newlyAdmitted: sum('newlyAdmitted') },
       apis,
+      policies: [...policies.values()].sort((a, b) => b.requests - a.requests || a.api.localeCompare(b.api)),
       changes,
     };
   }

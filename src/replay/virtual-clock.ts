@@ -13,7 +13,7 @@ export class VirtualClock {
     this.current = start;
   }
 
-  now(): number {
+  get now(): number {
     return this.current;
   }
 

@@ -1,0 +1,100 @@
+import { pino } from 'pino';
+import { compileApi } from '../gateway/chain/compile.js';
+import type { CompiledApi } from '../gateway/chain/compiled.js';
+import { runRequestPass } from '../gateway/chain/run.js';
+import { RuntimeStateStore } from '../gateway/chain/runtime-state.js';
+import { MemoryCounterStore } from '../gateway/counters/memory.js';
+import type { CounterSelection } from '../gateway/counters/selection.js';
+import { pathBelow, RouteTable } from '../gateway/data-plane/route-table.js';
+import { MetricsRegistry } from '../gateway/metrics/registry.js';
+import { UpstreamPools } from '../gateway/proxy/pools.js';
+import type { SealedSecret } from '../manifest/types.js';
+import type { ApiState, ApplicationState, EnvironmentState } from '../model/types.js';
+import { policyModule } from '../policies/catalog.js';
+import { MemoryExchange } from '../policy-tests/memory-exchange.js';
+import { ClockedCounterStore } from '../policy-tests/test-clock.js';
+import { unrecordedInput } from './notes.js';
+import type { ReplayRecord } from './records.js';
+import type { ReplaySide } from './side.js';
+import type { Verdict } from './verdict.js';
+import type { VirtualClock } from './virtual-clock.js';
+
+/**
+ * Stands where a secret would: replay never checks a credential (a record
+ * carries the identity its request proved, not what it presented), so no
+ * secret is needed, and a chain compiles as if it had them all.
+ */
+const NO_SECRET: SealedSecret = Object.freeze({ kdf: 'scrypt', N: 16384, r: 8, p: 1, salt: '', hash: '' }) as SealedSecret;
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * One environment's desired state, compiled as the gateway compiles it, for
+ * replay: counters in memory on the virtual clock, nothing shared, no upstream
+ * (a request the chain lets through is admitted; nothing is sent).
+ */
+export async function compiledSide(label: string, state: EnvironmentState, clock: VirtualClock, baseDir: string): Promise<ReplaySide> {
+  const counters = new MemoryCounterStore({ sweepIntervalMs: 0 });
+  const clocked = new ClockedCounterStore(counters, clock);
+  const selection: CounterSelection = { forPolicy: () => clocked };
+  const logger = pino({ level: 'silent' });
+  const pools = new UpstreamPools();
+  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir };
+  const applications = state.applications.map(withoutClientSecret);
+  const apis = new Map<string, CompiledApi>();
+  try {
+    for (const api of state.apis) apis.set(api.name, (await compileApi(withoutSecrets(api), applications, `replay:${api.name}`, services)).compiled);
+  } catch (err) {
+    counters.close();
+    await pools.close();
+    throw err;
+  }
+  const routes = new RouteTable(apis);
+  // Per API, its policies whose refusals come from the recording.
+  const fromRecording = new Map(state.apis.map((api) => [api.name, new Set(api.chain.filter((p) => p.enabled && unrecordedInput(p)).map((p) => p.name))]));
+  const verdictOf = (api: CompiledApi, record: ReplayRecord, status: number | undefined, stoppedAt: number): Verdict => {
+    if (status !== undefined) return { outcome: 'refused', status, policy: api.policies[stoppedAt]?.name ?? '(chain)' };
+    const answeredBy = record.answeredBy;
+    if (answeredBy !== undefined && record.api === api.name && fromRecording.get(api.name)?.has(answeredBy)) return { outcome: 'refused', status: record.status, policy: answeredBy };
+    return { outcome: 'admitted' };
+  };
+  return {
+    label,
+    route: (record) => routes.match(record.path)?.name ?? null,
+    decide(record) {
+      const api = routes.match(record.path);
+      if (!api) return { outcome: 'unrouted' };
+      const exchange = new MemoryExchange({ method: record.method, path: pathBelow(api.basePath, record.path), search: '', remoteAddress: record.clientIp, headers: recordedHeaders(record), body: EMPTY });
+      const pass = runRequestPass(api, exchange, logger);
+      if (pass instanceof Promise) return pass.then((p) => verdictOf(api, record, p.answer?.status, p.stoppedAt));
+      return verdictOf(api, record, pass.answer?.status, pass.stoppedAt);
+    },
+    async close() {
+      for (const api of apis.values()) for (const policy of api.policies) policy.handlers.dispose?.();
+      counters.close();
+      await pools.close();
+    },
+  };
+}
+
+function recordedHeaders(record: ReplayRecord): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (record.origin !== undefined) headers.origin = record.origin;
+  if (record.forwardedFor !== undefined) headers['x-forwarded-for'] = record.forwardedFor;
+  return headers;
+}
+
+function withoutSecrets(api: ApiState): ApiState {
+  return {
+    ...api,
+    chain: api.chain.map((policy) => {
+      const fields = policyModule(policy.type).secretFields.filter((f) => policy.config[f] !== undefined);
+      if (fields.length === 0) return policy;
+      return { ...policy, config: { ...policy.config, ...Object.fromEntries(fields.map((f) => [f, NO_SECRET])) } };
+    }),
+  };
+}
+
+function withoutClientSecret(app: ApplicationState): ApplicationState {
+  return app.clientSecret === undefined ? app : { ...app, clientSecret: NO_SECRET };
+}
