@@ -63,10 +63,10 @@ describe('reading access records', () => {
     ]);
   });
 
-  it('keeps what replay needs: identities, the answering policy, Origin and X-Forwarded-For; never more', async () => {
+  it('keeps what replay needs: environment, identities, the answering policy, Origin and X-Forwarded-For; never more', async () => {
     const [file] = await files({ 'a.ndjson': line(T0, { client: { id: 'acme', verified: true }, principal: 'ops', answeredBy: 'quota', status: 429, origin: 'https://shop.example', forwardedFor: '203.0.113.9', latencyMs: 3 }) });
     const [record] = await all(readRecords([file!]).records);
-    expect(record).toEqual({ time: T0, api: 'orders', method: 'GET', path: '/orders/1', status: 429, clientIp: '10.0.0.1', client: { id: 'acme', verified: true }, principal: 'ops', answeredBy: 'quota', origin: 'https://shop.example', forwardedFor: '203.0.113.9' });
+    expect(record).toEqual({ time: T0, environment: 'prod', api: 'orders', method: 'GET', path: '/orders/1', status: 429, clientIp: '10.0.0.1', client: { id: 'acme', verified: true }, principal: 'ops', answeredBy: 'quota', origin: 'https://shop.example', forwardedFor: '203.0.113.9' });
   });
 });
 
