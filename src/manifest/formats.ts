@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseRedisUrl } from '../gateway/counters/redis-url.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /** Custom formats of the schemas, shared by the validator and the runtime. */
 

@@ -41,10 +41,8 @@ export interface PolicySpec {
   order?: 'listed' | 'last';
 }
 
-export interface Limit {
-  maximumRequests: number;
-  timePeriodInMilliseconds: number;
-}
+export type { Limit } from '../policies/sdk/counters.js';
+import type { Limit } from '../policies/sdk/counters.js';
 
 export interface SlaTier {
   name: string;

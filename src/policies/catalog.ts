@@ -1,5 +1,5 @@
 import type { PolicyType } from '../manifest/types.js';
-import type { PolicyModule } from './types.js';
+import type { PolicyModule } from './sdk/index.js';
 import { basicAuth } from './basic-auth/index.js';
 import { clientIdEnforcement } from './client-id-enforcement/index.js';
 import { cors } from './cors/index.js';

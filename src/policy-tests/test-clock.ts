@@ -1,5 +1,5 @@
 import type { Limit } from '../manifest/types.js';
-import type { CounterStore, WindowDecision } from '../gateway/counters/types.js';
+import type { CounterStore, WindowDecision } from '../policies/sdk/index.js';
 
 /**
  * Where every test's clock starts: a UTC midnight, so that windows of a

@@ -2,7 +2,7 @@ import { type IncomingMessage, createServer, request as httpRequest } from 'node
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Reply } from '../../src/gateway/chain/types.js';
+import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
 import { type JsonThreatProtectionConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
 import { type JsonLimits, JsonLimitsScanner, compileJsonLimits } from '../../src/policies/json-threat-protection/json-limits-scanner.js';

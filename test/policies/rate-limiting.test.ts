@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCounterStore } from '../../src/gateway/counters/memory.js';
-import type { CounterStore } from '../../src/gateway/counters/types.js';
+import type { CounterStore } from '../../src/policies/sdk/index.js';
 import type { Limit } from '../../src/manifest/types.js';
 import type { RateLimitingConfig } from '../../src/policies/rate-limiting/index.js';
 import { TestClock } from '../../src/policy-tests/test-clock.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Reply } from '../../src/gateway/chain/types.js';
+import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 import { type XmlThreatProtectionConfig, xmlThreatProtection } from '../../src/policies/xml-threat-protection/index.js';
 import { type XmlLimits, XmlLimitsScanner, compileXmlLimits } from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
 import { compileChain } from '../helpers/chain.js';

@@ -66,6 +66,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     const ctx = {
       apiName: api.name,
       apiVersion: api.version,
+      basePath: api.basePath,
       policyName: policy.name,
       // A pino child costs tens of microseconds (bindings, redaction): made when a policy first logs, not for every policy of every API.
       get logger(): Logger {

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Limit } from '../../manifest/types.js';
 import { HIT_SCRIPT, decisionFromReply, hitPlan } from './redis-script.js';
-import type { RedisTarget } from './redis-url.js';
+import type { RedisTarget } from '../../manifest/redis-url.js';
 import type { CounterStore, WindowDecision } from './types.js';
 
 export type FailMode = 'open' | 'closed';

@@ -1,5 +1,5 @@
 import type { SecretValue } from '../../manifest/types.js';
-import type { PolicyModule } from '../types.js';
+import type { PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
 
 export interface BasicAuthConfig {

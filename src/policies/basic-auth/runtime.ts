@@ -1,4 +1,4 @@
-import type { PolicyFactory, Reply } from '../../gateway/chain/types.js';
+import type { PolicyFactory, Reply } from '../sdk/index.js';
 import { safeEqual } from '../../secrets/hash.js';
 import { isSealed, isStored } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';

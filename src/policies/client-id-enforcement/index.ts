@@ -1,12 +1,7 @@
-import type { PolicyModule } from '../types.js';
+import type { ClientCredentials, PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
 
-export interface CredentialsConfig {
-  credentialsOrigin: 'headers' | 'query' | 'basic';
-  clientIdName: string;
-  clientSecretName: string;
-  secretRequired: boolean;
-}
+export type CredentialsConfig = ClientCredentials;
 
 export type ClientIdEnforcementConfig = CredentialsConfig;
 

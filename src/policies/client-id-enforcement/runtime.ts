@@ -1,4 +1,4 @@
-import type { PolicyFactory } from '../../gateway/chain/types.js';
+import type { PolicyFactory } from '../sdk/index.js';
 import { compileClientIdentifier, isApplication, rememberClient } from '../shared/client-identity.js';
 import { onDecision } from '../shared/rate-limit-decision.js';
 import type { ClientIdEnforcementConfig } from './index.js';

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, PolicyFactory, Reply, ResponseView } from '../../gateway/chain/types.js';
+import type { Exchange, PolicyFactory, Reply, ResponseView } from '../sdk/index.js';
 import { appendToken, firstHeader } from '../shared/headers.js';
 import type { CorsConfig, OriginGroup } from './index.js';
 

@@ -1,4 +1,4 @@
-import type { PolicyFactory, PolicyHandlers } from '../../gateway/chain/types.js';
+import type { PolicyFactory, PolicyHandlers } from '../sdk/index.js';
 import { deleteHeaders } from '../shared/headers.js';
 import type { HeaderRemovalConfig } from './index.js';
 

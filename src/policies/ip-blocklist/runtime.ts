@@ -1,4 +1,4 @@
-import type { PolicyFactory } from '../../gateway/chain/types.js';
+import type { PolicyFactory } from '../sdk/index.js';
 import { compileAddressMatcher } from '../shared/cidr.js';
 import { compileClientIpResolver } from '../shared/client-ip.js';
 import { jsonError } from '../shared/replies.js';

@@ -1,4 +1,4 @@
-import type { Exchange, PolicyFactory, PolicyHandlers } from '../../gateway/chain/types.js';
+import type { Exchange, PolicyFactory, PolicyHandlers } from '../sdk/index.js';
 import type { MessageLoggingConfig } from './index.js';
 import { compileTemplate, renderTemplate } from './template.js';
 

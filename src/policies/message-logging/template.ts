@@ -1,4 +1,4 @@
-import type { Exchange } from '../../gateway/chain/types.js';
+import type { Exchange } from '../sdk/index.js';
 import { joinedHeader } from '../shared/headers.js';
 
 /** One piece of a compiled template: literal text, or a value read from the exchange. */

@@ -1,4 +1,4 @@
-import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
+import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
 import { compileClientIdentifier, isApplication, rememberClient, rememberedClient } from '../shared/client-identity.js';
 import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import { jsonError } from '../shared/replies.js';

@@ -1,5 +1,5 @@
 import type { Limit } from '../../manifest/types.js';
-import type { ConfigProblem, PolicyModule } from '../types.js';
+import type { ConfigProblem, PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
 
 export interface RateLimitingConfig {

@@ -1,4 +1,4 @@
-import type { Exchange, PolicyContext, PolicyFactory } from '../../gateway/chain/types.js';
+import type { Exchange, PolicyContext, PolicyFactory } from '../sdk/index.js';
 import { compileClientIdentifier, isApplication, rememberClient } from '../shared/client-identity.js';
 import { compileClientIpResolver } from '../shared/client-ip.js';
 import { compileCredentialsReader } from '../shared/credentials.js';

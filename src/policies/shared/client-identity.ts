@@ -1,4 +1,4 @@
-import type { ApplicationRuntime, Exchange, Reply } from '../../gateway/chain/types.js';
+import type { ApplicationRuntime, Exchange, Reply } from '../sdk/index.js';
 import { sealSecret } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import type { CredentialsConfig } from '../client-id-enforcement/index.js';

@@ -1,4 +1,4 @@
-import type { Exchange } from '../../gateway/chain/types.js';
+import type { Exchange } from '../sdk/index.js';
 import { compileAddressMatcher, familyOf } from './cidr.js';
 import { joinedHeader } from './headers.js';
 

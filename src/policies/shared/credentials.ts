@@ -1,4 +1,4 @@
-import type { Exchange } from '../../gateway/chain/types.js';
+import type { Exchange } from '../sdk/index.js';
 import type { CredentialsConfig } from '../client-id-enforcement/index.js';
 import { parseBasicAuthorization } from './basic-authorization.js';
 import { firstHeader } from './headers.js';

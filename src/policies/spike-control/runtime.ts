@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
-import type { WindowDecision } from '../../gateway/counters/types.js';
+import type { Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
+import type { WindowDecision } from '../sdk/index.js';
 import type { Limit } from '../../manifest/types.js';
 import { onDecision, setRateLimitHeaders, storageUnavailable, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { SpikeControlConfig } from './index.js';

@@ -1,4 +1,4 @@
-import type { PolicyModule } from '../types.js';
+import type { PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
 
 export interface XmlThreatProtectionConfig {

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCounterStore } from '../../../src/gateway/counters/memory.js';
-import { parseRedisUrl } from '../../../src/gateway/counters/redis-url.js';
+import { parseRedisUrl } from '../../../src/manifest/redis-url.js';
 import { CounterStores } from '../../../src/gateway/counters/selection.js';
 import { SharedStorage, emptyStats, type SharedStorageStats } from '../../../src/gateway/counters/shared-storage.js';
-import type { WindowDecision } from '../../../src/gateway/counters/types.js';
+import type { WindowDecision } from '../../../src/policies/sdk/index.js';
 import type { Limit } from '../../../src/manifest/types.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 
