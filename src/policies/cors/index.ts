@@ -1,23 +1,13 @@
-import type { PolicyModule } from '../sdk/index.js';
+import type { ConfigProblem, PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
+import { schema, type CorsConfig } from './schema.js';
 
-export interface OriginGroup {
-  name?: string;
-  origins: string[];
-  accessControlMaxAge: number;
-  allowedMethods: string[];
-  headers: string[];
-  exposedHeaders: string[];
-}
+export type { CorsConfig };
+export type OriginGroup = CorsConfig['originGroups'][number];
 
-export interface CorsConfig {
-  publicResource: boolean;
-  supportCredentials: boolean;
-  originGroups: OriginGroup[];
-}
-
-export const cors: PolicyModule<CorsConfig> = {
+export const cors: PolicyModule<'cors', CorsConfig> = {
   type: 'cors',
+  schema,
   summary: 'Answers CORS preflights at the gateway and adds CORS headers for allowed origins.',
   precedence: 'cors',
   provides: ['cors-enabled'],
@@ -25,7 +15,7 @@ export const cors: PolicyModule<CorsConfig> = {
   secretFields: [],
   unordered: ['originGroups.*.origins', 'originGroups.*.allowedMethods', 'originGroups.*.headers', 'originGroups.*.exposedHeaders'],
   check(config) {
-    const problems = [];
+    const problems: ConfigProblem[] = [];
     if (config.publicResource && config.supportCredentials) {
       problems.push({ path: ['supportCredentials'], message: 'a public resource (any origin, "*") cannot support credentials: browsers refuse credentials with a wildcard origin; set publicResource: false and list the origins' });
     }

@@ -1,13 +1,12 @@
 import type { PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
+import { schema, type HeaderInjectionConfig } from './schema.js';
 
-export interface HeaderInjectionConfig {
-  inboundHeaders: { key: string; value: string }[];
-  outboundHeaders: { key: string; value: string }[];
-}
+export type { HeaderInjectionConfig };
 
-export const headerInjection: PolicyModule<HeaderInjectionConfig> = {
+export const headerInjection: PolicyModule<'header-injection', HeaderInjectionConfig> = {
   type: 'header-injection',
+  schema,
   summary: 'Adds headers to the request sent upstream (inbound) and to the response sent back (outbound).',
   precedence: 'standard',
   provides: [],

@@ -2,7 +2,7 @@ import type { PolicyFactory } from '../sdk/index.js';
 import { compileAddressMatcher } from '../shared/cidr.js';
 import { compileClientIpResolver } from '../shared/client-ip.js';
 import { jsonError } from '../shared/replies.js';
-import type { IpFilterConfig } from './index.js';
+import type { IpBlocklistConfig as IpFilterConfig } from './schema.js';
 
 /** Rejects clients inside the listed ranges with 403. */
 export const create: PolicyFactory<IpFilterConfig> = (config) => {

@@ -1,15 +1,13 @@
 import type { PolicyModule } from '../sdk/index.js';
-import { credentialsOf, type CredentialsConfig } from '../client-id-enforcement/index.js';
+import { credentialsOf } from '../client-id-enforcement/index.js';
 import { create } from './runtime.js';
+import { schema, type RateLimitingSlaConfig } from './schema.js';
 
-export interface RateLimitingSlaConfig extends CredentialsConfig {
-  exposeHeaders: boolean;
-  clusterizable: boolean;
-  failMode: 'open' | 'closed';
-}
+export type { RateLimitingSlaConfig };
 
-export const rateLimitingSla: PolicyModule<RateLimitingSlaConfig> = {
+export const rateLimitingSla: PolicyModule<'rate-limiting-sla', RateLimitingSlaConfig> = {
   type: 'rate-limiting-sla',
+  schema,
   summary: "Limits each client application by the stacked limits of its contract's SLA tier; 401 for an unknown client, 429 over quota.",
   precedence: 'standard',
   provides: ['sla-rate-limiting'],

@@ -1,5 +1,4 @@
 import type { ErrorCode } from '../../errors/catalog.js';
-import type { PolicyType } from '../../manifest/types.js';
 import type { Characteristic } from '../characteristics.js';
 import type { ClientCredentials } from './context.js';
 import type { PolicyFactory } from './handlers.js';
@@ -26,8 +25,10 @@ export interface ConfigProblem {
  * compiler need, in one folder. Its JSON Schema is `schema` (written out to
  * schemas/policies/<type>.json by `npm run schemas`); Config is derived from it.
  */
-export interface PolicyModule<Config = Record<string, unknown>> {
-  type: PolicyType;
+export interface PolicyModule<Type extends string = string, Config = Record<string, unknown>> {
+  type: Type;
+  /** The JSON Schema (draft-07) of the config. */
+  schema: Readonly<Record<string, unknown>>;
   summary: string;
   precedence: PrecedenceClass;
   provides: readonly Characteristic[];
