@@ -4,3 +4,5 @@
  */
 export const LOCAL_CLIENT_ID = 'clientId';
 export const LOCAL_APPLICATION = 'application';
+/** The user an authentication policy (basic-auth) verified: the expressions' authentication.principal. */
+export const LOCAL_PRINCIPAL = 'principal';
