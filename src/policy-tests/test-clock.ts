@@ -27,4 +27,8 @@ export class ClockedCounterStore implements CounterStore {
   hit(key: string, limits: readonly Limit[]): WindowDecision | Promise<WindowDecision> {
     return this.inner.hit(key, limits, this.clock.now);
   }
+
+  slide(key: string, limit: Limit): WindowDecision | Promise<WindowDecision> {
+    return this.inner.slide(key, limit, this.clock.now);
+  }
 }

@@ -146,7 +146,7 @@ describe('rate-limiting', () => {
   it('works with an asynchronous store', async () => {
     const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
     // A store that answers later, as a networked one does.
-    const remote: CounterStore = { hit: (key, limits, now) => new Promise((r) => setImmediate(() => r(memory.hit(key, limits, now)))) };
+    const remote: CounterStore = { hit: (key, limits, now) => new Promise((r) => setImmediate(() => r(memory.hit(key, limits, now)))), slide: (key, limit, now) => memory.slide(key, limit, now) };
     const chain = await limiter(config(perHour(1), { exposeHeaders: true }), { counters: remote });
     const pending = chain.handlers().request?.(makeExchange());
     expect(pending).toBeInstanceOf(Promise);

@@ -29,4 +29,10 @@ export interface CounterStore {
    * admits (not aligned to the clock) and lasts its period.
    */
   hit(key: string, limits: readonly Limit[], now: number): WindowDecision | Promise<WindowDecision>;
+  /**
+   * A sliding window: admitted when fewer than maximumRequests were admitted in
+   * the timePeriodInMilliseconds before `now`. resetMs is 0 while room remains,
+   * else the ms until the oldest admission leaves the window.
+   */
+  slide(key: string, limit: Limit, now: number): WindowDecision | Promise<WindowDecision>;
 }
