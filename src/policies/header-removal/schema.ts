@@ -1,5 +1,7 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { headerName } from '../shared/schema-parts.js';
+import { regex } from '../shared/schema-parts.js';
+
+const names = { type: 'array', default: [], items: { ...regex, minLength: 1, description: 'A header name, or a regular expression matched against the whole name (Access-Control.*), case-insensitively.' } } as const;
 
 /** The config of header-removal: the one source of schemas/policies/header-removal.json and of its type. */
 export const schema = {
@@ -7,16 +9,8 @@ export const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    inboundHeaders: {
-      type: 'array',
-      default: [],
-      items: headerName,
-    },
-    outboundHeaders: {
-      type: 'array',
-      default: [],
-      items: headerName,
-    },
+    inboundHeaders: { ...names, description: 'Removed from the request sent upstream.' },
+    outboundHeaders: { ...names, description: 'Removed from the response sent to the client.' },
   },
 } as const satisfies JSONSchema;
 
