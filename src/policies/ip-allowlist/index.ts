@@ -1,4 +1,5 @@
 import type { PolicyModule } from '../sdk/index.js';
+import { checkIpSource } from '../shared/ip-filter-checks.js';
 import { create } from './runtime.js';
 import { schema, type IpFilterConfig } from './schema.js';
 
@@ -13,5 +14,6 @@ export const ipAllowlist: PolicyModule<'ip-allowlist', IpFilterConfig> = {
   requires: [],
   secretFields: [],
   unordered: ['ips', 'trustedProxies'],
+  check: checkIpSource,
   create,
 };

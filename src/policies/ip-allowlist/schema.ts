@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { cidr, headerName } from '../shared/schema-parts.js';
+import { ipFilterProperties, ipFilterRules } from '../shared/ip-filter-schema.js';
 
 /** The config of ip-allowlist: the one source of schemas/policies/ip-allowlist.json and of its type. */
 export const schema = {
@@ -7,30 +7,8 @@ export const schema = {
   type: 'object',
   additionalProperties: false,
   required: ['ips'],
-  properties: {
-    ips: {
-      type: 'array',
-      minItems: 1,
-      items: cidr,
-      description: 'IPv4 or IPv6 addresses or CIDR ranges.',
-    },
-    clientIpHeader: { ...headerName, description: 'Read the client IP from this header (e.g. X-Forwarded-For), only when the connection comes from trustedProxies.' },
-    trustedProxies: {
-      type: 'array',
-      items: cidr,
-    },
-  },
-  if: {
-    required: ['clientIpHeader'],
-  },
-  then: {
-    required: ['trustedProxies'],
-    properties: {
-      trustedProxies: {
-        minItems: 1,
-      },
-    },
-  },
+  properties: ipFilterProperties,
+  ...ipFilterRules,
 } as const satisfies JSONSchema;
 
 export type IpFilterConfig = FromSchema<typeof schema>;

@@ -5,9 +5,9 @@ import { jsonError } from '../shared/replies.js';
 import type { IpBlocklistConfig as IpFilterConfig } from './schema.js';
 
 /** Rejects clients inside the listed ranges with 403. */
-export const create: PolicyFactory<IpFilterConfig> = (config) => {
+export const create: PolicyFactory<IpFilterConfig> = (config, ctx) => {
   const isListed = compileAddressMatcher(config.ips);
-  const clientIp = compileClientIpResolver(config);
+  const clientIp = compileClientIpResolver(config, ctx.basePath);
   return {
     request(exchange) {
       // An unparseable forwarded address falls back to the peer: only a listed address is rejected.
