@@ -86,7 +86,7 @@ function api(i, random) {
   const auth = usesClientId(i)
     ? `    - name: contracted-clients
       type: client-id-enforcement
-      config: { credentialsOrigin: headers, secretRequired: ${i % 2 === 0} }`
+      config: { clientSecretExpression: "${i % 2 === 0 ? "#[attributes.headers['client_secret']]" : ''}" }`
     : `    - name: staff-login
       type: basic-auth
       config:

@@ -30,6 +30,6 @@ describe('manifests and the gateway normalize alike', () => {
       }
     }
     const orders = (await tollgate.validatePaths([path.join(ROOT, 'examples/quickstart')])).manifests.apis.find((a) => a.name === 'orders');
-    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({ credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: true });
+    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({ credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: "#[attributes.headers['client_secret']]" });
   });
 });

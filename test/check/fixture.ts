@@ -95,7 +95,7 @@ spec:
         keySelector: { source: ip }
     - name: partners
       type: client-id-enforcement
-      config: { secretRequired: true }
+      config: { clientSecretExpression: "#[attributes.headers['client_secret']]" }
     - name: tag
       type: header-injection
       config:

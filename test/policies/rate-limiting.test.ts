@@ -107,7 +107,7 @@ describe('rate-limiting', () => {
     const applications = ['a', 'b'].map((id) => ({ name: `app-${id}`, clientId: id, contracts: [{ api: 'orders', version: 'v1' }] }));
     const chain = await compileChain(
       [
-        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOrigin: 'headers', clientIdName: 'X-Client', clientSecretName: 'X-Secret', secretRequired: false } },
+        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['X-Client']]", clientSecretExpression: '' } },
         { type: 'rate-limiting', name: 'limit', config: config(perHour(1), { keySelector: { source: 'client-id' } }) },
       ],
       { applications },

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ApiState, ApplicationState, PolicyInstance } from '../../model/types.js';
-import { DEFAULT_CLIENT_CREDENTIALS, type CredentialsConfig } from '../../policies/client-id-enforcement/index.js';
+import type { ClientCredentials as CredentialsConfig } from '../../policies/sdk/index.js';
+import { DEFAULT_CLIENT_CREDENTIALS } from '../../policies/shared/credentials-checks.js';
 import { isStored } from '../../secrets/sealed.js';
 import { policyModule } from '../../policies/catalog.js';
 import { counterStoreFor, type CounterSelection } from '../counters/selection.js';

@@ -5,7 +5,7 @@ import type { ClientIdEnforcementConfig } from './index.js';
 
 /** Admits only applications with a contract for this API version; 401 otherwise. */
 export const create: PolicyFactory<ClientIdEnforcementConfig> = (config, ctx) => {
-  const identify = compileClientIdentifier(config, ctx.applications);
+  const identify = compileClientIdentifier(config, ctx.applications, ctx.basePath);
   return {
     request(exchange) {
       return onDecision(identify(exchange), (identified) => {

@@ -12,7 +12,7 @@ import type { RateLimitingSlaConfig } from './index.js';
 export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
   const { applications, counters } = ctx;
   const { exposeHeaders } = config;
-  const identify = compileClientIdentifier(config, applications);
+  const identify = compileClientIdentifier(config, applications, ctx.basePath);
   const prefix = `${ctx.apiName}/${ctx.policyName}/client:`;
   const noTier = `no SLA tier: the application's contract for ${ctx.apiName} ${ctx.apiVersion} names no tier`;
 

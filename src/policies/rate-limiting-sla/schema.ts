@@ -1,4 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { credentialsProperties } from '../shared/credentials-schema.js';
 
 /** The config of rate-limiting-sla: the one source of schemas/policies/rate-limiting-sla.json and of its type. */
 export const schema = {
@@ -6,39 +7,10 @@ export const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    credentialsOrigin: {
-      type: 'string',
-      enum: ['headers', 'query', 'basic'],
-      default: 'headers',
-      description: 'headers or query parameters named clientIdName/clientSecretName, or an Authorization: Basic header.',
-    },
-    clientIdName: {
-      type: 'string',
-      minLength: 1,
-      default: 'client_id',
-    },
-    clientSecretName: {
-      type: 'string',
-      minLength: 1,
-      default: 'client_secret',
-    },
-    secretRequired: {
-      type: 'boolean',
-      default: false,
-    },
-    exposeHeaders: {
-      type: 'boolean',
-      default: false,
-    },
-    clusterizable: {
-      type: 'boolean',
-      default: true,
-    },
-    failMode: {
-      type: 'string',
-      enum: ['open', 'closed'],
-      default: 'open',
-    },
+    ...credentialsProperties,
+    exposeHeaders: { type: 'boolean', default: false },
+    clusterizable: { type: 'boolean', default: true, description: "Count in the environment's shared storage when it has one." },
+    failMode: { type: 'string', enum: ['open', 'closed'], default: 'open', description: 'When shared storage is unreachable: open counts locally, closed answers 503.' },
   },
 } as const satisfies JSONSchema;
 

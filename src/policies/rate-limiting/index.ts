@@ -1,5 +1,6 @@
 import type { Limit } from '../../manifest/types.js';
 import type { ConfigProblem, PolicyModule } from '../sdk/index.js';
+import { checkExpression } from '../shared/expression-checks.js';
 import { create } from './runtime.js';
 import { schema, type RateLimitingConfig } from './schema.js';
 
@@ -22,12 +23,12 @@ export function checkStackedLimits(limits: readonly Limit[], at: (string | numbe
 export const rateLimiting: PolicyModule<'rate-limiting', RateLimitingConfig> = {
   type: 'rate-limiting',
   schema,
-  summary: 'Stacked fixed windows per key (whole API, client IP, header or client id); 429 when any window is full.',
+  summary: 'Stacked fixed windows per key (an expression, or the whole API, client IP, header or client id), each started by the first request of its key; 429 when any window is full.',
   precedence: 'rate-limiting',
   provides: ['baseline-rate-limiting'],
   requires: [],
   secretFields: [],
   unordered: ['rateLimits', 'keySelector.trustedProxies'],
-  check: (config) => checkStackedLimits(config.rateLimits, ['rateLimits']),
+  check: (config) => [...checkStackedLimits(config.rateLimits, ['rateLimits']), ...(typeof config.keySelector === 'string' ? checkExpression(config.keySelector, ['keySelector'], 'string') : [])],
   create,
 };

@@ -11,12 +11,15 @@ export interface ApplicationRuntime {
   tier?: { name: string; limits: Limit[] };
 }
 
-/** Where clients present their credentials. */
+/**
+ * Where clients present their credentials (the reference's fields): an
+ * `Authorization: Basic` header, or two expressions. An empty
+ * clientSecretExpression means the secret is not read: it is optional.
+ */
 export interface ClientCredentials {
-  credentialsOrigin: 'headers' | 'query' | 'basic';
-  clientIdName: string;
-  clientSecretName: string;
-  secretRequired: boolean;
+  credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression' | 'httpBasicAuthenticationHeader';
+  clientIdExpression: string;
+  clientSecretExpression: string;
 }
 
 /** What a policy factory is given besides its config. */
