@@ -8,7 +8,7 @@ export type OriginGroup = CorsConfig['originGroups'][number];
 export const cors: PolicyModule<'cors', CorsConfig> = {
   type: 'cors',
   schema,
-  summary: 'Answers CORS preflights at the gateway and adds CORS headers for allowed origins.',
+  summary: 'Answers every OPTIONS request (preflights included) at the gateway and adds CORS headers for allowed origins.',
   precedence: 'cors',
   provides: ['cors-enabled'],
   requires: [],
