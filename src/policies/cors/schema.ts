@@ -36,8 +36,8 @@ export const schema = {
                 {
                   type: 'object',
                   additionalProperties: false,
-                  required: ['methodName'],
-                  properties: { methodName: method, isAllowed: { type: 'boolean', default: true } },
+                  required: ['methodName', 'isAllowed'],
+                  properties: { methodName: method, isAllowed: { type: 'boolean' } },
                 },
               ],
             },
