@@ -66,7 +66,7 @@ spec:
         ips: [192.0.2.0/24, 198.51.100.17, "2001:db8:dead::/48"]
     - name: audit-log
       type: message-logging
-      config: { category: production.audit, level: INFO, logPoint: after }
+      config: { loggingConfiguration: [{ itemData: { message: '#[attributes.method]', category: production.audit, level: INFO, secondSection: true } }] }
 `;
 }
 

@@ -15,7 +15,7 @@ spec:
   policies:
     - name: audit-log
       type: message-logging
-      config: { category: production.audit }
+      config: { loggingConfiguration: [{ itemData: { message: '#[attributes.method]', category: production.audit, level: INFO, secondSection: true } }] }
 ---
 apiVersion: tollgate.dev/v1
 kind: Environment

@@ -82,10 +82,13 @@ const CONFIG_FIELDS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   'json-threat-protection': { maxContainerDepth: limit, maxObjectEntryCount: limit, maxObjectEntryNameLength: limit, maxArrayElementCount: limit, maxStringValueLength: limit },
   'xml-threat-protection': { maxNodeDepth: xmlLimit, maxAttributeCountPerElement: xmlLimit, maxChildCount: xmlLimit, maxTextLength: xmlLimit, maxAttributeLength: xmlLimit, maxCommentLength: xmlLimit },
   'message-logging': {
-    message: mostly(['{{method}} {{path}}', '{{header.x-id}} {{status}}', '{{unknown}}', '{{']),
-    conditional: bool,
-    level: mostly(['INFO', 'ERROR'], ['LOUD']),
-    logPoint: mostly(['before', 'both'], ['never']),
+    loggingConfiguration: mostly(
+      [
+        [{ itemData: { message: '#[attributes.method]', level: 'INFO' } }],
+        [{ itemName: 'a', itemData: { message: 'text', level: 'ERROR', firstSection: true, conditional: "#[attributes.method == 'POST']" } }],
+      ],
+      [[], [{ itemData: { message: '#[payload]', level: 'INFO' } }], [{ itemData: { message: 'x', level: 'LOUD' } }], [{ itemData: { message: 'x', level: 'INFO', conditional: '#[attributes.method]' } }], [{ message: 'x' }]],
+    ),
   },
   custom: {
     module: mostly(['./policy.js'], ['./missing.js']),

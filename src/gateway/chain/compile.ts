@@ -83,8 +83,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     try {
       const module = policyModule(policy.type);
       handlers = await module.create(policy.config, ctx);
-      const scoped = module.scopedByRules?.(policy.config) ?? true;
-      policies.push({ name: policy.name, type: policy.type, matches: scoped ? compileRules(policy.rules) : undefined, handlers, metrics: cells.policies[i]! });
+      policies.push({ name: policy.name, type: policy.type, matches: compileRules(policy.rules), handlers, metrics: cells.policies[i]! });
     } catch (err) {
       for (const p of policies) p.handlers.dispose?.();
       throw new PolicyCompileError(api.name, policy.name, (err as Error).message);

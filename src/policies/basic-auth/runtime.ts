@@ -1,10 +1,11 @@
-import type { PolicyFactory, Reply } from '../sdk/index.js';
+import type { Exchange, PolicyFactory, Reply } from '../sdk/index.js';
 import { safeEqual } from '../../secrets/hash.js';
 import { isSealed, isStored } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
 import { REPEATED_AUTHORIZATION } from '../shared/credentials.js';
 import { firstHeader } from '../shared/headers.js';
+import { LOCAL_PRINCIPAL } from '../shared/locals.js';
 import { isRepeatedHeader } from '../shared/repeated-headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
@@ -25,6 +26,11 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
   const challenge = `Basic realm="${config.realm}"`;
   const verified = ctx.keep(`verified:${username}:${isSealed(password) ? password.hash : password.sha256}`, () => new VerifiedCredentials<true>());
   const refuse = (): Reply => jsonError(401, 'authentication required', { 'www-authenticate': challenge });
+  // The verified user is what later expressions read as authentication.principal.
+  const admit = (exchange: Exchange): undefined => {
+    exchange.locals[LOCAL_PRINCIPAL] = username;
+    return undefined;
+  };
 
   return {
     request(exchange) {
@@ -34,14 +40,14 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       if (presented === undefined) return refuse();
       const key = presentedKey(presented.user, presented.password);
       const known = verified.lookup(key);
-      if (known !== undefined) return known ? undefined : refuse();
+      if (known !== undefined) return known ? admit(exchange) : refuse();
       // Both checks always run, so the time taken does not tell which one failed.
       const userOk = safeEqual(presented.user, username);
       return verifyPresented(presented.password, password).then((ok) => {
         if (ok === BUSY) return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });
         const accepted = ok && userOk;
         verified.remember(key, accepted || false);
-        return accepted ? undefined : refuse();
+        return accepted ? admit(exchange) : refuse();
       });
     },
   };

@@ -23,7 +23,11 @@ export interface CompiledExpression<T> {
 export interface ExpressionScope {
   /** The API's base path: attributes.requestPath is the path the client sent, base path included. */
   basePath: string;
+  /** Request headers and query parameters whose values must not come out (a log line): they read as [REDACTED]. */
+  redact?: (kind: 'header' | 'query', name: string) => boolean;
 }
+
+export const REDACTED = '[REDACTED]';
 
 /** Compiles `#[...]` that must give a string (keys, credentials, addresses, header values); throws ExpressionError. */
 export function compileStringExpression(text: string, scope: ExpressionScope): CompiledExpression<string> {
@@ -131,6 +135,7 @@ function build(node: ExpressionNode, scope: ExpressionScope, reads: Reads): Fn {
       const name = node.name;
       reads.headers.add(name);
       reads.reads.request = true;
+      if (scope.redact?.('header', name)) return (ex) => (ex.requestHeaders[name] === undefined ? null : REDACTED);
       return (ex) => {
         const value = ex.requestHeaders[name];
         return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
@@ -140,6 +145,7 @@ function build(node: ExpressionNode, scope: ExpressionScope, reads: Reads): Fn {
       const name = node.name;
       reads.queryParams.add(name);
       reads.reads.request = true;
+      if (scope.redact?.('query', name)) return (ex) => (queryParam(ex.search, name) === undefined ? null : REDACTED);
       return (ex) => queryParam(ex.search, name) ?? null;
     }
     case 'attribute':

@@ -37,8 +37,6 @@ export interface PolicyModule<Type extends string = string, Config = Record<stri
   secretFields: readonly string[];
   /** Config arrays whose order means nothing (dotted paths, `*` = every item): sorted before diffing. */
   unordered: readonly string[];
-  /** Whether the policy's rules scope it (default: yes). */
-  scopedByRules?(config: Config): boolean;
   /** For policies that identify client applications: where the chain's clients present their credentials. */
   clientCredentials?(config: Config): ClientCredentials;
   /** Semantic checks the schema cannot express; config has its defaults filled. Shared by validate and the gateway. */

@@ -57,7 +57,7 @@ describe('policies through the gateway', () => {
           api('json', upstream.url, [policy('json-limits', 'json-threat-protection', { maxContainerDepth: 3, maxStringValueLength: 10 })]),
           api('xml', upstream.url, [policy('xml-limits', 'xml-threat-protection', { maxNodeDepth: 3 })]),
           api('spiky', upstream.url, [policy('spike', 'spike-control', { maximumRequests: 1, timePeriodInMilliseconds: DAY, delayAttempts: 0 })]),
-          api('logged', upstream.url, [policy('audit', 'message-logging', { message: '{{method}} {{path}} {{header.authorization}} -> {{status}}', category: 'audit' })]),
+          api('logged', upstream.url, [policy('audit', 'message-logging', { loggingConfiguration: [{ itemData: { message: "#[attributes.method ++ ' ' ++ attributes.relativePath ++ ' ' ++ attributes.headers['authorization'] ++ ' -> ' ++ attributes.statusCode]", category: 'audit', level: 'INFO', secondSection: true } }] })]),
           api('scoped', upstream.url, [policy('writes-need-auth', 'basic-auth', { username: 'alice', password: 'wonderland-pw' }, { rules: [{ methods: ['POST', 'PUT', 'DELETE'] }] })]),
           api('ordered', upstream.url, [trace('a'), trace('b'), trace('c')].map((p) => ({ ...p, config: { ...p.config } }))),
         ],
