@@ -69,8 +69,11 @@ function describe(error: ErrorObject, path: PathSegment[]): { message: string; k
     }
     case 'required':
       return { message: `missing required field "${String(params.missingProperty)}"`, keyPath: path, pointAtKey: false };
-    case 'type':
-      return { message: `must be ${String(params.type)}, got ${typeName(error.data)}`, keyPath: path, pointAtKey: false };
+    case 'type': {
+      // YAML reads leading octets such as 192.168 as a number.
+      const octets = typeof error.data === 'number' && (schema as { format?: string } | undefined)?.format === 'ip-range' ? ` (write leading octets in quotes, '${String(error.data)}': YAML reads them as a number)` : '';
+      return { message: `must be ${String(params.type)}, got ${typeName(error.data)}${octets}`, keyPath: path, pointAtKey: false };
+    }
     case 'enum': {
       const allowed = params.allowedValues as unknown[];
       const guess = typeof error.data === 'string' ? closest(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;

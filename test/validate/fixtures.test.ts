@@ -102,6 +102,22 @@ const CASES: Case[] = [
     diagnostics: [error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: 15, col: 17, path: 'spec.policies[0].rules[0].path', message: ['is not a valid regular expression'] })],
   },
   {
+    // Reference (Expressions): DataWeave's #[...] subset; what is not supported is refused at the token, in the file.
+    fixture: 'bad-expression',
+    valid: false,
+    diagnostics: [
+      error({ code: 'TG_EXPRESSION', file: 'orders.yaml', line: 16, col: 59, path: 'spec.policies[0].config.keySelector', message: ['vars are not supported'] }),
+      error({ code: 'TG_EXPRESSION', file: 'orders.yaml', line: 21, col: 40, path: 'spec.policies[1].config.inboundHeaders[0].value', message: ['functions such as upper(...) are not supported'] }),
+      error({ code: 'TG_EXPRESSION', file: 'orders.yaml', line: 28, col: 31, path: 'spec.policies[2].config.loggingConfiguration[0].itemData.conditional', message: ['gives a string; a boolean is expected'] }),
+    ],
+  },
+  {
+    // Reference (ip-allowlist): "ipExpression (default: the first X-Forwarded-For address)": believed from any peer, hence the warning.
+    fixture: 'ip-expression-spoofable',
+    valid: true,
+    diagnostics: [warning({ code: 'TG_CLIENT_ADDRESS_SPOOFABLE', file: 'orders.yaml', line: 16, col: 23, path: 'spec.policies[0].config.ipExpression', message: ['x-forwarded-for header of any peer', 'trustedProxies'] })],
+  },
+  {
     fixture: 'multiple-problems',
     valid: false,
     diagnostics: [
