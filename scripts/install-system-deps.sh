@@ -5,6 +5,8 @@ needed=()
 command -v git >/dev/null || needed+=(git)
 # The shared-storage tests start their own redis-server (test/helpers/redis.ts); the package's service is not used.
 { command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; } || needed+=(redis-server)
+# The CORS test drives a real headless browser (test/browser/cors.e2e.test.ts); Debian's chromium, never a download of its own.
+{ command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; } || needed+=(chromium)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
