@@ -66,7 +66,7 @@ spec:
         ips: [192.0.2.0/24, 198.51.100.17, "2001:db8:dead::/48"]
     - name: audit-log
       type: message-logging
-      config: { category: production.audit, level: INFO, logPoint: after }
+      config: { loggingConfiguration: [{ itemData: { message: '#[attributes.method]', category: production.audit, level: INFO, secondSection: true } }] }
 `;
 }
 
@@ -86,7 +86,7 @@ function api(i, random) {
   const auth = usesClientId(i)
     ? `    - name: contracted-clients
       type: client-id-enforcement
-      config: { credentialsOrigin: headers, secretRequired: ${i % 2 === 0} }`
+      config: { clientSecretExpression: "${i % 2 === 0 ? "#[attributes.headers['client_secret']]" : ''}" }`
     : `    - name: staff-login
       type: basic-auth
       config:

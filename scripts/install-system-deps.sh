@@ -8,6 +8,8 @@ command -v git >/dev/null || needed+=(git)
 # The TLS tests make throwaway CAs and certificates with it, and curl (with HTTP/2) is their client; `npm start -- --tls` uses openssl too.
 command -v openssl >/dev/null || needed+=(openssl)
 command -v curl >/dev/null || needed+=(curl)
+# The CORS test drives a real headless browser (test/browser/cors.e2e.test.ts); Debian's chromium, never a download of its own.
+{ command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; } || needed+=(chromium)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

@@ -9,8 +9,8 @@ export type * from './model/types.js';
 export { assembleChain } from './precedence/assemble.js';
 export { orderViolations, expectedOrder } from './precedence/validate-order.js';
 export { POLICY_CATALOG, policyModule } from './policies/catalog.js';
-export type { PolicyModule } from './policies/types.js';
-export type * from './gateway/chain/types.js';
+// The policy SDK: what custom policies (and the built-in ones) are written against.
+export type * from './policies/sdk/index.js';
 export { diffStates } from './plan/diff.js';
 export { computePlan, transactionChanges, type PlanOptions } from './plan/plan.js';
 export type { Change, Plan } from './plan/types.js';

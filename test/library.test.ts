@@ -17,6 +17,27 @@ describe('library entry point', () => {
   });
 });
 
+describe('the policy SDK from the entry point', () => {
+  it('a custom policy written against the exported types compiles and runs in a chain as the built-in ones do', async () => {
+    const { compileChain } = await import('./helpers/chain.js');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    // The factory a custom module exports, typed with the package's own SDK.
+    const factory: tollgate.PolicyFactory<{ header: string }> = (config, ctx) => {
+      const name = config.header.toLowerCase();
+      return {
+        request: (exchange: tollgate.Exchange): tollgate.RequestOutcome => (exchange.requestHeaders[name] === undefined ? { status: 403, body: { error: `${ctx.apiName} needs ${name}` } } : undefined),
+      };
+    };
+    const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-sdk-'));
+    const module = path.join(dir, 'needs-header.mjs');
+    await writeFile(module, `export const create = ${factory.toString()};`);
+    const chain = await compileChain({ type: 'custom', config: { module, config: { header: 'X-Tenant' } } });
+    expect(await chain.send({})).toMatchObject({ status: 403, body: { error: 'orders needs x-tenant' } });
+    expect(await chain.send({ headers: { 'x-tenant': 'acme' } })).toMatchObject({ status: 200, upstreamCalled: true });
+  });
+});
+
 describe('manifests and the gateway normalize alike', () => {
   it('a policy written without config gets its defaults, and the gateway would store the very same state (no plan noise)', async () => {
     const { checkState } = await import('../src/gateway/state/check-state.js');
@@ -30,6 +51,6 @@ describe('manifests and the gateway normalize alike', () => {
       }
     }
     const orders = (await tollgate.validatePaths([path.join(ROOT, 'examples/quickstart')])).manifests.apis.find((a) => a.name === 'orders');
-    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({ credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: true });
+    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({ credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: "#[attributes.headers['client_secret']]" });
   });
 });

@@ -19,6 +19,8 @@ export const ErrorCatalog = {
   TG_REQUIREMENT_MISSING: { severity: 'error', rule: 'A policy that requires a characteristic needs another enabled policy in the same chain that provides it.' },
   TG_CHARACTERISTIC_CONFLICT: { severity: 'error', rule: 'Two policies in one chain must not provide the same exclusive characteristic unless rules scope both of them.' },
   TG_POLICY_CONFIG: { severity: 'error', rule: 'The policy configuration must be consistent with the policy reference.' },
+  TG_EXPRESSION: { severity: 'error', rule: 'An expression (#[...]) must use the supported subset: attributes.headers/queryParams/method/requestPath/relativePath/remoteAddress/host/statusCode, authentication.principal/clientId/clientName, quoted strings, ++, default, ==, !=, and, or, not, and give the type its field needs.' },
+  TG_CLIENT_ADDRESS_SPOOFABLE: { severity: 'warning', rule: 'A client address read from a request header is only as trustworthy as whoever set the header: name the proxies that set it (trustedProxies), or any client can claim any address.' },
   TG_CUSTOM_POLICY: { severity: 'error', rule: 'A custom policy must name a readable module and, if given, a readable JSON Schema that its config matches.' },
   TG_ALERT_CONFIG: { severity: 'error', rule: 'An Alert must watch APIs deployed to its environments, name a policy of their chains (policy-violation), set codes only for response-code, last at least one second per period, and sign only json webhooks (a Slack URL is itself the secret).' },
   TG_SLA_TIER: { severity: 'error', rule: 'rate-limiting-sla needs SLA tiers on the Api, and every contract of the Api needs a tier.' },

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseRedisUrl } from '../gateway/counters/redis-url.js';
+import { parseRedisUrl } from './redis-url.js';
 
 /** Custom formats of the schemas, shared by the validator and the runtime. */
 
@@ -32,6 +32,20 @@ export function parseCidr(value: string): { address: string; prefix: number; fam
   return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
+/**
+ * An IP filter's range: a single address or CIDR range, or leading IPv4
+ * octets (the reference's `192.168` = 192.168.0.0/16, `10.1.2` = 10.1.2.0/24).
+ */
+export function parseIpRange(value: string): ReturnType<typeof parseCidr> {
+  if (/^\d{1,3}(\.\d{1,3}){0,2}$/.test(value)) {
+    const octets = value.split('.').map(Number);
+    if (octets.some((o) => o > 255)) return undefined;
+    const address = [...octets, 0, 0, 0].slice(0, 4).join('.');
+    return { address, prefix: octets.length * 8, family: 'ipv4' };
+  }
+  return parseCidr(value);
+}
+
 export function isRegex(value: string): boolean {
   try {
     new RegExp(value);
@@ -60,6 +74,7 @@ export function isRedisUrl(value: string): boolean {
 export const FORMAT_EXPLANATIONS: Record<string, string> = {
   duration: 'a duration such as 250ms, 30s, 5m or 1h',
   cidr: 'an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32',
+  'ip-range': 'an IPv4 or IPv6 address, a CIDR range such as 10.0.0.0/8 or 2001:db8::/32, or leading IPv4 octets such as 192.168 (= 192.168.0.0/16)',
   regex: 'a valid regular expression',
   'http-url': 'an absolute http:// or https:// URL without a #fragment',
   'redis-url': 'a redis:// or rediss:// URL without a password, such as redis://host:6379/0?timeout=100 (a URL with a password goes in an environment variable of the gateway, referenced as ${env:NAME})',

@@ -6,11 +6,22 @@ import { locate, type SourceDocument } from './source.js';
 
 /** Turns ajv's errors into one positioned, readable diagnostic per problem. */
 export function schemaDiagnostics(source: SourceDocument, errors: readonly ErrorObject[], prefix: readonly PathSegment[] = [], code: ErrorCode = 'TG_SCHEMA', context = ''): Diagnostic[] {
-  // Errors inside a failed oneOf/anyOf explain branches the user did not mean: keep only the summary.
-  const alternatives = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.schemaPath + '/');
-  const kept = errors.filter(
-    (e) => e.keyword !== 'if' && !alternatives.some((p) => e.schemaPath.startsWith(p) && e.schemaPath !== p.slice(0, -1)),
-  );
+  // Errors inside a failed oneOf/anyOf explain branches the user did not mean: keep only the summary,
+  // unless the value's type picks one branch (a string or an object form): then that branch's errors say more.
+  const alternatives: string[] = [];
+  const meant = new Set<string>();
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') continue;
+    alternatives.push(e.schemaPath + '/');
+    const branch = branchOfType(e);
+    if (branch !== undefined && errors.some((other) => other.schemaPath.startsWith(`${e.schemaPath}/${branch}/`))) meant.add(`${e.schemaPath}/${branch}/`);
+  }
+  const kept = errors.filter((e) => {
+    if (e.keyword === 'if') return false;
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && [...meant].some((m) => m.startsWith(e.schemaPath + '/'))) return false;
+    if ([...meant].some((m) => e.schemaPath.startsWith(m))) return true;
+    return !alternatives.some((p) => e.schemaPath.startsWith(p) && e.schemaPath !== p.slice(0, -1));
+  });
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const error of kept) {
@@ -23,6 +34,17 @@ export function schemaDiagnostics(source: SourceDocument, errors: readonly Error
     out.push(diagnostic(code, `${context}${shown ? `${shown}: ${message}` : message}`, locate(source, keyPath, pointAtKey), shown));
   }
   return out;
+}
+
+/** The only object branch of a failed oneOf/anyOf, when the value is an object and exactly one branch takes objects. */
+function branchOfType(error: ErrorObject): number | undefined {
+  const branches = (error.schema ?? []) as { type?: unknown }[];
+  if (!Array.isArray(branches)) return undefined;
+  const type = typeName(error.data);
+  // Only a structured form has errors worth more than the summary (a scalar's summary names every form).
+  if (type !== 'object') return undefined;
+  const matching = branches.map((b, i) => ({ b, i })).filter(({ b }) => b.type === type);
+  return matching.length === 1 ? matching[0]?.i : undefined;
 }
 
 function parsePointer(pointer: string): PathSegment[] {
@@ -47,8 +69,11 @@ function describe(error: ErrorObject, path: PathSegment[]): { message: string; k
     }
     case 'required':
       return { message: `missing required field "${String(params.missingProperty)}"`, keyPath: path, pointAtKey: false };
-    case 'type':
-      return { message: `must be ${String(params.type)}, got ${typeName(error.data)}`, keyPath: path, pointAtKey: false };
+    case 'type': {
+      // YAML reads leading octets such as 192.168 as a number.
+      const octets = typeof error.data === 'number' && (schema as { format?: string } | undefined)?.format === 'ip-range' ? ` (write leading octets in quotes, '${String(error.data)}': YAML reads them as a number)` : '';
+      return { message: `must be ${String(params.type)}, got ${typeName(error.data)}${octets}`, keyPath: path, pointAtKey: false };
+    }
     case 'enum': {
       const allowed = params.allowedValues as unknown[];
       const guess = typeof error.data === 'string' ? closest(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;

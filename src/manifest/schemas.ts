@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Kind } from './types.js';
-import { isDuration, isHttpUrl, isRedisUrl, isRegex, parseCidr } from './formats.js';
+import { isDuration, isHttpUrl, isRedisUrl, isRegex, parseCidr, parseIpRange } from './formats.js';
 
 /** The JSON Schemas in schemas/ are the source of truth; they are compiled once per process. */
 export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
@@ -19,6 +19,7 @@ export function createAjv(): Ajv {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
   ajv.addFormat('duration', { type: 'string', validate: isDuration });
   ajv.addFormat('cidr', { type: 'string', validate: (v: string) => parseCidr(v) !== undefined });
+  ajv.addFormat('ip-range', { type: 'string', validate: (v: string) => parseIpRange(v) !== undefined });
   ajv.addFormat('regex', { type: 'string', validate: isRegex });
   ajv.addFormat('http-url', { type: 'string', validate: isHttpUrl });
   ajv.addFormat('redis-url', { type: 'string', validate: isRedisUrl });

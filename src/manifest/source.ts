@@ -190,6 +190,32 @@ export function locate(source: SourceDocument, path: readonly PathSegment[], key
   return { file: source.file, line, col };
 }
 
+/**
+ * Position of character `offset` inside the string value at `path` (an
+ * expression's bad token). Exact for single-line plain and quoted scalars;
+ * elsewhere (block scalars, escapes before it) the scalar's start.
+ */
+export function locateInString(source: SourceDocument, path: readonly PathSegment[], offset: number): SourcePosition {
+  const { ast, lineCounter } = source.syntax();
+  let node: unknown = ast.contents;
+  for (const seg of path) {
+    const next = child(node, seg);
+    if (!next) return locate(source, path);
+    node = next.value;
+  }
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return locate(source, path);
+  const start = node.range[0];
+  const text = node.value;
+  let shift: number | undefined;
+  if (node.type === 'PLAIN') shift = offset;
+  else if (node.type === 'QUOTE_SINGLE') shift = 1 + offset + (text.slice(0, offset).split("'").length - 1);
+  else if (node.type === 'QUOTE_DOUBLE' && !/["\\]/.test(text.slice(0, offset))) shift = 1 + offset;
+  const begin = lineCounter.linePos(start);
+  if (shift === undefined || text.slice(0, offset).includes('\n')) return { file: source.file, line: begin.line, col: begin.col };
+  const at = lineCounter.linePos(start + shift);
+  return { file: source.file, line: at.line, col: at.col };
+}
+
 function child(node: unknown, seg: PathSegment): { value: unknown; key?: Node } | undefined {
   if (isMap(node)) {
     for (const pair of node.items) {

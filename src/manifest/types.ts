@@ -2,21 +2,8 @@ import type { SourceDocument } from './source.js';
 
 /** Types of what users write, after schema defaults are filled in. They mirror schemas/. */
 
-export type PolicyType =
-  | 'cors'
-  | 'spike-control'
-  | 'rate-limiting'
-  | 'rate-limiting-sla'
-  | 'client-id-enforcement'
-  | 'basic-auth'
-  | 'ip-allowlist'
-  | 'ip-blocklist'
-  | 'header-injection'
-  | 'header-removal'
-  | 'json-threat-protection'
-  | 'xml-threat-protection'
-  | 'message-logging'
-  | 'custom';
+export type { PolicyType } from '../policies/catalog.js';
+import type { PolicyType } from '../policies/catalog.js';
 
 /** The salted SHA-256 digest of earlier versions (still verified). */
 export type HashedSecret = { salt: string; sha256: string };
@@ -41,10 +28,8 @@ export interface PolicySpec {
   order?: 'listed' | 'last';
 }
 
-export interface Limit {
-  maximumRequests: number;
-  timePeriodInMilliseconds: number;
-}
+export type { Limit } from '../policies/sdk/counters.js';
+import type { Limit } from '../policies/sdk/counters.js';
 
 export interface SlaTier {
   name: string;

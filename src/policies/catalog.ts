@@ -1,5 +1,4 @@
-import type { PolicyType } from '../manifest/types.js';
-import type { PolicyModule } from './types.js';
+import type { PolicyModule } from './sdk/index.js';
 import { basicAuth } from './basic-auth/index.js';
 import { clientIdEnforcement } from './client-id-enforcement/index.js';
 import { cors } from './cors/index.js';
@@ -15,8 +14,12 @@ import { rateLimiting } from './rate-limiting/index.js';
 import { spikeControl } from './spike-control/index.js';
 import { xmlThreatProtection } from './xml-threat-protection/index.js';
 
-/** Every policy type; adding one means adding its module and one line here. */
-const MODULES: readonly PolicyModule<never>[] = [
+/**
+ * Every policy type, in the order the schemas list them. Adding one means adding
+ * its folder and one line here: the PolicyType union, schemas/policy.json and
+ * schemas/policies/<type>.json follow (`npm run schemas`).
+ */
+const MODULES = [
   cors,
   spikeControl,
   rateLimiting,
@@ -31,13 +34,14 @@ const MODULES: readonly PolicyModule<never>[] = [
   xmlThreatProtection,
   messageLogging,
   custom,
-];
+] as const;
 
-export const POLICY_CATALOG: ReadonlyMap<PolicyType, PolicyModule> = new Map(
-  MODULES.map((m) => [m.type, m as unknown as PolicyModule]),
-);
+/** The name of every policy type, from the catalog. */
+export type PolicyType = (typeof MODULES)[number]['type'];
 
-export function policyModule(type: PolicyType): PolicyModule {
+export const POLICY_CATALOG: ReadonlyMap<PolicyType, PolicyModule<PolicyType>> = new Map(MODULES.map((m) => [m.type, m as unknown as PolicyModule<PolicyType>]));
+
+export function policyModule(type: PolicyType): PolicyModule<PolicyType> {
   const module = POLICY_CATALOG.get(type);
   if (!module) throw new Error(`unknown policy type ${type}`);
   return module;

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { policyConfigValidator } from '../manifest/schemas.js';
 import type { PolicyType } from '../manifest/types.js';
 import { policyModule } from './catalog.js';
-import type { ConfigProblem } from './types.js';
+import type { ConfigProblem } from './sdk/index.js';
 
 export interface PolicyConfigCheck {
   /** Errors against schemas/policies/<type>.json; when there are any, the module's own checks did not run. */

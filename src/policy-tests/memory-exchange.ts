@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, Reply } from '../gateway/chain/types.js';
+import type { Exchange, Reply } from '../policies/sdk/index.js';
 
 /** What one in-memory request carries, as the data plane would have parsed it. */
 export interface MemoryRequest {

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, Reply, ResponseView } from '../gateway/chain/types.js';
+import type { Exchange, Reply, ResponseView } from '../policies/sdk/index.js';
 import { runRequestPass, runResponsePass } from '../gateway/chain/run.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../gateway/proxy/headers.js';
 import { MemoryExchange, type MemoryRequest } from './memory-exchange.js';

@@ -1,5 +1,5 @@
 import type { Limit } from '../manifest/types.js';
-import type { CounterStore, WindowDecision } from '../gateway/counters/types.js';
+import type { CounterStore, WindowDecision } from '../policies/sdk/index.js';
 
 /**
  * Where every test's clock starts: a UTC midnight, so that windows of a
@@ -26,5 +26,9 @@ export class ClockedCounterStore implements CounterStore {
 
   hit(key: string, limits: readonly Limit[]): WindowDecision | Promise<WindowDecision> {
     return this.inner.hit(key, limits, this.clock.now);
+  }
+
+  slide(key: string, limit: Limit): WindowDecision | Promise<WindowDecision> {
+    return this.inner.slide(key, limit, this.clock.now);
   }
 }

@@ -1,6 +1,6 @@
 import type { PrecedenceProfile } from '../manifest/types.js';
 import { policyModule } from '../policies/catalog.js';
-import type { PrecedenceClass } from '../policies/types.js';
+import type { PrecedenceClass } from '../policies/sdk/index.js';
 import type { PolicyType } from '../manifest/types.js';
 
 /** The classes each profile pins to the head of every chain, in their fixed order. */

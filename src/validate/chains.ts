@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { diagnostic, formatPath, type Diagnostic, type PathSegment } from '../errors/diagnostic.js';
 import { schemaDiagnostics } from '../manifest/schema-errors.js';
-import { locate, type SourceDocument } from '../manifest/source.js';
+import { locate, locateInString, type SourceDocument } from '../manifest/source.js';
 import type { ApiManifest, EnvironmentManifest, ManifestSet, PolicySpec, PrecedenceProfile } from '../manifest/types.js';
 import { effectiveApi, type EffectiveApi } from '../model/effective-api.js';
 import { CHARACTERISTICS, type Characteristic } from '../policies/characteristics.js';
@@ -105,7 +105,8 @@ function configDiagnostics(policies: readonly PolicySpec[], source: SourceDocume
       // A problem in a field the override sets is the override's; otherwise it is the base config's.
       const at = override && problem.path.length > 0 && problem.path[0] !== undefined && String(problem.path[0]) in override.config ? override.path : base;
       const path = [...at, ...problem.path];
-      out.push(diagnostic('TG_POLICY_CONFIG', `${policy.type} "${policy.name}": ${problem.message}`, locate(source, path), formatPath(path)));
+      const where = problem.offset === undefined ? locate(source, path) : locateInString(source, path, problem.offset);
+      out.push(diagnostic(problem.code ?? 'TG_POLICY_CONFIG', `${policy.type} "${policy.name}": ${problem.message}`, where, formatPath(path)));
     }
   });
   return out;

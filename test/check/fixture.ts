@@ -15,7 +15,7 @@ spec:
   policies:
     - name: audit-log
       type: message-logging
-      config: { category: production.audit }
+      config: { loggingConfiguration: [{ itemData: { message: '#[attributes.method]', category: production.audit, level: INFO, secondSection: true } }] }
 ---
 apiVersion: tollgate.dev/v1
 kind: Environment
@@ -95,7 +95,7 @@ spec:
         keySelector: { source: ip }
     - name: partners
       type: client-id-enforcement
-      config: { secretRequired: true }
+      config: { clientSecretExpression: "#[attributes.headers['client_secret']]" }
     - name: tag
       type: header-injection
       config:

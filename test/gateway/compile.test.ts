@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { compileChain } from '../helpers/chain.js';
 
-/** message-logging scoped to POST requests; what it logged tells which requests it saw. */
-async function auditedMethods(conditional: boolean): Promise<unknown[]> {
-  const chain = await compileChain({ type: 'message-logging', name: 'audit', config: { message: '{{method}}', conditional, category: 'audit', level: 'INFO', logPoint: 'before' }, rules: [{ methods: ['POST'] }] });
+/** message-logging scoped by rules; what it logged tells which requests it saw. */
+async function auditedMethods(rules: { methods: ('POST' | 'GET' | 'PUT')[] }[] | undefined, enabled = true): Promise<unknown[]> {
+  const config = { loggingConfiguration: [{ itemData: { message: '#[attributes.method]', category: 'audit', level: 'INFO', firstSection: true, secondSection: false } }] };
+  const chain = await compileChain({ type: 'message-logging', name: 'audit', config, enabled, ...(rules ? { rules } : {}) });
   for (const method of ['GET', 'POST', 'PUT']) await chain.send({ method });
   return chain.records().filter((r) => r.category === 'audit').map((r) => r.message);
 }
 
 describe('chain compiler', () => {
   it('scopes a policy by its rules', async () => {
-    expect(await auditedMethods(true)).toEqual(['POST']);
+    expect(await auditedMethods([{ methods: ['POST'] }])).toEqual(['POST']);
+    expect(await auditedMethods([{ methods: ['POST'] }, { methods: ['PUT'] }])).toEqual(['POST', 'PUT']);
   });
 
-  it('lets message-logging with conditional: false log every request, whatever its rules', async () => {
-    expect(await auditedMethods(false)).toEqual(['GET', 'POST', 'PUT']);
+  it('runs an unscoped policy for every request, and a disabled one for none', async () => {
+    expect(await auditedMethods(undefined)).toEqual(['GET', 'POST', 'PUT']);
+    expect(await auditedMethods(undefined, false)).toEqual([]);
   });
 });

@@ -17,25 +17,30 @@ describe('MemoryCounterStore', () => {
     expect(allowed).toEqual([true, true, true, false, false]);
   });
 
-  it('aligns windows to the epoch and starts a new window fresh', () => {
+  // Reference: "fixed windows, each started by the first request of its key, not aligned to the clock".
+  it('a window starts with the first request of its key, not at a clock boundary, and the next admitted request starts the next one', () => {
     const counters = store();
     const limits = [{ maximumRequests: 1, timePeriodInMilliseconds: 1000 }];
-    expect(counters.hit('k', limits, 5_999)).toEqual({ allowed: true, limit: 1, remaining: 0, resetMs: 1 });
-    expect(counters.hit('k', limits, 5_999).allowed).toBe(false);
-    expect(counters.hit('k', limits, 6_000)).toEqual({ allowed: true, limit: 1, remaining: 0, resetMs: 1000 });
+    expect(counters.hit('k', limits, 5_999)).toEqual({ allowed: true, limit: 1, remaining: 0, resetMs: 1000 });
+    // An epoch-aligned window would have ended at 6,000: this one runs until 6,999.
+    expect(counters.hit('k', limits, 6_000)).toEqual({ allowed: false, limit: 1, remaining: 0, resetMs: 999 });
+    expect(counters.hit('k', limits, 6_998).allowed).toBe(false);
+    expect(counters.hit('k', limits, 6_999)).toEqual({ allowed: true, limit: 1, remaining: 0, resetMs: 1000 });
+    // Another key's window starts with its own first request.
+    expect(counters.hit('other', limits, 6_500)).toEqual({ allowed: true, limit: 1, remaining: 0, resetMs: 1000 });
   });
 
-  it('resets with real time in small windows', async () => {
+  it('a rejected request starts no window: a window that ended has room until an admitted request starts it', () => {
     const counters = store();
-    const limits = [{ maximumRequests: 2, timePeriodInMilliseconds: 40 }];
-    // All three hits in one window whatever the machine's load: times inside the current window.
-    const windowStart = Math.floor(Date.now() / 40) * 40;
-    expect(counters.hit('k', limits, windowStart).allowed).toBe(true);
-    expect(counters.hit('k', limits, windowStart + 1).allowed).toBe(true);
-    const rejected = counters.hit('k', limits, windowStart + 2);
-    expect(rejected.allowed).toBe(false);
-    await new Promise((r) => setTimeout(r, rejected.resetMs + 5));
-    expect(counters.hit('k', limits, Date.now()).allowed).toBe(true);
+    const limits = [
+      { maximumRequests: 1, timePeriodInMilliseconds: 1000 },
+      { maximumRequests: 2, timePeriodInMilliseconds: 10_000 },
+    ];
+    counters.hit('k', limits, 0);
+    counters.hit('k', limits, 1_000);
+    // The 10 s window is full; the 1 s window that ended at 2,000 is not restarted by this rejection.
+    expect(counters.hit('k', limits, 2_500)).toEqual({ allowed: false, limit: 2, remaining: 0, resetMs: 7_500 });
+    expect(counters.hit('k', limits, 10_000)).toEqual({ allowed: true, limit: 1, remaining: 0, resetMs: 1_000 });
   });
 
   it('reports the most restrictive of stacked windows', () => {
@@ -57,8 +62,8 @@ describe('MemoryCounterStore', () => {
       { maximumRequests: 100, timePeriodInMilliseconds: 86_400_000 },
     ];
     counters.hit('k', limits, 100);
-    expect(counters.hit('k', limits, 100)).toEqual({ allowed: true, limit: 2, remaining: 0, resetMs: 900 });
-    expect(counters.hit('k', limits, 100)).toEqual({ allowed: false, limit: 2, remaining: 0, resetMs: 900 });
+    expect(counters.hit('k', limits, 100)).toEqual({ allowed: true, limit: 2, remaining: 0, resetMs: 1000 });
+    expect(counters.hit('k', limits, 600)).toEqual({ allowed: false, limit: 2, remaining: 0, resetMs: 500 });
   });
 
   it('counts a hit only when every window admits it', () => {
@@ -126,6 +131,35 @@ describe('MemoryCounterStore', () => {
     counters.sweep(1000);
     expect(counters.size).toBe(100);
     counters.sweep(10_000);
+    expect(counters.size).toBe(0);
+  });
+
+  // Reference (spike control): "a sliding window"; "X-Ratelimit-Reset is 0 while quota remains".
+  it('a sliding window admits at most the maximum in any period before a request, and reports reset 0 while room remains', () => {
+    const counters = store();
+    const limit = { maximumRequests: 2, timePeriodInMilliseconds: 1000 };
+    expect(counters.slide('s', limit, 0)).toEqual({ allowed: true, limit: 2, remaining: 1, resetMs: 0 });
+    expect(counters.slide('s', limit, 600)).toEqual({ allowed: true, limit: 2, remaining: 0, resetMs: 400 });
+    // A fixed window started at 0 would admit again at 1,000; the sliding one still holds the admission of 600.
+    expect(counters.slide('s', limit, 1_000)).toEqual({ allowed: true, limit: 2, remaining: 0, resetMs: 600 });
+    expect(counters.slide('s', limit, 1_100)).toEqual({ allowed: false, limit: 2, remaining: 0, resetMs: 500 });
+    expect(counters.slide('s', limit, 1_599).allowed).toBe(false);
+    expect(counters.slide('s', limit, 1_600)).toEqual({ allowed: true, limit: 2, remaining: 0, resetMs: 400 });
+  });
+
+  it('a sliding window is exact at every instant (checked against the definition) and holds at most its maximum', () => {
+    const counters = store();
+    const limit = { maximumRequests: 5, timePeriodInMilliseconds: 100 };
+    const admitted: number[] = [];
+    let t = 0;
+    for (let i = 0; i < 2_000; i++) {
+      t += (i * 7919) % 13;
+      const expected = admitted.filter((a) => a > t - 100).length < 5;
+      expect(counters.slide('s', limit, t).allowed).toBe(expected);
+      if (expected) admitted.push(t);
+    }
+    expect(admitted.length).toBeGreaterThan(100);
+    counters.sweep(t + 100);
     expect(counters.size).toBe(0);
   });
 

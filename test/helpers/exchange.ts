@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Exchange, Reply } from '../../src/gateway/chain/types.js';
+import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 
 /** An in-memory request, as the gateway would hand it to the policies. */
 export interface ExchangeInit {

@@ -4,7 +4,7 @@ import { TestClock } from '../../src/policy-tests/test-clock.js';
 import { compileChain } from '../helpers/chain.js';
 
 function group(partial: Partial<OriginGroup> & Pick<OriginGroup, 'origins'>): OriginGroup {
-  return { accessControlMaxAge: 30, allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], headers: [], exposedHeaders: [], ...partial };
+  return { accessControlMaxAge: 30, allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'], headers: [], exposedHeaders: [], ...partial };
 }
 const corsConfig = (config: Partial<CorsConfig> = {}): CorsConfig => ({ publicResource: true, supportCredentials: false, originGroups: [], ...config });
 const cors = (config: Partial<CorsConfig> = {}) => compileChain({ type: 'cors', config: corsConfig(config) });
@@ -28,7 +28,7 @@ describe('cors: public resource', () => {
     expect(result.status).toBe(204);
     expect(result.headers).toMatchObject({
       'access-control-allow-origin': '*',
-      'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
+      'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT',
       'access-control-allow-headers': 'content-type, x-trace',
       'access-control-max-age': '30',
     });
@@ -40,9 +40,24 @@ describe('cors: public resource', () => {
     expect(Object.keys(result.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
-  it('lets an OPTIONS request without Access-Control-Request-Method through to the upstream', async () => {
-    const result = await (await cors()).send({ method: 'OPTIONS', headers: { origin: 'https://a.example' } });
-    expect(result.upstreamCalled).toBe(true);
+  // Reference: "every OPTIONS request is answered by the gateway and never reaches the backend".
+  it('answers every OPTIONS request itself, preflight or not, with or without an Origin', async () => {
+    const withOrigin = await (await cors()).send({ method: 'OPTIONS', headers: { origin: 'https://a.example' } });
+    expect(withOrigin).toMatchObject({ status: 204, upstreamCalled: false });
+    expect(withOrigin.headers['access-control-allow-origin']).toBe('*');
+    const withoutOrigin = await (await cors()).send({ method: 'OPTIONS' });
+    expect(withoutOrigin).toMatchObject({ status: 204, upstreamCalled: false });
+    expect(withoutOrigin.headers['access-control-allow-origin']).toBeUndefined();
+    const refused = await (await cors({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] })).send({ method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    expect(refused).toMatchObject({ status: 204, upstreamCalled: false });
+    expect(Object.keys(refused.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+  });
+
+  // Reference: "allowedMethods (the full list: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT; also written as {methodName, isAllowed})".
+  it('accepts the {methodName, isAllowed} form of the method list', async () => {
+    const chain = await cors({ publicResource: false, originGroups: [group({ origins: ['https://app.example'], allowedMethods: [{ methodName: 'GET', isAllowed: true }, { methodName: 'DELETE', isAllowed: false }, 'PUT', { methodName: 'PATCH', isAllowed: true }] })] });
+    const result = await chain.send(preflight('https://app.example'));
+    expect(result.headers['access-control-allow-methods']).toBe('GET, PUT, PATCH');
   });
 });
 

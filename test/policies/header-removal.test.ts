@@ -22,6 +22,17 @@ describe('header-removal', () => {
     expect(result.headers).toEqual({ 'content-type': 'text/html' });
   });
 
+  // Reference: "names or regular expressions (`Access-Control.*`), case-insensitive, whole name".
+  it('an entry may be a regular expression, matched case-insensitively against the whole name', async () => {
+    const chain = await removal({ inboundHeaders: ['x-debug-.*'], outboundHeaders: ['Access-Control.*', 'X-(Powered-By|AspNet-Version)'] });
+    const result = await chain.send(
+      { headers: { 'x-debug-trace': '1', 'x-debug-': '2', 'x-debugger': 'kept', 'my-x-debug-a': 'kept' } },
+      { headers: { 'access-control-allow-origin': '*', 'Access-Control-Expose-Headers': 'x', 'x-access-control': 'kept', 'x-powered-by': 'php', 'x-aspnet-version': '4', 'x-powered-by-extra': 'kept' } },
+    );
+    expect(Object.keys(result.upstreamHeaders ?? {}).filter((h) => h.includes('debug')).sort()).toEqual(['my-x-debug-a', 'x-debugger']);
+    expect(result.headers).toEqual({ 'x-access-control': 'kept', 'x-powered-by-extra': 'kept' });
+  });
+
   it('has no handler for a direction with nothing to remove', async () => {
     const handlers = (await removal({ inboundHeaders: [], outboundHeaders: [] })).handlers();
     expect(handlers.request).toBeUndefined();

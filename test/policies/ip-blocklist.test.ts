@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { IpFilterConfig } from '../../src/policies/ip-blocklist/index.js';
+import type { IpBlocklistConfig } from '../../src/policies/ip-blocklist/index.js';
 import { compileChain } from '../helpers/chain.js';
 import type { ExchangeInit } from '../helpers/exchange.js';
 
-const policy = (config: Partial<IpFilterConfig> & Pick<IpFilterConfig, 'ips'>) => compileChain({ type: 'ip-blocklist', config: { trustedProxies: [], ...config } });
+const policy = (config: Partial<IpBlocklistConfig> & Pick<IpBlocklistConfig, 'ips'>) => compileChain({ type: 'ip-blocklist', config: { trustedProxies: [], ...config } });
 const from = (remoteAddress: string, xff?: string): ExchangeInit => ({ remoteAddress, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
 
 describe('ip-blocklist', () => {

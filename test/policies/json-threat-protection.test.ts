@@ -2,14 +2,17 @@ import { type IncomingMessage, createServer, request as httpRequest } from 'node
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Reply } from '../../src/gateway/chain/types.js';
+import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
-import { type JsonThreatProtectionConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
+import { type JsonThreatProtectionConfig as FullConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
+import { checkPolicyConfig } from '../../src/policies/config-check.js';
 import { type JsonLimits, JsonLimitsScanner, compileJsonLimits } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
 import { compileChain } from '../helpers/chain.js';
 import { bufferExchange } from '../helpers/exchange.js';
 import { LiveHeapGrowth } from '../helpers/heap.js';
 
+/** Limits left out are unlimited, as with the schema's default of -1. */
+type JsonThreatProtectionConfig = Partial<FullConfig>;
 
 /** The policy compiled into a chain as the gateway compiles it; request() is what the chain answered (undefined: it went upstream). */
 async function policy(config: JsonThreatProtectionConfig): Promise<{ request(exchange: Exchange): Promise<Reply | undefined> }> {
@@ -410,5 +413,17 @@ describe('json-threat-protection: over a real socket and the gateway Exchange', 
     const { status, consumed } = await postThroughPolicy({ maxContainerDepth: 100 }, Buffer.alloc(5 * 1024 * 1024, 0x5b));
     expect(status).toBe(400);
     expect(consumed).toBeLessThan(256 * 1024);
+  });
+});
+
+// Reference: "each -1 = unlimited, the default".
+describe('json-threat-protection: -1 is unlimited, and the default', () => {
+  it('fills every limit with -1, accepts -1 where a limit is written, and lets any body through under -1', async () => {
+    const config: Record<string, unknown> = { maxContainerDepth: -1 };
+    expect(checkPolicyConfig('json-threat-protection', config).schemaErrors).toEqual([]);
+    expect(config).toEqual({ maxContainerDepth: -1, maxObjectEntryCount: -1, maxObjectEntryNameLength: -1, maxArrayElementCount: -1, maxStringValueLength: -1 });
+    expect(checkPolicyConfig('json-threat-protection', { maxContainerDepth: -2 }).schemaErrors).not.toEqual([]);
+    const deep = '['.repeat(500) + ']'.repeat(500);
+    expect((await send(config as FullConfig, deep)).reply).toBeUndefined();
   });
 });

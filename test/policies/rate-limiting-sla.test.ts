@@ -20,7 +20,7 @@ const applications: ApplicationState[] = [
 const around = (): ChainOptions => ({ api: { slaTiers }, applications, clock: new TestClock() });
 
 function config(partial: Partial<RateLimitingSlaConfig> = {}): RateLimitingSlaConfig {
-  return { credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: false, exposeHeaders: false, clusterizable: true, failMode: 'open', ...partial };
+  return { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: '', exposeHeaders: false, clusterizable: true, failMode: 'open', ...partial };
 }
 const policy = (partial: Partial<RateLimitingSlaConfig> = {}) => compileChain({ type: 'rate-limiting-sla', name: 'sla', config: config(partial) }, around());
 const as = (clientId: string) => ({ headers: { client_id: clientId } });
@@ -58,18 +58,22 @@ describe('rate-limiting-sla', () => {
     expect(result.body).toEqual({ error: expect.stringContaining('no SLA tier') });
   });
 
-  it('checks the secret when it is required', async () => {
-    const chain = await policy({ secretRequired: true });
+  // Reference: "enforces the client credentials itself (usable without client-id-enforcement); 401 unknown client or bad secret".
+  it('checks the secret when its expression is set, without any client-id-enforcement in the chain', async () => {
+    const chain = await policy({ clientSecretExpression: "#[attributes.headers['client_secret']]" });
     expect((await chain.send(as('gold'))).status).toBe(401);
+    const wrong = await chain.send({ headers: { client_id: 'gold', client_secret: 'bad' } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['www-authenticate']).toBe('Client-ID-Enforcement');
     expect((await chain.send({ headers: { client_id: 'gold', client_secret: 'g' } })).status).toBe(200);
   });
 
   it('reuses the client identified by client-id-enforcement', async () => {
     const chain = await compileChain(
       [
-        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOrigin: 'headers', clientIdName: 'x-app', clientSecretName: 'x-app-secret', secretRequired: true } },
+        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['x-app']]", clientSecretExpression: "#[attributes.headers['x-app-secret']]" } },
         // Reads credentials from the query, which this request does not use: it must rely on the earlier identification.
-        { type: 'rate-limiting-sla', name: 'sla', config: config({ credentialsOrigin: 'query' }) },
+        { type: 'rate-limiting-sla', name: 'sla', config: config({ clientIdExpression: "#[attributes.queryParams['client_id']]" }) },
       ],
       around(),
     );

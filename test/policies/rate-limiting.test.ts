@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryCounterStore } from '../../src/gateway/counters/memory.js';
-import type { CounterStore } from '../../src/gateway/counters/types.js';
+import type { CounterStore } from '../../src/policies/sdk/index.js';
 import type { Limit } from '../../src/manifest/types.js';
 import type { RateLimitingConfig } from '../../src/policies/rate-limiting/index.js';
 import { TestClock } from '../../src/policy-tests/test-clock.js';
+import { hashSecret } from '../../src/secrets/hash.js';
 import { compileChain, type ChainOptions, type TestChain } from '../helpers/chain.js';
 import { makeExchange, type ExchangeInit } from '../helpers/exchange.js';
 
@@ -107,7 +108,7 @@ describe('rate-limiting', () => {
     const applications = ['a', 'b'].map((id) => ({ name: `app-${id}`, clientId: id, contracts: [{ api: 'orders', version: 'v1' }] }));
     const chain = await compileChain(
       [
-        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOrigin: 'headers', clientIdName: 'X-Client', clientSecretName: 'X-Secret', secretRequired: false } },
+        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['X-Client']]", clientSecretExpression: '' } },
         { type: 'rate-limiting', name: 'limit', config: config(perHour(1), { keySelector: { source: 'client-id' } }) },
       ],
       { applications },
@@ -116,6 +117,23 @@ describe('rate-limiting', () => {
     expect((await chain.send(as('a'))).status).toBe(200);
     expect((await chain.send(as('b'))).status).toBe(200);
     expect((await chain.send(as('a'))).status).toBe(429);
+  });
+
+  // Reference: "keySelector (an expression; default: the whole API; a request whose key is missing counts in its own bucket)".
+  it('a keySelector expression keys requests by its value; requests whose key is missing share a bucket of their own', async () => {
+    const chain = await limiter(config(perHour(1), { keySelector: "#[attributes.headers['x-tenant'] ++ ':' ++ attributes.method]" }));
+    const as = (tenant: string | undefined, method = 'GET'): ExchangeInit => ({ method, headers: tenant === undefined ? {} : { 'x-tenant': tenant } });
+    expect(await statuses(chain, [as('a'), as('a', 'POST'), as('b'), as('a'), as(undefined), as(undefined, 'POST'), as('')])).toEqual([200, 200, 200, 429, 200, 429, 200]);
+  });
+
+  it('an expression key that reads a client id counts under it only when the request proves to be that client', async () => {
+    const applications = [{ name: 'partner', clientId: 'partner-id', clientSecret: hashSecret('partner-secret'), contracts: [{ api: 'orders', version: 'v1' }] }];
+    const chain = await limiter(config(perHour(2), { keySelector: "#[attributes.headers['client_id'] ++ '/' ++ attributes.method]" }), { applications });
+    const forged = { headers: { client_id: 'partner-id' } };
+    const proven = { headers: { client_id: 'partner-id', client_secret: 'partner-secret' } };
+    // Forged claims share the window of unproven claims; the partner keeps its own quota.
+    expect(await statuses(chain, [forged, forged, forged])).toEqual([200, 200, 429]);
+    expect(await statuses(chain, [proven, proven, proven])).toEqual([200, 200, 429]);
   });
 
   it('keeps policies apart in one store', async () => {
@@ -146,7 +164,7 @@ describe('rate-limiting', () => {
   it('works with an asynchronous store', async () => {
     const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
     // A store that answers later, as a networked one does.
-    const remote: CounterStore = { hit: (key, limits, now) => new Promise((r) => setImmediate(() => r(memory.hit(key, limits, now)))) };
+    const remote: CounterStore = { hit: (key, limits, now) => new Promise((r) => setImmediate(() => r(memory.hit(key, limits, now)))), slide: (key, limit, now) => memory.slide(key, limit, now) };
     const chain = await limiter(config(perHour(1), { exposeHeaders: true }), { counters: remote });
     const pending = chain.handlers().request?.(makeExchange());
     expect(pending).toBeInstanceOf(Promise);

@@ -17,6 +17,21 @@ async function timed<T>(promise: Promise<T>): Promise<{ result: T; ms: number }>
 }
 
 describe('spike-control', () => {
+  // Reference: "a sliding window"; "X-Ratelimit-Reset is 0 while quota remains".
+  it('counts in a sliding window, and reports reset 0 while quota remains', async () => {
+    const clock = new TestClock();
+    const chain = await spikeControl({ maximumRequests: 2, timePeriodInMilliseconds: 1000, delayAttempts: 0, exposeHeaders: true }, { clock });
+    expect((await chain.send()).headers).toMatchObject({ 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '0' });
+    clock.advance(600);
+    expect((await chain.send()).headers).toMatchObject({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '400' });
+    clock.advance(400);
+    // The first admission left the window; the one of 600 ms ago is still in it.
+    expect((await chain.send()).status).toBe(200);
+    const full = await chain.send();
+    expect(full.status).toBe(429);
+    expect(full.headers['x-ratelimit-reset']).toBe('600');
+  });
+
   it('delays a request over the limit and admits it on retry once the window has moved on', async () => {
     const clock = new TestClock();
     const chain = await spikeControl({ delayTimeInMillis: 100, delayAttempts: 1, queuingLimit: 1 }, { clock });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Reply } from '../../src/gateway/chain/types.js';
+import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 import { type XmlThreatProtectionConfig, xmlThreatProtection } from '../../src/policies/xml-threat-protection/index.js';
 import { type XmlLimits, XmlLimitsScanner, compileXmlLimits } from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
 import { compileChain } from '../helpers/chain.js';
@@ -115,8 +115,9 @@ describe('xml-threat-protection: each limit at and over its value', () => {
     {
       limit: 'maxAttributeCountPerElement',
       max: 2,
-      at: ['<a x="1" y=\'2\'/>', '<a x="1" y="2"><b x="1" y="2"/><b z="3"/></a>', '<a xmlns="urn:x" xmlns:p="urn:p"/>'],
-      over: ['<a x="1" y="2" z="3"/>', '<a><b x="1" y="2" z="3"></b></a>', '<a xmlns="urn:x" xmlns:p="urn:p" p:x="1"/>'],
+      // Reference: "namespace declarations are not counted as attributes".
+      at: ['<a x="1" y=\'2\'/>', '<a x="1" y="2"><b x="1" y="2"/><b z="3"/></a>', '<a xmlns="urn:x" xmlns:p="urn:p" xmlns:q="urn:q" p:x="1" y="2"/>', '<a xmlns = "urn:x" xmlnsx="1"/>'],
+      over: ['<a x="1" y="2" z="3"/>', '<a><b x="1" y="2" z="3"></b></a>', '<a xmlns="urn:x" xmlns:p="urn:p" p:x="1" p:y="2" z="3"/>', '<a xmlnsx="1" xmlnsy="2" xmlns-z="3"/>'],
     },
     {
       limit: 'maxChildCount',

@@ -88,7 +88,7 @@ describe('DesiredStateBuilder: revision after revision', () => {
     await edit('environments/production.yaml', (t) => t.replace('level: INFO', 'level: WARN'));
     const envEdited = ok(await builder.build([repo], 'production'));
     expect(envEdited.apis.some((api, i) => api === edited.apis[i])).toBe(false);
-    for (const api of envEdited.apis) expect(api.chain.find((p) => p.name === 'audit-log')?.config.level).toBe('WARN');
+    for (const api of envEdited.apis) expect((api.chain.find((p) => p.name === 'audit-log')?.config as { loggingConfiguration: { itemData: { level: string } }[] }).loggingConfiguration[0]?.itemData.level).toBe('WARN');
   });
 
   it('hands out frozen APIs: writing to one throws instead of staling what later revisions share', async () => {

@@ -23,7 +23,7 @@ describe('basic-auth decodes base64 strictly', () => {
       environmentState([
         api('plain', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret' })]),
         api('plus', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret>>' })]),
-        api('ids', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOrigin: 'basic' })]),
+        api('ids', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader' })]),
       ], [{ name: 'app', clientId: 'ops', clientSecret: 's3cret', contracts: [{ api: 'ids', version: 'v1' }] }]),
     );
     expect(applied.status).toBe(200);

@@ -23,10 +23,10 @@ describe('duplicated credentials', () => {
     const applied = await gw.applyState(
       environmentState(
         [
-          api('by-query', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOrigin: 'query' })]),
-          api('by-headers', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOrigin: 'headers' })]),
-          api('by-basic', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOrigin: 'basic' })]),
-          api('sla', upstream.url, [policy('quota', 'rate-limiting-sla', { credentialsOrigin: 'query', secretRequired: true })], { slaTiers: [{ name: 'gold', limits: [{ maximumRequests: 100, timePeriodInMilliseconds: 60_000 }] }] }),
+          api('by-query', upstream.url, [policy('ids', 'client-id-enforcement', { clientIdExpression: "#[attributes.queryParams['client_id']]", clientSecretExpression: "#[attributes.queryParams['client_secret']]" })]),
+          api('by-headers', upstream.url, [policy('ids', 'client-id-enforcement')]),
+          api('by-basic', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader' })]),
+          api('sla', upstream.url, [policy('quota', 'rate-limiting-sla', { clientIdExpression: "#[attributes.queryParams['client_id']]", clientSecretExpression: "#[attributes.queryParams['client_secret']]" })], { slaTiers: [{ name: 'gold', limits: [{ maximumRequests: 100, timePeriodInMilliseconds: 60_000 }] }] }),
           api('login', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret' })]),
         ],
         [{ name: 'app', clientId: 'good-app', clientSecret: 'app-secret', contracts: ['by-query', 'by-headers', 'by-basic', 'sla'].map((name) => ({ api: name, version: 'v1', tier: 'gold' })) }],

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CompiledApi } from '../../src/gateway/chain/compiled.js';
 import { compileRules } from '../../src/gateway/chain/rules.js';
-import type { Exchange } from '../../src/gateway/chain/types.js';
+import type { Exchange } from '../../src/policies/sdk/index.js';
 import { isRejection, normalizeRequestPath } from '../../src/gateway/data-plane/request-path.js';
 import { RouteTable, pathBelow } from '../../src/gateway/data-plane/route-table.js';
 

@@ -88,7 +88,7 @@ const CASES: Case[] = [
     fixture: 'bad-cidr',
     valid: false,
     diagnostics: [
-      error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: 17, col: 13, path: 'spec.policies[0].config.ips[1]', message: ['"10.31.0.0/33" is not an IPv4 or IPv6 address or CIDR range'] }),
+      error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: 17, col: 13, path: 'spec.policies[0].config.ips[1]', message: ['"10.31.0.0/33" is not an IPv4 or IPv6 address, a CIDR range'] }),
     ],
   },
   {
@@ -100,6 +100,22 @@ const CASES: Case[] = [
     fixture: 'bad-regex',
     valid: false,
     diagnostics: [error({ code: 'TG_SCHEMA', file: 'orders.yaml', line: 15, col: 17, path: 'spec.policies[0].rules[0].path', message: ['is not a valid regular expression'] })],
+  },
+  {
+    // Reference (Expressions): DataWeave's #[...] subset; what is not supported is refused at the token, in the file.
+    fixture: 'bad-expression',
+    valid: false,
+    diagnostics: [
+      error({ code: 'TG_EXPRESSION', file: 'orders.yaml', line: 16, col: 59, path: 'spec.policies[0].config.keySelector', message: ['vars are not supported'] }),
+      error({ code: 'TG_EXPRESSION', file: 'orders.yaml', line: 21, col: 40, path: 'spec.policies[1].config.inboundHeaders[0].value', message: ['functions such as upper(...) are not supported'] }),
+      error({ code: 'TG_EXPRESSION', file: 'orders.yaml', line: 28, col: 31, path: 'spec.policies[2].config.loggingConfiguration[0].itemData.conditional', message: ['gives a string; a boolean is expected'] }),
+    ],
+  },
+  {
+    // Reference (ip-allowlist): "ipExpression (default: the first X-Forwarded-For address)": believed from any peer, hence the warning.
+    fixture: 'ip-expression-spoofable',
+    valid: true,
+    diagnostics: [warning({ code: 'TG_CLIENT_ADDRESS_SPOOFABLE', file: 'orders.yaml', line: 16, col: 23, path: 'spec.policies[0].config.ipExpression', message: ['x-forwarded-for header of any peer', 'trustedProxies'] })],
   },
   {
     fixture: 'multiple-problems',
@@ -173,20 +189,6 @@ const CASES: Case[] = [
         col: 13,
         path: 'spec.policies[0].type',
         message: ['"bad-partners" (ip-blocklist) is already applied to every API of environment "production" as automated policy "known-abusers"'],
-      }),
-    ],
-  },
-  {
-    fixture: 'requirement-missing',
-    valid: false,
-    diagnostics: [
-      error({
-        code: 'TG_REQUIREMENT_MISSING',
-        file: 'orders.yaml',
-        line: 15,
-        col: 7,
-        path: 'spec.policies[0]',
-        message: ['"tier-quota" (rate-limiting-sla) requires "Client ID required"', 'add client-id-enforcement'],
       }),
     ],
   },

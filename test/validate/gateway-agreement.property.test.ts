@@ -37,13 +37,14 @@ const count = mostly([1, 5, 0], [-1, 2.5, 'ten']);
 const atLeastOne = mostly([1, 5, 1000], [0, -1, 'ten']);
 const limit = mostly([1, 10, 1000], [0, -2, 'big']);
 const xmlLimit = mostly([-1, 1, 10], [-2, 'big']);
-const cidrs = mostly([['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168.0.0/16']], [[], ['10.0.0.0/33'], '127.0.0.1', ['192.168']]);
+const cidrs = mostly([['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168.0.0/16']], [[], ['10.0.0.0/33'], '127.0.0.1', ['10.0.0.256']]);
+const ipRanges = mostly([['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168'], ['10.1.2']], [[], ['10.0.0.0/33'], '127.0.0.1', ['192.256'], ['1.2.3.4.5']]);
+const ipExpression = mostly(["#[attributes.headers['x-forwarded-for']]", '#[attributes.remoteAddress]'], ['#[payload]', "attributes.headers['x']"]);
 const failMode = mostly(['open', 'closed'], ['sideways']);
 const credentials = {
-  credentialsOrigin: mostly(['headers', 'query', 'basic'], ['cookie']),
-  clientIdName: mostly(['client_id', 'x-client'], ['']),
-  clientSecretName: mostly(['client_secret', 'x-secret'], ['']),
-  secretRequired: bool,
+  credentialsOriginHasHttpBasicAuthenticationHeader: mostly(['customExpression', 'httpBasicAuthenticationHeader'], ['cookie']),
+  clientIdExpression: mostly(["#[attributes.headers['client_id']]", "#[attributes.queryParams['id'] default attributes.headers['x-client']]"], ['', '#[payload.id]', "#[attributes.headers['a'] == 'b']", 'client_id']),
+  clientSecretExpression: mostly(["#[attributes.headers['client_secret']]", ''], ['#[vars.secret]', '#[attributes.headers[']),
 };
 const windows = mostly(
   [[{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }], [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }, { maximumRequests: 50, timePeriodInMilliseconds: 60000 }]],
@@ -61,8 +62,8 @@ const CONFIG_FIELDS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   'rate-limiting': {
     rateLimits: windows,
     keySelector: mostly(
-      [{ source: 'api' }, { source: 'ip' }, { source: 'header', header: 'x-key' }, { source: 'client-id' }, { source: 'ip', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] }],
-      [{ source: 'header' }, { source: 'ip', clientIpHeader: 'x-forwarded-for' }, { source: 'header', header: 'x-key', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] }, { source: 'moon' }],
+      [{ source: 'api' }, { source: 'ip' }, { source: 'header', header: 'x-key' }, { source: 'client-id' }, { source: 'ip', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] }, "#[attributes.headers['client_id']]", "#[attributes.method ++ attributes.remoteAddress]"],
+      ["#[attributes.method == 'GET']", '#[upper(attributes.method)]', 'attributes.method', { source: 'header' }, { source: 'ip', clientIpHeader: 'x-forwarded-for' }, { source: 'header', header: 'x-key', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] }, { source: 'moon' }],
     ),
     exposeHeaders: bool,
     clusterizable: bool,
@@ -71,20 +72,23 @@ const CONFIG_FIELDS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   'rate-limiting-sla': { ...credentials, exposeHeaders: bool, failMode },
   'client-id-enforcement': credentials,
   'basic-auth': { username: mostly(['ops', 'admin'], ['a:b', '']), password: secret, realm: mostly(['tollgate', 'ops area'], ['say "hi"']) },
-  'ip-allowlist': { ips: cidrs, clientIpHeader: mostly(['x-forwarded-for'], ['bad header']), trustedProxies: cidrs },
-  'ip-blocklist': { ips: cidrs, clientIpHeader: mostly(['x-forwarded-for'], ['bad header']), trustedProxies: cidrs },
+  'ip-allowlist': { ips: ipRanges, ipExpression, clientIpHeader: mostly(['x-forwarded-for'], ['bad header']), trustedProxies: cidrs },
+  'ip-blocklist': { ips: ipRanges, ipExpression, clientIpHeader: mostly(['x-forwarded-for'], ['bad header']), trustedProxies: cidrs },
   'header-injection': {
-    inboundHeaders: mostly([[], [{ key: 'x-injected', value: 'yes' }], [{ key: 'x-ip', value: '#[attributes.remoteAddress]' }]], [[{ key: 'bad key', value: 'v' }], [{ value: 'v' }]]),
+    inboundHeaders: mostly([[], [{ key: 'x-injected', value: 'yes' }], [{ key: 'x-ip', value: '#[attributes.remoteAddress]' }]], [[{ key: 'bad key', value: 'v' }], [{ value: 'v' }], [{ key: 'x-bad', value: '#[vars.x]' }]]),
     outboundHeaders: mostly([[], [{ key: 'x-out', value: '1' }]]),
   },
   'header-removal': { inboundHeaders: mostly([[], ['x-remove'], ['Access-Control.*']], [['(']]), outboundHeaders: mostly([[], ['server']]) },
   'json-threat-protection': { maxContainerDepth: limit, maxObjectEntryCount: limit, maxObjectEntryNameLength: limit, maxArrayElementCount: limit, maxStringValueLength: limit },
   'xml-threat-protection': { maxNodeDepth: xmlLimit, maxAttributeCountPerElement: xmlLimit, maxChildCount: xmlLimit, maxTextLength: xmlLimit, maxAttributeLength: xmlLimit, maxCommentLength: xmlLimit },
   'message-logging': {
-    message: mostly(['{{method}} {{path}}', '{{header.x-id}} {{status}}', '{{unknown}}', '{{']),
-    conditional: bool,
-    level: mostly(['INFO', 'ERROR'], ['LOUD']),
-    logPoint: mostly(['before', 'both'], ['never']),
+    loggingConfiguration: mostly(
+      [
+        [{ itemData: { message: '#[attributes.method]', level: 'INFO' } }],
+        [{ itemName: 'a', itemData: { message: 'text', level: 'ERROR', firstSection: true, conditional: "#[attributes.method == 'POST']" } }],
+      ],
+      [[], [{ itemData: { message: '#[payload]', level: 'INFO' } }], [{ itemData: { message: 'x', level: 'LOUD' } }], [{ itemData: { message: 'x', level: 'INFO', conditional: '#[attributes.method]' } }], [{ message: 'x' }]],
+    ),
   },
   custom: {
     module: mostly(['./policy.js'], ['./missing.js']),

@@ -10,6 +10,12 @@ function authenticates(policy: PolicyInstance): boolean {
   return provides.includes('requires-authentication') || provides.includes('client-id-required');
 }
 
+/** Whether a client-id policy checks the client secret: Basic credentials carry it; an empty clientSecretExpression reads none. */
+function readsSecret(policy: PolicyInstance | undefined): boolean {
+  if (policy === undefined) return false;
+  return policy.config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' || policy.config.clientSecretExpression !== '';
+}
+
 /**
  * An authentication or client-id policy removed or disabled (an error when
  * nothing authenticates any more), scoped by new rules, or made to accept a
@@ -35,8 +41,8 @@ export const authenticationFindings: ApiDetector = (change, ctx) => {
     if (newlyScoped(pair)) {
       out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match; every other request is let through unauthenticated`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
     }
-    if (after.type === 'client-id-enforcement' && pair.before?.config.secretRequired === true && after.config.secretRequired === false && active(after)) {
-      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`, at: ctx.locate.policy(change.environment, change.api, after, { config: ['secretRequired'] }) });
+    if (after.type === 'client-id-enforcement' && readsSecret(pair.before) && !readsSecret(after) && active(after)) {
+      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`, at: ctx.locate.policy(change.environment, change.api, after, { config: ['clientSecretExpression'] }) });
     }
   }
   return out;

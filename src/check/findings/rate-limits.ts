@@ -45,7 +45,10 @@ function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: Po
       at: ctx.locate.policy(change.environment, change.api, after, { config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'] }),
     });
   }
-  const selector = (p: PolicyInstance) => (p.config.keySelector as { source?: string; trustedProxies?: string[] } | undefined) ?? {};
+  const selector = (p: PolicyInstance) => {
+    const s = p.config.keySelector as string | { source?: string; trustedProxies?: string[] } | undefined;
+    return typeof s === 'string' ? { source: 'key expression' } : (s ?? {});
+  };
   const source = (p: PolicyInstance) => selector(p).source ?? 'api';
   if (source(before) === 'api' && source(after) !== 'api') {
     out.push({
@@ -54,7 +57,7 @@ function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: Po
       at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector'] }),
     });
   }
-  for (const w of wideningRanges(selector(before).trustedProxies ?? [], selector(after).trustedProxies ?? [])) {
+  for (const w of wideningRanges((selector(before) as { trustedProxies?: string[] }).trustedProxies ?? [], (selector(after) as { trustedProxies?: string[] }).trustedProxies ?? [])) {
     out.push({
       code: 'TG_RATE_LIMIT_LOOSENED',
       message: `Api "${change.api}": ${policyLabel(after)} trusts the client-address header from more peers: ${describeWidening(w)}, and any of them can claim a new address, each with a full limit`,

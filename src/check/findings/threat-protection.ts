@@ -5,7 +5,7 @@ import type { ApiDetector, FindingDraft } from './types.js';
 
 /** The limits of each threat-protection policy, and the value that means "unlimited". */
 const LIMITS: Record<string, { fields: readonly string[]; unlimited: number | undefined }> = {
-  'json-threat-protection': { fields: ['maxContainerDepth', 'maxObjectEntryCount', 'maxObjectEntryNameLength', 'maxArrayElementCount', 'maxStringValueLength'], unlimited: undefined },
+  'json-threat-protection': { fields: ['maxContainerDepth', 'maxObjectEntryCount', 'maxObjectEntryNameLength', 'maxArrayElementCount', 'maxStringValueLength'], unlimited: -1 },
   'xml-threat-protection': { fields: ['maxNodeDepth', 'maxAttributeCountPerElement', 'maxChildCount', 'maxTextLength', 'maxAttributeLength', 'maxCommentLength'], unlimited: -1 },
 };
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ApiState, ApplicationState, PolicyInstance } from '../../model/types.js';
-import { DEFAULT_CLIENT_CREDENTIALS, type CredentialsConfig } from '../../policies/client-id-enforcement/index.js';
+import type { ClientCredentials as CredentialsConfig } from '../../policies/sdk/index.js';
+import { DEFAULT_CLIENT_CREDENTIALS } from '../../policies/shared/credentials-checks.js';
 import { isStored } from '../../secrets/sealed.js';
 import { policyModule } from '../../policies/catalog.js';
 import { counterStoreFor, type CounterSelection } from '../counters/selection.js';
@@ -67,6 +68,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     const ctx = {
       apiName: api.name,
       apiVersion: api.version,
+      basePath: api.basePath,
       policyName: policy.name,
       // A pino child costs tens of microseconds (bindings, redaction): made when a policy first logs, not for every policy of every API.
       get logger(): Logger {
@@ -82,8 +84,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     try {
       const module = policyModule(policy.type);
       handlers = await module.create(policy.config, ctx);
-      const scoped = module.scopedByRules?.(policy.config) ?? true;
-      policies.push({ name: policy.name, type: policy.type, matches: scoped ? compileRules(policy.rules) : undefined, handlers, metrics: cells.policies[i]! });
+      policies.push({ name: policy.name, type: policy.type, matches: compileRules(policy.rules), handlers, metrics: cells.policies[i]! });
     } catch (err) {
       for (const p of policies) p.handlers.dispose?.();
       throw new PolicyCompileError(api.name, policy.name, (err as Error).message);

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { SecretValue } from '../../manifest/types.js';
 import type { EnvironmentSettings } from '../../model/types.js';
 import { referencedVariable } from '../../secrets/references.js';
-import { parseRedisUrl } from './redis-url.js';
+import { parseRedisUrl } from '../../manifest/redis-url.js';
 import { SharedStorage, emptyStats, type FailMode, type SharedStorageStats } from './shared-storage.js';
 import type { CounterStore } from './types.js';
 

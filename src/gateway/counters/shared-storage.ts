@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Limit } from '../../manifest/types.js';
-import { HIT_SCRIPT, decisionFromReply, hitPlan } from './redis-script.js';
-import type { RedisTarget } from './redis-url.js';
+import type { Limit } from '../../policies/sdk/index.js';
+import { HIT_SCRIPT, SLIDE_SCRIPT, decisionFromReply, hitPlan, slideDecisionFromReply } from './redis-script.js';
+import type { RedisTarget } from '../../manifest/redis-url.js';
 import type { CounterStore, WindowDecision } from './types.js';
 
 export type FailMode = 'open' | 'closed';
@@ -35,7 +35,8 @@ export interface SharedStorageOptions {
 
 /** A window known to be full: until `until` (caller's clock) Redis would reject this key with these limits. */
 interface Exhausted {
-  limits: readonly Limit[];
+  /** The limit stack (fixed windows) or the limit (a sliding window) it was learned for. */
+  limits: readonly Limit[] | Limit;
   until: number;
   limit: number;
 }
@@ -44,7 +45,11 @@ type Health = 'connecting' | 'up' | 'down';
 
 interface HitCommand {
   tollgateHit(numKeys: number, ...keysAndArgs: string[]): Promise<unknown[]>;
+  tollgateSlide(numKeys: number, ...keysAndArgs: string[]): Promise<unknown[]>;
 }
+
+/** Sliding windows live under keys of their own: a policy's fixed and sliding windows never share a hash. */
+const SLIDING = '\0sliding';
 
 const PROBE_INTERVAL_MS = 100;
 const SWEEP_INTERVAL_MS = 10_000;
@@ -118,6 +123,7 @@ export class SharedStorage {
       keepAlive: 10_000,
     });
     this.client.defineCommand('tollgateHit', { lua: HIT_SCRIPT });
+    this.client.defineCommand('tollgateSlide', { lua: SLIDE_SCRIPT });
     this.hitCommand = this.client as unknown as HitCommand;
     // Without a listener, a connection error would crash the process; the outage is logged by markDown.
     this.client.on('error', (err: Error) => {
@@ -164,7 +170,7 @@ export class SharedStorage {
   store(mode: FailMode): CounterStore {
     let store = this.stores.get(mode);
     if (!store) {
-      store = { hit: (key, limits, now) => this.hit(key, limits, now, mode) };
+      store = { hit: (key, limits, now) => this.hit(key, limits, now, mode), slide: (key, limit, now) => this.slide(key, limit, now, mode) };
       this.stores.set(mode, store);
     }
     return store;
@@ -172,16 +178,9 @@ export class SharedStorage {
 
   hit(key: string, limits: readonly Limit[], now: number, mode: FailMode): WindowDecision | Promise<WindowDecision> {
     if (limits.length === 0) return { allowed: true, limit: Infinity, remaining: Infinity, resetMs: 0 };
-    // Fast path: counts only grow within a window, so a full window stays full until it resets.
-    const known = this.exhausted.get(key);
-    if (known !== undefined) {
-      if (now < known.until && known.limits === limits) {
-        this.stats.localRejections++;
-        return { allowed: false, limit: known.limit, remaining: 0, resetMs: known.until - now };
-      }
-      this.exhausted.delete(key);
-    }
-    if (this.health !== 'up') return this.fallback(key, limits, now, mode);
+    const known = this.knownFull(key, limits, now);
+    if (known !== undefined) return known;
+    if (this.health !== 'up') return this.fallback(mode, (local) => local.hit(key, limits, now));
 
     const plan = hitPlan(limits);
     const n = plan.suffixes.length;
@@ -190,14 +189,53 @@ export class SharedStorage {
     for (let i = 0; i < n; i++) argv[i] = base + (plan.suffixes[i] as string);
     argv[n] = this.callerClock ? String(now) : '-1';
     for (let i = 0; i < plan.args.length; i++) argv[n + 1 + i] = plan.args[i] as string;
+    return this.run(
+      () => this.hitCommand.tollgateHit(n, ...argv),
+      (reply) => decisionFromReply(limits, plan, reply),
+      { key, limits, now },
+      () => this.fallback(mode, (local) => local.hit(key, limits, now)),
+    );
+  }
 
+  slide(key: string, limit: Limit, now: number, mode: FailMode): WindowDecision | Promise<WindowDecision> {
+    const exhaustedKey = key + SLIDING;
+    const known = this.knownFull(exhaustedKey, limit, now);
+    if (known !== undefined) return known;
+    if (this.health !== 'up') return this.fallback(mode, (local) => local.slide(key, limit, now));
+    const name = `${this.namespace}${key}:sliding:${limit.timePeriodInMilliseconds}`;
+    const clock = this.callerClock ? String(now) : '-1';
+    return this.run(
+      () => this.hitCommand.tollgateSlide(1, name, clock, String(limit.timePeriodInMilliseconds), String(limit.maximumRequests)),
+      (reply) => slideDecisionFromReply(limit, reply),
+      { key: exhaustedKey, limits: limit, now },
+      () => this.fallback(mode, (local) => local.slide(key, limit, now)),
+    );
+  }
+
+  /** Fast path: counts only grow within a window, so a full window stays full until it resets. */
+  private knownFull(key: string, limits: readonly Limit[] | Limit, now: number): WindowDecision | undefined {
+    const known = this.exhausted.get(key);
+    if (known === undefined) return undefined;
+    if (now < known.until && known.limits === limits) {
+      this.stats.localRejections++;
+      return { allowed: false, limit: known.limit, remaining: 0, resetMs: known.until - now };
+    }
+    this.exhausted.delete(key);
+    return undefined;
+  }
+
+  /**
+   * One script call with the timeout: the decision, or the fallback when Redis fails or is slower than the
+   * timeout. A rejection is remembered for the fast path.
+   */
+  private run(call: () => Promise<unknown[]>, decide: (reply: unknown[]) => WindowDecision, learn: { key: string; limits: readonly Limit[] | Limit; now: number }, fallback: () => WindowDecision | Promise<WindowDecision>): Promise<WindowDecision> {
     return new Promise<WindowDecision>((resolve) => {
       let settled = false;
       const fail = (reason: string | undefined) => {
         if (settled) return;
         settled = true;
         if (reason !== undefined) this.markDown(reason);
-        resolve(this.fallback(key, limits, now, mode));
+        resolve(fallback());
       };
       const timer = setTimeout(() => {
         // A busy event loop runs due timers before it reads sockets: a reply may already be waiting.
@@ -211,14 +249,14 @@ export class SharedStorage {
         });
       }, this.timeoutMs);
       this.batchWrites();
-      this.hitCommand.tollgateHit(n, ...argv).then(
+      call().then(
         (reply) => {
           this.lastReplyAt = performance.now();
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          const decision = decisionFromReply(limits, plan, reply);
-          if (!decision.allowed) this.exhausted.set(key, { limits, until: now + decision.resetMs, limit: decision.limit });
+          const decision = decide(reply);
+          if (!decision.allowed) this.exhausted.set(learn.key, { limits: learn.limits, until: learn.now + decision.resetMs, limit: decision.limit });
           resolve(decision);
         },
         (err: Error) => {
@@ -259,9 +297,9 @@ export class SharedStorage {
     this.logger.warn({ err: message }, 'shared storage refused a hit: it is counted by the policy\'s fail mode (logged at most once a minute)');
   }
 
-  private fallback(key: string, limits: readonly Limit[], now: number, mode: FailMode): WindowDecision | Promise<WindowDecision> {
+  private fallback(mode: FailMode, local: (store: CounterStore) => WindowDecision | Promise<WindowDecision>): WindowDecision | Promise<WindowDecision> {
     this.stats.fallbacks[mode]++;
-    return mode === 'open' ? this.local.hit(key, limits, now) : UNAVAILABLE;
+    return mode === 'open' ? local(this.local) : UNAVAILABLE;
   }
 
   private markDown(reason: string): void {

@@ -1,5 +1,6 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { schemas } from '../../manifest/schemas.js';
+import { ErrorCatalog } from '../../errors/catalog.js';
 import { checkPolicyConfig } from '../../policies/config-check.js';
 import type { CertificateState, EnvironmentState } from '../../model/types.js';
 import { orderViolations } from '../../precedence/validate-order.js';
@@ -46,7 +47,11 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
       const checked = checkPolicyConfig(policy.type, policy.config);
       const at = `/apis/${a}/chain/${p}/config`;
       for (const e of checked.schemaErrors) problems.push(fromAjv(e, at));
-      for (const problem of checked.problems) problems.push({ path: at + problem.path.map((s) => `/${String(s)}`).join(''), message: `${policy.type} "${policy.name}": ${problem.message}` });
+      for (const problem of checked.problems) {
+        // Warnings (validate reports them too) do not make a state invalid.
+        if (problem.code !== undefined && ErrorCatalog[problem.code].severity === 'warning') continue;
+        problems.push({ path: at + problem.path.map((s) => `/${String(s)}`).join(''), message: `${policy.type} "${policy.name}": ${problem.message}` });
+      }
     });
     if (precedence === 'strict' || precedence === 'cors-first') {
       for (const v of orderViolations(api.chain, precedence)) problems.push({ path: `/apis/${a}/chain/${v.index}`, message: `precedence: ${v.message}` });

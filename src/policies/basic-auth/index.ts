@@ -1,15 +1,12 @@
-import type { SecretValue } from '../../manifest/types.js';
-import type { PolicyModule } from '../types.js';
+import type { PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
+import { schema, type BasicAuthConfig } from './schema.js';
 
-export interface BasicAuthConfig {
-  username: string;
-  password: SecretValue;
-  realm: string;
-}
+export type { BasicAuthConfig };
 
-export const basicAuth: PolicyModule<BasicAuthConfig> = {
+export const basicAuth: PolicyModule<'basic-auth', BasicAuthConfig> = {
   type: 'basic-auth',
+  schema,
   summary: 'HTTP Basic authentication against one username and password; 401 with WWW-Authenticate otherwise.',
   precedence: 'standard',
   provides: ['requires-authentication'],

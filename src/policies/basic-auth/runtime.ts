@@ -1,12 +1,12 @@
-import type { Exchange, PolicyFactory, Reply } from '../../gateway/chain/types.js';
+import type { Exchange, PolicyFactory, Reply } from '../sdk/index.js';
 import { safeEqual } from '../../secrets/hash.js';
 import { isSealed, isStored } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
 import { parseBasicAuthorization } from '../shared/basic-authorization.js';
 import { REPEATED_AUTHORIZATION } from '../shared/credentials.js';
 import { firstHeader } from '../shared/headers.js';
-import { isRepeatedHeader } from '../shared/repeated-headers.js';
 import { LOCAL_PRINCIPAL } from '../shared/locals.js';
+import { isRepeatedHeader } from '../shared/repeated-headers.js';
 import { jsonError } from '../shared/replies.js';
 import type { BasicAuthConfig } from './index.js';
 
@@ -25,12 +25,12 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
   const { username } = config;
   const challenge = `Basic realm="${config.realm}"`;
   const verified = ctx.keep(`verified:${username}:${isSealed(password) ? password.hash : password.sha256}`, () => new VerifiedCredentials<true>());
-  // The verified user, for later policies and the access record.
+  const refuse = (): Reply => jsonError(401, 'authentication required', { 'www-authenticate': challenge });
+  // The verified user: what later expressions read as authentication.principal, and the access record's principal.
   const admit = (exchange: Exchange): undefined => {
     exchange.locals[LOCAL_PRINCIPAL] = username;
     return undefined;
   };
-  const refuse = (): Reply => jsonError(401, 'authentication required', { 'www-authenticate': challenge });
 
   return {
     request(exchange) {

@@ -1,30 +1,21 @@
-import type { PolicyModule } from '../types.js';
+import type { ClientCredentials, PolicyModule } from '../sdk/index.js';
+import { checkCredentials, credentialsOf } from '../shared/credentials-checks.js';
 import { create } from './runtime.js';
+import { schema, type ClientIdEnforcementConfig } from './schema.js';
 
-export interface CredentialsConfig {
-  credentialsOrigin: 'headers' | 'query' | 'basic';
-  clientIdName: string;
-  clientSecretName: string;
-  secretRequired: boolean;
-}
+export type { ClientIdEnforcementConfig };
+export type CredentialsConfig = ClientCredentials;
 
-export type ClientIdEnforcementConfig = CredentialsConfig;
-
-/** Where clients present credentials when no policy of the chain says: client_id and client_secret headers, the secret required. */
-export const DEFAULT_CLIENT_CREDENTIALS: Readonly<CredentialsConfig> = Object.freeze({ credentialsOrigin: 'headers', clientIdName: 'client_id', clientSecretName: 'client_secret', secretRequired: true });
-
-export function credentialsOf(config: CredentialsConfig): CredentialsConfig {
-  return { credentialsOrigin: config.credentialsOrigin, clientIdName: config.clientIdName, clientSecretName: config.clientSecretName, secretRequired: config.secretRequired };
-}
-
-export const clientIdEnforcement: PolicyModule<ClientIdEnforcementConfig> = {
+export const clientIdEnforcement: PolicyModule<'client-id-enforcement', ClientIdEnforcementConfig> = {
   type: 'client-id-enforcement',
-  summary: 'Admits only applications with a contract for this API version, identified by client id (and secret).',
+  schema,
+  summary: 'Admits only applications with a contract for this API version, identified by client id (and secret); 401 with WWW-Authenticate otherwise.',
   precedence: 'standard',
   provides: ['client-id-required'],
   requires: [],
   secretFields: [],
   unordered: [],
   clientCredentials: credentialsOf,
+  check: checkCredentials,
   create,
 };

@@ -1,31 +1,21 @@
-import type { PolicyModule } from '../types.js';
+import type { ConfigProblem, PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
+import { schema, type CorsConfig } from './schema.js';
 
-export interface OriginGroup {
-  name?: string;
-  origins: string[];
-  accessControlMaxAge: number;
-  allowedMethods: string[];
-  headers: string[];
-  exposedHeaders: string[];
-}
+export type { CorsConfig };
+export type OriginGroup = CorsConfig['originGroups'][number];
 
-export interface CorsConfig {
-  publicResource: boolean;
-  supportCredentials: boolean;
-  originGroups: OriginGroup[];
-}
-
-export const cors: PolicyModule<CorsConfig> = {
+export const cors: PolicyModule<'cors', CorsConfig> = {
   type: 'cors',
-  summary: 'Answers CORS preflights at the gateway and adds CORS headers for allowed origins.',
+  schema,
+  summary: 'Answers every OPTIONS request (preflights included) at the gateway and adds CORS headers for allowed origins.',
   precedence: 'cors',
   provides: ['cors-enabled'],
   requires: [],
   secretFields: [],
   unordered: ['originGroups.*.origins', 'originGroups.*.allowedMethods', 'originGroups.*.headers', 'originGroups.*.exposedHeaders'],
   check(config) {
-    const problems = [];
+    const problems: ConfigProblem[] = [];
     if (config.publicResource && config.supportCredentials) {
       problems.push({ path: ['supportCredentials'], message: 'a public resource (any origin, "*") cannot support credentials: browsers refuse credentials with a wildcard origin; set publicResource: false and list the origins' });
     }

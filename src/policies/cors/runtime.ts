@@ -1,7 +1,8 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, PolicyFactory, Reply, ResponseView } from '../../gateway/chain/types.js';
+import type { Exchange, PolicyFactory, Reply, ResponseView } from '../sdk/index.js';
 import { appendToken, firstHeader } from '../shared/headers.js';
 import type { CorsConfig, OriginGroup } from './index.js';
+import { ALL_METHODS } from './schema.js';
 
 /** What the gateway answers for one allowed origin, precomputed per origin group. */
 interface CorsMatch {
@@ -19,7 +20,7 @@ interface CorsMatch {
 const DEFAULT_GROUP: OriginGroup = {
   origins: ['*'],
   accessControlMaxAge: 30,
-  allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  allowedMethods: [...ALL_METHODS],
   headers: [],
   exposedHeaders: [],
 };
@@ -46,11 +47,13 @@ export const create: PolicyFactory<CorsConfig> = (config) => {
   return {
     request(exchange) {
       const origin = firstHeader(exchange.requestHeaders, 'origin');
+      // Every OPTIONS request is the gateway's to answer (the reference's rule): it never reaches the upstream.
+      if (exchange.method === 'OPTIONS') {
+        if (origin !== undefined && exchange.requestHeaders['access-control-request-method'] !== undefined) return preflightReply(exchange, origin, resolve(origin));
+        return optionsReply(origin, origin === undefined ? undefined : resolve(origin));
+      }
       if (origin === undefined) return undefined;
       const match = resolve(origin);
-      if (exchange.method === 'OPTIONS' && exchange.requestHeaders['access-control-request-method'] !== undefined) {
-        return preflightReply(exchange, origin, match);
-      }
       if (match !== undefined) {
         // The response handler adds the headers, so that rejections by later policies carry them too.
         exchange.locals[MATCH_LOCAL] = match;
@@ -68,7 +71,7 @@ export const create: PolicyFactory<CorsConfig> = (config) => {
 
 function compileMatch(group: OriginGroup, allowOrigin: '*' | undefined, credentials: boolean): CorsMatch {
   const preflight: OutgoingHttpHeaders = {
-    'access-control-allow-methods': group.allowedMethods.join(', '),
+    'access-control-allow-methods': allowedMethods(group).join(', '),
     'access-control-max-age': String(group.accessControlMaxAge),
   };
   if (group.headers.length > 0) preflight['access-control-allow-headers'] = group.headers.join(', ');
@@ -92,6 +95,22 @@ function preflightReply(exchange: Exchange, origin: string, match: CorsMatch | u
     const requested = firstHeader(exchange.requestHeaders, 'access-control-request-headers');
     if (requested !== undefined) headers['access-control-allow-headers'] = requested;
     headers.vary = 'Origin, Access-Control-Request-Headers';
+  }
+  return { status: 204, headers };
+}
+
+/** Method names, or the reference's {methodName, isAllowed} entries: the allowed ones, each once. */
+function allowedMethods(group: OriginGroup): string[] {
+  const names = group.allowedMethods.map((entry) => (typeof entry === 'string' ? entry : entry.isAllowed ? entry.methodName : undefined));
+  return [...new Set(names.filter((name): name is (typeof ALL_METHODS)[number] => name !== undefined))];
+}
+
+/** An OPTIONS request that is not a preflight: answered here, with the headers an actual response of an allowed origin gets. */
+function optionsReply(origin: string | undefined, match: CorsMatch | undefined): Reply {
+  const headers: OutgoingHttpHeaders = { vary: 'Origin' };
+  if (origin !== undefined && match !== undefined) {
+    Object.assign(headers, match.actual);
+    headers['access-control-allow-origin'] = match.allowOrigin ?? origin;
   }
   return { status: 204, headers };
 }

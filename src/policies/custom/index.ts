@@ -1,15 +1,12 @@
-import type { PolicyModule } from '../types.js';
+import type { PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
+import { schema, type CustomConfig } from './schema.js';
 
-export interface CustomConfig {
-  /** Module path, relative to the manifest that declares the policy (absolute once normalized). */
-  module: string;
-  schema?: string;
-  config: Record<string, unknown>;
-}
+export type { CustomConfig };
 
-export const custom: PolicyModule<CustomConfig> = {
+export const custom: PolicyModule<'custom', CustomConfig> = {
   type: 'custom',
+  schema,
   summary: 'Runs a policy from your own ES module; without order: listed it runs after the built-in policies.',
   precedence: 'custom',
   provides: [],

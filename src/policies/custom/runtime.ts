@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PolicyContext, PolicyFactory, PolicyHandlers } from '../../gateway/chain/types.js';
+import type { PolicyContext, PolicyFactory, PolicyHandlers } from '../sdk/index.js';
 import type { CustomConfig } from './index.js';
 
 type CustomCreate = (config: Record<string, unknown>, ctx: PolicyContext) => PolicyHandlers | Promise<PolicyHandlers>;

@@ -1,13 +1,12 @@
-import type { PolicyModule } from '../types.js';
+import type { PolicyModule } from '../sdk/index.js';
 import { create } from './runtime.js';
+import { schema, type HeaderRemovalConfig } from './schema.js';
 
-export interface HeaderRemovalConfig {
-  inboundHeaders: string[];
-  outboundHeaders: string[];
-}
+export type { HeaderRemovalConfig };
 
-export const headerRemoval: PolicyModule<HeaderRemovalConfig> = {
+export const headerRemoval: PolicyModule<'header-removal', HeaderRemovalConfig> = {
   type: 'header-removal',
+  schema,
   summary: 'Removes headers from the request sent upstream (inbound) and from the response sent back (outbound).',
   precedence: 'standard',
   provides: [],

@@ -1,22 +1,26 @@
-import type { PolicyModule } from '../types.js';
+import type { ConfigProblem, PolicyModule } from '../sdk/index.js';
+import { checkExpression } from '../shared/expression-checks.js';
 import { create } from './runtime.js';
+import { schema, type MessageLoggingConfig } from './schema.js';
 
-export interface MessageLoggingConfig {
-  message: string;
-  conditional: boolean;
-  category: string;
-  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  logPoint: 'before' | 'after' | 'both';
-}
+export type { MessageLoggingConfig };
 
-export const messageLogging: PolicyModule<MessageLoggingConfig> = {
+export const messageLogging: PolicyModule<'message-logging', MessageLoggingConfig> = {
   type: 'message-logging',
-  summary: 'Writes a structured log record per request (before and/or after the upstream call), with secrets redacted.',
+  schema,
+  summary: 'Writes a structured log record per logging item, before and/or after the upstream call, from an expression, with credentials redacted.',
   precedence: 'standard',
   provides: [],
   requires: [],
   secretFields: [],
   unordered: [],
-  scopedByRules: (config) => config.conditional,
+  check(config) {
+    const problems: ConfigProblem[] = [];
+    config.loggingConfiguration.forEach(({ itemData }, i) => {
+      problems.push(...checkExpression(itemData.message, ['loggingConfiguration', i, 'itemData', 'message'], 'string', true));
+      problems.push(...checkExpression(itemData.conditional, ['loggingConfiguration', i, 'itemData', 'conditional'], 'boolean'));
+    });
+    return problems;
+  },
   create,
 };

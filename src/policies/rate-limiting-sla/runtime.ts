@@ -1,4 +1,4 @@
-import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
+import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
 import { compileClientIdentifier, isApplication, rememberClient, rememberedClient } from '../shared/client-identity.js';
 import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import { jsonError } from '../shared/replies.js';
@@ -12,7 +12,7 @@ import type { RateLimitingSlaConfig } from './index.js';
 export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
   const { applications, counters } = ctx;
   const { exposeHeaders } = config;
-  const identify = compileClientIdentifier(config, applications);
+  const identify = compileClientIdentifier(config, applications, ctx.basePath);
   const prefix = `${ctx.apiName}/${ctx.policyName}/client:`;
   const noTier = `no SLA tier: the application's contract for ${ctx.apiName} ${ctx.apiVersion} names no tier`;
 

@@ -1,14 +1,11 @@
 import type { Limit } from '../../manifest/types.js';
-import type { ConfigProblem, PolicyModule } from '../types.js';
+import type { ConfigProblem, PolicyModule } from '../sdk/index.js';
+import { checkExpression } from '../shared/expression-checks.js';
 import { create } from './runtime.js';
+import { schema, type RateLimitingConfig } from './schema.js';
 
-export interface RateLimitingConfig {
-  rateLimits: Limit[];
-  keySelector: { source: 'api' | 'ip' | 'header' | 'client-id'; header?: string; clientIpHeader?: string; trustedProxies?: string[] };
-  exposeHeaders: boolean;
-  clusterizable: boolean;
-  failMode: 'open' | 'closed';
-}
+export type { RateLimitingConfig };
+
 
 /** Two windows of the same length in one stack: the larger one can never apply. */
 export function checkStackedLimits(limits: readonly Limit[], at: (string | number)[]): ConfigProblem[] {
@@ -23,14 +20,15 @@ export function checkStackedLimits(limits: readonly Limit[], at: (string | numbe
   return problems;
 }
 
-export const rateLimiting: PolicyModule<RateLimitingConfig> = {
+export const rateLimiting: PolicyModule<'rate-limiting', RateLimitingConfig> = {
   type: 'rate-limiting',
-  summary: 'Stacked fixed windows per key (whole API, client IP, header or client id); 429 when any window is full.',
+  schema,
+  summary: 'Stacked fixed windows per key (an expression, or the whole API, client IP, header or client id), each started by the first request of its key; 429 when any window is full.',
   precedence: 'rate-limiting',
   provides: ['baseline-rate-limiting'],
   requires: [],
   secretFields: [],
   unordered: ['rateLimits', 'keySelector.trustedProxies'],
-  check: (config) => checkStackedLimits(config.rateLimits, ['rateLimits']),
+  check: (config) => [...checkStackedLimits(config.rateLimits, ['rateLimits']), ...(typeof config.keySelector === 'string' ? checkExpression(config.keySelector, ['keySelector'], 'string') : [])],
   create,
 };

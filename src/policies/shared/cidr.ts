@@ -1,20 +1,21 @@
 import { BlockList, isIP } from 'node:net';
-import { parseCidr } from '../../manifest/formats.js';
+import { parseIpRange } from '../../manifest/formats.js';
 
 /** Tells whether an address falls in a compiled list of ranges. */
 export type AddressMatcher = (address: string) => boolean;
 
 /**
- * Compiles addresses and CIDR ranges (IPv4 and IPv6) into a node:net BlockList.
+ * Compiles addresses, CIDR ranges (IPv4 and IPv6) and leading IPv4 octets
+ * (`192.168`) into a node:net BlockList.
  * BlockList matches IPv4-mapped IPv6 addresses (::ffff:1.2.3.4) against IPv4
  * ranges and the reverse, so callers need not unwrap them.
  */
 export function compileAddressMatcher(ranges: readonly string[]): AddressMatcher {
   const list = new BlockList();
   for (const range of ranges) {
-    const cidr = parseCidr(range);
-    // The schema's cidr format already rejected these; fail the compile loudly rather than match nothing.
-    if (cidr === undefined) throw new Error(`not an IP address or CIDR range: ${range}`);
+    const cidr = parseIpRange(range);
+    // The schema's formats already rejected these; fail the compile loudly rather than match nothing.
+    if (cidr === undefined) throw new Error(`not an IP address or range: ${range}`);
     list.addSubnet(cidr.address, cidr.prefix, cidr.family);
   }
   // BlockList.check builds a SocketAddress per call: remember answers for the addresses seen recently.

@@ -1,8 +1,8 @@
-import type { ApplicationRuntime, Exchange, Reply } from '../../gateway/chain/types.js';
+import type { ApplicationRuntime, Exchange, Reply } from '../sdk/index.js';
 import { sealSecret } from '../../secrets/sealed.js';
 import { BUSY, VerifiedCredentials, presentedKey, verifyPresented } from '../../secrets/verification.js';
-import type { CredentialsConfig } from '../client-id-enforcement/index.js';
-import { compileCredentialsReader } from './credentials.js';
+import type { ClientCredentials } from '../sdk/index.js';
+import { compileCredentialsReader, credentialSources } from './credentials.js';
 import { LOCAL_APPLICATION, LOCAL_CLAIMED_CLIENT_ID, LOCAL_CLIENT_ID } from './locals.js';
 import { jsonError } from './replies.js';
 
@@ -26,16 +26,21 @@ export function isApplication(identified: Identification): identified is Applica
 /**
  * Compiles client identification: read the credentials, find the application
  * among those holding a contract for this API version, check the secret when
- * one is required or presented (each distinct pair once, then remembered
- * under a keyed hash of it).
+ * the config reads one (each distinct pair once, then remembered under a keyed
+ * hash of it). A 401 carries the reference's challenge: `Client-ID-Enforcement`
+ * for credentials read by expressions, `Basic realm="tollgate"` for an
+ * Authorization: Basic header.
  */
-export function compileClientIdentifier(config: CredentialsConfig, applications: ReadonlyMap<string, ApplicationRuntime>): ClientIdentifier {
-  const read = compileCredentialsReader(config);
-  const missingId = `client credentials required: ${describe(config, config.clientIdName, 'client id')}`;
-  const missingSecret = `client secret required: ${describe(config, config.clientSecretName, 'client secret')}`;
-  const { secretRequired } = config;
+export function compileClientIdentifier(config: ClientCredentials, applications: ReadonlyMap<string, ApplicationRuntime>, basePath = '/'): ClientIdentifier {
+  const read = compileCredentialsReader(config, basePath);
+  const sources = credentialSources(config);
+  const missingId = `client credentials required: send the client id in ${sources.clientId}`;
+  const missingSecret = `client secret required: send it in ${sources.clientSecret ?? 'the request'}`;
+  // The secret is required when the config says where it is: an empty clientSecretExpression makes it optional.
+  const secretRequired = sources.clientSecret !== undefined;
+  const challenge = config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' ? BASIC_CHALLENGE : CLIENT_ID_CHALLENGE;
   const verified = new VerifiedCredentials<ApplicationRuntime>();
-  const reject = (message: string): Reply => jsonError(401, message);
+  const reject = (message: string): Reply => jsonError(401, message, { 'www-authenticate': challenge });
 
   return (exchange) => {
     const { clientId, clientSecret, repeated } = read(exchange);
@@ -48,8 +53,8 @@ export function compileClientIdentifier(config: CredentialsConfig, applications:
       if (application === undefined) return reject(INVALID);
       return secretRequired ? reject(missingSecret) : application;
     }
-    // A secret that is presented is checked even when optional: a wrong one is never let through.
-    if (application !== undefined && application.clientSecret === undefined) return secretRequired ? reject(INVALID) : application;
+    // An application registered without a secret cannot prove one.
+    if (application !== undefined && application.clientSecret === undefined) return reject(INVALID);
     const key = presentedKey(clientId, clientSecret);
     const known = verified.lookup(key);
     if (known !== undefined) return known === false ? reject(INVALID) : known;
@@ -62,6 +67,10 @@ export function compileClientIdentifier(config: CredentialsConfig, applications:
     });
   };
 }
+
+/** The reference's challenges of a 401 for client credentials. */
+const CLIENT_ID_CHALLENGE = 'Client-ID-Enforcement';
+const BASIC_CHALLENGE = 'Basic realm="tollgate"';
 
 /** Records the identified client for later policies of the chain. */
 export function rememberClient(exchange: Exchange, application: ApplicationRuntime): void {
@@ -76,15 +85,4 @@ export function rememberClient(exchange: Exchange, application: ApplicationRunti
 export function rememberedClient(exchange: Exchange, applications: ReadonlyMap<string, ApplicationRuntime>): ApplicationRuntime | undefined {
   const clientId = exchange.locals[LOCAL_CLIENT_ID];
   return typeof clientId === 'string' ? applications.get(clientId) : undefined;
-}
-
-function describe(config: CredentialsConfig, name: string, what: string): string {
-  switch (config.credentialsOrigin) {
-    case 'headers':
-      return `send the ${what} in the ${name} header`;
-    case 'query':
-      return `send the ${what} in the ${name} query parameter`;
-    case 'basic':
-      return `send the ${what} in an Authorization: Basic header`;
-  }
 }

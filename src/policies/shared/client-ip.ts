@@ -1,9 +1,12 @@
-import type { Exchange } from '../../gateway/chain/types.js';
+import { compileStringExpression } from '../expressions/index.js';
+import type { Exchange } from '../sdk/index.js';
 import { compileAddressMatcher, familyOf } from './cidr.js';
 import { joinedHeader } from './headers.js';
 
 export interface ClientIpConfig {
   clientIpHeader?: string;
+  /** Where the client address is read (an expression); the first address of its value counts unless trustedProxies are set. */
+  ipExpression?: string;
   trustedProxies?: readonly string[];
 }
 
@@ -11,23 +14,32 @@ export interface ClientIpConfig {
 export type ClientIpResolver = (exchange: Exchange) => string | undefined;
 
 /**
- * Compiles how the client IP is found. The TCP peer is the client unless it is
- * a trusted proxy and a client IP header is configured: then the right-most
- * address of that header (an X-Forwarded-For chain) that is not itself a
- * trusted proxy is. An untrusted peer's header is ignored: anyone can send one.
+ * Compiles how the client IP is found. The TCP peer is the client unless:
+ * - an ipExpression is configured without trustedProxies: then the first
+ *   address of its value (the reference's default reads X-Forwarded-For so);
+ * - the peer is a trusted proxy and a client IP header or ipExpression is
+ *   configured: then the right-most address of that value (an X-Forwarded-For
+ *   chain) that is not itself a trusted proxy.
+ * An untrusted peer's header is ignored when trustedProxies are set: anyone can send one.
+ * A value that is missing leaves the peer as the client.
  */
-export function compileClientIpResolver(config: ClientIpConfig): ClientIpResolver {
+export function compileClientIpResolver(config: ClientIpConfig, basePath = '/'): ClientIpResolver {
   const trusted = config.trustedProxies ?? [];
-  if (config.clientIpHeader === undefined || trusted.length === 0) {
-    return (exchange) => exchange.remoteAddress;
+  const read = compileForwarded(config, basePath);
+  if (read === undefined) return (exchange) => exchange.remoteAddress;
+  if (trusted.length === 0) {
+    return (exchange) => {
+      const chain = read(exchange);
+      if (chain === undefined || chain.trim() === '') return exchange.remoteAddress;
+      const comma = chain.indexOf(',');
+      return addressOfHop(comma === -1 ? chain : chain.slice(0, comma));
+    };
   }
-  const header = config.clientIpHeader.toLowerCase();
   const isTrusted = compileAddressMatcher(trusted);
-
   return (exchange) => {
     const peer = exchange.remoteAddress;
     if (!isTrusted(peer)) return peer;
-    const chain = joinedHeader(exchange.requestHeaders, header);
+    const chain = read(exchange);
     // A trusted proxy that forwarded nothing is itself the client.
     if (chain === undefined || chain.trim() === '') return peer;
     const hops = chain.split(',');
@@ -38,6 +50,18 @@ export function compileClientIpResolver(config: ClientIpConfig): ClientIpResolve
     }
     return undefined;
   };
+}
+
+function compileForwarded(config: ClientIpConfig, basePath: string): ((exchange: Exchange) => string | undefined) | undefined {
+  if (config.ipExpression !== undefined) {
+    const { evaluate } = compileStringExpression(config.ipExpression, { basePath });
+    return (exchange) => evaluate(exchange) ?? undefined;
+  }
+  if (config.clientIpHeader !== undefined && (config.trustedProxies ?? []).length > 0) {
+    const header = config.clientIpHeader.toLowerCase();
+    return (exchange) => joinedHeader(exchange.requestHeaders, header);
+  }
+  return undefined;
 }
 
 /** The address of one X-Forwarded-For hop: trims, and drops a port ("1.2.3.4:80", "[::1]:80") and an IPv6 zone. */

@@ -1,5 +1,5 @@
-import type { Exchange } from '../../gateway/chain/types.js';
-import type { CredentialsConfig } from '../client-id-enforcement/index.js';
+import { compileStringExpression } from '../expressions/index.js';
+import type { ClientCredentials, Exchange } from '../sdk/index.js';
 import { parseBasicAuthorization } from './basic-authorization.js';
 import { firstHeader } from './headers.js';
 import { queryParamOnce } from './query.js';
@@ -14,48 +14,62 @@ export interface PresentedCredentials {
 
 export type CredentialsReader = (exchange: Exchange) => PresentedCredentials;
 
+/** Where a credentials config reads from, for messages: "the client_id header", "the key query parameter", "an Authorization: Basic header". */
+export interface CredentialSources {
+  clientId: string;
+  clientSecret: string | undefined;
+}
+
 /**
- * Compiles where client credentials are read from (headers, query parameters
- * or a Basic header). A credential sent twice is reported, not picked from:
- * the gateway would check one and the upstream might read the other.
+ * Compiles where client credentials are read from (an Authorization: Basic
+ * header, or the client id and secret expressions). A credential sent twice —
+ * a header or query parameter an expression reads, or the Authorization header
+ * — is reported, not picked from: the gateway would check one and the
+ * upstream might read the other.
  */
-export function compileCredentialsReader(config: CredentialsConfig): CredentialsReader {
-  switch (config.credentialsOrigin) {
-    case 'headers': {
-      const idHeader = config.clientIdName.toLowerCase();
-      const secretHeader = config.clientSecretName.toLowerCase();
-      const repeatedId = repeatedMessage(`the ${config.clientIdName} header`);
-      const repeatedSecret = repeatedMessage(`the ${config.clientSecretName} header`);
-      return (exchange) => {
-        const headers = exchange.requestHeaders;
-        const credentials: PresentedCredentials = { clientId: nonEmpty(firstHeader(headers, idHeader)), clientSecret: nonEmpty(firstHeader(headers, secretHeader)) };
-        if (isRepeatedHeader(exchange, idHeader)) credentials.repeated = repeatedId;
-        else if (isRepeatedHeader(exchange, secretHeader)) credentials.repeated = repeatedSecret;
-        return credentials;
-      };
-    }
-    case 'query': {
-      const idParam = config.clientIdName;
-      const secretParam = config.clientSecretName;
-      const repeatedId = repeatedMessage(`the ${idParam} query parameter`);
-      const repeatedSecret = repeatedMessage(`the ${secretParam} query parameter`);
-      return (exchange) => {
-        const id = queryParamOnce(exchange.search, idParam);
-        const secret = queryParamOnce(exchange.search, secretParam);
-        const credentials: PresentedCredentials = { clientId: nonEmpty(id.value), clientSecret: nonEmpty(secret.value) };
-        if (id.repeated) credentials.repeated = repeatedId;
-        else if (secret.repeated) credentials.repeated = repeatedSecret;
-        return credentials;
-      };
-    }
-    case 'basic':
-      return (exchange) => {
-        const basic = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
-        const credentials: PresentedCredentials = { clientId: nonEmpty(basic?.user), clientSecret: nonEmpty(basic?.password) };
-        if (isRepeatedHeader(exchange, 'authorization')) credentials.repeated = REPEATED_AUTHORIZATION;
-        return credentials;
-      };
+export function compileCredentialsReader(config: ClientCredentials, basePath = '/'): CredentialsReader {
+  if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader') {
+    return (exchange) => {
+      const basic = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
+      const credentials: PresentedCredentials = { clientId: nonEmpty(basic?.user), clientSecret: nonEmpty(basic?.password) };
+      if (isRepeatedHeader(exchange, 'authorization')) credentials.repeated = REPEATED_AUTHORIZATION;
+      return credentials;
+    };
   }
+  const scope = { basePath };
+  const id = compileStringExpression(config.clientIdExpression, scope);
+  const secret = config.clientSecretExpression === '' ? undefined : compileStringExpression(config.clientSecretExpression, scope);
+  const headers = [...new Set([...id.headers, ...(secret?.headers ?? [])])].map((name) => ({ name, message: repeatedMessage(`the ${name} header`) }));
+  const params = [...new Set([...id.queryParams, ...(secret?.queryParams ?? [])])].map((name) => ({ name, message: repeatedMessage(`the ${name} query parameter`) }));
+  return (exchange) => {
+    const credentials: PresentedCredentials = { clientId: nonEmpty(id.evaluate(exchange) ?? undefined), clientSecret: secret === undefined ? undefined : nonEmpty(secret.evaluate(exchange) ?? undefined) };
+    for (const header of headers) {
+      if (isRepeatedHeader(exchange, header.name)) {
+        credentials.repeated = header.message;
+        return credentials;
+      }
+    }
+    for (const param of params) {
+      if (queryParamOnce(exchange.search, param.name).repeated) {
+        credentials.repeated = param.message;
+        return credentials;
+      }
+    }
+    return credentials;
+  };
+}
+
+/** How a config's credentials are sent, for the messages of a 401. */
+export function credentialSources(config: ClientCredentials): CredentialSources {
+  if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader') return { clientId: 'an Authorization: Basic header', clientSecret: 'an Authorization: Basic header' };
+  return { clientId: describeSource(config.clientIdExpression), clientSecret: config.clientSecretExpression === '' ? undefined : describeSource(config.clientSecretExpression) };
+}
+
+function describeSource(expression: string): string {
+  const { headers, queryParams } = compileStringExpression(expression, { basePath: '/' });
+  if (headers.length === 1 && queryParams.length === 0) return `the ${headers[0] as string} header`;
+  if (queryParams.length === 1 && headers.length === 0) return `the ${queryParams[0] as string} query parameter`;
+  return `what ${expression} reads`;
 }
 
 /** The answer to a second Authorization header, for every policy that reads one. */

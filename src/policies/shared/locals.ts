@@ -6,5 +6,5 @@ export const LOCAL_CLIENT_ID = 'clientId';
 export const LOCAL_APPLICATION = 'application';
 /** A client id a request claimed but could not prove (for the access record; never a key or a grant). */
 export const LOCAL_CLAIMED_CLIENT_ID = 'claimedClientId';
-/** Who an authentication policy verified (the basic-auth user). */
+/** The user an authentication policy (basic-auth) verified: the expressions' authentication.principal. */
 export const LOCAL_PRINCIPAL = 'principal';

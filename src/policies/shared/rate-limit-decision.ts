@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, Reply, RequestOutcome } from '../../gateway/chain/types.js';
-import type { WindowDecision } from '../../gateway/counters/types.js';
+import type { Exchange, Reply, RequestOutcome } from '../sdk/index.js';
+import type { WindowDecision } from '../sdk/index.js';
 import { jsonError } from './replies.js';
 
 /**

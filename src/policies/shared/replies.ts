@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Reply } from '../../gateway/chain/types.js';
+import type { Reply } from '../sdk/index.js';
 
 /**
  * A rejection with a JSON body {"error": message}. Built fresh per rejection:

@@ -1,4 +1,4 @@
-import type { Exchange, Reply } from '../../gateway/chain/types.js';
+import type { Exchange, Reply } from '../sdk/index.js';
 import type { BodyScanner } from './body-scanner.js';
 
 /**

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Exchange, PolicyFactory, RequestOutcome } from '../../gateway/chain/types.js';
-import type { WindowDecision } from '../../gateway/counters/types.js';
-import type { Limit } from '../../manifest/types.js';
+import type { Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
+import type { Limit, WindowDecision } from '../sdk/index.js';
 import { onDecision, setRateLimitHeaders, storageUnavailable, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { SpikeControlConfig } from './index.js';
 
@@ -10,9 +9,15 @@ interface WaitingRoom {
   waiting: number;
 }
 
+/**
+ * A sliding window over the whole API (the reference's spike control): over
+ * the limit a request waits delayTimeInMillis and tries again, up to
+ * delayAttempts times, while at most queuingLimit wait; then 429.
+ */
 export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   const key = `${ctx.apiName}/${ctx.policyName}`;
-  const limits: readonly Limit[] = [{ maximumRequests: config.maximumRequests, timePeriodInMilliseconds: config.timePeriodInMilliseconds }];
+  // One object per compiled policy: shared storage's fast path recognizes the limit by identity.
+  const limit: Limit = { maximumRequests: config.maximumRequests, timePeriodInMilliseconds: config.timePeriodInMilliseconds };
   const { delayAttempts, delayTimeInMillis, queuingLimit, exposeHeaders } = config;
   const room = ctx.keep<WaitingRoom>('waiting-room', () => ({ waiting: 0 }));
   const counters = ctx.counters;
@@ -30,7 +35,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
       for (let attempt = 0; attempt < delayAttempts; attempt++) {
         // A plain timer: it lasts one delay, so it delays shutdown by at most that.
         await sleep(delayTimeInMillis);
-        decision = await counters.hit(key, limits, Date.now());
+        decision = await counters.slide(key, limit, Date.now());
         if (decision.unavailable) return storageUnavailable();
         if (decision.allowed) return admit(exchange, decision);
       }
@@ -49,7 +54,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
 
   return {
     request(exchange) {
-      return onDecision(counters.hit(key, limits, Date.now()), (decision) => decide(exchange, decision));
+      return onDecision(counters.slide(key, limit, Date.now()), (decision) => decide(exchange, decision));
     },
   };
 };

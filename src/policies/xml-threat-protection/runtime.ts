@@ -1,4 +1,4 @@
-import type { PolicyFactory } from '../../gateway/chain/types.js';
+import type { PolicyFactory } from '../sdk/index.js';
 import { requestMediaType } from '../shared/media-type.js';
 import { scanRequestBody } from '../shared/scan-request-body.js';
 import type { XmlThreatProtectionConfig } from './index.js';

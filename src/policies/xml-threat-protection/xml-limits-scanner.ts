@@ -24,6 +24,9 @@ import { REFERENCE_INCOMPLETE, REFERENCE_MALFORMED, XmlReferenceDecoder } from '
  * processing instructions, CDATA sections included.
  */
 
+/** `xmlns`, the name (or prefix) of a namespace declaration. */
+const XMLNS = [0x78, 0x6d, 0x6c, 0x6e, 0x73];
+
 const LIMITS = ['maxNodeDepth', 'maxAttributeCountPerElement', 'maxChildCount', 'maxTextLength', 'maxAttributeLength', 'maxCommentLength'] as const;
 
 /** Compiled limits; Infinity means unlimited. */
@@ -79,6 +82,8 @@ export class XmlLimitsScanner implements BodyScanner {
   private nameHash = 0;
   private nameLength = 0;
   private attributeCount = 0;
+  /** How much of `xmlns` the attribute name matched so far (5: all, 6: `xmlns:`), or -1: not a namespace declaration. */
+  private namespaceMatch = -1;
   /** Whitespace seen since the last attribute: XML requires it between attributes. */
   private spaceBeforeAttribute = false;
   private quote = 0;
@@ -150,10 +155,16 @@ export class XmlLimitsScanner implements BodyScanner {
           else violation = this.invalid(i, 'malformed start tag');
           break;
         case ATTRIBUTE_NAME:
-          if (NAME_CHAR[b] === 1 || b >= 0x80) violation = this.nameByte(b, i);
-          else if (WHITESPACE[b] === 1) this.state = AFTER_ATTRIBUTE_NAME;
-          else if (b === 0x3d /* = */) this.state = BEFORE_ATTRIBUTE_VALUE;
-          else violation = this.invalid(i, 'malformed attribute name');
+          if (NAME_CHAR[b] === 1 || b >= 0x80) {
+            this.matchNamespace(b);
+            violation = this.nameByte(b, i);
+          } else if (WHITESPACE[b] === 1) {
+            this.state = AFTER_ATTRIBUTE_NAME;
+            violation = this.countAttribute(i);
+          } else if (b === 0x3d /* = */) {
+            this.state = BEFORE_ATTRIBUTE_VALUE;
+            violation = this.countAttribute(i);
+          } else violation = this.invalid(i, 'malformed attribute name');
           break;
         case AFTER_ATTRIBUTE_NAME:
           if (b === 0x3d) this.state = BEFORE_ATTRIBUTE_VALUE;
@@ -407,13 +418,31 @@ export class XmlLimitsScanner implements BodyScanner {
   }
 
   private beginAttribute(b: number, i: number): ScanViolation | undefined {
-    if (++this.attributeCount > this.limits.maxAttributeCountPerElement) {
-      return this.fail(
-        limitViolation('XML attribute count', 'maxAttributeCountPerElement', this.limits.maxAttributeCountPerElement, this.base + i),
-      );
-    }
     this.state = ATTRIBUTE_NAME;
+    this.namespaceMatch = 0;
+    this.matchNamespace(b);
     return this.nameByte(b, i);
+  }
+
+  /** Follows whether the attribute name is `xmlns` or `xmlns:…`, byte by byte. */
+  private matchNamespace(b: number): void {
+    const at = this.namespaceMatch;
+    if (at < 0 || at === 6) return;
+    if (at < 5) this.namespaceMatch = b === (XMLNS[at] as number) ? at + 1 : -1;
+    else this.namespaceMatch = b === 0x3a /* : */ ? 6 : -1;
+  }
+
+  /**
+   * Counts the attribute whose name just ended. Namespace declarations (xmlns,
+   * xmlns:prefix) are not attributes of the element (the reference's rule):
+   * they are not counted.
+   */
+  private countAttribute(i: number): ScanViolation | undefined {
+    if (this.namespaceMatch === 5 || this.namespaceMatch === 6) return undefined;
+    if (++this.attributeCount > this.limits.maxAttributeCountPerElement) {
+      return this.fail(limitViolation('XML attribute count', 'maxAttributeCountPerElement', this.limits.maxAttributeCountPerElement, this.base + i));
+    }
+    return undefined;
   }
 
   /** One byte of a tag or attribute name; a non-ASCII byte starts a UTF-8 sequence. */

@@ -94,7 +94,7 @@ describe('shared storage outages', () => {
     const answers: Answer[] = [];
     for (let i = 0; i < 6; i++) answers.push(await get(`${(i % 2 ? gw2 : gw1).url}/after/x`));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 429, 429]);
-    expect(await redis.client().get((await redis.client().keys('tollgate:{test}:after/*'))[0]!)).toBe('4');
+    expect(await redis.client().hget((await redis.client().keys('tollgate:{test}:after/*'))[0]!, 'c')).toBe('4');
     expect((await sharedStorageStatus(gw1)).fallbacks.closed).toBe(27);
   });
 

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { pino, type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCounterStore } from '../../../src/gateway/counters/memory.js';
-import { parseRedisUrl } from '../../../src/gateway/counters/redis-url.js';
+import { parseRedisUrl } from '../../../src/manifest/redis-url.js';
 import { CounterStores } from '../../../src/gateway/counters/selection.js';
 import { SharedStorage, emptyStats, type SharedStorageStats } from '../../../src/gateway/counters/shared-storage.js';
-import type { WindowDecision } from '../../../src/gateway/counters/types.js';
+import type { WindowDecision } from '../../../src/policies/sdk/index.js';
 import type { Limit } from '../../../src/manifest/types.js';
 import { startRedis, type TestRedis } from '../../helpers/redis.js';
 
@@ -106,6 +106,47 @@ describe('SharedStorage against a real redis-server', () => {
     );
   });
 
+  // Reference (spike control): "a sliding window"; "X-Ratelimit-Reset is 0 while quota remains".
+  it('decides every sliding-window hit as MemoryCounterStore.slide does (exact sliding window, reset 0 while room remains)', async () => {
+    const limits: Limit[] = [{ maximumRequests: 3, timePeriodInMilliseconds: 60 }, { maximumRequests: 1, timePeriodInMilliseconds: 25 }];
+    const { shared } = await storage({ callerClock: true });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ key: fc.constantFrom('a', 'b'), limit: fc.nat(limits.length - 1), advance: fc.nat(30) }), { minLength: 1, maxLength: 60 }), async (steps) => {
+        const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
+        const run = `slide${namespaces++}`;
+        let ahead = 0;
+        for (const step of steps) {
+          ahead += step.advance;
+          const now = Date.now() + ahead;
+          const limit = limits[step.limit] as Limit;
+          const key = `${run}/${step.limit}/${step.key}`;
+          expect(await shared.slide(key, limit, now, 'open')).toEqual(memory.slide(key, limit, now));
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('a sliding window admits exactly its maximum when three connections hit it concurrently, and holds no more than that', async () => {
+    const stores = await Promise.all([storage(), storage(), storage()]);
+    const target = parseRedisUrl(roomyUrl());
+    if ('problem' in target) throw new Error(target.problem);
+    const namespace = `tollgate:{sliding-${process.pid}}:`;
+    const replicas = stores.map(({ local, stats, logged }) => {
+      const s = new SharedStorage(roomyUrl(), { target, namespace, local, stats, logger: logged.logger });
+      opened.push(s);
+      return s;
+    });
+    await Promise.all(replicas.map((r) => r.waitReady(5_000)));
+    const limit: Limit = { maximumRequests: 40, timePeriodInMilliseconds: 86_400_000 };
+    const decisions = await Promise.all(Array.from({ length: 200 }, (_, i) => replicas[i % 3]!.slide('spike', limit, Date.now(), 'open')));
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(40);
+    expect(decisions.filter((d) => d.allowed && d.remaining > 0).every((d) => d.resetMs === 0)).toBe(true);
+    const keys = await redis.client().keys(`${namespace}*`);
+    expect(keys).toEqual([`${namespace}spike:sliding:86400000`]);
+    expect(await redis.client().zcard(keys[0]!)).toBe(40);
+  });
+
   it('admits exactly the limit when three connections hit one key concurrently', async () => {
     const stores = await Promise.all([storage(), storage(), storage()]);
     // Three replicas of one environment: the same namespace.
@@ -124,7 +165,8 @@ describe('SharedStorage against a real redis-server', () => {
     expect(stores.reduce((n, s) => n + s.stats.fallbacks.open, 0)).toBe(0);
     const keys = await redis.client().keys(`${namespace}*`);
     expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatch(/^tollgate:\{concurrency-\d+\}:api:86400000:\d+$/);
+    // One hash per window (its start and count), named without a clock boundary: the window started with the first hit.
+    expect(keys[0]).toMatch(/^tollgate:\{concurrency-\d+\}:api:86400000$/);
     const ttl = await redis.client().pttl(keys[0]!);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(86_400_000);
@@ -159,7 +201,7 @@ describe('SharedStorage against a real redis-server', () => {
     const keys = (await client.keys(`${shared.namespace}s:*`)).sort();
     expect(keys).toHaveLength(2);
     // The day window was not charged for the rejected hit.
-    expect(await Promise.all(keys.map((k) => client.get(k)))).toEqual(['2', '2']);
+    expect(await Promise.all(keys.map((k) => client.hget(k, 'c')))).toEqual(['2', '2']);
   });
 
   it('fails open (local counting) or closed (unavailable) at once while Redis is down, logs the outage once, and resumes when it is back', async () => {

@@ -1,7 +1,7 @@
-import type { PolicyType } from '../manifest/types.js';
-import type { Characteristic } from './characteristics.js';
-import type { PolicyFactory } from '../gateway/chain/types.js';
-import type { CredentialsConfig } from './client-id-enforcement/index.js';
+import type { ErrorCode } from '../../errors/catalog.js';
+import type { Characteristic } from '../characteristics.js';
+import type { ClientCredentials } from './context.js';
+import type { PolicyFactory } from './handlers.js';
 
 /**
  * Where a policy may stand. The fixed classes lead the chain under the strict
@@ -14,11 +14,21 @@ export interface ConfigProblem {
   /** Path inside the config, e.g. ['originGroups', 0, 'origins', 1]. */
   path: (string | number)[];
   message: string;
+  /** The catalog code to report (default TG_POLICY_CONFIG); a code of warning severity makes it a warning. */
+  code?: ErrorCode;
+  /** Offset inside the string at `path` that the problem is about (an expression's bad token). */
+  offset?: number;
 }
 
-/** One policy type. Its config schema is schemas/policies/<type>.json. */
-export interface PolicyModule<Config = Record<string, unknown>> {
-  type: PolicyType;
+/**
+ * One policy type: everything the validator, the planner and the chain
+ * compiler need, in one folder. Its JSON Schema is `schema` (written out to
+ * schemas/policies/<type>.json by `npm run schemas`); Config is derived from it.
+ */
+export interface PolicyModule<Type extends string = string, Config = Record<string, unknown>> {
+  type: Type;
+  /** The JSON Schema (draft-07) of the config. */
+  schema: Readonly<Record<string, unknown>>;
   summary: string;
   precedence: PrecedenceClass;
   provides: readonly Characteristic[];
@@ -27,11 +37,9 @@ export interface PolicyModule<Config = Record<string, unknown>> {
   secretFields: readonly string[];
   /** Config arrays whose order means nothing (dotted paths, `*` = every item): sorted before diffing. */
   unordered: readonly string[];
-  /** Whether the policy's rules scope it (default: yes); message-logging with conditional: false logs every request. */
-  scopedByRules?(config: Config): boolean;
   /** For policies that identify client applications: where the chain's clients present their credentials. */
-  clientCredentials?(config: Config): CredentialsConfig;
-  /** Semantic checks the schema cannot express; config has its defaults filled. */
+  clientCredentials?(config: Config): ClientCredentials;
+  /** Semantic checks the schema cannot express; config has its defaults filled. Shared by validate and the gateway. */
   check?(config: Config): ConfigProblem[];
   /** Compiles the config into request/response handlers, once per reload. */
   create: PolicyFactory<Config>;
