@@ -7,7 +7,7 @@ import { MemoryCounterStore } from '../gateway/counters/memory.js';
 import type { CounterSelection } from '../gateway/counters/selection.js';
 import { MetricsRegistry } from '../gateway/metrics/registry.js';
 import { UpstreamPools } from '../gateway/proxy/pools.js';
-import { ClockedCounterStore, type TestClock } from './test-clock.js';
+import type { TestClock } from './test-clock.js';
 
 /** One Api compiled as the gateway compiles it, with counters of its own that live as long as one test. */
 export interface TestChain {
@@ -26,10 +26,9 @@ export async function compileTestChain(api: ApiState, applications: readonly App
   // Only errors are kept: they explain a 500 in a failure message.
   let errors: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(describeLogLine(line)) });
-  const clocked = new ClockedCounterStore(counters, clock);
   // Every policy counts in the test's own memory: no shared storage, whatever clusterizable says.
-  const selection: CounterSelection = { forPolicy: () => clocked };
-  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir };
+  const selection: CounterSelection = { forPolicy: () => counters };
+  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir, clock };
   try {
     const { compiled } = await compileApi(api, applications, 'policy-test', services);
     return {

@@ -1,5 +1,5 @@
-import type { Limit } from '../manifest/types.js';
-import type { CounterStore, WindowDecision } from '../policies/sdk/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PolicyClock } from '../policies/sdk/index.js';
 
 /**
  * Where every test's clock starts: a UTC midnight, so that windows of a
@@ -8,27 +8,23 @@ import type { CounterStore, WindowDecision } from '../policies/sdk/index.js';
  */
 const TEST_EPOCH_MS = Date.UTC(2030, 0, 1);
 
-/** The time a test's counters see: it stands still while requests run, and moves only by a step's `wait`. */
-export class TestClock {
-  now = TEST_EPOCH_MS;
+/**
+ * The time a test's policies count in: it stands still while requests run,
+ * and moves only by a step's `wait`. A policy's own delay (spike control)
+ * still takes its real time.
+ */
+export class TestClock implements PolicyClock {
+  private current = TEST_EPOCH_MS;
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return sleep(ms);
+  }
 
   advance(ms: number): void {
-    this.now += ms;
-  }
-}
-
-/** Counts in `inner` at the test clock's time instead of the time the policy read. */
-export class ClockedCounterStore implements CounterStore {
-  constructor(
-    private readonly inner: CounterStore,
-    private readonly clock: { readonly now: number },
-  ) {}
-
-  hit(key: string, limits: readonly Limit[]): WindowDecision | Promise<WindowDecision> {
-    return this.inner.hit(key, limits, this.clock.now);
-  }
-
-  slide(key: string, limit: Limit): WindowDecision | Promise<WindowDecision> {
-    return this.inner.slide(key, limit, this.clock.now);
+    this.current += ms;
   }
 }

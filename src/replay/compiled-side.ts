@@ -12,7 +12,6 @@ import type { SealedSecret } from '../manifest/types.js';
 import type { ApiState, ApplicationState, EnvironmentState } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
 import { MemoryExchange } from '../policy-tests/memory-exchange.js';
-import { ClockedCounterStore } from '../policy-tests/test-clock.js';
 import { unrecordedInput } from './notes.js';
 import type { ReplayRecord } from './records.js';
 import type { ReplaySide } from './side.js';
@@ -35,11 +34,10 @@ const EMPTY = Buffer.alloc(0);
  */
 export async function compiledSide(label: string, state: EnvironmentState, clock: VirtualClock, baseDir: string): Promise<ReplaySide> {
   const counters = new MemoryCounterStore({ sweepIntervalMs: 0 });
-  const clocked = new ClockedCounterStore(counters, clock);
-  const selection: CounterSelection = { forPolicy: () => clocked };
+  const selection: CounterSelection = { forPolicy: () => counters };
   const logger = pino({ level: 'silent' });
   const pools = new UpstreamPools();
-  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir };
+  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir, clock };
   const applications = state.applications.map(withoutClientSecret);
   const apis = new Map<string, CompiledApi>();
   try {

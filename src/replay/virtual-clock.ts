@@ -1,10 +1,12 @@
+import type { PolicyClock } from '../policies/sdk/index.js';
+
 /**
  * The time of a replay: it stands at the arrival of the record being
  * replayed, and a policy that waits (spike control's delay) sleeps in it,
  * not in real time. Sleepers wake in time order as the replay moves past
  * their time, each one before the clock moves on.
  */
-export class VirtualClock {
+export class VirtualClock implements PolicyClock {
   private current: number;
   private readonly sleepers: { at: number; seq: number; wake: () => void }[] = [];
   private seq = 0;
@@ -13,7 +15,7 @@ export class VirtualClock {
     this.current = start;
   }
 
-  get now(): number {
+  now(): number {
     return this.current;
   }
 

@@ -4,14 +4,13 @@ import type { CompiledApi } from '../../src/gateway/chain/compiled.js';
 import { RuntimeStateStore } from '../../src/gateway/chain/runtime-state.js';
 import type { Exchange, PolicyHandlers } from '../../src/policies/sdk/index.js';
 import { MemoryCounterStore } from '../../src/gateway/counters/memory.js';
-import type { CounterSelection } from '../../src/gateway/counters/selection.js';
 import type { CounterStore } from '../../src/policies/sdk/index.js';
 import { MetricsRegistry } from '../../src/gateway/metrics/registry.js';
 import { UpstreamPools } from '../../src/gateway/proxy/pools.js';
 import type { PolicyType, Rule } from '../../src/manifest/types.js';
 import type { ApiState, ApplicationState } from '../../src/model/types.js';
 import { sendExchange, type Exchanged } from '../../src/policy-tests/send.js';
-import { ClockedCounterStore, type TestClock } from '../../src/policy-tests/test-clock.js';
+import type { TestClock } from '../../src/policy-tests/test-clock.js';
 import type { TestUpstream } from '../../src/policy-tests/types.js';
 import { makeExchange, type ExchangeInit } from './exchange.js';
 
@@ -77,12 +76,10 @@ export async function compileChain(policies: PolicySpec | PolicySpec[], options:
   const lines: string[] = [];
   const logger = pino({ level: options.logLevel ?? 'debug' }, { write: (line: string) => void lines.push(line) });
   const counters = options.counters ?? new MemoryCounterStore({ sweepIntervalMs: 0 });
-  const clock = options.clock;
-  const counted: CounterSelection | CounterStore = clock ? { forPolicy: () => new ClockedCounterStore(counters, clock) } : counters;
   const runtimeState = options.runtimeState ?? new RuntimeStateStore();
   // The compiler picks an upstream pool; nothing is ever sent to it.
   const pools = new UpstreamPools();
-  const services = { logger, counters: counted, runtimeState, metrics: new MetricsRegistry(), pools, baseDir: options.baseDir ?? process.cwd() };
+  const services = { logger, counters, runtimeState, metrics: new MetricsRegistry(), pools, baseDir: options.baseDir ?? process.cwd(), ...(options.clock ? { clock: options.clock } : {}) };
   const { compiled } = await compileApi(api, options.applications ?? [], 'unit-test', services);
   await pools.close();
   let reported = 0;

@@ -76,10 +76,10 @@ describe('the virtual clock', () => {
     const woke: string[] = [];
     const sleeper = async (name: string, ms: number, again?: number) => {
       await clock.sleep(ms);
-      woke.push(`${name}@${clock.now}`);
+      woke.push(`${name}@${clock.now()}`);
       if (again !== undefined) {
         await clock.sleep(again);
-        woke.push(`${name}-again@${clock.now}`);
+        woke.push(`${name}-again@${clock.now()}`);
       }
     };
     void sleeper('b', 200);
@@ -87,10 +87,10 @@ describe('the virtual clock', () => {
     void sleeper('c', 200);
     await clock.advanceTo(1180);
     expect(woke).toEqual(['a@1100', 'a-again@1150']);
-    expect(clock.now).toBe(1180);
+    expect(clock.now()).toBe(1180);
     await clock.advanceTo(1500);
     expect(woke).toEqual(['a@1100', 'a-again@1150', 'b@1200', 'c@1200']);
     clock.set(1400);
-    expect(clock.now).toBe(1500);
+    expect(clock.now()).toBe(1500);
   });
 });

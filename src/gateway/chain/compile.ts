@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ApiState, ApplicationState, PolicyInstance } from '../../model/types.js';
 import type { ClientCredentials as CredentialsConfig } from '../../policies/sdk/index.js';
@@ -13,7 +14,7 @@ import { sha256 } from '../state/digest.js';
 import type { CompiledApi, CompiledPolicy } from './compiled.js';
 import { compileRules } from './rules.js';
 import type { RuntimeStateStore } from './runtime-state.js';
-import type { ApplicationRuntime, PolicyHandlers } from './types.js';
+import type { ApplicationRuntime, PolicyClock, PolicyHandlers } from './types.js';
 
 export interface CompileServices {
   logger: Logger;
@@ -23,7 +24,11 @@ export interface CompileServices {
   metrics: MetricsRegistry;
   pools: UpstreamPools;
   baseDir: string;
+  /** The time policies count and wait in; the wall clock unless a replay or a test brings its own. */
+  clock?: PolicyClock;
 }
+
+const WALL_CLOCK: PolicyClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 /** Applications holding a contract for this API version, with their tier's limits. */
 export function applicationsFor(api: ApiState, applications: readonly ApplicationState[]): Map<string, ApplicationRuntime> {
@@ -77,6 +82,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       applications,
       clientCredentials,
       counters: counterStoreFor(services.counters, policy.config),
+      clock: services.clock ?? WALL_CLOCK,
       keep: services.runtimeState.keeper(api.name, policy.name, claimed),
       baseDir: path.resolve(services.baseDir),
     };

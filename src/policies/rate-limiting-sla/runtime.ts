@@ -10,7 +10,7 @@ import type { RateLimitingSlaConfig } from './index.js';
  * is identified here the same way.
  */
 export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
-  const { applications, counters } = ctx;
+  const { applications, counters, clock } = ctx;
   const { exposeHeaders } = config;
   const identify = compileClientIdentifier(config, applications, ctx.basePath);
   const prefix = `${ctx.apiName}/${ctx.policyName}/client:`;
@@ -23,7 +23,7 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
     if (tier === undefined) return jsonError(401, noTier);
     // A tier without limits is unlimited: nothing to count.
     if (tier.limits.length === 0) return undefined;
-    return onDecision(counters.hit(prefix + application.clientId, tier.limits, Date.now()), (decision) => decide(exchange, decision));
+    return onDecision(counters.hit(prefix + application.clientId, tier.limits, clock.now()), (decision) => decide(exchange, decision));
   };
 
   return {

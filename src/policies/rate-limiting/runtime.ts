@@ -21,12 +21,12 @@ type Selector = RateLimitingConfig['keySelector'];
  */
 export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
   const limits = config.rateLimits;
-  const counters = ctx.counters;
+  const { counters, clock } = ctx;
   const keyOf = compileVerifiedKey(config.keySelector, `${ctx.apiName}/${ctx.policyName}`, ctx);
   const decide = compileLimitVerdict(config.exposeHeaders);
   return {
     request(exchange) {
-      return onDecision(keyOf(exchange), (key) => onDecision(counters.hit(key, limits, Date.now()), (decision) => decide(exchange, decision)));
+      return onDecision(keyOf(exchange), (key) => onDecision(counters.hit(key, limits, clock.now()), (decision) => decide(exchange, decision)));
     },
   };
 };

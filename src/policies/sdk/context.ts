@@ -22,6 +22,17 @@ export interface ClientCredentials {
   clientSecretExpression: string;
 }
 
+/**
+ * The time policies count and wait in. The gateway's is the wall clock; a
+ * replay of recorded traffic runs on the records' times, and a policy test on
+ * a clock of its own: a policy reads the time and waits only through this.
+ */
+export interface PolicyClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
 /** What a policy factory is given besides its config. */
 export interface PolicyContext {
   apiName: string;
@@ -41,6 +52,7 @@ export interface PolicyContext {
   clientCredentials: ClientCredentials;
   /** Counters that survive reloads (and, with shared storage, are shared between replicas). */
   counters: CounterStore;
+  clock: PolicyClock;
   /**
    * State that survives a reload while `key` is unchanged (e.g. a queue), scoped
    * to this api + policy. `init` runs when no such state exists yet.

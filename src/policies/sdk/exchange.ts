@@ -31,9 +31,21 @@ export interface Exchange {
   readBody(limit: number): Promise<Buffer>;
   /** Streams the request body chunk by chunk (for parsers that check limits while reading); the upstream gets the bytes read. */
   readBodyChunks(limit: number): AsyncIterable<Buffer>;
+  /**
+   * Set only when recorded traffic is replayed: the identities the recorded
+   * request proved (never its credentials). Policies that identify clients or
+   * users take them in place of reading and checking credentials.
+   */
+  readonly proven?: ProvenIdentity;
   /** Per-request scratch shared by the policies of one chain (e.g. the identified client). */
   readonly locals: Record<string, unknown>;
   readonly startedAt: number;
+}
+
+/** What a recorded request proved: the client it named (and whether it proved to be it), the user an authentication policy verified. */
+export interface ProvenIdentity {
+  client?: { id: string; verified: boolean };
+  principal?: string;
 }
 
 /** A response produced by the gateway instead of the upstream (rejection or preflight answer). */

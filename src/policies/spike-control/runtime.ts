@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
 import type { Limit, WindowDecision } from '../sdk/index.js';
 import { onDecision, setRateLimitHeaders, storageUnavailable, tooManyRequests } from '../shared/rate-limit-decision.js';
@@ -20,7 +19,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   const limit: Limit = { maximumRequests: config.maximumRequests, timePeriodInMilliseconds: config.timePeriodInMilliseconds };
   const { delayAttempts, delayTimeInMillis, queuingLimit, exposeHeaders } = config;
   const room = ctx.keep<WaitingRoom>('waiting-room', () => ({ waiting: 0 }));
-  const counters = ctx.counters;
+  const { counters, clock } = ctx;
 
   const admit = (exchange: Exchange, decision: WindowDecision): undefined => {
     if (exposeHeaders) setRateLimitHeaders(exchange.responseHeaders, decision);
@@ -33,9 +32,9 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
     try {
       let decision = first;
       for (let attempt = 0; attempt < delayAttempts; attempt++) {
-        // A plain timer: it lasts one delay, so it delays shutdown by at most that.
-        await sleep(delayTimeInMillis);
-        decision = await counters.slide(key, limit, Date.now());
+        // One delay at a time: it holds up shutdown by at most that.
+        await clock.sleep(delayTimeInMillis);
+        decision = await counters.slide(key, limit, clock.now());
         if (decision.unavailable) return storageUnavailable();
         if (decision.allowed) return admit(exchange, decision);
       }
@@ -54,7 +53,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
 
   return {
     request(exchange) {
-      return onDecision(counters.slide(key, limit, Date.now()), (decision) => decide(exchange, decision));
+      return onDecision(counters.slide(key, limit, clock.now()), (decision) => decide(exchange, decision));
     },
   };
 };
