@@ -3,7 +3,7 @@
  * prints carries one of these codes; `rule` explains what the user must change.
  */
 export const ErrorCatalog = {
-  TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2 (no tabs for indentation, no duplicate keys).' },
+  TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2, read with its core schema (no tabs for indentation, no duplicate keys).' },
   TG_FILE_UNREADABLE: { severity: 'error', rule: 'Manifest paths must exist and be readable.' },
   TG_MANIFEST_TOO_LARGE: { severity: 'error', rule: 'A manifest file, and the manifests of one revision together, must stay within the size limits (--max-file-size, --max-repository-size), so that no repository can stall or exhaust the control side.' },
   TG_NO_MANIFESTS: { severity: 'error', rule: 'At least one .yaml/.yml manifest must be found under the given paths.' },
