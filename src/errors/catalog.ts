@@ -6,6 +6,7 @@ export const ErrorCatalog = {
   TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2, read with its core schema (no tabs for indentation, no duplicate keys).' },
   TG_FILE_UNREADABLE: { severity: 'error', rule: 'Manifest paths must exist and be readable.' },
   TG_MANIFEST_TOO_LARGE: { severity: 'error', rule: 'A manifest file, and the manifests of one revision together, must stay within the size limits (--max-file-size, --max-repository-size), so that no repository can stall or exhaust the control side.' },
+  TG_LINK_NOT_FOLLOWED: { severity: 'warning', rule: 'Links under a manifest folder are followed only inside that folder (a mounted ConfigMap links into its own ..data), never in a loop; --follow-external-links follows links that lead outside it.' },
   TG_NO_MANIFESTS: { severity: 'error', rule: 'At least one .yaml/.yml manifest must be found under the given paths.' },
   TG_UNKNOWN_KIND: { severity: 'error', rule: 'apiVersion must be tollgate.dev/v1 and kind one of Environment, Api, Application, Certificate.' },
   TG_SCHEMA: { severity: 'error', rule: 'The document must match the JSON Schema of its kind (schemas/).' },

@@ -25,6 +25,8 @@ export interface ValidateOptions {
   certExpiryWarningDays?: number;
   /** Where `${env:...}` of TLS material is looked up (default: this process's environment). */
   tlsEnv?: NodeJS.ProcessEnv;
+  /** Follow links that lead outside the folders given. */
+  followExternalLinks?: boolean;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -62,7 +64,7 @@ export interface ValidationResult extends LoadResult {
 
 /** Load, schema-check and validate the manifests under `paths`. */
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
-  const loaded = await loadManifests(paths, options.files, options.limits);
+  const loaded = await loadManifests(paths, options.files, options.limits, { followExternalLinks: options.followExternalLinks ?? false });
   return finish(loaded, options);
 }
 
