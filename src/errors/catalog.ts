@@ -34,6 +34,7 @@ export const ErrorCatalog = {
   TG_UNKNOWN_ENV_FILTER: { severity: 'error', rule: '--env must name an Environment defined in the manifests.' },
   TG_NO_NODES: { severity: 'warning', rule: 'An Environment without gateway nodes can be validated but not planned or applied.' },
   TG_EMPTY_ENVIRONMENT: { severity: 'warning', rule: 'An Environment that no Api is deployed to serves nothing.' },
+  TG_CONFIG: { severity: 'error', rule: 'The config file (--config-file, TOLLGATE_CONFIG_FILE or .tollgate.yaml) holds options by their long names, per-command options under commands:, and severity: error, warning or off per diagnostic code; an environment variable TOLLGATE_<OPTION> holds a valid value of its option.' },
   TG_USAGE: { severity: 'error', rule: 'The command line must name valid options and arguments (see --help).' },
   TG_ADMIN_AUTH: { severity: 'error', rule: 'Admin API calls need the bearer token of the node.' },
   TG_BAD_REQUEST: { severity: 'error', rule: 'A request to the admin or status API must be well-formed: JSON where JSON is expected, and a transaction is {expectedRevision, state} or {expectedRevision, changes: [{op, ...}]} (schemas/transaction.json).' },

@@ -158,7 +158,9 @@ function checkDocument(source: SourceDocument): CheckedDocument {
     const diagnostics = policyConfigDiagnostics(source, (doc.spec as { policies: PolicySpec[] }).policies, withoutConfig);
     if (diagnostics.length) return { ...invalid, diagnostics };
   }
-  return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
+  const labels = (doc.metadata as { labels?: Record<string, string> }).labels;
+  const manifest = { kind, name: name as string, spec: doc.spec, source, ...(labels && Object.keys(labels).length ? { labels } : {}) } as Manifest;
+  return { manifest, diagnostics: [] };
 }
 
 /** Files a revision may read: none over the per-file limit, and none at all when the total is over the repository limit. */

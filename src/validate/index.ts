@@ -10,6 +10,8 @@ import { certificateDiagnostics } from './certificates.js';
 import { customPolicyDiagnostics, readFromDisk, type AuxiliaryReader } from './custom-policies.js';
 import { referenceDiagnostics } from './references.js';
 import { secretDiagnostics } from './secrets.js';
+import { selectManifests } from '../labels/select.js';
+import type { Selector } from '../labels/selector.js';
 
 export interface ValidateOptions {
   /** Check only this environment's assembled chains. */
@@ -27,6 +29,8 @@ export interface ValidateOptions {
   tlsEnv?: NodeJS.ProcessEnv;
   /** Follow links that lead outside the folders given. */
   followExternalLinks?: boolean;
+  /** Validate only what this label selector selects (src/labels/select.ts); load problems are reported for every file. */
+  selector?: Selector;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -69,8 +73,9 @@ export async function validatePaths(paths: readonly string[], options: ValidateO
 }
 
 export function finish(loaded: LoadResult, options: ValidateOptions = {}): ValidationResult {
-  const diagnostics = sortDiagnostics(dedupe([...loaded.diagnostics, ...validateManifestSet(loaded.manifests, options)]));
-  return { ...loaded, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
+  const manifests = selectManifests(loaded.manifests, options.selector);
+  const diagnostics = sortDiagnostics(dedupe([...loaded.diagnostics, ...validateManifestSet(manifests, options)]));
+  return { ...loaded, manifests, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
 }
 
 /** One chain checked in several environments can report the same problem more than once. */
