@@ -8,6 +8,9 @@ command -v git >/dev/null || needed+=(git)
 # The TLS tests make throwaway CAs and certificates with it, and curl (with HTTP/2) is their client; `npm start -- --tls` uses openssl too.
 command -v openssl >/dev/null || needed+=(openssl)
 command -v curl >/dev/null || needed+=(curl)
+# `tollgate completion zsh|fish` is tested in those shells (bash is already there).
+command -v zsh >/dev/null || needed+=(zsh)
+command -v fish >/dev/null || needed+=(fish)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

@@ -16,7 +16,8 @@ import { validateSpec } from './validate.js';
 /** Every command, in the order --help lists them. */
 export function commandSpecs(): CommandSpec[] {
   const specs: CommandSpec[] = [validateSpec, planSpec, applySpec, dumpSpec, reconcileSpec, statusSpec, testSpec, checkSpec, gatewaySpec, quickstartSpec];
-  return [...specs, completionSpec(() => specs)];
+  const all: CommandSpec[] = [...specs, completionSpec(() => all)];
+  return all;
 }
 
 /** The CLI: each command built from its spec (command.ts); what a parsed command line becomes is `dispatch`'s. */

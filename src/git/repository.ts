@@ -61,7 +61,7 @@ export async function defaultBase(repo: Repository): Promise<string> {
   }
   for (const candidate of ['main', 'master', 'origin/main', 'origin/master']) {
     try {
-      await repo.git.revparse(['--verify', '--quiet', '--end-of-options', `${candidate}^{commit}`]);
+      if (!(await repo.git.revparse(['--verify', '--end-of-options', `${candidate}^{commit}`])).trim()) continue;
       return candidate;
     } catch {
       /* try the next one */
