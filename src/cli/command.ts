@@ -108,14 +108,14 @@ async function resolve(spec: CommandSpec, options: OptionSpec[], command: Comman
     }
     const text = fromEnv(option.long);
     if (text !== undefined) {
-      flags[key] = parseOrFail(option, text, 'TG_USAGE', envVarName(option.long));
+      flags[key] = parseOrFail(option, text, envVarName(option.long));
       sources[key] = 'env';
       continue;
     }
     const configured = fromConfig.get(option.long);
     if (configured) {
       const value = configured.value;
-      flags[key] = option.kind === 'boolean' && typeof value === 'boolean' ? value : parseOrFail(option, String(value), 'TG_CONFIG', configured.where);
+      flags[key] = option.kind === 'boolean' && typeof value === 'boolean' ? value : parseOrFail(option, String(value), configured.where);
       sources[key] = 'config';
       continue;
     }
@@ -137,11 +137,12 @@ async function resolve(spec: CommandSpec, options: OptionSpec[], command: Comman
   return { paths, args: rest.map(String), flags, sources, config };
 }
 
-function parseOrFail(option: OptionSpec, text: string, code: 'TG_USAGE' | 'TG_CONFIG', where: string): unknown {
+/** A value from the environment or the config file: TG_CONFIG, naming where it came from, when it is not one the option takes. */
+function parseOrFail(option: OptionSpec, text: string, where: string): unknown {
   try {
     return parseValue(option, text);
   } catch (err) {
-    if (err instanceof InvalidArgumentError) throw new TollgateError(code, `${where}: --${option.long}: ${err.message}`);
+    if (err instanceof InvalidArgumentError) throw new TollgateError('TG_CONFIG', `${where}: --${option.long}: ${err.message}`);
     throw err;
   }
 }

@@ -87,7 +87,7 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
     : undefined;
   const source: ManifestSource = flags.git
     ? new GitSource({ url: flags.git, branch: flags.branch, subPath: flags.path ?? '', workdir: path.resolve(flags.stateDir, 'checkout'), intervalMs: flags.interval })
-    : new FolderSource([flags.source as string], { watch: true, followExternalLinks: flags.followExternalLinks });
+    : new FolderSource([flags.source as string], { watch: true });
   reconciler = new Reconciler({
     ...(flags.env ? { environment: flags.env } : {}),
     ...(lease ? { leadership: lease } : {}),

@@ -9,7 +9,7 @@ export class FolderSource implements ManifestSource {
 
   constructor(
     private readonly paths: readonly string[],
-    private readonly options: { watch: boolean; debounceMs?: number; followExternalLinks?: boolean } = { watch: true },
+    private readonly options: { watch: boolean; debounceMs?: number } = { watch: true },
   ) {
     this.description = `folder ${paths.map((p) => path.resolve(p)).join(', ')}`;
   }
