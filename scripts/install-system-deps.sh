@@ -10,6 +10,9 @@ command -v openssl >/dev/null || needed+=(openssl)
 command -v curl >/dev/null || needed+=(curl)
 # The CORS test drives a real headless browser (test/browser/cors.e2e.test.ts); Debian's chromium, never a download of its own.
 { command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; } || needed+=(chromium)
+# `tollgate completion zsh|fish` is tested in those shells (bash is already there).
+command -v zsh >/dev/null || needed+=(zsh)
+command -v fish >/dev/null || needed+=(fish)
 if [ ${#needed[@]} -gt 0 ]; then
   sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq

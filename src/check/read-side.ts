@@ -5,7 +5,7 @@ import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../codeo
 import { readObjects } from '../git/cat-file.js';
 import { displayPath, repositoryPath, type Repository } from '../git/repository.js';
 import { listFiles } from '../git/tree.js';
-import { discoverManifestFiles } from '../manifest/discover.js';
+import { discoverManifestFiles, type DiscoverOptions } from '../manifest/discover.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { CustomConfig } from '../policies/custom/index.js';
 import type { AuxiliaryReader } from '../validate/custom-policies.js';
@@ -43,9 +43,13 @@ export async function manifestTextsAt(repo: Repository, commit: string, paths: r
 }
 
 /** The manifests under `paths` on disk (the working tree), with the problems `tollgate validate` reports for missing paths. */
-export async function manifestTextsOnDisk(paths: readonly string[]): Promise<{ texts: ManifestText[]; diagnostics: Diagnostic[] }> {
-  const { files, missing } = await discoverManifestFiles(paths.map((p) => path.resolve(p)));
+export async function manifestTextsOnDisk(paths: readonly string[], options: DiscoverOptions = {}): Promise<{ texts: ManifestText[]; diagnostics: Diagnostic[] }> {
+  const { files, missing, skippedLinks } = await discoverManifestFiles(paths.map((p) => path.resolve(p)), options);
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${path.relative(process.cwd(), p) || '.'}`));
+  for (const link of skippedLinks) {
+    const file = path.relative(process.cwd(), link.path);
+    diagnostics.push(diagnostic('TG_LINK_NOT_FOLLOWED', `${file} is ${link.reason}`, { file, line: 1, col: 1 }));
+  }
   const texts: ManifestText[] = [];
   for (const file of files) {
     try {

@@ -1,7 +1,7 @@
 import { alertChanges, environmentAlerts } from '../alerts/compare.js';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
 import { ownersOf, type Codeowners } from '../codeowners/codeowners.js';
-import { openRepository, repositoryPath, resolveCommit, type Repository } from '../git/repository.js';
+import { defaultBase, openRepository, repositoryPath, resolveCommit, type Repository } from '../git/repository.js';
 import { loadManifestTexts, type LoadResult } from '../manifest/load.js';
 import type { ManifestSet } from '../manifest/types.js';
 import { environmentState } from '../model/normalize.js';
@@ -9,6 +9,7 @@ import type { EnvironmentState } from '../model/types.js';
 import { diffStates } from '../plan/diff.js';
 import { runPolicyTests } from '../policy-tests/run-tests.js';
 import { finish } from '../validate/index.js';
+import { selectManifests } from '../labels/select.js';
 import type { AuxiliaryReader } from '../validate/custom-policies.js';
 import { readFromDisk } from '../validate/custom-policies.js';
 import { alertFindings } from './findings/alerts.js';
@@ -29,7 +30,7 @@ interface Head {
 
 async function readHead(repo: Repository, options: CheckOptions): Promise<Head> {
   if (options.head === undefined) {
-    const { texts, diagnostics } = await manifestTextsOnDisk(options.paths);
+    const { texts, diagnostics } = await manifestTextsOnDisk(options.paths, { followExternalLinks: options.followExternalLinks ?? false });
     return { texts, loadProblems: diagnostics };
   }
   const commit = await resolveCommit(repo, options.head);
@@ -45,18 +46,19 @@ async function readHead(repo: Repository, options: CheckOptions): Promise<Head> 
  */
 export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const repo = await openRepository(process.cwd());
-  const baseCommit = await resolveCommit(repo, options.base);
+  const baseRef = options.base ?? (await defaultBase(repo));
+  const baseCommit = await resolveCommit(repo, baseRef);
   const [baseTexts, head] = await Promise.all([manifestTextsAt(repo, baseCommit, options.paths), readHead(repo, options)]);
 
   const headLoaded = loadManifestTexts(head.texts);
   headLoaded.diagnostics.unshift(...head.loadProblems);
   const readAuxiliary: AuxiliaryReader = head.commit === undefined ? readFromDisk : await auxiliaryReaderAt(repo, head.commit, headLoaded.manifests);
-  const validated = finish(headLoaded, { readAuxiliary });
+  const validated = finish(headLoaded, { readAuxiliary, ...(options.selector ? { selector: options.selector } : {}) });
   const baseLoaded = loadBase(baseTexts, head.texts, headLoaded);
   const codeowners = await readCodeowners(repo, head.commit);
 
   const report: CheckReport = {
-    base: { ref: options.base, commit: baseCommit },
+    base: { ref: baseRef, commit: baseCommit },
     head: head.commit === undefined ? { ref: 'working tree' } : { ref: options.head as string, commit: head.commit },
     directory: repositoryPath(repo, '.'),
     changedFiles: changedFiles(baseTexts, head.texts),
@@ -71,11 +73,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   if (headLoaded.diagnostics.some((d) => d.severity === 'error')) return report;
 
   const ctx: DetectorContext = { locate: new HeadLocator(headLoaded.manifests), rateLimitFactor: options.rateLimitFactor, owners: codeowners && ownersFunction(repo, codeowners) };
-  const planned = planEnvironments(baseLoaded.manifests, headLoaded.manifests, ctx);
+  // With a selector, both sides are what it selects: the plans and findings are about its objects only.
+  const baseSet = selectManifests(baseLoaded.manifests, options.selector);
+  const headSet = validated.manifests;
+  const planned = planEnvironments(baseSet, headSet, ctx);
   report.plans = planned.plans;
-  report.findings = sortDiagnostics([...baseProblems(baseLoaded, baseCommit), ...planned.findings, ...addedSecretFindings(baseLoaded.manifests, headLoaded.manifests, new Set(report.changedFiles))]);
+  report.findings = sortDiagnostics([...baseProblems(baseLoaded, baseCommit), ...planned.findings, ...addedSecretFindings(baseSet, headSet, new Set(report.changedFiles))]);
   if (options.tests) {
-    report.tests = await runPolicyTests(headLoaded.manifests, { states: planned.headStates });
+    report.tests = await runPolicyTests(headSet, { states: planned.headStates });
     report.testsRun = true;
   }
   return report;

@@ -1,12 +1,15 @@
 import { sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
 import { testDiagnostics } from '../policy-tests/diagnostics.js';
+import type { ErrorCode } from '../errors/catalog.js';
+import { applySeverities, type SeverityLevel } from '../errors/severity.js';
 import type { CheckReport, Finding } from './types.js';
 
 export type FailOn = 'error' | 'warning';
 
 /** Everything the report flags, as one sorted list: validation, findings, policy tests. */
 export function reportDiagnostics(report: CheckReport): Finding[] {
-  return sortDiagnostics([...report.validation, ...report.findings, ...testDiagnostics(report.tests)]);
+  const tests = report.severity ? applySeverities(testDiagnostics(report.tests), { levels: report.severity.levels as Record<ErrorCode, SeverityLevel>, warningsAsErrors: report.severity.warningsAsErrors }) : testDiagnostics(report.tests);
+  return sortDiagnostics([...report.validation, ...report.findings, ...tests]);
 }
 
 export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: number; warnings: number } {

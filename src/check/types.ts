@@ -2,10 +2,11 @@ import type { AlertChange } from '../alerts/compare.js';
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Change } from '../plan/types.js';
 import type { TestResult } from '../policy-tests/types.js';
+import type { Selector } from '../labels/selector.js';
 
 export interface CheckOptions {
-  /** The ref the pull request merges into. */
-  base: string;
+  /** The ref the pull request merges into; undefined: the remote's default branch (origin/HEAD), else main or master. */
+  base?: string;
   /** The ref under review; undefined: the working tree (files on disk). */
   head?: string;
   /** Manifest files or folders, relative to the current directory. */
@@ -14,6 +15,10 @@ export interface CheckOptions {
   rateLimitFactor: number;
   /** Run the Apis' policy tests on the head (their ${env:NAME} secrets come from process.env). */
   tests: boolean;
+  /** Review only what this label selector selects, on both sides. */
+  selector?: Selector;
+  /** Follow links outside the manifest folders (the working tree's). */
+  followExternalLinks?: boolean;
 }
 
 /** Something the change does that a reviewer should see: a diagnostic positioned in the head files. */
@@ -56,4 +61,6 @@ export interface CheckReport {
   testsRun: boolean;
   /** The CODEOWNERS file used, if the repository has one. */
   codeowners?: string;
+  /** The severities chosen (config file, --warnings-as-errors): validation and findings carry them already, test results get them when reported. */
+  severity?: { levels: Record<string, string>; warningsAsErrors: boolean };
 }

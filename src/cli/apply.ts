@@ -1,12 +1,32 @@
 import { createInterface } from 'node:readline/promises';
-import { Command } from 'commander';
 import { colorWanted, paint } from '../output/color.js';
 import { renderPlansText, totals } from '../plan/render.js';
 import { applyEnvironment, nodeTargets, planEnvironment, type NodeApplyResult } from '../reconcile/apply-environment.js';
+import type { CommandInput, CommandSpec } from './command.js';
 import { isResult, loadEnvironmentContext } from './environment-context.js';
+import { ADOPT, ALLOW_EMPTY, ENV_REQUIRED, PRUNE, SELECTOR, WARNINGS_AS_ERRORS } from './options.js';
 import type { CommandResult } from './result.js';
+import { contextOptions, type EnvironmentFlags } from './shared-flags.js';
 
-interface ApplyFlags {
+export const applySpec: CommandSpec = {
+  name: 'apply',
+  description: 'Plan, then apply the changes to every gateway node of an environment: one atomic transaction per node.',
+  paths: 'manifest files or folders',
+  options: [
+    ENV_REQUIRED('apply'),
+    PRUNE(),
+    ALLOW_EMPTY,
+    { long: 'yes', short: 'y', kind: 'boolean', default: 'false', description: 'do not ask for confirmation' },
+    { long: 'concurrency', value: '<n>', kind: 'count', default: '8', description: 'nodes worked on at once' },
+    SELECTOR,
+    ADOPT,
+    WARNINGS_AS_ERRORS,
+  ],
+  help: 'Exit codes: 0 every node converged, 1 any node did not (run apply again to converge it).\n\nExamples:\n  $ tollgate apply --env production --yes examples/multi-env\n  $ tollgate apply --env sandbox --prune .\n  $ tollgate apply --env production --selector team=payments --prune --yes .   # deletes only what team=payments applied',
+  run: runApply,
+};
+
+interface ApplyFlags extends EnvironmentFlags {
   env: string;
   prune: boolean;
   allowEmpty: boolean;
@@ -14,24 +34,12 @@ interface ApplyFlags {
   concurrency: number;
 }
 
-export function applyCommand(run: (result: Promise<CommandResult>) => void): Command {
-  return new Command('apply')
-    .description('Plan, then apply the changes to every gateway node of an environment: one atomic transaction per node.')
-    .argument('[paths...]', 'manifest files or folders', ['.'])
-    .requiredOption('-e, --env <name>', 'environment to apply')
-    .option('--prune', 'delete APIs, policies and applications the manifests no longer have', false)
-    .option('--allow-empty', 'with --prune: allow deleting every API', false)
-    .option('-y, --yes', 'do not ask for confirmation', false)
-    .option('--concurrency <n>', 'nodes worked on at once', (v) => Math.max(1, Number.parseInt(v, 10) || 1), 8)
-    .addHelpText('after', '\nExit codes: 0 every node converged, 1 any node did not (run apply again to converge it).\n\nExamples:\n  $ tollgate apply --env production --yes examples/multi-env\n  $ tollgate apply --env sandbox --prune .')
-    .action((paths: string[], flags: ApplyFlags) => run(runApply(paths, flags)));
-}
-
-async function runApply(paths: string[], flags: ApplyFlags): Promise<CommandResult> {
-  const context = await loadEnvironmentContext(paths, flags.env);
+async function runApply(input: CommandInput): Promise<CommandResult> {
+  const flags = input.flags as unknown as ApplyFlags;
+  const context = await loadEnvironmentContext(input.paths, flags.env, contextOptions(input));
   if (isResult(context)) return context;
   const p = paint(colorWanted(process.stdout));
-  const options = { prune: flags.prune, allowEmpty: flags.allowEmpty, concurrency: flags.concurrency };
+  const options = { prune: flags.prune, allowEmpty: flags.allowEmpty, concurrency: flags.concurrency, adopt: flags.adopt, ...context.ownership };
   if (!flags.yes) {
     const views = await planEnvironment(context.desired, nodeTargets(context.nodes), options);
     process.stdout.write(renderPlansText(views.map((v) => ({ node: v.node, ...(v.plan ? { plan: v.plan } : {}), ...(v.error ? { error: v.error } : {}) })), p));

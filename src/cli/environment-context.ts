@@ -9,10 +9,17 @@ import { environmentNodes } from '../reconcile/environment-nodes.js';
 import { resolveStateSecrets } from '../secrets/resolve-state.js';
 import { validatePaths } from '../validate/index.js';
 import type { CommandResult } from './result.js';
+import { applySeverities, hasErrors, type SeverityPolicy } from '../errors/severity.js';
+import { ownsEnvironment } from '../labels/select.js';
+import type { Selector } from '../labels/selector.js';
+import { ownedState } from '../model/ownership.js';
 
 export interface EnvironmentContext {
   manifests: ManifestSet;
+  /** Marked with the selector's owner mark when there is one. */
   desired: EnvironmentState;
+  /** The plan options that follow from the selector: whose objects this apply changes, and whether it writes the environment settings. */
+  ownership: { owner?: string; ownsEnvironment: boolean };
   nodes: GatewayNode[];
   /** Digest of the manifest files: the revision the gateways will report as their source. */
   revision: string;
@@ -24,10 +31,17 @@ export interface EnvironmentContext {
  * the desired state with secrets resolved, the nodes with their tokens. Any
  * problem is a CommandResult (exit 1) and nothing is sent.
  */
-export async function loadEnvironmentContext(paths: string[], env: string): Promise<EnvironmentContext | CommandResult> {
-  const result = await validatePaths(paths, { env });
-  if (!result.valid) {
-    return { stderr: renderDiagnostics(result.diagnostics, 'text', { files: result.files.length, color: colorWanted(process.stderr) }) + 'nothing was planned: fix the manifests first\n', exitCode: 1 };
+export interface ContextOptions {
+  selector?: Selector;
+  followExternalLinks?: boolean;
+  severity?: SeverityPolicy;
+}
+
+export async function loadEnvironmentContext(paths: string[], env: string, options: ContextOptions = {}): Promise<EnvironmentContext | CommandResult> {
+  const result = await validatePaths(paths, { env, ...(options.selector ? { selector: options.selector } : {}), followExternalLinks: options.followExternalLinks ?? false });
+  const diagnostics = applySeverities(result.diagnostics, options.severity);
+  if (hasErrors(diagnostics)) {
+    return { stderr: renderDiagnostics(diagnostics, 'text', { files: result.files.length, color: colorWanted(process.stderr) }) + 'nothing was planned: fix the manifests first\n', exitCode: 1 };
   }
   const { nodes, missing, problems, unknown } = environmentNodes(result.manifests, env);
   if (unknown) return { stderr: `error TG_UNKNOWN_ENV_FILTER: environment "${env}" is not defined\n`, exitCode: 1 };
@@ -38,7 +52,15 @@ export async function loadEnvironmentContext(paths: string[], env: string): Prom
   if (!resolved.state || unset.length) {
     return { stderr: `error TG_SECRET_UNRESOLVED: set these environment variables first (referenced as \${env:NAME}): ${unset.join(', ')}\nnothing was sent.\n`, exitCode: 1 };
   }
-  return { manifests: result.manifests, desired: resolved.state, nodes, revision: result.digest, warnings: result.diagnostics };
+  const owner = options.selector?.canonical;
+  return {
+    manifests: result.manifests,
+    desired: ownedState(resolved.state, owner),
+    ownership: { ...(owner === undefined ? {} : { owner }), ownsEnvironment: ownsEnvironment(result.manifests, env, options.selector) },
+    nodes,
+    revision: result.digest,
+    warnings: diagnostics,
+  };
 }
 
 export function isResult(value: unknown): value is CommandResult {

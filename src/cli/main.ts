@@ -1,37 +1,11 @@
-import { Command } from 'commander';
 import { TollgateError } from '../errors/catalog.js';
 import type { CommandResult } from './result.js';
-import { applyCommand } from './apply.js';
-import { checkCommand } from './check.js';
-import { dumpCommand } from './dump.js';
-import { gatewayCommand } from './gateway.js';
-import { planCommand } from './plan.js';
-import { quickstartCommand } from './quickstart.js';
-import { reconcileCommand } from './reconcile.js';
-import { statusCommand } from './status.js';
-import { testCommand } from './test.js';
-import { validateCommand } from './validate.js';
-
-const program = new Command('tollgate')
-  .description('GitOps for API-gateway policies: validate manifests, plan and apply policy chains, run the gateway.')
-  .version('0.1.0')
-  .showHelpAfterError();
+import { buildProgram } from './program.js';
 
 let pending: Promise<CommandResult> | undefined;
-const run = (result: Promise<CommandResult>) => {
-  pending = result;
-};
-
-program.addCommand(validateCommand(run));
-program.addCommand(planCommand(run));
-program.addCommand(applyCommand(run));
-program.addCommand(dumpCommand(run));
-program.addCommand(reconcileCommand(run));
-program.addCommand(statusCommand(run));
-program.addCommand(testCommand(run));
-program.addCommand(checkCommand(run));
-program.addCommand(gatewayCommand(run));
-program.addCommand(quickstartCommand(run));
+const { program } = buildProgram((spec, input) => {
+  pending = input.then((resolved) => spec.run(resolved));
+});
 
 /** The only place that writes a command's result and sets the exit code. */
 async function main(): Promise<void> {

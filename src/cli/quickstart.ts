@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { startDemoUpstream } from '../demo/upstream.js';
 import { TollgateError } from '../errors/catalog.js';
 import { startGateway } from '../gateway/start.js';
 import { createLogger } from '../log/logger.js';
 import type { Listen } from '../gateway/start.js';
 import { ensureDevCertificates } from '../tls/dev-certificates.js';
-import { parseListen } from './listen.js';
+import type { CommandSpec } from './command.js';
+import { LISTEN, LOG_LEVEL } from './options.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
 
@@ -16,34 +16,38 @@ const QUICKSTART = path.join(EXAMPLES, 'quickstart');
 const QUICKSTART_TLS = path.join(EXAMPLES, 'quickstart-tls');
 
 interface QuickstartFlags {
-  config: string;
+  config?: string;
   listen: Listen;
   adminListen: Listen;
   upstreamListen: Listen;
   tls: boolean;
   listenTls: Listen;
+  logLevel: string;
 }
 
-export function quickstartCommand(run: (result: Promise<CommandResult>) => void): Command {
-  return new Command('quickstart')
-    .description('What `npm start` runs: a demo upstream on :9090 and the gateway on :8080 serving examples/quickstart, hot-reloaded on save.')
-    .option('--config <dir>', 'manifest folder to serve', QUICKSTART)
-    .option('--listen <host:port>', 'data-plane address (port 0: any free port)', parseListen, parseListen('127.0.0.1:8080'))
-    .option('--admin-listen <host:port>', 'admin API address', parseListen, parseListen('127.0.0.1:8081'))
-    .option('--upstream-listen <host:port>', 'demo upstream address (the manifests must point at it)', parseListen, parseListen('127.0.0.1:9090'))
-    .option('--tls', 'also HTTPS (HTTP/2 and HTTP/1.1), with a development CA and localhost certificate made by openssl (examples/quickstart-tls)', false)
-    .option('--listen-tls <host:port>', 'with --tls: the HTTPS address', parseListen, parseListen('127.0.0.1:8443'))
-    .addHelpText('after', '\nExamples:\n  $ npx tollgate quickstart         # then: curl -i localhost:8080/greetings/hi\n  $ npm start -- --tls              # then: curl --cacert examples/quickstart-tls/certs/dev-ca.crt https://localhost:8443/greetings/hi')
-    .action((flags: QuickstartFlags) => run(runQuickstart(flags)));
-}
+export const quickstartSpec: CommandSpec = {
+  name: 'quickstart',
+  description: 'What `npm start` runs: a demo upstream on :9090 and the gateway on :8080 serving examples/quickstart, hot-reloaded on save.',
+  options: [
+    { long: 'config', value: '<dir>', kind: 'path', defaultNote: 'examples/quickstart of this package', description: 'manifest folder to serve' },
+    LISTEN('listen', 'data-plane address (port 0: any free port)', '127.0.0.1:8080'),
+    LISTEN('admin-listen', 'admin API address', '127.0.0.1:8081'),
+    LISTEN('upstream-listen', 'demo upstream address (the manifests must point at it)', '127.0.0.1:9090'),
+    { long: 'tls', kind: 'boolean', default: 'false', description: 'also HTTPS (HTTP/2 and HTTP/1.1), with a development CA and localhost certificate made by openssl (examples/quickstart-tls)' },
+    LISTEN('listen-tls', 'with --tls: the HTTPS address', '127.0.0.1:8443'),
+    LOG_LEVEL,
+  ],
+  help: 'Examples:\n  $ npx tollgate quickstart         # then: curl -i localhost:8080/greetings/hi\n  $ npm start -- --tls              # then: curl --cacert examples/quickstart-tls/certs/dev-ca.crt https://localhost:8443/greetings/hi',
+  run: ({ flags }) => runQuickstart(flags as unknown as QuickstartFlags),
+};
 
-async function runQuickstart({ config, listen, adminListen, upstreamListen, tls, listenTls }: QuickstartFlags): Promise<CommandResult> {
+async function runQuickstart({ config = QUICKSTART, listen, adminListen, upstreamListen, tls, listenTls, logLevel }: QuickstartFlags): Promise<CommandResult> {
   if (tls && path.resolve(config) !== QUICKSTART) {
     throw new TollgateError('TG_USAGE', '--tls serves the quickstart with examples/quickstart-tls; for your own manifests, add a Certificate and run `tollgate gateway --config DIR --listen-tls :8443`');
   }
   // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
   const stopRequested = untilSignal();
-  const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
+  const logger = createLogger(logLevel);
   const dev = tls ? await ensureDevCertificates(path.join(QUICKSTART_TLS, 'certs')) : undefined;
   // With TLS, the quickstart's APIs and applications are served with the TLS variant of its environment.
   const paths = tls ? [path.join(QUICKSTART, 'greetings.yaml'), path.join(QUICKSTART, 'orders.yaml'), QUICKSTART_TLS] : [config];

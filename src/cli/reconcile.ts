@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { Command, Option } from 'commander';
 import { createLogger } from '../log/logger.js';
 import { nodeTargets } from '../reconcile/apply-environment.js';
 import { environmentNodes } from '../reconcile/environment-nodes.js';
@@ -10,8 +9,9 @@ import { GitSource } from '../reconcile/sources/git.js';
 import { LeaderLease } from '../reconcile/leader-lease.js';
 import { resolveSecret } from '../secrets/references.js';
 import type { ManifestSource } from '../reconcile/sources/types.js';
-import { parseDuration } from './duration.js';
-import { parseListen } from './listen.js';
+import type { Selector } from '../labels/selector.js';
+import type { CommandSpec } from './command.js';
+import { ADOPT, ALLOW_EMPTY, ENV_FILTER, FOLLOW_EXTERNAL_LINKS, LISTEN, LOG_LEVEL, PRUNE, SECRET_ENV, SELECTOR, STATE_DIR } from './options.js';
 import type { Listen } from '../gateway/start.js';
 import type { CommandResult } from './result.js';
 import { untilSignal } from './signals.js';
@@ -21,7 +21,7 @@ interface ReconcileFlags {
   source?: string;
   git?: string;
   branch: string;
-  path: string;
+  path?: string;
   interval: number;
   driftInterval: number;
   selfHeal: boolean;
@@ -33,33 +33,38 @@ interface ReconcileFlags {
   leaderElection?: string;
   leaseTtl: number;
   logLevel: string;
+  selector?: Selector;
+  adopt: boolean;
+  followExternalLinks: boolean;
 }
 
-export function reconcileCommand(run: (result: Promise<CommandResult>) => void): Command {
-  return new Command('reconcile')
-    .description("Keep an environment's gateway nodes in line with manifests in a folder or a git branch: watch, poll, webhook, drift detection.")
-    .option('-e, --env <name>', 'environment to reconcile (needed when the manifests define several)')
-    .option('--source <dir>', 'a manifest folder, watched for saved changes')
-    .option('--git <url>', 'a git repository (URL or path), polled and fetched on webhook')
-    .option('--branch <name>', 'with --git: the branch to follow', 'main')
-    .option('--path <dir>', 'with --git: the folder of the manifests inside the repository', '')
-    .option('--interval <duration>', 'with --git: poll interval (±10% jitter)', parseDuration, 60_000)
-    .option('--drift-interval <duration>', 'how often live state is compared with the last applied revision (0: never)', parseDuration, 30_000)
-    .option('--self-heal', 'put drifted nodes back to the last applied revision', false)
-    .option('--prune', 'delete APIs, policies and applications the manifests no longer have', false)
-    .option('--allow-empty', 'with --prune: allow a revision that deploys no API to delete every API', false)
-    .option('--listen <host:port>', 'status API, /metrics and POST /hooks/git', parseListen, parseListen('127.0.0.1:8090'))
-    .option('--state-dir <dir>', 'where the git working copy is kept', '.tollgate/reconcile')
-    .option('--webhook-secret-env <name>', 'environment variable holding the webhook secret', 'TOLLGATE_WEBHOOK_SECRET')
-    .option('--leader-election <redis-url>', 'elect one applying reconciler among several through a Redis lease (a ${env:NAME} reference is resolved)')
-    .option('--lease-ttl <duration>', 'with --leader-election: lease lifetime; a dead leader is replaced within about this long', parseDuration, 5000)
-    .addOption(new Option('--log-level <level>', 'log level').choices(['debug', 'info', 'warn', 'error']).default('info'))
-    .addHelpText(
-      'after',
-      '\nNode admin tokens come from the ${env:...} references of the Environment.\n\nExamples:\n  $ tollgate reconcile --env production --git https://github.com/acme/gateway-config.git --branch main --path manifests --self-heal\n  $ tollgate reconcile --env sandbox --source ./manifests --listen 127.0.0.1:8090\n  $ tollgate reconcile --env production --git <url> --leader-election \'${env:REDIS_URL}\'   # run it twice or more for availability',
-    )
-    .action((flags: ReconcileFlags) => run(runReconcile(flags)));
-}
+export const reconcileSpec: CommandSpec = {
+  name: 'reconcile',
+  description: "Keep an environment's gateway nodes in line with manifests in a folder or a git branch: watch, poll, webhook, drift detection.",
+  options: [
+    ENV_FILTER('environment to reconcile (needed when the manifests define several)'),
+    { long: 'source', value: '<dir>', kind: 'path', description: 'a manifest folder, watched for saved changes (a mounted ConfigMap too)' },
+    FOLLOW_EXTERNAL_LINKS,
+    { long: 'git', value: '<url>', kind: 'string', description: 'a git repository (URL or path), polled and fetched on webhook' },
+    { long: 'branch', value: '<name>', kind: 'string', default: 'main', description: 'with --git: the branch to follow' },
+    { long: 'path', value: '<dir>', kind: 'string', defaultNote: 'the repository root', description: 'with --git: the folder of the manifests inside the repository' },
+    { long: 'interval', value: '<duration>', kind: 'duration', default: '60s', description: 'with --git: poll interval (±10% jitter)' },
+    { long: 'drift-interval', value: '<duration>', kind: 'duration', default: '30s', description: 'how often live state is compared with the last applied revision (0: never)' },
+    { long: 'self-heal', kind: 'boolean', default: 'false', description: 'put drifted nodes back to the last applied revision' },
+    PRUNE(),
+    { ...ALLOW_EMPTY, description: 'with --prune: allow a revision that deploys no API to delete every API' },
+    SELECTOR,
+    ADOPT,
+    LISTEN('listen', 'status API, /metrics and POST /hooks/git', '127.0.0.1:8090'),
+    STATE_DIR('.tollgate/reconcile', 'where the git working copy is kept'),
+    SECRET_ENV('webhook-secret-env', 'TOLLGATE_WEBHOOK_SECRET', 'environment variable holding the webhook secret'),
+    { long: 'leader-election', value: '<redis-url>', kind: 'string', description: 'elect one applying reconciler among several through a Redis lease (a ${env:NAME} reference is resolved)' },
+    { long: 'lease-ttl', value: '<duration>', kind: 'duration', default: '5s', description: 'with --leader-election: lease lifetime; a dead leader is replaced within about this long' },
+    LOG_LEVEL,
+  ],
+  help: "Node admin tokens come from the ${env:...} references of the Environment.\n\nExamples:\n  $ tollgate reconcile --env production --git https://github.com/acme/gateway-config.git --branch main --path manifests --self-heal\n  $ tollgate reconcile --env sandbox --source ./manifests --listen 127.0.0.1:8090\n  $ tollgate reconcile --env production --git <url> --leader-election '${env:REDIS_URL}'   # run it twice or more for availability\n  $ tollgate reconcile --env production --source /etc/tollgate/manifests --selector team=payments --prune   # one team's APIs on a shared gateway",
+  run: ({ flags }) => runReconcile(flags as unknown as ReconcileFlags),
+};
 
 async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
   // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
@@ -81,7 +86,7 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
       })
     : undefined;
   const source: ManifestSource = flags.git
-    ? new GitSource({ url: flags.git, branch: flags.branch, subPath: flags.path, workdir: path.resolve(flags.stateDir, 'checkout'), intervalMs: flags.interval })
+    ? new GitSource({ url: flags.git, branch: flags.branch, subPath: flags.path ?? '', workdir: path.resolve(flags.stateDir, 'checkout'), intervalMs: flags.interval })
     : new FolderSource([flags.source as string], { watch: true });
   reconciler = new Reconciler({
     ...(flags.env ? { environment: flags.env } : {}),
@@ -96,6 +101,9 @@ async function runReconcile(flags: ReconcileFlags): Promise<CommandResult> {
     },
     prune: flags.prune,
     allowEmpty: flags.allowEmpty,
+    ...(flags.selector ? { selector: flags.selector } : {}),
+    adopt: flags.adopt,
+    followExternalLinks: flags.followExternalLinks,
     selfHeal: flags.selfHeal,
     driftIntervalMs: flags.driftInterval,
     logger,

@@ -1,17 +1,17 @@
-import { Command, Option } from 'commander';
 import { request } from 'undici';
 import { colorWanted, paint } from '../output/color.js';
 import { unhealthyConditions, type ReconcilerStatus } from '../reconcile/status.js';
+import type { CommandSpec } from './command.js';
+import { OUTPUT } from './options.js';
 import type { CommandResult } from './result.js';
 
-export function statusCommand(run: (result: Promise<CommandResult>) => void): Command {
-  return new Command('status')
-    .description('Show what a running `tollgate reconcile` reports: revisions, conditions, drift and recent reconciliations.')
-    .option('--url <url>', 'status API of the reconciler', 'http://127.0.0.1:8090')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExit codes: 0 Ready and not Stalled, 1 not Ready, Stalled, or unreachable.\n\nExamples:\n  $ tollgate status\n  $ tollgate status --url http://10.0.0.5:8090 --output json')
-    .action((flags: { url: string; output: 'text' | 'json' }) => run(runStatus(flags)));
-}
+export const statusSpec: CommandSpec = {
+  name: 'status',
+  description: 'Show what a running `tollgate reconcile` reports: revisions, conditions, drift and recent reconciliations.',
+  options: [{ long: 'url', value: '<url>', kind: 'string', default: 'http://127.0.0.1:8090', description: 'status API of the reconciler' }, OUTPUT(['text', 'json'])],
+  help: 'Exit codes: 0 Ready and not Stalled, 1 not Ready, Stalled, or unreachable.\n\nExamples:\n  $ tollgate status\n  $ tollgate status --url http://10.0.0.5:8090 --output json',
+  run: ({ flags }) => runStatus(flags as unknown as { url: string; output: 'text' | 'json' }),
+};
 
 async function runStatus(flags: { url: string; output: 'text' | 'json' }): Promise<CommandResult> {
   let answer: { statusCode: number; text: string };

@@ -9,6 +9,8 @@ export interface DumpOptions {
   nodes: GatewayNodeSpec[];
   /** Write `${env:NAME}` references instead of the stored salted hashes. */
   secretsAsRefs: boolean;
+  /** metadata.labels of the local Environment manifest, written back with it. */
+  environmentLabels?: Readonly<Record<string, string>>;
 }
 
 export interface DumpedManifests {
@@ -53,7 +55,7 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
   const environment = {
     apiVersion: API_VERSION,
     kind: 'Environment',
-    metadata: { name: env },
+    metadata: metadata(env, options.environmentLabels),
     spec: {
       nodes: options.nodes,
       precedence: state.environment.precedence,
@@ -71,7 +73,7 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
     const manifest = {
       apiVersion: API_VERSION,
       kind: 'Api',
-      metadata: { name: api.name },
+      metadata: metadata(api.name, api.labels),
       spec: {
         version: api.version,
         basePath: api.basePath,
@@ -89,17 +91,22 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
     const docs = state.applications.map((app) => ({
       apiVersion: API_VERSION,
       kind: 'Application',
-      metadata: { name: app.name },
+      metadata: metadata(app.name, app.labels),
       spec: { clientId: app.clientId, ...(app.clientSecret === undefined ? {} : { clientSecret: secret(app.clientSecret, `${app.name}_client_secret`) }), contracts: app.contracts },
     }));
     files.set('applications.yaml', docs.map((d) => document('application', d)).join('---\n'));
   }
   if (state.certificates?.length) {
     // References as the gateway holds them (absolute paths, variable names): never key material.
-    const docs = state.certificates.map((c) => ({ apiVersion: API_VERSION, kind: 'Certificate', metadata: { name: c.name }, spec: { hosts: c.hosts, certificate: c.certificate, key: c.key } }));
+    const docs = state.certificates.map((c) => ({ apiVersion: API_VERSION, kind: 'Certificate', metadata: metadata(c.name, c.labels), spec: { hosts: c.hosts, certificate: c.certificate, key: c.key } }));
     files.set('certificates.yaml', docs.map((d) => document('certificate', d)).join('---\n'));
   }
   return { files, variables: [...new Set(variables)].sort() };
+}
+
+/** The name, and the labels the state keeps (what `dump --selector` matched, and what a selector-scoped apply selects again). */
+function metadata(name: string, labels: Readonly<Record<string, string>> | undefined): { name: string; labels?: Record<string, string> } {
+  return labels && Object.keys(labels).length ? { name, labels: { ...labels } } : { name };
 }
 
 function document(schema: string, value: unknown): string {

@@ -3,9 +3,10 @@
  * prints carries one of these codes; `rule` explains what the user must change.
  */
 export const ErrorCatalog = {
-  TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2 (no tabs for indentation, no duplicate keys).' },
+  TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2, read with its core schema (no tabs for indentation, no duplicate keys).' },
   TG_FILE_UNREADABLE: { severity: 'error', rule: 'Manifest paths must exist and be readable.' },
   TG_MANIFEST_TOO_LARGE: { severity: 'error', rule: 'A manifest file, and the manifests of one revision together, must stay within the size limits (--max-file-size, --max-repository-size), so that no repository can stall or exhaust the control side.' },
+  TG_LINK_NOT_FOLLOWED: { severity: 'warning', rule: 'Links under a manifest folder are followed only inside that folder (a mounted ConfigMap links into its own ..data), never in a loop; --follow-external-links follows links that lead outside it.' },
   TG_NO_MANIFESTS: { severity: 'error', rule: 'At least one .yaml/.yml manifest must be found under the given paths.' },
   TG_UNKNOWN_KIND: { severity: 'error', rule: 'apiVersion must be tollgate.dev/v1 and kind one of Environment, Api, Application, Certificate, Alert.' },
   TG_SCHEMA: { severity: 'error', rule: 'The document must match the JSON Schema of its kind (schemas/).' },
@@ -36,6 +37,7 @@ export const ErrorCatalog = {
   TG_UNKNOWN_ENV_FILTER: { severity: 'error', rule: '--env must name an Environment defined in the manifests.' },
   TG_NO_NODES: { severity: 'warning', rule: 'An Environment without gateway nodes can be validated but not planned or applied.' },
   TG_EMPTY_ENVIRONMENT: { severity: 'warning', rule: 'An Environment that no Api is deployed to serves nothing.' },
+  TG_CONFIG: { severity: 'error', rule: 'The config file (--config-file, TOLLGATE_CONFIG_FILE or .tollgate.yaml) holds options by their long names, per-command options under commands:, and severity: error, warning or off per diagnostic code; an environment variable TOLLGATE_<OPTION> holds a valid value of its option.' },
   TG_USAGE: { severity: 'error', rule: 'The command line must name valid options and arguments (see --help).' },
   TG_ADMIN_AUTH: { severity: 'error', rule: 'Admin API calls need the bearer token of the node.' },
   TG_BAD_REQUEST: { severity: 'error', rule: 'A request to the admin or status API must be well-formed: JSON where JSON is expected, and a transaction is {expectedRevision, state} or {expectedRevision, changes: [{op, ...}]} (schemas/transaction.json).' },

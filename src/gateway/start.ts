@@ -33,7 +33,7 @@ export interface GatewayOptions {
   logger: Logger;
   logLevel?: string;
   /** Embedded local mode: the control side reconciles this manifest folder into the gateway. */
-  embedded?: { paths: string[]; env?: string; watch: boolean };
+  embedded?: { paths: string[]; env?: string; watch: boolean; followExternalLinks?: boolean };
   limits?: ManifestLimits;
   /** Heap limit of the control side's thread (MiB). */
   controlHeapMb?: number;

@@ -45,3 +45,27 @@ export function repositoryPath(repo: Repository, userPath: string): string {
 export function displayPath(repo: Repository, repoPath: string): string {
   return path.relative(repo.cwd, path.join(repo.root, repoPath)) || '.';
 }
+
+/**
+ * The base `check` compares with when none is given: the remote's default
+ * branch (`origin/HEAD`, which a clone sets: `origin/trunk` in a repository
+ * whose default branch is trunk), else the first of main, master,
+ * origin/main, origin/master that exists.
+ */
+export async function defaultBase(repo: Repository): Promise<string> {
+  try {
+    const head = (await repo.git.raw(['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])).trim();
+    if (head.startsWith('refs/remotes/')) return head.slice('refs/remotes/'.length);
+  } catch {
+    /* no remote default branch recorded */
+  }
+  for (const candidate of ['main', 'master', 'origin/main', 'origin/master']) {
+    try {
+      if (!(await repo.git.revparse(['--verify', '--end-of-options', `${candidate}^{commit}`])).trim()) continue;
+      return candidate;
+    } catch {
+      /* try the next one */
+    }
+  }
+  throw new TollgateError('TG_GIT', `no base given and none found in ${repo.root}: neither origin/HEAD nor a main or master branch exists; pass --base REF`);
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { mapBounded } from '../util/bounded.js';
-import { discoverManifestFiles, statFiles } from './discover.js';
+import { discoverManifestFiles, statFiles, type DiscoverOptions } from './discover.js';
 import type { LoadedFile, ManifestFileCache } from './file-cache.js';
 import { DEFAULT_MANIFEST_LIMITS, formatBytes, type ManifestLimits } from './limits.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -26,10 +26,11 @@ export interface LoadResult {
  * Reads every manifest under `paths` (files or folders); with a cache, unchanged
  * files are not parsed again. Files over the limits are not read at all.
  */
-export async function loadManifests(paths: readonly string[], cache?: ManifestFileCache, limits: Readonly<ManifestLimits> = DEFAULT_MANIFEST_LIMITS): Promise<LoadResult> {
-  const discovered = await discoverManifestFiles(paths);
+export async function loadManifests(paths: readonly string[], cache?: ManifestFileCache, limits: Readonly<ManifestLimits> = DEFAULT_MANIFEST_LIMITS, discover: DiscoverOptions = {}): Promise<LoadResult> {
+  const discovered = await discoverManifestFiles(paths, discover);
   const { missing } = discovered;
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${p}`));
+  for (const link of discovered.skippedLinks) diagnostics.push(diagnostic('TG_LINK_NOT_FOLLOWED', `${link.path} is ${link.reason}`, { file: link.path, line: 1, col: 1 }));
   const { files, problems } = await withinLimits(discovered.files, limits);
   diagnostics.push(...problems);
   // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
@@ -158,7 +159,9 @@ function checkDocument(source: SourceDocument): CheckedDocument {
     const diagnostics = policyConfigDiagnostics(source, (doc.spec as { policies: PolicySpec[] }).policies, withoutConfig);
     if (diagnostics.length) return { ...invalid, diagnostics };
   }
-  return { manifest: { kind, name: name as string, spec: doc.spec, source } as Manifest, diagnostics: [] };
+  const labels = (doc.metadata as { labels?: Record<string, string> }).labels;
+  const manifest = { kind, name: name as string, spec: doc.spec, source, ...(labels && Object.keys(labels).length ? { labels } : {}) } as Manifest;
+  return { manifest, diagnostics: [] };
 }
 
 /** Files a revision may read: none over the per-file limit, and none at all when the total is over the repository limit. */

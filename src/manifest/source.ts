@@ -1,6 +1,7 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import jsyaml from 'js-yaml';
 import { diagnostic, type Diagnostic, type PathSegment, type SourcePosition } from '../errors/diagnostic.js';
+import { CORE_JSYAML_SCHEMA, CORE_YAML, stringifyKeys } from './yaml-core.js';
 
 /** One YAML document of a manifest file, with what it takes to point back into it. */
 export interface SourceDocument {
@@ -14,12 +15,22 @@ export interface SourceDocument {
 
 /** Aliases are expanded at most this often: a billion-laughs file fails instead of eating memory. */
 const MAX_ALIAS_COUNT = 100;
-/** An anchor may be defined (`&name`): such files take the path that bounds alias expansion. */
-const MAY_HAVE_ANCHORS = /&/;
+/**
+ * Files that take the `yaml` path even when valid: an anchor may be defined
+ * (`&name`: that path bounds alias expansion), or a sequence entry is itself an
+ * empty compact entry (`- -`), which js-yaml misreads (it folds the next entry
+ * into the inner sequence; found by test/manifest/yaml-semantics.property.test.ts).
+ */
+const NEEDS_YAML_PATH = /&|^[ \t]*(?:-[ \t]+)+-[ \t]*(?:#.*)?\r?$/m;
+
+/** Whether a valid file is read by js-yaml (else by `yaml`); exported for the differential test. */
+export const takesFastPath = (text: string): boolean => !NEEDS_YAML_PATH.test(text);
 
 /**
- * Parses a manifest file. Valid files take the fast path (js-yaml, YAML 1.2
- * core schema, about ten times faster on large repositories); positions are
+ * Parses a manifest file. Valid files take the fast path (js-yaml, about ten
+ * times faster on large repositories); both paths read the YAML 1.2 core
+ * schema the same way (yaml-core.ts), so a value never depends on which path a
+ * file took (an `&` in a comment sends it down the other one); positions are
  * only needed for diagnostics, so the `yaml` syntax tree is built lazily, when
  * one is reported. Files with a syntax error or with anchors go through `yaml`
  * directly: it reports every error with its position and bounds aliases.
@@ -32,10 +43,10 @@ export interface ParsedManifestText {
 }
 
 export function parseManifestText(file: string, text: string): ParsedManifestText {
-  if (!MAY_HAVE_ANCHORS.test(text)) {
+  if (takesFastPath(text)) {
     let values: unknown[] | undefined;
     try {
-      values = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA, filename: file });
+      values = jsyaml.loadAll(text, undefined, { schema: CORE_JSYAML_SCHEMA, filename: file });
     } catch {
       values = undefined;
     }
@@ -66,7 +77,8 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
   const wholeFile = (index: number): Syntax => {
     if (!whole) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+      const docs = parseAllDocuments(text, { ...CORE_YAML, lineCounter, prettyErrors: false, logLevel: 'error' });
+      for (const doc of Array.isArray(docs) ? docs : [docs]) stringifyKeys(doc);
       whole = { docs: Array.isArray(docs) ? docs : [docs], lineCounter };
     }
     const ast = whole.docs[index];
@@ -84,8 +96,9 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
     if (start !== undefined && !lines.some(isDocumentEnd)) {
       const lineCounter = new LineCounter();
       const own = lines.slice(start, starts[index + 1] ?? lines.length).join('\n');
-      const docs = parseAllDocuments('\n'.repeat(start) + own, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
+      const docs = parseAllDocuments('\n'.repeat(start) + own, { ...CORE_YAML, lineCounter, prettyErrors: false, logLevel: 'error' });
       const ast = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
+      if (ast) stringifyKeys(ast);
       if (ast && ast.errors.length === 0 && sameIdentity(ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), value)) syntax = { ast, lineCounter };
     }
     syntax ??= wholeFile(index);
@@ -122,7 +135,7 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const unreadable: { kind: string; name: string }[] = [];
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
+  const parsed = parseAllDocuments(text, { ...CORE_YAML, lineCounter, prettyErrors: false, strict: true, logLevel: 'error' });
   const all = Array.isArray(parsed) ? parsed : [parsed];
   all.forEach((ast, index) => {
     const problems = [...ast.errors];
@@ -136,6 +149,7 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
       return;
     }
     if (ast.contents === null) return;
+    stringifyKeys(ast);
     let value: unknown;
     try {
       value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -144,6 +158,8 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
       diagnostics.push(diagnostic('TG_YAML_SYNTAX', `cannot read the document: ${(err as Error).message}`, { file, line, col }));
       return;
     }
+    // A document that is only a null (`--- ~`) is no document, on either path.
+    if (value === null || value === undefined) return;
     documents.push({ file, index, value, syntax: () => ({ ast, lineCounter }) });
   });
   return { documents, diagnostics, unreadable };

@@ -146,6 +146,8 @@ interface ManifestBase<K extends Kind, S> {
   name: string;
   spec: S;
   source: SourceDocument;
+  /** metadata.labels, when the document has any. */
+  labels?: Readonly<Record<string, string>>;
 }
 
 export type EnvironmentManifest = ManifestBase<'Environment', EnvironmentSpec>;

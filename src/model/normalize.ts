@@ -39,7 +39,7 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
         .filter((c) => deployed.get(c.api) === c.version && (!c.environments || c.environments.includes(envName)))
         .map((c) => (c.tier === undefined ? { api: c.api, version: c.version } : { api: c.api, version: c.version, tier: c.tier }))
         .sort((a, b) => a.api.localeCompare(b.api));
-      const state: ApplicationState = { name: app.name, clientId: app.spec.clientId, contracts };
+      const state: ApplicationState = { name: app.name, ...labelsOf(app), clientId: app.spec.clientId, contracts };
       if (app.spec.clientSecret !== undefined) state.clientSecret = app.spec.clientSecret;
       return state;
     })
@@ -70,6 +70,7 @@ function certificatesOf(set: ManifestSet, env: EnvironmentManifest, apis: readon
     .filter((c) => wanted.has(c.name))
     .map((c) => ({
       name: c.name,
+      ...labelsOf(c),
       hosts: [...c.spec.hosts].map((h) => h.toLowerCase()).sort(),
       certificate: absoluteFileReference(c.spec.certificate, c.source.file),
       key: absoluteFileReference(c.spec.key, c.source.file),
@@ -84,6 +85,7 @@ function apiState(api: ApiManifest, env: EnvironmentManifest): ApiState {
   );
   return {
     name: api.name,
+    ...labelsOf(api),
     version: api.spec.version,
     basePath: api.spec.basePath,
     upstream: effective.upstream,
@@ -124,6 +126,12 @@ function instance(policy: PolicySpec, origin: 'environment' | 'api', manifestFil
   const out: PolicyInstance = { name: policy.name, type: policy.type, enabled: policy.enabled, origin, config };
   if (policy.rules) out.rules = policy.rules;
   return out;
+}
+
+/** The manifest's labels as the state keeps them (a copy, sorted by key); nothing when it has none. */
+function labelsOf(manifest: { labels?: Readonly<Record<string, string>> }): { labels?: Record<string, string> } {
+  if (!manifest.labels) return {};
+  return { labels: Object.fromEntries(Object.entries(manifest.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {

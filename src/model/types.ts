@@ -15,7 +15,19 @@ export interface PolicyInstance {
   rules?: Rule[];
 }
 
-export interface ApiState {
+/**
+ * Who an object of the state belongs to: the canonical label selector of the
+ * apply that created (or adopted) it, absent for an apply without a selector;
+ * and the labels of its manifest. An apply changes and prunes only objects of
+ * its own owner (plan.ts); both are set only when there is something to say,
+ * so states without them keep their shape (and fingerprints).
+ */
+export interface Ownership {
+  owner?: string;
+  labels?: Record<string, string>;
+}
+
+export interface ApiState extends Ownership {
   name: string;
   version: string;
   basePath: string;
@@ -36,7 +48,7 @@ export interface ContractState {
   tier?: string;
 }
 
-export interface ApplicationState {
+export interface ApplicationState extends Ownership {
   name: string;
   clientId: string;
   clientSecret?: SecretValue;
@@ -67,7 +79,7 @@ export interface TlsSettings {
  * resolved by the gateway (its environment, its file system) and the key is
  * never sent resolved, persisted or shown.
  */
-export interface CertificateState {
+export interface CertificateState extends Ownership {
   name: string;
   hosts: string[];
   /** Inline PEM chain, `${file:/absolute}` or `${env:NAME}`. */

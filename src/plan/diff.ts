@@ -60,7 +60,7 @@ function certificateChanges(desired: readonly CertificateState[], live: readonly
       changes.push({ kind: 'create-certificate', certificate: cert.name, after: cert });
       continue;
     }
-    const fields = fieldChanges({ hosts: was.hosts, key: was.key }, { hosts: cert.hosts, key: cert.key });
+    const fields = fieldChanges({ owner: was.owner, labels: was.labels, hosts: was.hosts, key: was.key }, { owner: cert.owner, labels: cert.labels, hosts: cert.hosts, key: cert.key });
     if (was.certificate !== cert.certificate) fields.unshift({ path: 'certificate', before: certificateView(was.certificate), after: certificateView(cert.certificate) });
     if (fields.length) changes.push({ kind: 'update-certificate', certificate: cert.name, fields });
   }

@@ -7,9 +7,12 @@ import { environmentState, type ApiStateMemo } from '../model/normalize.js';
 import { resolveStateSecrets, type ResolvedApiMemo } from '../secrets/resolve-state.js';
 import type { ChainCheckMemo } from '../validate/chains.js';
 import { validatePaths } from '../validate/index.js';
+import { ownsEnvironment } from '../labels/select.js';
+import type { Selector } from '../labels/selector.js';
+import { ownedState } from '../model/ownership.js';
 
 export type DesiredOutcome =
-  | { ok: true; state: EnvironmentState; environment: string; revision: string; warnings: Diagnostic[]; manifests: ManifestSet }
+  | { ok: true; state: EnvironmentState; environment: string; revision: string; warnings: Diagnostic[]; manifests: ManifestSet; ownsEnvironment: boolean }
   | { ok: false; reason: string; diagnostics: Diagnostic[]; revision?: string };
 
 /**
@@ -25,10 +28,13 @@ export class DesiredStateBuilder {
   private readonly apiStates: ApiStateMemo = new WeakMap();
   private readonly resolvedApis: ResolvedApiMemo = new WeakMap();
 
-  constructor(private readonly limits?: ManifestLimits) {}
+  constructor(
+    private readonly limits?: ManifestLimits,
+    private readonly selection: { selector?: Selector; followExternalLinks?: boolean } = {},
+  ) {}
 
   async build(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
-    const cached = { files: this.files, chainChecks: this.chainChecks, ...(this.limits ? { limits: this.limits } : {}) };
+    const cached = { files: this.files, chainChecks: this.chainChecks, ...(this.limits ? { limits: this.limits } : {}), ...this.selection };
     const result = await validatePaths(paths, env === undefined ? cached : { env, ...cached });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length) return { ok: false, reason: `${errors.length} validation error(s)`, diagnostics: errors, revision: result.digest };
@@ -39,6 +45,9 @@ export class DesiredStateBuilder {
     }
     const resolved = resolveStateSecrets(environmentState(result.manifests, chosen, this.apiStates), process.env, this.resolvedApis);
     if (!resolved.state) return { ok: false, reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`, diagnostics: [], revision: result.digest };
-    return { ok: true, state: resolved.state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests };
+    // With a selector, what is applied is marked as its own (and only the Environment it matches is its to write).
+    const state = ownedState(resolved.state, this.selection.selector?.canonical);
+    const ownsEnv = ownsEnvironment(result.manifests, chosen, this.selection.selector);
+    return { ok: true, state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests, ownsEnvironment: ownsEnv };
   }
 }

@@ -12,6 +12,7 @@ export interface EmbeddedOptions {
   logger: Logger;
   limits?: ManifestLimits;
   readGuard?: ReconcilerOptions['readGuard'];
+  followExternalLinks?: boolean;
 }
 
 /**
@@ -25,6 +26,7 @@ export function embeddedReconciler(engine: ControlEngine, options: EmbeddedOptio
     ...(options.env ? { environment: options.env } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.readGuard ? { readGuard: options.readGuard } : {}),
+    ...(options.followExternalLinks ? { followExternalLinks: true } : {}),
     source: new FolderSource(options.paths, { watch: options.watch }),
     targets: () => target,
     prune: true,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 
 export interface FolderWatchOptions {
@@ -47,10 +48,24 @@ export function watchFolders(options: FolderWatchOptions): { ready: Promise<void
     ignoreInitial: true,
     ignored: (file: string) => /(^|[/\\])(\.git|node_modules)([/\\]|$)/.test(file),
   });
-  watcher.on('all', (_event, file) => {
-    touched.add(file);
+  const touch = () => {
     if (debounce) clearTimeout(debounce);
     debounce = setTimeout(() => void changed(), options.debounceMs);
+  };
+  watcher.on('all', (_event, file) => {
+    touched.add(file);
+    touch();
+    // A Kubernetes ConfigMap volume is updated by one rename of `..data` (a link to a new timestamped folder): the
+    // files, links into `..data`, never change themselves. They are what the burst touched, so they are read again too.
+    if (path.basename(file).startsWith('..')) {
+      void readdir(path.dirname(file)).then(
+        (names) => {
+          for (const name of names) if (!name.startsWith('.')) touched.add(path.join(path.dirname(file), name));
+          touch();
+        },
+        () => undefined,
+      );
+    }
   });
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
   return {

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import type { Selector } from '../labels/selector.js';
+import type { PlanOptions } from '../plan/plan.js';
 import type { ManifestLimits } from '../manifest/limits.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { EnvironmentState } from '../model/types.js';
@@ -35,6 +37,12 @@ export interface ReconcilerOptions {
    * which manifests were being read when it crashed, and does not read them again.
    */
   readGuard?: { before(paths: readonly string[]): Promise<string | undefined>; after(): void };
+  /** Reconcile only what this label selector selects; what it applies is owned by it (plan.ts). */
+  selector?: Selector;
+  /** Take over objects the nodes hold under another owner. */
+  adopt?: boolean;
+  /** Follow links outside the source folders. */
+  followExternalLinks?: boolean;
 }
 
 const HISTORY = 10;
@@ -53,7 +61,7 @@ export class Reconciler {
   private retryTimer: NodeJS.Timeout | undefined;
   private driftTimer: NodeJS.Timeout | undefined;
   private retryAttempt = 0;
-  private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[] } | undefined;
+  private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[]; ownsEnvironment: boolean } | undefined;
   /** Why the nodes are known not to serve lastApplied everywhere (an apply failed part-way); cleared by an apply that succeeds. */
   private unconverged: string | undefined;
   private closed = false;
@@ -63,7 +71,7 @@ export class Reconciler {
   private alertTargets: NodeTarget[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {
-    this.desiredStates = new DesiredStateBuilder(options.limits);
+    this.desiredStates = new DesiredStateBuilder(options.limits, { ...(options.selector ? { selector: options.selector } : {}), followExternalLinks: options.followExternalLinks ?? false });
     this.alerting = new Alerting({ logger: options.logger, counts: () => this.readCounts() });
     this.status = {
       environment: options.environment ?? '',
@@ -194,7 +202,7 @@ export class Reconciler {
         this.conclude({ status: true, reason: 'Applied', message: `revision ${short(record.revision)} is applied` }, { status: false, reason: 'Converged', message: '' });
         return;
       }
-      const results = await applyEnvironment(desired.state, targets, { prune: this.options.prune, allowEmpty: this.options.allowEmpty, source: { kind: this.options.source.kind, revision } });
+      const results = await applyEnvironment(desired.state, targets, { ...this.planOptions(desired.ownsEnvironment), source: { kind: this.options.source.kind, revision } });
       record.nodes = results.map((r) => {
         const report: NodeReport = { name: r.node, result: r.result };
         if (r.revision !== undefined) report.gatewayRevision = r.revision;
@@ -214,7 +222,7 @@ export class Reconciler {
         this.scheduleRetry();
       } else {
         record.result = results.some((r) => r.result === 'applied') ? 'applied' : 'unchanged';
-        this.lastApplied = { revision, state: desired.state, targets };
+        this.lastApplied = { revision, state: desired.state, targets, ownsEnvironment: desired.ownsEnvironment };
         this.status.lastAppliedRevision = revision;
         this.retryAttempt = 0;
         this.unconverged = undefined;
@@ -267,11 +275,17 @@ export class Reconciler {
     this.driftTimer.unref();
   }
 
+  /** Prune, and the ownership rules of this reconciler's selector. */
+  private planOptions(ownsEnvironment: boolean): PlanOptions {
+    const owner = this.options.selector?.canonical;
+    return { prune: this.options.prune, allowEmpty: this.options.allowEmpty, adopt: this.options.adopt ?? false, ownsEnvironment, ...(owner === undefined ? {} : { owner }) };
+  }
+
   /** Compares every node with the last applied manifests; with selfHeal, puts differences back. */
   async checkDrift(): Promise<void> {
     const applied = this.lastApplied;
     if (!applied || this.running || this.closed) return;
-    const plans = await planEnvironment(applied.state, applied.targets, { prune: this.options.prune, allowEmpty: this.options.allowEmpty });
+    const plans = await planEnvironment(applied.state, applied.targets, this.planOptions(applied.ownsEnvironment));
     let drifted = false;
     for (const plan of plans) {
       const changes = plan.plan?.changes ?? [];

@@ -11,6 +11,8 @@ import { certificateDiagnostics } from './certificates.js';
 import { customPolicyDiagnostics, readFromDisk, type AuxiliaryReader } from './custom-policies.js';
 import { referenceDiagnostics } from './references.js';
 import { secretDiagnostics } from './secrets.js';
+import { selectManifests } from '../labels/select.js';
+import type { Selector } from '../labels/selector.js';
 
 export interface ValidateOptions {
   /** Check only this environment's assembled chains. */
@@ -26,6 +28,10 @@ export interface ValidateOptions {
   certExpiryWarningDays?: number;
   /** Where `${env:...}` of TLS material is looked up (default: this process's environment). */
   tlsEnv?: NodeJS.ProcessEnv;
+  /** Follow links that lead outside the folders given. */
+  followExternalLinks?: boolean;
+  /** Validate only what this label selector selects (src/labels/select.ts); load problems are reported for every file. */
+  selector?: Selector;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -64,13 +70,14 @@ export interface ValidationResult extends LoadResult {
 
 /** Load, schema-check and validate the manifests under `paths`. */
 export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
-  const loaded = await loadManifests(paths, options.files, options.limits);
+  const loaded = await loadManifests(paths, options.files, options.limits, { followExternalLinks: options.followExternalLinks ?? false });
   return finish(loaded, options);
 }
 
 export function finish(loaded: LoadResult, options: ValidateOptions = {}): ValidationResult {
-  const diagnostics = sortDiagnostics(dedupe([...loaded.diagnostics, ...validateManifestSet(loaded.manifests, options)]));
-  return { ...loaded, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
+  const manifests = selectManifests(loaded.manifests, options.selector);
+  const diagnostics = sortDiagnostics(dedupe([...loaded.diagnostics, ...validateManifestSet(manifests, options)]));
+  return { ...loaded, manifests, diagnostics, valid: !diagnostics.some((d) => d.severity === 'error') };
 }
 
 /** One chain checked in several environments can report the same problem more than once. */

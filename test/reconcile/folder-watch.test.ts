@@ -53,3 +53,23 @@ describe('watchFolders', () => {
     }
   });
 });
+
+describe('watchFolders on a Kubernetes ConfigMap volume', () => {
+  it('notices every atomic ..data swap, and the last read holds the last update', async () => {
+    const { writeConfigMap } = await import('../helpers/configmap.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-cm-watch-'));
+    await writeConfigMap(dir, { 'orders.yaml': 'limit: 0\n', 'other.yaml': 'x: 1\n' });
+    const reads: string[] = [];
+    const watcher = watchFolders({ paths: [dir], debounceMs: 25, onChange: () => void readFile(path.join(dir, 'orders.yaml'), 'utf8').then((t) => reads.push(t)) });
+    try {
+      await watcher.ready;
+      for (let i = 1; i <= 3; i++) {
+        await writeConfigMap(dir, { 'orders.yaml': `limit: ${i}\n`, 'other.yaml': 'x: 1\n' });
+        await eventually(async () => reads.at(-1) === `limit: ${i}\n`, 10_000);
+      }
+    } finally {
+      await watcher.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

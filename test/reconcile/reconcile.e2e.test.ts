@@ -67,7 +67,11 @@ describe('tollgate reconcile', () => {
 
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 10));
     await eventually(async () => (await statusOf(`${gw.url}/orders/a`)) === 200);
-    const s = await rc.status();
+    // The gateway serves the fix as soon as its transaction is committed; the reconciler records the outcome right after.
+    const s = await eventually(async () => {
+      const status = await rc.status();
+      return status.conditions.find((c: any) => c.type === 'Ready' && c.status === true) ? status : undefined;
+    });
     expect(s.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: true, reason: 'Applied' });
     expect(s.history.map((h: any) => h.result)).toEqual(expect.arrayContaining(['applied', 'invalid']));
   });

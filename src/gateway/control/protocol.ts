@@ -17,7 +17,7 @@ export interface ControlWorkerData {
   logLevel: string;
   baseDir: string;
   /** Embedded local mode: the worker reconciles this folder into the gateway. */
-  embedded?: { paths: string[]; env?: string; watch: boolean };
+  embedded?: { paths: string[]; env?: string; watch: boolean; followExternalLinks?: boolean };
   /** The data plane serves the persisted state already: this worker replaces one that crashed. */
   resumed: boolean;
   restarts: ControlRestarts;

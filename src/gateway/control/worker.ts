@@ -52,6 +52,7 @@ try {
         limits: data.limits,
         readGuard: readGuard(data.poisoned),
         ...(data.embedded.env ? { env: data.embedded.env } : {}),
+        ...(data.embedded.followExternalLinks ? { followExternalLinks: true } : {}),
       })
     : undefined;
   const adminTls = data.adminTls ? await readAdminTls(data.adminTls) : undefined;
@@ -120,7 +121,7 @@ function readGuard(poisoned: string | undefined) {
   let reading: string | undefined;
   return {
     async before(paths: readonly string[]): Promise<string | undefined> {
-      const { files } = await discoverManifestFiles(paths);
+      const { files } = await discoverManifestFiles(paths, { followExternalLinks: data.embedded?.followExternalLinks ?? false });
       const stats = await statFiles(files);
       const fingerprint = createHash('sha256').update(stats.map((s) => `${s.file}\0${s.size}\0${s.mtimeMs}`).join('\n')).digest('hex');
       if (fingerprint === poisoned) {
