@@ -3,6 +3,7 @@ import type { Painter } from '../output/color.js';
 import { plural, severityLabel } from '../output/diagnostics.js';
 import { changeFields, describeChange, formatValue, totals } from '../plan/render.js';
 import { renderTestsText } from '../policy-tests/render.js';
+import { renderReplayText } from '../replay/render.js';
 import { countBySeverity, describeFinding, describeSide, reportDiagnostics } from './summary.js';
 import type { CheckReport, EnvironmentPlan, Finding } from './types.js';
 
@@ -52,6 +53,10 @@ export function renderCheckText(report: CheckReport, p: Painter): string {
   if (report.testsRun) {
     lines.push('', p.bold('Policy tests'));
     lines.push(...renderTestsText(report.tests, p).trimEnd().split('\n').map((l) => `  ${l}`));
+  }
+  for (const { environment, report: replayed } of report.replay ?? []) {
+    lines.push('', p.bold(`Replay of recorded traffic: ${environment}`));
+    lines.push(...renderReplayText(replayed, p).trimEnd().split('\n').slice(1).map((l) => `  ${l}`));
   }
   const { errors, warnings } = countBySeverity(reportDiagnostics(report));
   const result = `Result: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

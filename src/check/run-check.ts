@@ -12,7 +12,12 @@ import { finish } from '../validate/index.js';
 import { selectManifests } from '../labels/select.js';
 import type { AuxiliaryReader } from '../validate/custom-policies.js';
 import { readFromDisk } from '../validate/custom-policies.js';
+import { replayBaseDir } from '../replay/load-sides.js';
+import { replayEnvironment } from '../replay/replay-environment.js';
+import type { ReplayReport } from '../replay/report.js';
 import { alertFindings } from './findings/alerts.js';
+import { replayFindings } from './findings/replay.js';
+import { describeSide } from './summary.js';
 import { environmentDrafts, FindingCollector } from './findings/detect.js';
 import { HeadLocator } from './findings/locator.js';
 import { addedSecretFindings } from './findings/secrets-added.js';
@@ -83,7 +88,25 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     report.tests = await runPolicyTests(headSet, { states: planned.headStates });
     report.testsRun = true;
   }
+  if (options.replay) {
+    report.replay = await replayBoth(options.replay, baseSet, headSet, { base: describeSide(report.base), head: describeSide(report.head) }, options.paths);
+    const replayed = report.replay.flatMap(({ environment, report: r }) => replayFindings(environment, r, planned.headStates.get(environment) as EnvironmentState, ctx.locate));
+    report.findings = sortDiagnostics([...report.findings, ...replayed]);
+  }
   return report;
+}
+
+/** The records through the base and the head of each environment both define (records name their environment). */
+async function replayBoth(files: string[], base: ManifestSet, head: ManifestSet, labels: { base: string; head: string }, paths: string[]): Promise<{ environment: string; report: ReplayReport }[]> {
+  const baseEnvs = new Set(base.environments.map((e) => e.name));
+  const replayed: { environment: string; report: ReplayReport }[] = [];
+  for (const environment of head.environments.map((e) => e.name).filter((n) => baseEnvs.has(n)).sort()) {
+    const report = await replayEnvironment({ files, environment, base: { label: labels.base, manifests: base }, head: { label: labels.head, manifests: head }, baseDir: replayBaseDir(paths) });
+    replayed.push({ environment, report });
+  }
+  // Environments the records have nothing for are left out, unless none has any (the report then says so).
+  const withRecords = replayed.filter((r) => r.report.records.replayed > 0);
+  return withRecords.length ? withRecords : replayed;
 }
 
 function planEnvironments(base: ManifestSet, head: ManifestSet, ctx: DetectorContext): { plans: EnvironmentPlan[]; findings: Finding[]; headStates: Map<string, EnvironmentState> } {

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../errors/diagnostic.js';
 import type { Change } from '../plan/types.js';
 import type { TestResult } from '../policy-tests/types.js';
 import type { Selector } from '../labels/selector.js';
+import type { ReplayReport } from '../replay/report.js';
 
 export interface CheckOptions {
   /** The ref the pull request merges into; undefined: the remote's default branch (origin/HEAD), else main or master. */
@@ -19,6 +20,8 @@ export interface CheckOptions {
   selector?: Selector;
   /** Follow links outside the manifest folders (the working tree's). */
   followExternalLinks?: boolean;
+  /** Access-record files to replay through the base and the head of every environment both define. */
+  replay?: string[];
 }
 
 /** Something the change does that a reviewer should see: a diagnostic positioned in the head files. */
@@ -59,6 +62,8 @@ export interface CheckReport {
   /** Policy-test results of the head (empty when they were not run). */
   tests: TestResult[];
   testsRun: boolean;
+  /** Recorded traffic replayed through both sides, per environment (absent without --replay). */
+  replay?: { environment: string; report: ReplayReport }[];
   /** The CODEOWNERS file used, if the repository has one. */
   codeowners?: string;
   /** The severities chosen (config file, --warnings-as-errors): validation and findings carry them already, test results get them when reported. */

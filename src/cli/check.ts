@@ -9,6 +9,7 @@ import { applySeverities } from '../errors/severity.js';
 import type { Selector } from '../labels/selector.js';
 import { colorWanted, paint } from '../output/color.js';
 import { renderSarif } from '../output/sarif.js';
+import { recordFiles } from '../replay/record-files.js';
 import type { CommandInput, CommandSpec } from './command.js';
 import { OUTPUT, SELECTOR, WARNINGS_AS_ERRORS } from './options.js';
 import type { CommandResult } from './result.js';
@@ -25,10 +26,11 @@ export const checkSpec: CommandSpec = {
     { long: 'fail-on', value: '<severity>', kind: 'choice', choices: ['error', 'warning'], default: 'error', description: 'exit 1 on errors only, or on warnings too' },
     { long: 'rate-limit-factor', value: '<n>', kind: 'factor', default: '2', description: 'report a limit raised by this factor or more' },
     { long: 'tests', kind: 'boolean', negatable: true, description: 'do not run the policy tests' },
+    { long: 'replay', value: '<path>', kind: 'path', description: 'also replay these access records (a file, or a folder of them) through the base and the head: requests the change would refuse or admit become findings' },
     { ...SELECTOR, description: 'review only the Apis, Applications and Certificates whose labels match, on both sides (Kubernetes syntax)' },
     WARNINGS_AS_ERRORS,
   ],
-  help: 'With --output github: at most 10 error and 10 warning annotations, and the full report appended to $GITHUB_STEP_SUMMARY when it is set.\nWith --output sarif: SARIF 2.1.0 for GitHub code scanning.\n\nExit codes: 0 clean, 1 errors (with --fail-on warning: warnings too).\n\nExamples:\n  $ tollgate check                      # base: origin/HEAD, head: the working tree\n  $ tollgate check --base main --head feature/open-catalog --output markdown manifests/\n  $ tollgate check --base "$BASE_SHA" --output github --fail-on warning .',
+  help: 'With --output github: at most 10 error and 10 warning annotations, and the full report appended to $GITHUB_STEP_SUMMARY when it is set.\nWith --output sarif: SARIF 2.1.0 for GitHub code scanning.\n\nExit codes: 0 clean, 1 errors (with --fail-on warning: warnings too).\n\nExamples:\n  $ tollgate check                      # base: origin/HEAD, head: the working tree\n  $ tollgate check --base main --head feature/open-catalog --output markdown manifests/\n  $ tollgate check --base "$BASE_SHA" --output github --fail-on warning .\n  $ tollgate check --base main --replay /var/log/tollgate/ manifests/',
   run: runCheckCommand,
 };
 
@@ -40,6 +42,7 @@ interface CheckFlags {
   rateLimitFactor: number;
   tests: boolean;
   selector?: Selector;
+  replay?: string;
   warningsAsErrors: boolean;
   followExternalLinks: boolean;
 }
@@ -54,6 +57,7 @@ async function runCheckCommand(input: CommandInput): Promise<CommandResult> {
     rateLimitFactor: flags.rateLimitFactor,
     tests: flags.tests,
     followExternalLinks: flags.followExternalLinks,
+    ...(flags.replay === undefined ? {} : { replay: await recordFiles(flags.replay) }),
   });
   const policy = severityPolicy(input);
   if (input.config.severity.size || flags.warningsAsErrors) {

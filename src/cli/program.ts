@@ -9,13 +9,14 @@ import { gatewaySpec } from './gateway.js';
 import { planSpec } from './plan.js';
 import { quickstartSpec } from './quickstart.js';
 import { reconcileSpec } from './reconcile.js';
+import { replaySpec } from './replay.js';
 import { statusSpec } from './status.js';
 import { testSpec } from './test.js';
 import { validateSpec } from './validate.js';
 
 /** Every command, in the order --help lists them. */
 export function commandSpecs(): CommandSpec[] {
-  const specs: CommandSpec[] = [validateSpec, planSpec, applySpec, dumpSpec, reconcileSpec, statusSpec, testSpec, checkSpec, gatewaySpec, quickstartSpec];
+  const specs: CommandSpec[] = [validateSpec, planSpec, applySpec, dumpSpec, reconcileSpec, statusSpec, testSpec, checkSpec, replaySpec, gatewaySpec, quickstartSpec];
   const all: CommandSpec[] = [...specs, completionSpec(() => all)];
   return all;
 }

@@ -2,6 +2,7 @@ import type { Painter } from '../output/color.js';
 import { plural } from '../output/diagnostics.js';
 import { certificateView } from './certificate-view.js';
 import type { Change, FieldChange, Plan } from './types.js';
+import { tableCell } from '../output/markdown.js';
 
 export interface NodePlanView {
   node: string;
@@ -125,20 +126,17 @@ export function renderPlansMarkdown(views: readonly NodePlanView[]): string {
     }
     lines.push('| | change | details |', '|---|---|---|');
     for (const c of plan.changes) {
-      const details = changeFields(c).map((f) => `\`${f.path}\`: ${md(formatValue(f.before))} → ${md(formatValue(f.after))}`).join('<br>');
-      lines.push(`| ${SYMBOL[c.kind]} | ${md(describeChange(c))} | ${details} |`);
+      const details = changeFields(c).map((f) => `\`${f.path}\`: ${tableCell(formatValue(f.before))} → ${tableCell(formatValue(f.after))}`).join('<br>');
+      lines.push(`| ${SYMBOL[c.kind]} | ${tableCell(describeChange(c))} | ${details} |`);
     }
-    for (const c of plan.skipped) lines.push(`| = | ${md(describeChange(c))} | kept: needs \`--prune\` |`);
+    for (const c of plan.skipped) lines.push(`| = | ${tableCell(describeChange(c))} | kept: needs \`--prune\` |`);
     lines.push('');
-    for (const e of plan.errors) lines.push(`> **Error:** ${md(e)}`);
+    for (const e of plan.errors) lines.push(`> **Error:** ${tableCell(e)}`);
     lines.push(`**Plan:** ${totals(plan)}`, '');
   }
   return lines.join('\n');
 }
 
-function md(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 
 /** Nodes that would get the same plan are shown once. */
 function groupIdentical(views: readonly NodePlanView[]): NodePlanView[][] {

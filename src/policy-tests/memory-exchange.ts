@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, Reply } from '../policies/sdk/index.js';
+import type { Exchange, ProvenIdentity, Reply } from '../policies/sdk/index.js';
 
 /** What one in-memory request carries, as the data plane would have parsed it. */
 export interface MemoryRequest {
@@ -12,6 +12,8 @@ export interface MemoryRequest {
   /** Lower-case names, as node:http delivers them. */
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Replay: the identities the recorded request proved. */
+  proven?: ProvenIdentity;
 }
 
 /** Body reads hand out chunks of this size, so streaming parsers check their limits as they do on the wire. */
@@ -33,6 +35,7 @@ export class MemoryExchange implements Exchange {
   readonly responseHeaders: OutgoingHttpHeaders = {};
   readonly locals: Record<string, unknown> = {};
   readonly startedAt = performance.now();
+  readonly proven?: ProvenIdentity;
   private readonly body: Buffer;
 
   constructor(request: MemoryRequest) {
@@ -42,6 +45,7 @@ export class MemoryExchange implements Exchange {
     this.remoteAddress = request.remoteAddress;
     this.requestHeaders = request.headers;
     this.body = request.body;
+    if (request.proven) this.proven = request.proven;
   }
 
   /** A header given as a list of values was sent that many times. */

@@ -9,8 +9,9 @@ import { pathBelow, RouteTable } from '../gateway/data-plane/route-table.js';
 import { MetricsRegistry } from '../gateway/metrics/registry.js';
 import { UpstreamPools } from '../gateway/proxy/pools.js';
 import type { SealedSecret } from '../manifest/types.js';
-import type { ApiState, ApplicationState, EnvironmentState } from '../model/types.js';
+import type { ApiState, ApplicationState, EnvironmentState, PolicyInstance } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
+import type { ProvenIdentity } from '../policies/sdk/index.js';
 import { MemoryExchange } from '../policy-tests/memory-exchange.js';
 import { unrecordedInput } from './notes.js';
 import type { ReplayRecord } from './records.js';
@@ -39,17 +40,21 @@ export async function compiledSide(label: string, state: EnvironmentState, clock
   const pools = new UpstreamPools();
   const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir, clock };
   const applications = state.applications.map(withoutClientSecret);
+  // Per API, its policies whose refusals come from the recording: left out of the compiled chain (they would judge inputs records lack).
+  const fromRecording = new Map(state.apis.map((api) => [api.name, new Set(api.chain.filter((p) => p.enabled && unrecordedInput(p)).map((p) => p.name))]));
+  const replayable = (api: ApiState): ApiState => {
+    const skipped = fromRecording.get(api.name);
+    return { ...api, chain: withoutSecrets(api.chain).map((p) => (skipped?.has(p.name) ? { ...p, enabled: false } : p)) };
+  };
   const apis = new Map<string, CompiledApi>();
   try {
-    for (const api of state.apis) apis.set(api.name, (await compileApi(withoutSecrets(api), applications, `replay:${api.name}`, services)).compiled);
+    for (const api of state.apis) apis.set(api.name, (await compileApi(replayable(api), applications, `replay:${api.name}`, services)).compiled);
   } catch (err) {
     counters.close();
     await pools.close();
     throw err;
   }
   const routes = new RouteTable(apis);
-  // Per API, its policies whose refusals come from the recording.
-  const fromRecording = new Map(state.apis.map((api) => [api.name, new Set(api.chain.filter((p) => p.enabled && unrecordedInput(p)).map((p) => p.name))]));
   const verdictOf = (api: CompiledApi, record: ReplayRecord, status: number | undefined, stoppedAt: number): Verdict => {
     if (status !== undefined) return { outcome: 'refused', status, policy: api.policies[stoppedAt]?.name ?? '(chain)' };
     const answeredBy = record.answeredBy;
@@ -62,7 +67,7 @@ export async function compiledSide(label: string, state: EnvironmentState, clock
     decide(record) {
       const api = routes.match(record.path);
       if (!api) return { outcome: 'unrouted' };
-      const exchange = new MemoryExchange({ method: record.method, path: pathBelow(api.basePath, record.path), search: '', remoteAddress: record.clientIp, headers: recordedHeaders(record), body: EMPTY });
+      const exchange = new MemoryExchange({ method: record.method, path: pathBelow(api.basePath, record.path), search: '', remoteAddress: record.clientIp, headers: recordedHeaders(record), body: EMPTY, proven: provenIdentity(record) });
       const pass = runRequestPass(api, exchange, logger);
       if (pass instanceof Promise) return pass.then((p) => verdictOf(api, record, p.answer?.status, p.stoppedAt));
       return verdictOf(api, record, pass.answer?.status, pass.stoppedAt);
@@ -75,6 +80,13 @@ export async function compiledSide(label: string, state: EnvironmentState, clock
   };
 }
 
+function provenIdentity(record: ReplayRecord): ProvenIdentity {
+  const proven: ProvenIdentity = {};
+  if (record.client !== undefined) proven.client = record.client;
+  if (record.principal !== undefined) proven.principal = record.principal;
+  return proven;
+}
+
 function recordedHeaders(record: ReplayRecord): Record<string, string> {
   const headers: Record<string, string> = {};
   if (record.origin !== undefined) headers.origin = record.origin;
@@ -82,15 +94,12 @@ function recordedHeaders(record: ReplayRecord): Record<string, string> {
   return headers;
 }
 
-function withoutSecrets(api: ApiState): ApiState {
-  return {
-    ...api,
-    chain: api.chain.map((policy) => {
-      const fields = policyModule(policy.type).secretFields.filter((f) => policy.config[f] !== undefined);
-      if (fields.length === 0) return policy;
-      return { ...policy, config: { ...policy.config, ...Object.fromEntries(fields.map((f) => [f, NO_SECRET])) } };
-    }),
-  };
+function withoutSecrets(chain: readonly PolicyInstance[]): PolicyInstance[] {
+  return chain.map((policy) => {
+    const fields = policyModule(policy.type).secretFields.filter((f) => policy.config[f] !== undefined);
+    if (fields.length === 0) return policy;
+    return { ...policy, config: { ...policy.config, ...Object.fromEntries(fields.map((f) => [f, NO_SECRET])) } };
+  });
 }
 
 function withoutClientSecret(app: ApplicationState): ApplicationState {

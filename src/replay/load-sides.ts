@@ -9,6 +9,7 @@ import type { SideSource } from './replay-environment.js';
 
 export interface SideRequest {
   paths: string[];
+  followExternalLinks?: boolean;
   /** A git ref; undefined: the working tree (files on disk). */
   ref?: string;
 }
@@ -20,7 +21,7 @@ export async function loadSide(request: SideRequest): Promise<LoadedSide> {
   let label: string;
   let loaded;
   if (request.ref === undefined) {
-    const { texts, diagnostics } = await manifestTextsOnDisk(request.paths);
+    const { texts, diagnostics } = await manifestTextsOnDisk(request.paths, { followExternalLinks: request.followExternalLinks ?? false });
     loaded = loadManifestTexts(texts);
     loaded.diagnostics.unshift(...diagnostics);
     label = `working tree (${request.paths.join(', ')})`;

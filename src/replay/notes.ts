@@ -1,6 +1,7 @@
 import type { ManifestSet } from '../manifest/types.js';
 import { environmentState } from '../model/normalize.js';
 import type { PolicyInstance } from '../model/types.js';
+import { compileStringExpression } from '../policies/expressions/index.js';
 
 /** Policy types whose verdict depends on what records do not carry; a refusal of theirs is taken from the recording. */
 export const UNRECORDED_INPUTS: Readonly<Record<string, string>> = {
@@ -16,9 +17,18 @@ const RECORDED_HEADERS = new Set(['origin', 'x-forwarded-for']);
 export function unrecordedInput(policy: PolicyInstance): string | undefined {
   const known = UNRECORDED_INPUTS[policy.type];
   if (known) return known;
-  const selector = policy.config.keySelector as { source?: string; header?: string } | undefined;
-  if (selector?.source === 'header' && selector.header && !RECORDED_HEADERS.has(selector.header.toLowerCase())) return `the ${selector.header} header it counts by`;
+  const selector = policy.config.keySelector as string | { source?: string; header?: string; clientIpHeader?: string } | undefined;
+  if (typeof selector === 'string') return unrecordedInExpression(selector);
+  const header = selector?.source === 'header' ? selector.header : selector?.clientIpHeader;
+  if (header && !RECORDED_HEADERS.has(header.toLowerCase())) return `the ${header} header it counts by`;
   return undefined;
+}
+
+/** What a key expression reads beyond the recorded headers (query strings are not recorded at all). */
+function unrecordedInExpression(text: string): string | undefined {
+  const { headers, queryParams } = compileStringExpression(text, { basePath: '/' });
+  const unrecorded = [...headers.filter((h) => !RECORDED_HEADERS.has(h)).map((h) => `the ${h} header`), ...queryParams.map((q) => `the ${q} query parameter`)];
+  return unrecorded.length ? `${unrecorded.join(' and ')} its key expression reads` : undefined;
 }
 
 /**
@@ -29,7 +39,12 @@ export function replayNotes(base: ManifestSet | undefined, head: ManifestSet, en
   const notes = new Set<string>();
   for (const set of base ? [base, head] : [head]) {
     if (!set.environments.some((e) => e.name === environment)) continue;
-    for (const api of environmentState(set, environment).apis) {
+    const state = environmentState(set, environment);
+    for (const api of state.apis) {
+      const sampling = api.accessRecords?.sampling;
+      if (sampling !== undefined && sampling < 1) notes.add(`${api.name} records ${Math.round(sampling * 1000) / 10}% of its requests: limits see fewer requests in replay than the gateway counted, so refusals by rate limiting and spike control are under-predicted`);
+    }
+    for (const api of state.apis) {
       for (const policy of api.chain) {
         const input = policy.enabled ? unrecordedInput(policy) : undefined;
         if (input) notes.add(`${api.name}/${policy.name} (${policy.type}) reads ${input}, which access records do not carry: its refusals are taken from the recording, and a change to it is not measured`);

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { parseRecordLine, type RecordProblem, type ReplayRecord } from './records.js';
 
 /** A record written this much later than a newer one is still put back in order (a slow response is recorded when it ends). */
@@ -85,15 +86,23 @@ async function* mergeFiles(files: readonly string[], onProblem: (p: RecordProble
   }
 }
 
+/** One file's records (gunzipped when its name ends in .gz); a file that cannot be read to its end is a problem, not a crash. */
 async function* fileRecords(file: string, onProblem: (p: RecordProblem) => void): AsyncGenerator<ReplayRecord> {
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  raw.on('error', (err) => input.destroy(err));
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (text.trim() === '') continue;
-    const parsed = parseRecordLine(text);
-    if (typeof parsed === 'string') onProblem({ file, line, message: parsed });
-    else yield parsed;
+  try {
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      const parsed = parseRecordLine(text);
+      if (typeof parsed === 'string') onProblem({ file, line, message: parsed });
+      else yield parsed;
+    }
+  } catch (err) {
+    onProblem({ file, line: line + 1, message: `the file could not be read further: ${(err as Error).message}` });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AccessRecord } from '../gateway/records/access-record.js';
+import { parseRecordTime, type AccessRecord } from '../gateway/records/access-record.js';
 
 /** What replay needs of an access record. */
 export type ReplayRecord = Pick<AccessRecord, 'time' | 'api' | 'method' | 'path' | 'status' | 'clientIp' | 'client' | 'principal' | 'answeredBy' | 'origin' | 'forwardedFor'> & { environment?: string };
@@ -20,7 +20,7 @@ export function parseRecordLine(text: string): ReplayRecord | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
   const r = value as Record<string, unknown>;
-  const time = typeof r.time === 'number' ? r.time : typeof r.time === 'string' ? Date.parse(r.time) : NaN;
+  const time = typeof r.time === 'number' ? r.time : typeof r.time === 'string' ? parseRecordTime(r.time) : NaN;
   if (!Number.isFinite(time)) return '"time" is not a date';
   if (typeof r.method !== 'string' || r.method === '') return '"method" is missing';
   if (typeof r.path !== 'string' || !r.path.startsWith('/')) return '"path" is not a path';

@@ -2,6 +2,7 @@ import { escapeData, plural } from '../output/diagnostics.js';
 import type { Painter } from '../output/color.js';
 import type { ChangeGroup, PolicyTotals, ReplayReport } from './report.js';
 import type { ChangeKind } from './verdict.js';
+import { tableCell } from '../output/markdown.js';
 
 /** Groups shown in text and markdown (JSON has them all, each with up to three examples). */
 const SHOWN_GROUPS = 20;
@@ -66,11 +67,11 @@ export function renderReplayText(r: ReplayReport, p: Painter): string {
   return lines.join('\n') + '\n';
 }
 
-export function renderReplayMarkdown(r: ReplayReport): string {
-  const lines = [`### Replay of recorded traffic`, '', `${replayHeadline(r)}.`, '', `Records: ${recordsLine(r).replace(/\|/g, '\\|')}`, ''];
+export function renderReplayMarkdown(r: ReplayReport, environment?: string): string {
+  const lines = [`### Replay of recorded traffic${environment ? `: ${environment}` : ''}`, '', `${replayHeadline(r)}.`, '', `Records: ${tableCell(recordsLine(r))}`, ''];
   if (r.policies.length) {
     lines.push('| API | change | policy | requests | clients |', '|---|---|---|---:|---:|');
-    for (const t of r.policies) lines.push(`| ${cell(t.api)} | ${CHANGE_WORDS[t.change]} | ${t.policy === null ? '' : `${cell(t.policy)} (${t.status})`} | ${t.requests} | ${t.clients} |`);
+    for (const t of r.policies) lines.push(`| ${tableCell(t.api)} | ${CHANGE_WORDS[t.change]} | ${t.policy === null ? '' : `${tableCell(t.policy)} (${t.status})`} | ${t.requests} | ${t.clients} |`);
     lines.push('');
   }
   if (r.changes.length) {
@@ -78,7 +79,7 @@ export function renderReplayMarkdown(r: ReplayReport): string {
     for (const g of r.changes.slice(0, SHOWN_GROUPS)) {
       const e = g.examples[0];
       const example = e ? `\`${e.method} ${e.path}\` ${e.base} → ${e.head}` : '';
-      lines.push(`| ${cell(g.api)} | ${cell(g.client)} | ${CHANGE_WORDS[g.change]} | ${g.policy === null ? '' : `${cell(g.policy)} (${g.status})`} | ${g.requests} | ${cell(example)} |`);
+      lines.push(`| ${tableCell(g.api)} | ${tableCell(g.client)} | ${CHANGE_WORDS[g.change]} | ${g.policy === null ? '' : `${tableCell(g.policy)} (${g.status})`} | ${g.requests} | ${tableCell(example)} |`);
     }
     if (r.changes.length > SHOWN_GROUPS) lines.push(`| … | | | | ${r.changes.slice(SHOWN_GROUPS).reduce((n, g) => n + g.requests, 0)} more | |`);
     lines.push('', '</details>', '');
@@ -98,7 +99,4 @@ export function renderReplayGithub(r: ReplayReport): string {
   return `${out.join('')}tollgate replay: ${replayHeadline(r)}\n`;
 }
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
 

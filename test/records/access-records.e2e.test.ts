@@ -77,10 +77,13 @@ describe('access records', () => {
     const rotated = `${file}.1`;
     await rename(file, rotated);
     gw.child.kill('SIGHUP');
+    // Requests sent before the signal is handled still go to the renamed file; once one reaches the new file, every later one does.
     await eventually(async () => {
-      await statusOf(`${gw.url}/nowhere-after-rotation`);
-      return (await lines(file)).some((r) => r.path === '/nowhere-after-rotation');
+      await statusOf(`${gw.url}/nowhere-while-rotating`);
+      return (await lines(file)).some((r) => r.path === '/nowhere-while-rotating');
     });
+    expect(await statusOf(`${gw.url}/nowhere-after-rotation`)).toBe(404);
+    await eventually(async () => (await lines(file)).some((r) => r.path === '/nowhere-after-rotation'));
     expect((await lines(rotated)).some((r) => r.path === '/nowhere-after-rotation')).toBe(false);
     expect(await statusOf(`${gw.url}/quiet/x`)).toBe(200);
   });

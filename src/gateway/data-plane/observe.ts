@@ -54,7 +54,7 @@ export function observe(recording: Recording | undefined, ended: Ended): void {
 function recordOf(recording: Recording, ended: Ended, latencyMs: number): AccessRecord {
   const { api, exchange, pass } = ended;
   const record: AccessRecord = {
-    time: Math.round(performance.timeOrigin + ended.startedAt),
+    time: Math.round((performance.timeOrigin + ended.startedAt) * 1000) / 1000,
     environment: recording.environment,
     node: recording.node,
     api: api?.name ?? null,

@@ -4,7 +4,7 @@
  * policies established, with whether they were verified.
  */
 export interface AccessRecord {
-  /** Epoch milliseconds of the request's arrival. */
+  /** Epoch milliseconds of the request's arrival, to the microsecond (replay keeps the order requests arrived in). */
   time: number;
   environment: string;
   node: string;
@@ -33,7 +33,23 @@ export interface AccessRecord {
   aborted?: true;
 }
 
-/** One NDJSON line; `time` as an ISO date, the way log pipelines read it. */
+/** One NDJSON line; `time` as an RFC 3339 date with microseconds, the way log pipelines read it. */
 export function recordLine(record: AccessRecord): string {
-  return `${JSON.stringify({ ...record, time: new Date(record.time).toISOString() })}\n`;
+  return `${JSON.stringify({ ...record, time: isoMicroseconds(record.time) })}\n`;
+}
+
+export function isoMicroseconds(epochMs: number): string {
+  const whole = Math.floor(epochMs);
+  const micros = Math.round((epochMs - whole) * 1000);
+  return `${new Date(whole).toISOString().slice(0, -1)}${String(Math.min(micros, 999)).padStart(3, '0')}Z`;
+}
+
+const ISO_FRACTION = /\.(\d+)Z$/;
+
+/** The epoch milliseconds of an RFC 3339 date, its fraction kept below the millisecond (Date.parse drops it). */
+export function parseRecordTime(text: string): number {
+  const ms = Date.parse(text);
+  const fraction = ISO_FRACTION.exec(text)?.[1];
+  if (!Number.isFinite(ms) || fraction === undefined || fraction.length <= 3) return ms;
+  return ms + Number(`0.${fraction.slice(3)}`);
 }

@@ -34,6 +34,8 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
 
   return {
     request(exchange) {
+      // Replayed traffic: the user the recorded request proved, if any (records hold no passwords).
+      if (exchange.proven) return exchange.proven.principal === username ? admit(exchange) : refuse();
       // node:http keeps only the first of two Authorization headers; the client meant something else.
       if (isRepeatedHeader(exchange, 'authorization')) return jsonError(400, REPEATED_AUTHORIZATION);
       const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));

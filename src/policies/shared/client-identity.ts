@@ -43,6 +43,7 @@ export function compileClientIdentifier(config: ClientCredentials, applications:
   const reject = (message: string): Reply => jsonError(401, message, { 'www-authenticate': challenge });
 
   return (exchange) => {
+    if (exchange.proven) return provenIdentification(exchange, applications, secretRequired, reject, missingId);
     const { clientId, clientSecret, repeated } = read(exchange);
     if (repeated !== undefined) return jsonError(400, repeated);
     if (clientId === undefined) return reject(missingId);
@@ -66,6 +67,21 @@ export function compileClientIdentifier(config: ClientCredentials, applications:
       return ok && application ? application : reject(INVALID);
     });
   };
+}
+
+/**
+ * Replay: the client the recorded request proved to be is identified again
+ * without its secret; a client it only claimed is refused where a secret is
+ * required (a claim refused before its check replays as refused: records hold
+ * no credentials to check).
+ */
+function provenIdentification(exchange: Exchange, applications: ReadonlyMap<string, ApplicationRuntime>, secretRequired: boolean, reject: (message: string) => Reply, missingId: string): Identification {
+  const client = exchange.proven?.client;
+  if (client === undefined) return reject(missingId);
+  exchange.locals[LOCAL_CLAIMED_CLIENT_ID] = client.id;
+  const application = applications.get(client.id);
+  if (application === undefined || (!client.verified && secretRequired)) return reject(INVALID);
+  return application;
 }
 
 /** The reference's challenges of a 401 for client credentials. */

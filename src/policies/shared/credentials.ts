@@ -28,6 +28,12 @@ export interface CredentialSources {
  * upstream might read the other.
  */
 export function compileCredentialsReader(config: ClientCredentials, basePath = '/'): CredentialsReader {
+  const read = compilePresentedReader(config, basePath);
+  // Replayed traffic names the client it proved, never its credentials.
+  return (exchange) => (exchange.proven ? { clientId: exchange.proven.client?.id, clientSecret: undefined } : read(exchange));
+}
+
+function compilePresentedReader(config: ClientCredentials, basePath: string): CredentialsReader {
   if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader') {
     return (exchange) => {
       const basic = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
