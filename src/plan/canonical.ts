@@ -48,7 +48,22 @@ function sortByJson<T>(items: readonly T[]): T[] {
   if (items.every((item) => typeof item === 'string')) {
     return isSorted(items as readonly string[]) ? (items as T[]) : ([...(items as readonly string[])].sort() as T[]);
   }
+  if (items.every(isWindow)) return [...items].sort((a, b) => byWindow(a as Window, b as Window));
   return items.map((item) => ({ item, key: canonicalJson(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ item }) => item);
+}
+
+interface Window {
+  maximumRequests: number;
+  timePeriodInMilliseconds: number;
+}
+
+function isWindow(item: unknown): boolean {
+  return typeof item === 'object' && item !== null && typeof (item as Window).timePeriodInMilliseconds === 'number' && typeof (item as Window).maximumRequests === 'number';
+}
+
+/** Stacked limits by window, shortest first: a plan then pairs each window with itself ("600 → 100 per minute"). */
+function byWindow(a: Window, b: Window): number {
+  return a.timePeriodInMilliseconds - b.timePeriodInMilliseconds || a.maximumRequests - b.maximumRequests || canonicalJson(a).localeCompare(canonicalJson(b));
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {
