@@ -4,6 +4,9 @@
 //   rate-limiting + ip-allowlist + basic-auth on that API (limits too high to ever reject),
 //   (f) the same as (e) writing an access record of every request to a file,
 // one target at a time, with the same wrk settings, in one run; then the ratios the issue targets.
+// With TOLLGATE_BENCH_ROOT=<another checkout, built>, (d) and (e) run on that build too, interleaved
+// ((d0), (e0)), and the cost of this build against it is reported in CPU per request: what the path
+// normalization and the credential cache cost, measured in one run.
 //
 //   npm run build && node bench/gateway.mjs [--seconds 10] [--warmup 3] [--connections 50]
 //                                          [--threads 1] [--rounds 1] [--markdown] [--profile]
@@ -25,10 +28,12 @@ import { formatProfileSummary, summarizeProfile } from './lib/cpuprofile.mjs';
 import { fmt, formatMarkdownTable, formatTable, median } from './lib/table.mjs';
 import { recentWarnings } from './lib/proc.mjs';
 import { makeTmpDir } from './lib/tmp.mjs';
-import { TOLLGATE_ROOT, expect200, httpGet, nginxBinary, startNginx, startReplyFromProxy, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
+import { ROOT, TOLLGATE_ROOT, expect200, httpGet, nginxBinary, startNginx, startReplyFromProxy, startTollgate, startUpstream, writeManifests } from './lib/targets.mjs';
 import { runWrk, wrkVersion } from './lib/wrk.mjs';
 import { finishVerdicts, verdict } from './lib/verdict.mjs';
 
+// TOLLGATE_BENCH_ROOT names the baseline build here; this checkout is always what (d), (e) and (f) run.
+const BASELINE = TOLLGATE_ROOT === ROOT ? undefined : TOLLGATE_ROOT;
 const opts = numberFlags({ seconds: 10, warmup: 3, connections: 50, threads: 1, rounds: 1, markdown: false, profile: false });
 
 // Every target gets the same request: same path, same headers (the policies of (e) need them).
@@ -83,13 +88,19 @@ async function main() {
       { id: 'a', name: '(a) upstream direct', start: async () => ({ url: upstream.url, child: upstream.child, stop: async () => {} }) },
       { id: 'b', name: '(b) nginx proxy', start: () => startNginx(upstream.url, path.join(tmp, `nginx-${stateDirs++}`)) },
       { id: 'c', name: '(c) fastify + reply-from', start: () => startReplyFromProxy(upstream.url) },
-      { id: 'd', name: '(d) tollgate, no policies', start: () => startTollgate({ configDir: plainDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }) },
-      { id: 'e', name: '(e) tollgate, 5 policies', start: () => startTollgate({ configDir: policyDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }), checkPolicies: true },
-      { id: 'f', name: '(f) (e) + access records', start: () => startTollgate({ configDir: recordingDir, stateDir: path.join(tmp, `state-${stateDirs++}`) }), checkPolicies: true, checkRecords: recordsFile },
+      { id: 'd', name: '(d) tollgate, no policies', start: () => startTollgate({ configDir: plainDir, stateDir: path.join(tmp, `state-${stateDirs++}`), root: ROOT }) },
+      { id: 'e', name: '(e) tollgate, 5 policies', start: () => startTollgate({ configDir: policyDir, stateDir: path.join(tmp, `state-${stateDirs++}`), root: ROOT }), checkPolicies: true },
+      { id: 'f', name: '(f) (e) + access records', start: () => startTollgate({ configDir: recordingDir, stateDir: path.join(tmp, `state-${stateDirs++}`), root: ROOT }), checkPolicies: true, checkRecords: recordsFile },
+      ...(BASELINE
+        ? [
+            { id: 'd0', name: '(d0) baseline build, no policies', start: () => startTollgate({ configDir: plainDir, stateDir: path.join(tmp, `state-${stateDirs++}`), root: BASELINE }) },
+            { id: 'e0', name: '(e0) baseline build, 5 policies', start: () => startTollgate({ configDir: policyDir, stateDir: path.join(tmp, `state-${stateDirs++}`), root: BASELINE }), checkPolicies: true },
+          ]
+        : []),
     ];
 
     const settings = { threads: opts.threads, connections: opts.connections, seconds: opts.seconds, headers: HEADERS };
-    console.log(`tollgate: ${TOLLGATE_ROOT}`);
+    console.log(`tollgate: ${ROOT}${BASELINE ? `; baseline build: ${BASELINE}` : ''}`);
     console.log(`gateway benchmark: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}, ${wrk}, ${nginx}`);
     console.log(`load: wrk -t${opts.threads} -c${opts.connections} -d${opts.seconds}s --latency -H 'Authorization: Basic …' -H 'Origin: ${ORIGIN}' <target>${PATH}`);
     console.log(`      after a ${opts.warmup}s warm-up with the same settings; ${opts.rounds} round(s); one target at a time, each started fresh and stopped after.`);
@@ -161,6 +172,15 @@ async function main() {
     const cpu = (x, y) => median(results.get(y).map((r, i) => r.cpuUsPerRequest / results.get(x)[i].cpuUsPerRequest));
     console.log('the same ratios from CPU time per request of the target (inverse ratio of CPU/req; less sensitive to other load):');
     console.log(`  (d)/(c) ${fmt.ratio(cpu('d', 'c'))}   (e)/(d) ${fmt.ratio(cpu('e', 'd'))}   (d)/(b) ${fmt.ratio(cpu('d', 'b'))}   (f)/(e) ${fmt.ratio(cpu('f', 'e'))}`);
+    if (BASELINE) {
+      // CPU per request of this build over the baseline's, per round then the median: above 1, this build costs more.
+      const cost = (x, y) => median(results.get(x).map((r, i) => r.cpuUsPerRequest / results.get(y)[i].cpuUsPerRequest));
+      console.log(`this build against the baseline build (CPU per request, this / baseline; target <= 1.10):`);
+      for (const [x, y, what] of [['d', 'd0', 'no policies (routing, path normalization)'], ['e', 'e0', '5 policies (with the credential cache)']]) {
+        const value = cost(x, y);
+        console.log(`  (${x})/(${y}) ${what.padEnd(42)} ${fmt.ratio(value)}  ${verdict(`(${x})/(${y}) CPU per request <= 1.10`, value <= 1.1)}`);
+      }
+    }
     if (opts.markdown) console.log('\n' + formatMarkdownTable(rows, columns));
 
     if (opts.profile) await profileTollgate(policyDir, path.join(tmp, 'profile'), settings, expectedBody);
@@ -202,7 +222,7 @@ function assertClean(name, result, child) {
 
 async function profileTollgate(configDir, profDir, settings, expectedBody) {
   console.log(`\nprofiling (e) under node --cpu-prof (${opts.seconds}s of the same load; not part of the table)...`);
-  const running = await startTollgate({ configDir, stateDir: profDir + '-state', nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
+  const running = await startTollgate({ configDir, stateDir: profDir + '-state', nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir], root: ROOT });
   try {
     const url = running.url + PATH;
     await expect200('(e) profiled', url, HEADERS, expectedBody);
