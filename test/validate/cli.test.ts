@@ -64,7 +64,7 @@ describe('tollgate validate: exit codes and text output', () => {
   it('examples/multi-env is valid: exit 0, also per environment', async () => {
     for (const extra of [[], ['--env', 'sandbox'], ['--env', 'production']]) {
       const run = await tollgate('validate', ...extra, 'examples/multi-env');
-      expect(run.stdout, extra.join(' ')).toBe('valid: 0 errors, 0 warnings in 9 files\n');
+      expect(run.stdout, extra.join(' ')).toBe('valid: 0 errors, 0 warnings in 12 files\n');
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
     }
@@ -148,7 +148,7 @@ describe('tollgate validate -o json', () => {
   it('a valid repository: valid true and no diagnostics', async () => {
     const run = await tollgate('validate', '-o', 'json', 'examples/multi-env');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ valid: true, files: 9, diagnostics: [] });
+    expect(JSON.parse(run.stdout)).toEqual({ valid: true, files: 12, diagnostics: [] });
   });
 });
 

@@ -486,7 +486,7 @@ describe('valid repositories', () => {
       const result = await validatePaths([dir], env === undefined ? {} : { env });
       expect(result.diagnostics, `--env ${env}`).toEqual([]);
       expect(result.valid).toBe(true);
-      expect(result.files.length).toBe(9);
+      expect(result.files.length).toBe(12);
     }
   });
 
