@@ -53,7 +53,8 @@ function sample(option: OptionSpec): string {
 function baseArgs(spec: CommandSpec, option: OptionSpec): string[] {
   const args = [spec.name];
   if (spec.args?.[0]) args.push(spec.args[0].choices?.[0] ?? 'x');
-  if (allOptions(spec).some((o) => o.required && o.long === 'env') && option.long !== 'env') args.push('--env', 'required-env');
+  // Every other required option (replay's --records, most commands' --env), with a value of its kind.
+  for (const required of allOptions(spec).filter((o) => o.required && o.long !== option.long)) args.push(`--${required.long}`, required.long === 'env' ? 'required-env' : sample(required));
   return args;
 }
 
@@ -61,7 +62,7 @@ const cases = specs.flatMap((spec) => allOptions(spec).filter((o) => o.long !== 
 
 describe('every option of every command from the command line, TOLLGATE_<OPTION> and the config file', () => {
   it('covers every command', () => {
-    expect(specs.map((s) => s.name)).toEqual(['validate', 'plan', 'apply', 'dump', 'reconcile', 'status', 'test', 'check', 'gateway', 'quickstart', 'completion']);
+    expect(specs.map((s) => s.name)).toEqual(['validate', 'plan', 'apply', 'dump', 'reconcile', 'status', 'test', 'check', 'replay', 'gateway', 'quickstart', 'completion']);
     expect(cases.length).toBeGreaterThan(90);
   });
 
