@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { DEFAULT_MANIFEST_LIMITS, MIB } from '../manifest/limits.js';
-import { parseSelector, SelectorError, type Selector } from '../labels/selector.js';
+import { SelectorError } from '../errors/catalog.js';
+import { parseSelector, type Selector } from '../labels/selector.js';
 import { DEFAULT_EXPIRY_WARNING_DAYS } from '../tls/check-material.js';
 import { parseDays } from './days.js';
 import { parseDuration } from './duration.js';

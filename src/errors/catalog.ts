@@ -1,6 +1,8 @@
 /**
  * The one catalog of coded errors. Every diagnostic and every error a command
  * prints carries one of these codes; `rule` explains what the user must change.
+ * docs/errors.md documents every code (what it means, what to do), and
+ * test/errors/catalog-docs.test.ts holds the two to each other.
  */
 export const ErrorCatalog = {
   TG_YAML_SYNTAX: { severity: 'error', rule: 'The file must be valid YAML 1.2, read with its core schema (no tabs for indentation, no duplicate keys).' },
@@ -39,6 +41,7 @@ export const ErrorCatalog = {
   TG_EMPTY_ENVIRONMENT: { severity: 'warning', rule: 'An Environment that no Api is deployed to serves nothing.' },
   TG_CONFIG: { severity: 'error', rule: 'The config file (--config-file, TOLLGATE_CONFIG_FILE or .tollgate.yaml) holds options by their long names, per-command options under commands:, and severity: error, warning or off per diagnostic code; an environment variable TOLLGATE_<OPTION> holds a valid value of its option.' },
   TG_USAGE: { severity: 'error', rule: 'The command line must name valid options and arguments (see --help).' },
+  TG_NODE_UNREACHABLE: { severity: 'error', rule: "A gateway node's admin API must answer: transport errors and 5xx are retried with backoff, and a node still not answering is reported and left as it was (run the command again once it is back)." },
   TG_ADMIN_AUTH: { severity: 'error', rule: 'Admin API calls need the bearer token of the node.' },
   TG_BAD_REQUEST: { severity: 'error', rule: 'A request to the admin or status API must be well-formed: JSON where JSON is expected, and a transaction is {expectedRevision, state} or {expectedRevision, changes: [{op, ...}]} (schemas/transaction.json).' },
   TG_INTERNAL: { severity: 'error', rule: 'An internal error: nothing was changed by this request; the details are in the log of the process that answered.' },
@@ -88,5 +91,48 @@ export class TollgateError extends Error {
     this.name = 'TollgateError';
     this.code = code;
     this.details = details;
+  }
+}
+
+/** A gateway node's admin API did not answer, after the retries of transport errors and 5xx. */
+export class NodeUnreachableError extends TollgateError {
+  constructor(
+    readonly node: string,
+    readonly url: string,
+    reason: string,
+  ) {
+    super('TG_NODE_UNREACHABLE', `node ${node} (${url}) unreachable: ${reason}`);
+    this.name = 'NodeUnreachableError';
+  }
+}
+
+/** A policy of an API that does not compile: the transaction is refused, or at start-up only that API answers 503. */
+export class PolicyCompileError extends TollgateError {
+  constructor(
+    readonly api: string,
+    readonly policy: string,
+    reason: string,
+  ) {
+    super('TG_COMPILE', `Api "${api}", policy "${policy}" failed to compile: ${reason}`);
+    this.name = 'PolicyCompileError';
+  }
+}
+
+/** A problem in an expression (`#[...]`), at `offset` in the configured string. */
+export class ExpressionError extends TollgateError {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super('TG_EXPRESSION', message);
+    this.name = 'ExpressionError';
+  }
+}
+
+/** A label selector (--selector) that does not parse. */
+export class SelectorError extends TollgateError {
+  constructor(message: string) {
+    super('TG_USAGE', message);
+    this.name = 'SelectorError';
   }
 }

@@ -1,3 +1,5 @@
+import { SelectorError } from '../errors/catalog.js';
+
 /**
  * Kubernetes label selectors (the syntax of `kubectl get -l`): requirements
  * separated by commas, all of which must hold —
@@ -25,7 +27,6 @@ export interface Selector {
 const NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 
-export class SelectorError extends Error {}
 
 export function isLabelKey(key: string): boolean {
   const slash = key.indexOf('/');

@@ -1,6 +1,6 @@
 import type { NodeCounts } from '../alerts/counts.js';
 import { Agent, request, type Dispatcher } from 'undici';
-import { TollgateError } from '../errors/catalog.js';
+import { NodeUnreachableError, TollgateError } from '../errors/catalog.js';
 import { secretCheckKey } from '../secrets/sealed.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { Transaction } from '../gateway/control/engine.js';
@@ -121,12 +121,6 @@ export class AdminClient implements LiveClient {
       if (attempt < this.retry.attempts) await sleep(this.retry.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
     }
     throw new NodeUnreachableError(this.node.name, this.node.adminUrl, (lastError as Error)?.message ?? 'unknown error');
-  }
-}
-
-export class NodeUnreachableError extends Error {
-  constructor(node: string, url: string, reason: string) {
-    super(`node ${node} (${url}) unreachable: ${reason}`);
   }
 }
 

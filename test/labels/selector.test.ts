@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matches, parseSelector, SelectorError } from '../../src/labels/selector.js';
+import { SelectorError } from '../../src/errors/catalog.js';
+import { matches, parseSelector } from '../../src/labels/selector.js';
 
 describe('label selectors (Kubernetes syntax)', () => {
   it('parses every operator and spells each meaning one way (the owner mark)', () => {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { PolicyCompileError } from '../../errors/catalog.js';
 import type { ApiState, ApplicationState, PolicyInstance } from '../../model/types.js';
 import type { ClientCredentials as CredentialsConfig } from '../../policies/sdk/index.js';
 import { DEFAULT_CLIENT_CREDENTIALS } from '../../policies/shared/credentials-checks.js';
@@ -122,14 +123,4 @@ function chainClientCredentials(chain: readonly PolicyInstance[]): CredentialsCo
 /** An API that answers 503 with `reason`: a persisted policy that no longer compiles blocks only its API. */
 export function blockedApi(api: ApiState, key: string, reason: string, services: CompileServices): CompiledApi {
   return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.cellsFor(api.name, []), recordSampling: api.accessRecords?.sampling ?? 0, blocked: reason };
-}
-
-export class PolicyCompileError extends Error {
-  constructor(
-    readonly api: string,
-    readonly policy: string,
-    reason: string,
-  ) {
-    super(`Api "${api}", policy "${policy}" failed to compile: ${reason}`);
-  }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ApiState, ApplicationState, EnvironmentSettings } from '../../model/types.js';
-import { PolicyCompileError, blockedApi, compileApi, type CompileResult, type CompileServices } from '../chain/compile.js';
+import { PolicyCompileError } from '../../errors/catalog.js';
+import { blockedApi, compileApi, type CompileResult, type CompileServices } from '../chain/compile.js';
 import type { CompiledApi } from '../chain/compiled.js';
 import { RuntimeStateStore } from '../chain/runtime-state.js';
 import { CounterStores, type Counters, type SharedStorageStatus } from '../counters/selection.js';

@@ -3,7 +3,7 @@ import { LOCAL_APPLICATION, LOCAL_CLIENT_ID, LOCAL_PRINCIPAL } from '../shared/l
 import { queryParam } from '../shared/query.js';
 import type { AttributeName, AuthenticationName, ExpressionNode, ValueType } from './ast.js';
 import { isExpression, parseExpression } from './parse.js';
-import { ExpressionError } from './tokens.js';
+import { ExpressionError } from '../../errors/catalog.js';
 
 /** A compiled expression: a plain function of the request (and, after the call, the response status). */
 export type Evaluate<T> = (exchange: Exchange, status?: number) => T | null;

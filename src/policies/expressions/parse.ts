@@ -1,5 +1,6 @@
 import { ATTRIBUTES, AUTHENTICATION, type AttributeName, type AuthenticationName, type ExpressionNode } from './ast.js';
-import { ExpressionError, tokenize, type Token } from './tokens.js';
+import { ExpressionError } from '../../errors/catalog.js';
+import { tokenize, type Token } from './tokens.js';
 
 /** Whether a configured string is an expression (`#[...]`) rather than literal text. */
 export function isExpression(text: string): boolean {

@@ -1,3 +1,5 @@
+import { ExpressionError } from '../../errors/catalog.js';
+
 /**
  * The tokens of a tollgate expression: the inside of `#[ ... ]`. Offsets are
  * positions in the whole configured string, so errors can point at the token.
@@ -11,16 +13,6 @@ export interface Token {
   offset: number;
 }
 
-/** A problem in an expression, at `offset` in the configured string. */
-export class ExpressionError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-    this.name = 'ExpressionError';
-  }
-}
 
 // Longest first: `++` before `+`, `==` before `=`.
 const SYMBOLS = ['++', '==', '!=', '~=', '>=', '<=', '->', '..', '(', ')', '[', ']', '.', ',', '+', '-', '*', '/', '>', '<', '=', '$', '!', '{', '}', ':', '@', '^', '|', '&', '?', '#'];
