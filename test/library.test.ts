@@ -26,7 +26,7 @@ describe('the policy SDK from the entry point', () => {
     const factory: tollgate.PolicyFactory<{ header: string }> = (config, ctx) => {
       const name = config.header.toLowerCase();
       return {
-        request: (exchange: tollgate.Exchange): tollgate.RequestOutcome => (exchange.requestHeaders[name] === undefined ? { status: 403, body: { error: `${ctx.apiName} needs ${name}` } } : undefined),
+        request: (exchange: tollgate.Exchange): tollgate.Reply | undefined => (exchange.requestHeaders[name] === undefined ? { status: 403, body: { error: `${ctx.apiName} needs ${name}` } } : undefined),
       };
     };
     const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-sdk-'));

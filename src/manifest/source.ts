@@ -87,8 +87,8 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
   };
   const cache = new Map<number, Syntax>();
   return (index, value) => {
-    const known = cache.get(index);
-    if (known) return known;
+    const cached = cache.get(index);
+    if (cached) return cached;
     lines ??= text.split('\n');
     starts ??= documentStarts(lines);
     const start = starts[index];

@@ -24,8 +24,8 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
     .filter((a) => a.spec.environments.includes(envName))
     .map((api) => {
       if (!memo) return apiState(api, env);
-      const known = memo.get(api);
-      if (known?.env === env) return known.state;
+      const cached = memo.get(api);
+      if (cached?.env === env) return cached.state;
       // Frozen: it is shared with the next revisions and keys their caches.
       const state = freezeDeep(apiState(api, env));
       memo.set(api, { env, state });

@@ -25,7 +25,7 @@ function canonicalApi(api: ApiState): ApiState {
 
 export function canonicalPolicy(policy: PolicyInstance): PolicyInstance {
   let config = policy.config;
-  for (const path of policyModule(policy.type).unordered) config = sortAt(config, path.split('.')) as Record<string, unknown>;
+  for (const path of policyModule(policy.type).orderInsensitiveArrays) config = sortAt(config, path.split('.')) as Record<string, unknown>;
   const out: PolicyInstance = { ...policy, config };
   if (policy.rules) out.rules = policy.rules.map((r) => (r.methods ? { ...r, methods: [...r.methods].sort() } : r));
   return out;

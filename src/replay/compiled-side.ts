@@ -69,8 +69,8 @@ export async function compiledSide(label: string, state: EnvironmentState, clock
       if (!api) return { outcome: 'unrouted' };
       const exchange = new MemoryExchange({ method: record.method, path: pathBelow(api.basePath, record.path), search: '', remoteAddress: record.clientIp, headers: recordedHeaders(record), body: EMPTY, proven: provenIdentity(record) });
       const pass = runRequestPass(api, exchange, logger);
-      if (pass instanceof Promise) return pass.then((p) => verdictOf(api, record, p.answer?.status, p.stoppedAt));
-      return verdictOf(api, record, pass.answer?.status, pass.stoppedAt);
+      if (pass instanceof Promise) return pass.then((p) => verdictOf(api, record, p.reply?.status, p.stoppedAt));
+      return verdictOf(api, record, pass.reply?.status, pass.stoppedAt);
     },
     async close() {
       for (const api of apis.values()) for (const policy of api.policies) policy.handlers.dispose?.();

@@ -1,7 +1,8 @@
 import type { PolicyInstance } from '../../model/types.js';
 import { policyModule } from '../../policies/catalog.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active, newlyScoped } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 /** Policies that decide who may call: authentication and client-id enforcement. */
@@ -27,13 +28,13 @@ export const authenticationFindings: ApiDetector = (change, ctx) => {
   for (const pair of change.pairs) {
     const subject = pair.before ?? pair.after;
     if (!subject || !authenticates(subject)) continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
       const others = remaining.filter((p) => p.name !== pair.after?.name);
       out.push(
         others.length === 0
-          ? { code: 'TG_AUTH_REMOVED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`, at: whereLost(pair, change, ctx) }
-          : { code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`, at: whereLost(pair, change, ctx) },
+          ? { code: 'TG_AUTH_REMOVED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`, at: whereEnforcementLost(pair, change, ctx) }
+          : { code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`, at: whereEnforcementLost(pair, change, ctx) },
       );
       continue;
     }

@@ -1,8 +1,8 @@
 import type { PolicyInstance } from '../../model/types.js';
 import type { CorsConfig } from '../../policies/cors/index.js';
 import type { PathSegment } from '../../errors/diagnostic.js';
-import { policyLabel } from './lost.js';
-import { active } from './pairs.js';
+import { policyLabel } from './policy-label.js';
+import { active } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 /** Where a CORS config admits any origin: publicResource, or a "*" origin; undefined when it does not. */

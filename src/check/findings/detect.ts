@@ -7,7 +7,7 @@ import { authenticationFindings } from './authentication.js';
 import { corsFindings } from './cors.js';
 import { environmentFindings, type EnvironmentChange } from './environment.js';
 import { ipAllowlistFindings } from './ip-allowlist.js';
-import { pairPolicies } from './pairs.js';
+import { pairPolicies } from './policy-pairing.js';
 import { rateLimitFindings } from './rate-limits.js';
 import { reorderFindings } from './reorders.js';
 import { threatProtectionFindings } from './threat-protection.js';

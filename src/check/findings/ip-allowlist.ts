@@ -1,7 +1,8 @@
 import type { PolicyInstance } from '../../model/types.js';
 import { describeWidening as describe, wideningRanges } from './cidr.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active, newlyScoped } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] => (policy?.config[field] as string[] | undefined) ?? [];
@@ -16,14 +17,14 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
   for (const pair of change.pairs) {
     const subject = pair.before ?? pair.after;
     if (subject?.type !== 'ip-allowlist') continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
       const others = change.after.chain.filter((p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name);
       const message = `Api "${change.api}": ${policyLabel(subject)} was ${lost}`;
       out.push(
         others.length === 0
-          ? { code: 'TG_IP_ALLOWLIST_OPENED', message: `${message}: every client address is admitted`, at: whereLost(pair, change, ctx) }
-          : { code: 'TG_IP_ALLOWLIST_WIDENED', message: `${message}; ${others.map(policyLabel).join(', ')} still filters`, at: whereLost(pair, change, ctx) },
+          ? { code: 'TG_IP_ALLOWLIST_OPENED', message: `${message}: every client address is admitted`, at: whereEnforcementLost(pair, change, ctx) }
+          : { code: 'TG_IP_ALLOWLIST_WIDENED', message: `${message}; ${others.map(policyLabel).join(', ')} still filters`, at: whereEnforcementLost(pair, change, ctx) },
       );
       continue;
     }

@@ -1,10 +1,11 @@
 import type { Limit } from '../../manifest/types.js';
 import type { PolicyInstance } from '../../model/types.js';
 import { describeWidening, wideningRanges } from './cidr.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active, newlyScoped } from './policy-pairing.js';
 import type { ApiChange, ApiDetector, DetectorContext, FindingDraft } from './types.js';
-import { loosenedWindows, ratio, windowName } from './windows.js';
+import { loosenedWindows, ratio, windowName } from './loosened-windows.js';
 
 const LIMITING = new Set(['rate-limiting', 'spike-control', 'rate-limiting-sla']);
 
@@ -18,9 +19,9 @@ export const rateLimitFindings: ApiDetector = (change, ctx) => {
   for (const pair of change.pairs) {
     const subject = pair.before ?? pair.after;
     if (!subject || !LIMITING.has(subject.type)) continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
-      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`, at: whereLost(pair, change, ctx) });
+      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`, at: whereEnforcementLost(pair, change, ctx) });
       continue;
     }
     if (!active(pair.before) || !active(pair.after)) continue;

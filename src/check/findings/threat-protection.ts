@@ -1,6 +1,7 @@
 import type { PolicyInstance } from '../../model/types.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active, newlyScoped } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 /** The limits of each threat-protection policy, and the value that means "unlimited". */
@@ -16,9 +17,9 @@ export const threatProtectionFindings: ApiDetector = (change, ctx) => {
     const subject = pair.before ?? pair.after;
     const limits = subject && LIMITS[subject.type];
     if (!subject || !limits) continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
-      out.push({ code: 'TG_THREAT_PROTECTION_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: request bodies are no longer checked`, at: whereLost(pair, change, ctx) });
+      out.push({ code: 'TG_THREAT_PROTECTION_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: request bodies are no longer checked`, at: whereEnforcementLost(pair, change, ctx) });
       continue;
     }
     if (!active(pair.before) || !active(pair.after)) continue;

@@ -58,12 +58,12 @@ export function compileKey(apiFingerprint: string, environmentFingerprint: strin
 
 export interface CompileResult {
   compiled: CompiledApi;
-  /** Runtime state (queues) the new chain asked for: what it did not claim is dropped when it serves. */
-  claimed: Set<string>;
+  /** Runtime state (queues) the new chain asked for: what it did not ask for is dropped when it serves. */
+  keptStateIds: Set<string>;
 }
 
 export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices, upstreamTls?: UpstreamTls): Promise<CompileResult> {
-  const claimed = new Set<string>();
+  const keptStateIds = new Set<string>();
   const applications = applicationsFor(api, applicationsOfApi);
   const enabled = api.chain.filter((policy) => policy.enabled);
   const cells = services.metrics.cellsFor(api.name, enabled);
@@ -84,7 +84,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       clientCredentials,
       counters: counterStoreFor(services.counters, policy.config),
       clock: services.clock ?? WALL_CLOCK,
-      keep: services.runtimeState.keeper(api.name, policy.name, claimed),
+      keep: services.runtimeState.keeper(api.name, policy.name, keptStateIds),
       baseDir: path.resolve(services.baseDir),
     };
     let handlers: PolicyHandlers;
@@ -108,7 +108,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     metrics: cells,
     recordSampling: api.accessRecords?.sampling ?? 0,
   };
-  return { compiled, claimed };
+  return { compiled, keptStateIds };
 }
 
 /** The credentials of the chain's first client-identifying policy, or the default. */

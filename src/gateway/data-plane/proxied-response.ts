@@ -7,7 +7,7 @@ import { runResponsePass, type RequestPass } from '../chain/run.js';
 import { OUTCOME } from '../metrics/cells.js';
 import { clientResponseHeaders } from '../proxy/headers.js';
 import { http2ResponseHeaders } from '../proxy/http2-headers.js';
-import { sendAnswer } from './answer.js';
+import { sendReply } from './send-reply.js';
 import type { GatewayExchange } from './exchange.js';
 import { observe, type Recording } from './observe.js';
 import { canResend, upstreamFailure } from './upstream-errors.js';
@@ -100,7 +100,7 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     const failure = upstreamFailure(err, api, this.logger);
     const view: ResponseView = { status: failure.status, headers: { ...ex.responseHeaders }, shortCircuited: true };
     runResponsePass(api, ex, view, this.pass, this.logger);
-    this.observe(view.status, sendAnswer(this.reply, { ...failure, status: view.status, headers: view.headers }), false);
+    this.observe(view.status, sendReply(this.reply, { ...failure, status: view.status, headers: view.headers }), false);
   }
 
   private observe(status: number, bytes: number, aborted: boolean): void {

@@ -42,7 +42,7 @@ export type StageResult =
 
 interface Staged {
   counters: Counters;
-  fresh: CompileResult[];
+  newlyCompiled: CompileResult[];
   remove: string[];
   notReady: string | undefined;
   pathOptions: Readonly<PathOptions>;
@@ -81,7 +81,7 @@ export class DataPlaneRuntime {
   private readonly pools = new UpstreamPools();
   private readonly metrics = new MetricsRegistry();
   private staged: Staged | undefined;
-  private staging: { header: Omit<StageRequest, 'put'>; counters: Counters; services: CompileServices; fresh: CompileResult[]; blocked: { api: string; reason: string }[]; tls: TlsContexts | null | undefined } | undefined;
+  private staging: { header: Omit<StageRequest, 'put'>; counters: Counters; services: CompileServices; newlyCompiled: CompileResult[]; blocked: { api: string; reason: string }[]; tls: TlsContexts | null | undefined } | undefined;
 
   constructor(private readonly options: DataPlaneRuntimeOptions) {
     this.counterStores = new CounterStores({ local: options.counters, logger: options.logger });
@@ -120,7 +120,7 @@ export class DataPlaneRuntime {
       return { ok: false, code: 'TG_INVALID_STATE', message: `the TLS settings cannot be used: ${(err as Error).message.replace(/\n[\s\S]*/, '')}`, path: '/environment/tls' };
     }
     const services: CompileServices = { logger: this.options.logger, counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir };
-    this.staging = { header, counters, services, fresh: [], blocked: [], tls };
+    this.staging = { header, counters, services, newlyCompiled: [], blocked: [], tls };
     return { ok: true };
   }
 
@@ -131,7 +131,7 @@ export class DataPlaneRuntime {
     for (const { api, applications, key, upstreamTls, unavailable } of put) {
       try {
         if (unavailable !== undefined) throw new PolicyCompileError(api.name, 'upstreamTls', unavailable);
-        staging.fresh.push(await compileApi(api, applications, key, staging.services, upstreamTls));
+        staging.newlyCompiled.push(await compileApi(api, applications, key, staging.services, upstreamTls));
       } catch (err) {
         const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
         if (staging.header.onCompileError === 'refuse') {
@@ -140,7 +140,7 @@ export class DataPlaneRuntime {
         }
         this.options.logger.error({ api: api.name, err: message }, 'policy failed to compile; the API answers 503');
         staging.blocked.push({ api: api.name, reason: message });
-        staging.fresh.push({ compiled: blockedApi(api, key, message, staging.services), claimed: new Set() });
+        staging.newlyCompiled.push({ compiled: blockedApi(api, key, message, staging.services), keptStateIds: new Set() });
       }
       if (performance.now() - sliceStarted > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -154,9 +154,9 @@ export class DataPlaneRuntime {
     const staging = this.staging;
     if (!staging) return { ok: false, code: 'TG_COMPILE', message: 'no stage was begun' };
     this.staging = undefined;
-    const { header, counters, fresh, blocked, tls } = staging;
-    this.staged = { counters, fresh, remove: header.remove, notReady: header.notReady, pathOptions: pathOptionsOf(header.environment), tls, records: header.environment.accessRecords, environment: header.environment.name };
-    return { ok: true, blocked, cells: fresh.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
+    const { header, counters, newlyCompiled, blocked, tls } = staging;
+    this.staged = { counters, newlyCompiled, remove: header.remove, notReady: header.notReady, pathOptions: pathOptionsOf(header.environment), tls, records: header.environment.accessRecords, environment: header.environment.name };
+    return { ok: true, blocked, cells: newlyCompiled.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
   }
 
   /** Serves what was staged: one assignment; requests already running finish on the table they read. */
@@ -167,7 +167,7 @@ export class DataPlaneRuntime {
     const previous = this.serving.table.apis;
     const next = new Map(previous);
     for (const name of staged.remove) next.delete(name);
-    for (const { compiled } of staged.fresh) next.set(compiled.name, compiled);
+    for (const { compiled } of staged.newlyCompiled) next.set(compiled.name, compiled);
     if (staged.tls !== undefined) this.tls = staged.tls ?? undefined;
     this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions, httpsRedirectPort: this.redirectPort(), records: this.recording(staged) };
     if (staged.tls !== undefined) for (const listener of this.tlsListeners) listener(this.tls);
@@ -179,7 +179,7 @@ export class DataPlaneRuntime {
   discard(): void {
     for (const pending of [this.staged, this.staging]) {
       if (!pending) continue;
-      disposeAll(pending.fresh);
+      disposeAll(pending.newlyCompiled);
       this.counterStores.discard(pending.counters);
     }
     this.staged = undefined;
@@ -245,9 +245,9 @@ export class DataPlaneRuntime {
 
   /** Releases what replaced or removed APIs held: work proportional to what changed, not to the state's size. */
   private retire(previous: ReadonlyMap<string, CompiledApi>, next: ReadonlyMap<string, CompiledApi>, staged: Staged): void {
-    for (const { compiled, claimed } of staged.fresh) {
+    for (const { compiled, keptStateIds } of staged.newlyCompiled) {
       for (const p of previous.get(compiled.name)?.policies ?? []) p.handlers.dispose?.();
-      this.runtimeState.retain(compiled.name, claimed);
+      this.runtimeState.retain(compiled.name, keptStateIds);
     }
     for (const name of staged.remove) {
       if (next.has(name)) continue;
@@ -255,7 +255,7 @@ export class DataPlaneRuntime {
       this.runtimeState.retain(name, new Set());
       this.metrics.forget(name);
     }
-    const upstreamsMoved = staged.remove.length > 0 || staged.fresh.some(({ compiled }) => previous.get(compiled.name)?.upstream.poolKey !== compiled.upstream.poolKey);
+    const upstreamsMoved = staged.remove.length > 0 || staged.newlyCompiled.some(({ compiled }) => previous.get(compiled.name)?.upstream.poolKey !== compiled.upstream.poolKey);
     if (upstreamsMoved) void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.poolKey)));
   }
 }

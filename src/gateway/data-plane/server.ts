@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import type { Logger } from 'pino';
 import type { DataPlaneRuntime } from './runtime.js';
-import { sendAnswer } from './answer.js';
+import { sendReply } from './send-reply.js';
 import { handleRequest } from './handle-request.js';
 import { createTlsServer, type TlsServer } from './tls-server.js';
 
@@ -49,7 +49,7 @@ export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger, optio
     // The router refuses what it cannot decode before a handler runs: answer as the path normalizer does.
     frameworkErrors: (error, _request, reply) => {
       const badPath = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
-      sendAnswer(reply, { status: 400, body: { error: badPath ? 'bad request path: invalid percent-encoding in the path' : 'bad request' } });
+      sendReply(reply, { status: 400, body: { error: badPath ? 'bad request path: invalid percent-encoding in the path' : 'bad request' } });
     },
   });
   app.removeAllContentTypeParsers();

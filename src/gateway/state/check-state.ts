@@ -21,10 +21,10 @@ function validator(definition: string): ValidateFunction {
 /**
  * The gateway validates every state it is sent, as the manifests were: schema,
  * policy configs (defaults filled in place, then each policy's own checks, as
- * `validate` runs them), chain precedence, names and base paths. APIs and applications in `known` were validated when they were first
+ * `validate` runs them), chain precedence, names and base paths. APIs and applications in `alreadyChecked` were validated when they were first
  * applied; APIs among them are only checked against the others (names, base paths).
  */
-export function checkState(candidate: unknown, known?: ReadonlySet<object>): { state?: EnvironmentState; problems: StateProblem[] } {
+export function checkState(candidate: unknown, alreadyChecked?: ReadonlySet<object>): { state?: EnvironmentState; problems: StateProblem[] } {
   const problems: StateProblem[] = [];
   const c = candidate as Partial<EnvironmentState> | null;
   if (typeof c !== 'object' || c === null || !Array.isArray(c.apis) || !Array.isArray(c.applications) || typeof c.environment !== 'object') {
@@ -34,13 +34,13 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
   if (extra.length) problems.push({ path: '', message: `unknown field(s) ${extra.join(', ')}` });
   collect(validator('environment'), c.environment, '/environment', problems);
   c.applications.forEach((app, i) => {
-    if (!known?.has(app)) collect(validator('application'), app, `/applications/${i}`, problems);
+    if (!alreadyChecked?.has(app)) collect(validator('application'), app, `/applications/${i}`, problems);
   });
-  problems.push(...certificateProblems(c.certificates, known));
+  problems.push(...certificateProblems(c.certificates, alreadyChecked));
   const checkApi = validator('api');
   const precedence = c.environment?.precedence;
   c.apis.forEach((api, a) => {
-    if (known?.has(api)) return;
+    if (alreadyChecked?.has(api)) return;
     if (!collect(checkApi, api, `/apis/${a}`, problems)) return;
     api.chain.forEach((policy, p) => {
       // The same config check as `validate`: what one accepts, the other does.
@@ -71,7 +71,7 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
 }
 
 /** Certificates as references the gateway resolves (their material is checked when it is resolved): names and hosts unique. */
-function certificateProblems(certificates: unknown, known: ReadonlySet<object> | undefined): StateProblem[] {
+function certificateProblems(certificates: unknown, alreadyChecked: ReadonlySet<object> | undefined): StateProblem[] {
   if (certificates === undefined) return [];
   if (!Array.isArray(certificates)) return [{ path: '/certificates', message: 'must be an array' }];
   const problems: StateProblem[] = [];
@@ -79,7 +79,7 @@ function certificateProblems(certificates: unknown, known: ReadonlySet<object> |
   const names = new Set<string>();
   const hosts = new Map<string, string>();
   certificates.forEach((cert: CertificateState, i) => {
-    if (!known?.has(cert) && !collect(checkCertificate, cert, `/certificates/${i}`, problems)) return;
+    if (!alreadyChecked?.has(cert) && !collect(checkCertificate, cert, `/certificates/${i}`, problems)) return;
     if (names.has(cert.name)) problems.push({ path: `/certificates/${i}/name`, message: `Certificate "${cert.name}" appears twice` });
     names.add(cert.name);
     cert.hosts.forEach((host, h) => {

@@ -27,9 +27,9 @@ const CONCURRENT_SEALS = 2;
 /**
  * Replaces every credential in a received state by what the gateway stores
  * (secrets/sealed.ts): it never keeps, persists or returns a value. APIs and
- * applications in `known` were sealed when first applied and are kept as they are.
+ * applications in `alreadySealed` were sealed when first applied and are kept as they are.
  */
-export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<object> | undefined, options: SealOptions): Promise<SealResult> {
+export async function sealSecrets(state: EnvironmentState, alreadySealed: ReadonlySet<object> | undefined, options: SealOptions): Promise<SealResult> {
   const unresolved: string[] = [];
   const refused: SealResult['refused'] = [];
   const env = state.environment.name;
@@ -37,12 +37,12 @@ export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<ob
   const liveApps = new Map(options.live?.applications.map((a) => [a.name, a]));
   // Only what was not sealed before goes through the (asynchronous) sealing.
   const apis = [...state.apis];
-  const fresh = apis.flatMap((api, a) => (known?.has(api) ? [] : [a]));
-  await mapBounded(fresh, CONCURRENT_SEALS, async (a) => {
+  const unsealed = apis.flatMap((api, a) => (alreadySealed?.has(api) ? [] : [a]));
+  await mapBounded(unsealed, CONCURRENT_SEALS, async (a) => {
     apis[a] = await sealApi(apis[a] as ApiState, env, options.key, liveApis.get((apis[a] as ApiState).name), (path) => unresolved.push(`/apis/${a}${path}`));
   });
   const applications = await mapBounded(state.applications, CONCURRENT_SEALS, async (app, i): Promise<ApplicationState> => {
-    if (app.clientSecret === undefined || known?.has(app)) return app;
+    if (app.clientSecret === undefined || alreadySealed?.has(app)) return app;
     const location = secretLocation(env, 'application', app.name, 'clientSecret');
     const sealed = await sealValue(app.clientSecret, location, options.key, liveApps.get(app.name)?.clientSecret, () => unresolved.push(`/applications/${i}/clientSecret`));
     return { ...app, clientSecret: sealed as SecretValue };

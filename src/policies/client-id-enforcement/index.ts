@@ -14,7 +14,7 @@ export const clientIdEnforcement: PolicyModule<'client-id-enforcement', ClientId
   provides: ['client-id-required'],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   clientCredentials: credentialsOf,
   check: checkCredentials,
   create,

@@ -13,7 +13,7 @@ export const cors: PolicyModule<'cors', CorsConfig> = {
   provides: ['cors-enabled'],
   requires: [],
   secretFields: [],
-  unordered: ['originGroups.*.origins', 'originGroups.*.allowedMethods', 'originGroups.*.headers', 'originGroups.*.exposedHeaders'],
+  orderInsensitiveArrays: ['originGroups.*.origins', 'originGroups.*.allowedMethods', 'originGroups.*.headers', 'originGroups.*.exposedHeaders'],
   check(config) {
     const problems: ConfigProblem[] = [];
     if (config.publicResource && config.supportCredentials) {

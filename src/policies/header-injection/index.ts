@@ -13,7 +13,7 @@ export const headerInjection: PolicyModule<'header-injection', HeaderInjectionCo
   provides: [],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   check(config) {
     const problems: ConfigProblem[] = [];
     if (config.inboundHeaders.length === 0 && config.outboundHeaders.length === 0) {

@@ -13,7 +13,7 @@ export const ipAllowlist: PolicyModule<'ip-allowlist', IpFilterConfig> = {
   provides: ['ip-filtered'],
   requires: [],
   secretFields: [],
-  unordered: ['ips', 'trustedProxies'],
+  orderInsensitiveArrays: ['ips', 'trustedProxies'],
   check: checkIpSource,
   create,
 };

@@ -13,7 +13,7 @@ export const ipBlocklist: PolicyModule<'ip-blocklist', IpBlocklistConfig> = {
   provides: ['ip-filtered'],
   requires: [],
   secretFields: [],
-  unordered: ['ips', 'trustedProxies'],
+  orderInsensitiveArrays: ['ips', 'trustedProxies'],
   check: checkIpSource,
   create,
 };

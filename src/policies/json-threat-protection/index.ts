@@ -12,6 +12,6 @@ export const jsonThreatProtection: PolicyModule<'json-threat-protection', JsonTh
   provides: ['json-threat-protected'],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   create,
 };

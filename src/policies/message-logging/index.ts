@@ -13,7 +13,7 @@ export const messageLogging: PolicyModule<'message-logging', MessageLoggingConfi
   provides: [],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   check(config) {
     const problems: ConfigProblem[] = [];
     config.loggingConfiguration.forEach(({ itemData }, i) => {

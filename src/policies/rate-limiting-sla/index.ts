@@ -14,7 +14,7 @@ export const rateLimitingSla: PolicyModule<'rate-limiting-sla', RateLimitingSlaC
   // It enforces the client's credentials itself, so it needs no client-id-enforcement in the chain.
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   clientCredentials: credentialsOf,
   check: checkCredentials,
   create,

@@ -28,7 +28,7 @@ export const rateLimiting: PolicyModule<'rate-limiting', RateLimitingConfig> = {
   provides: ['baseline-rate-limiting'],
   requires: [],
   secretFields: [],
-  unordered: ['rateLimits', 'keySelector.trustedProxies'],
+  orderInsensitiveArrays: ['rateLimits', 'keySelector.trustedProxies'],
   check: (config) => [...checkStackedLimits(config.rateLimits, ['rateLimits']), ...(typeof config.keySelector === 'string' ? checkExpression(config.keySelector, ['keySelector'], 'string') : [])],
   create,
 };

@@ -57,8 +57,8 @@ export function compileClientIdentifier(config: ClientCredentials, applications:
     // An application registered without a secret cannot prove one.
     if (application !== undefined && application.clientSecret === undefined) return reject(INVALID);
     const key = presentedKey(clientId, clientSecret);
-    const known = verified.lookup(key);
-    if (known !== undefined) return known === false ? reject(INVALID) : known;
+    const verdict = verified.lookup(key);
+    if (verdict !== undefined) return verdict === false ? reject(INVALID) : verdict;
     const stored = application?.clientSecret;
     const check = stored ? verifyPresented(clientSecret, stored) : (decoy ??= sealSecret('tollgate-decoy', 'decoy', 'decoy')).then((d) => verifyPresented(clientSecret, d)).then(() => false as const);
     return check.then((ok) => {

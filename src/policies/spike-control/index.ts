@@ -12,6 +12,6 @@ export const spikeControl: PolicyModule<'spike-control', SpikeControlConfig> = {
   provides: ['spike-controlled'],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   create,
 };

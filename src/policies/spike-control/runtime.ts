@@ -1,4 +1,4 @@
-import type { Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
+import type { Exchange, PolicyFactory, Reply } from '../sdk/index.js';
 import type { Limit, WindowDecision } from '../sdk/index.js';
 import { onDecision, setRateLimitHeaders, storageUnavailable, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { SpikeControlConfig } from './index.js';
@@ -27,7 +27,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   };
 
   /** Holds the request for delayTimeInMillis and tries again, up to delayAttempts times. */
-  const waitAndRetry = async (exchange: Exchange, first: WindowDecision): Promise<RequestOutcome> => {
+  const waitAndRetry = async (exchange: Exchange, first: WindowDecision): Promise<Reply | undefined> => {
     room.waiting++;
     try {
       let decision = first;
@@ -44,7 +44,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
     }
   };
 
-  const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome | Promise<RequestOutcome> => {
+  const decide = (exchange: Exchange, decision: WindowDecision): Reply | undefined | Promise<Reply | undefined> => {
     if (decision.allowed) return admit(exchange, decision);
     if (decision.unavailable) return storageUnavailable();
     if (delayAttempts === 0 || room.waiting >= queuingLimit) return tooManyRequests(decision, exposeHeaders);

@@ -12,6 +12,6 @@ export const xmlThreatProtection: PolicyModule<'xml-threat-protection', XmlThrea
   provides: ['xml-threat-protected'],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   create,
 };

@@ -6,7 +6,7 @@ import { request } from 'undici';
 import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-process.js';
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
-import { DAY, HOUR } from '../../helpers/windows.js';
+import { DAY, HOUR } from '../../helpers/durations.js';
 
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 

@@ -5,7 +5,7 @@ import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
 import { statusOf } from '../../helpers/wait.js';
-import { DAY } from '../../helpers/windows.js';
+import { DAY } from '../../helpers/durations.js';
 
 describe('hot reload', () => {
   let gw: GatewayProcess;

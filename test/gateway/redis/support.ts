@@ -36,4 +36,4 @@ export async function sharedStorageStatus(gw: GatewayProcess): Promise<{ configu
   return res.body.sharedStorage;
 }
 
-export { DAY } from '../../helpers/windows.js';
+export { DAY } from '../../helpers/durations.js';

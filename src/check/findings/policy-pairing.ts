@@ -45,13 +45,6 @@ export function active(policy: PolicyInstance | undefined): policy is PolicyInst
   return policy !== undefined && policy.enabled;
 }
 
-/** Was enforced at the base and is not at the head: how to say it, and where. */
-export function lostPolicy(pair: PolicyPair): 'removed' | 'disabled' | undefined {
-  if (!active(pair.before)) return undefined;
-  if (!pair.after) return 'removed';
-  return pair.after.enabled ? undefined : 'disabled';
-}
-
 /** Rules added to a policy that had none: it now applies to some requests only. */
 export function newlyScoped(pair: PolicyPair): boolean {
   return active(pair.before) && active(pair.after) && !pair.before.rules && pair.after.rules !== undefined;
