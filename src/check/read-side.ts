@@ -5,7 +5,7 @@ import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../codeo
 import { readObjects } from '../git/cat-file.js';
 import { displayPath, repositoryPath, type Repository } from '../git/repository.js';
 import { listFiles } from '../git/tree.js';
-import { discoverManifestFiles, type DiscoverOptions } from '../manifest/discover.js';
+import { discoverManifestFiles, isDiscovered, isManifestName, type DiscoverOptions } from '../manifest/discover.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { CustomConfig } from '../policies/custom/index.js';
 import type { AuxiliaryReader } from '../validate/custom-policies.js';
@@ -16,12 +16,6 @@ export interface ManifestText {
   text: string;
 }
 
-const MANIFEST_EXTENSION = /\.ya?ml$/;
-
-/** What discovery skips below a given folder (src/manifest/discover.ts): hidden entries and node_modules. */
-function skipped(segment: string): boolean {
-  return segment.startsWith('.') || segment === 'node_modules';
-}
 
 /** The manifests under `paths` as they are in `commit`, read straight from the object store. */
 export async function manifestTextsAt(repo: Repository, commit: string, paths: readonly string[]): Promise<ManifestText[]> {
@@ -33,7 +27,8 @@ export async function manifestTextsAt(repo: Repository, commit: string, paths: r
       if (entry.path === spec) return true;
       if (spec !== '' && !entry.path.startsWith(`${spec}/`)) return false;
       const below = (spec === '' ? entry.path : entry.path.slice(spec.length + 1)).split('/');
-      return MANIFEST_EXTENSION.test(entry.path) && !below.some(skipped);
+      // The rules of discovery on disk (src/manifest/discover.ts), applied to the path below the folder named.
+      return isManifestName(entry.path) && below.every(isDiscovered);
     }),
   );
   const blobs = await readObjects(repo, [...new Set(wanted.map((e) => e.blob))]);

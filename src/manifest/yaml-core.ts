@@ -1,5 +1,6 @@
 import jsyaml from 'js-yaml';
 import { Scalar, isMap, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
+import { isPlainObject } from '../util/plain-object.js';
 
 /**
  * One YAML semantics for every manifest: the YAML 1.2 core schema, as the
@@ -27,7 +28,7 @@ function keyText(key: unknown): string {
 }
 
 function collectionKeyText(js: unknown): string {
-  return Array.isArray(js) ? js.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? '[object Object]' : item)).join(',') : '[object Object]';
+  return Array.isArray(js) ? js.map((item) => (isPlainObject(item) ? '[object Object]' : item)).join(',') : '[object Object]';
 }
 
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;

@@ -2,6 +2,7 @@ import type { NodeCounts } from '../alerts/counts.js';
 import { Agent, request, type Dispatcher } from 'undici';
 import { NodeUnreachableError, TollgateError } from '../errors/catalog.js';
 import { secretCheckKey } from '../secrets/sealed.js';
+import { retry } from '../util/retry.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { Transaction } from '../gateway/control/engine.js';
 import type { LiveClient } from './target.js';
@@ -97,9 +98,9 @@ export class AdminClient implements LiveClient {
     return result;
   }
 
+  /** One call, retried on transport errors and 5xx (the last attempt's 5xx is the answer). */
   private async call(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<{ status: number; body: unknown }> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.retry.attempts; attempt++) {
+    const result = await retry({ attempts: this.retry.attempts, baseDelayMs: this.retry.baseDelayMs, jitter: 0.25 }, async (_, last) => {
       try {
         const res = await request(new URL(path, this.node.adminUrl), {
           method,
@@ -110,25 +111,18 @@ export class AdminClient implements LiveClient {
           ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         });
         const text = await res.body.text();
-        if (res.statusCode >= 500 && attempt < this.retry.attempts) {
-          lastError = new Error(`HTTP ${res.statusCode}`);
-        } else {
-          return { status: res.statusCode, body: text ? (JSON.parse(text) as unknown) : undefined };
-        }
+        if (res.statusCode >= 500 && !last) return { ok: false, error: new Error(`HTTP ${res.statusCode}`) };
+        return { ok: true, value: { status: res.statusCode, body: text ? (JSON.parse(text) as unknown) : undefined } };
       } catch (err) {
-        lastError = err;
+        return { ok: false, error: err };
       }
-      if (attempt < this.retry.attempts) await sleep(this.retry.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
-    }
-    throw new NodeUnreachableError(this.node.name, this.node.adminUrl, (lastError as Error)?.message ?? 'unknown error');
+    });
+    if (result.ok) return result.value;
+    throw new NodeUnreachableError(this.node.name, this.node.adminUrl, (result.error as Error)?.message ?? 'unknown error');
   }
 }
 
 function describe(body: unknown): string {
   if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
   return JSON.stringify(body ?? null);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

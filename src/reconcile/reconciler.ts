@@ -13,6 +13,7 @@ import { ReconcileMetrics } from './metrics.js';
 import type { ManifestSource } from './sources/types.js';
 import type { Condition, ConditionType, NodeReport, ReconcileRecord, ReconcilerStatus } from './status.js';
 import type { NodeTarget } from './target.js';
+import { backoffDelay } from '../util/retry.js';
 
 export interface ReconcilerOptions {
   /** The environment to reconcile; may be left out when the manifests define exactly one. */
@@ -256,8 +257,7 @@ export class Reconciler {
   private scheduleRetry(): void {
     if (this.closed) return;
     const { baseMs, maxMs } = this.options.retry ?? { baseMs: 1000, maxMs: 60_000 };
-    const delay = Math.min(maxMs, baseMs * 2 ** this.retryAttempt) * (0.8 + Math.random() * 0.4);
-    this.retryAttempt++;
+    const delay = backoffDelay(++this.retryAttempt, { baseDelayMs: baseMs, maxDelayMs: maxMs, jitter: 0.2 });
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;

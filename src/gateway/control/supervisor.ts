@@ -4,6 +4,7 @@ import type { ControlRestarts } from '../admin/server.js';
 import type { DataPlaneRuntime } from '../data-plane/runtime.js';
 import { serveLink } from './link.js';
 import type { ControlWorkerData, WorkerEvent } from './protocol.js';
+import { backoffDelay } from '../../util/retry.js';
 
 export interface SupervisorOptions {
   runtime: DataPlaneRuntime;
@@ -148,7 +149,7 @@ export class ControlSupervisor {
       this.restarts.lastAt = new Date().toISOString();
       if (this.reading !== undefined) this.poisoned = this.reading;
       if (Date.now() - this.startedAt > STABLE_MS) this.backoff = 0;
-      const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.backoff++);
+      const delay = backoffDelay(++this.backoff, { baseDelayMs: RESTART_BASE_MS, maxDelayMs: RESTART_MAX_MS, jitter: 0 });
       logger.error({ reason: this.restarts.lastReason, restarts: this.restarts.count, restartInMs: delay, whileReading: this.reading !== undefined }, 'the control side crashed; the data plane keeps serving, restarting it');
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;

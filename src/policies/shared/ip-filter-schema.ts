@@ -1,3 +1,4 @@
+import type { JSONSchema } from 'json-schema-to-ts';
 import { cidr, headerName } from './schema-parts.js';
 
 /** The config fields the IP filters share (ip-allowlist, ip-blocklist). */
@@ -23,3 +24,15 @@ export const ipFilterRules = {
   if: { required: ['clientIpHeader'] },
   then: { required: ['trustedProxies'], properties: { trustedProxies: { minItems: 1 } } },
 } as const;
+
+/** The whole config schema of an IP filter: the same for ip-allowlist and ip-blocklist, but for its title. */
+export function ipFilterSchema<Type extends string>(type: Type) {
+  return {
+    title: type,
+    type: 'object',
+    additionalProperties: false,
+    required: ['ips'],
+    properties: ipFilterProperties,
+    ...ipFilterRules,
+  } as const satisfies JSONSchema;
+}
