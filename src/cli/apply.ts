@@ -6,7 +6,7 @@ import type { CommandInput, CommandSpec } from './command.js';
 import { isResult, loadEnvironmentContext } from './environment-context.js';
 import { ADOPT, ALLOW_EMPTY, ENV_REQUIRED, PRUNE, SELECTOR, WARNINGS_AS_ERRORS } from './options.js';
 import type { CommandResult } from './result.js';
-import { contextOptions, type EnvironmentFlags } from './shared-flags.js';
+import { contextOptions, type PlanningFlags } from './shared-flags.js';
 
 export const applySpec: CommandSpec = {
   name: 'apply',
@@ -26,10 +26,7 @@ export const applySpec: CommandSpec = {
   run: runApply,
 };
 
-interface ApplyFlags extends EnvironmentFlags {
-  env: string;
-  prune: boolean;
-  allowEmpty: boolean;
+interface ApplyFlags extends PlanningFlags {
   yes: boolean;
   concurrency: number;
 }

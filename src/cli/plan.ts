@@ -7,7 +7,7 @@ import type { CommandInput, CommandSpec } from './command.js';
 import { isResult, loadEnvironmentContext } from './environment-context.js';
 import { ADOPT, ALLOW_EMPTY, ENV_REQUIRED, OUTPUT, PRUNE, SELECTOR, WARNINGS_AS_ERRORS } from './options.js';
 import type { CommandResult } from './result.js';
-import { contextOptions, type EnvironmentFlags } from './shared-flags.js';
+import { contextOptions, type PlanningFlags } from './shared-flags.js';
 
 export const planSpec: CommandSpec = {
   name: 'plan',
@@ -18,11 +18,8 @@ export const planSpec: CommandSpec = {
   run: runPlan,
 };
 
-interface PlanFlags extends EnvironmentFlags {
-  env: string;
+interface PlanFlags extends PlanningFlags {
   output: 'text' | 'json' | 'markdown';
-  prune: boolean;
-  allowEmpty: boolean;
 }
 
 async function runPlan(input: CommandInput): Promise<CommandResult> {

@@ -11,6 +11,13 @@ export interface EnvironmentFlags {
   warningsAsErrors?: boolean;
 }
 
+/** The flags of the commands that plan against an environment's nodes (plan, apply). */
+export interface PlanningFlags extends EnvironmentFlags {
+  env: string;
+  prune: boolean;
+  allowEmpty: boolean;
+}
+
 /** The config file's severities with --warnings-as-errors. */
 export function severityPolicy(input: CommandInput): SeverityPolicy {
   return { levels: input.config.severity, warningsAsErrors: Boolean(input.flags.warningsAsErrors) };

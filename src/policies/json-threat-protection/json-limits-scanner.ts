@@ -1,4 +1,4 @@
-import { type BodyScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
+import { StreamingScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
 import { INITIAL_LEVELS, withIndexUint32, withIndexUint8 } from '../shared/typed-array-growth.js';
 import { Utf8Sequence } from '../shared/utf8-sequence.js';
 
@@ -71,11 +71,8 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
 
-export class JsonLimitsScanner implements BodyScanner {
+export class JsonLimitsScanner extends StreamingScanner {
   private state = EXPECT_VALUE;
-  private violation: ScanViolation | undefined;
-  /** Offset of the current chunk's first byte in the body. */
-  private base = 0;
 
   private depth = 0;
   /** kinds[d] / counts[d]: the container open at depth d (1-based). */
@@ -91,13 +88,13 @@ export class JsonLimitsScanner implements BodyScanner {
   private readonly utf8 = new Utf8Sequence();
 
   constructor(private readonly limits: JsonLimits) {
+    super('JSON');
     if (limits.maxObjectEntryCount !== Infinity || limits.maxArrayElementCount !== Infinity) {
       this.counts = new Uint32Array(INITIAL_LEVELS);
     }
   }
 
-  write(chunk: Uint8Array): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected scan(chunk: Uint8Array): ScanViolation | undefined {
     const length = chunk.length;
     let i = 0;
     while (i < length) {
@@ -225,12 +222,10 @@ export class JsonLimitsScanner implements BodyScanner {
         }
       }
     }
-    this.base += length;
     return undefined;
   }
 
-  end(): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected finish(): ScanViolation | undefined {
     const s = this.state;
     if (s === AFTER_LEADING_ZERO || s === IN_INTEGER || s === IN_FRACTION || s === IN_EXPONENT) this.endValue();
     // Offset 0 of no further chunk: the error points just past the last byte.
@@ -354,13 +349,4 @@ export class JsonLimitsScanner implements BodyScanner {
     );
   }
 
-  private invalid(i: number, reason: string): ScanViolation {
-    const at = this.base + i;
-    return this.fail({ error: `invalid JSON body at byte ${at}: ${reason}`, at });
-  }
-
-  private fail(violation: ScanViolation): ScanViolation {
-    this.violation = violation;
-    return violation;
-  }
 }

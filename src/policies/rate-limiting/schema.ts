@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { cidr, headerName, limit } from '../shared/schema-parts.js';
+import { cidr, countingProperties, headerName, limit } from '../shared/schema-parts.js';
 
 /** The config of rate-limiting: the one source of schemas/policies/rate-limiting.json and of its type. */
 export const schema = {
@@ -40,21 +40,7 @@ export const schema = {
         },
       ],
     },
-    exposeHeaders: {
-      type: 'boolean',
-      default: false,
-    },
-    clusterizable: {
-      type: 'boolean',
-      default: true,
-      description: "Count in the environment's shared storage when it has one.",
-    },
-    failMode: {
-      type: 'string',
-      enum: ['open', 'closed'],
-      default: 'open',
-      description: 'When shared storage is unreachable: open counts locally, closed answers 503.',
-    },
+    ...countingProperties,
   },
 } as const satisfies JSONSchema;
 

@@ -55,3 +55,10 @@ export const secret = {
 
 /** The parts above by their name in schemas/common.json. */
 export const COMMON_PARTS = { headerName, cidr, regex, method, limit, secret } as const;
+
+/** The fields every counting policy shares (rate-limiting, rate-limiting-sla, spike-control): headers, shared storage, fail mode. */
+export const countingProperties = {
+  exposeHeaders: { type: 'boolean', default: false },
+  clusterizable: { type: 'boolean', default: true, description: "Count in the environment's shared storage when it has one." },
+  failMode: { type: 'string', enum: ['open', 'closed'], default: 'open', description: 'When shared storage is unreachable: open counts locally, closed answers 503.' },
+} as const;

@@ -1,4 +1,4 @@
-import { type BodyScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
+import { StreamingScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
 import { INITIAL_LEVELS, withIndexUint32 } from '../shared/typed-array-growth.js';
 import { Utf8Sequence } from '../shared/utf8-sequence.js';
 import {
@@ -66,11 +66,8 @@ const BOM_2 = 26;
 
 const CDATA_KEYWORD = new TextEncoder().encode('CDATA[');
 
-export class XmlLimitsScanner implements BodyScanner {
+export class XmlLimitsScanner extends StreamingScanner {
   private state = TEXT;
-  private violation: ScanViolation | undefined;
-  /** Offset of the current chunk's first byte in the body. */
-  private base = 0;
 
   private depth = 0;
   private rootSeen = false;
@@ -97,11 +94,11 @@ export class XmlLimitsScanner implements BodyScanner {
   private readonly utf8 = new Utf8Sequence();
 
   constructor(private readonly limits: XmlLimits) {
+    super('XML');
     if (limits.maxChildCount !== Infinity) this.childCounts = new Uint32Array(INITIAL_LEVELS);
   }
 
-  write(chunk: Uint8Array): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected scan(chunk: Uint8Array): ScanViolation | undefined {
     const length = chunk.length;
     let i = 0;
     while (i < length) {
@@ -333,12 +330,10 @@ export class XmlLimitsScanner implements BodyScanner {
       if (violation !== undefined) return violation;
       i++;
     }
-    this.base += length;
     return undefined;
   }
 
-  end(): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected finish(): ScanViolation | undefined {
     if (!this.rootSeen && this.state === TEXT) return this.invalid(0, 'no root element');
     if (this.state !== TEXT || this.depth !== 0 || this.utf8.pending > 0) return this.invalid(0, 'unexpected end of body');
     return undefined;
@@ -509,13 +504,4 @@ export class XmlLimitsScanner implements BodyScanner {
     return this.fail(limitViolation('XML comment length', 'maxCommentLength', this.limits.maxCommentLength, this.base + i));
   }
 
-  private invalid(i: number, reason: string): ScanViolation {
-    const at = this.base + i;
-    return this.fail({ error: `invalid XML body at byte ${at}: ${reason}`, at });
-  }
-
-  private fail(violation: ScanViolation): ScanViolation {
-    this.violation = violation;
-    return violation;
-  }
 }
