@@ -190,7 +190,7 @@ async function startGateway(stateDir) {
       if (Date.now() > deadline) return reject(new Error('gateway did not start'));
       setTimeout(poll, 100);
     };
-    poll();
+    void poll();
   });
   return { child, pid: child.pid, adminUrl };
 }

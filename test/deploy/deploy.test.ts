@@ -8,6 +8,7 @@ import type { CommandInput } from '../../src/cli/command.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { validatePaths } from '../../src/validate/index.js';
 import { ROOT } from '../helpers/gateway-process.js';
+import type { Container } from 'kubernetes-types/core/v1.js';
 
 /**
  * deploy/: the Kubernetes manifests type-check against the Kubernetes resource
@@ -26,11 +27,19 @@ const TYPES: Record<string, { module: string; type: string }> = {
   'v1/PersistentVolumeClaim': { module: 'kubernetes-types/core/v1', type: 'PersistentVolumeClaim' },
 };
 
+/** What these tests read of a Deployment's or a Service's spec (tsc checks the whole objects against kubernetes-types). */
+interface K8sSpec {
+  template: { spec: { containers: Container[]; securityContext: { runAsNonRoot?: boolean } } };
+  strategy: { type: string };
+  replicas: number;
+  ports: { port: number }[];
+}
+
 interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string };
-  spec?: any;
+  spec: K8sSpec;
   data?: Record<string, string>;
 }
 
@@ -54,7 +63,7 @@ async function tollgateInput(args: string[], env: Record<string, string>): Promi
   return { command: captured.command, input: await captured.input };
 }
 
-const containerEnv = (container: any): Record<string, string> => Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? `from-secret-${e.valueFrom.secretKeyRef.key}`]));
+const containerEnv = (container: Container): Record<string, string> => Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? `from-secret-${e.valueFrom?.secretKeyRef?.key}`]));
 
 describe('deploy/kubernetes', () => {
   it('every object is a Kubernetes resource of its kind (tsc against kubernetes-types)', () => {
@@ -99,27 +108,27 @@ describe('deploy/kubernetes', () => {
     for (const { object } of objects().filter((o) => o.object.kind === 'Deployment')) {
       for (const container of object.spec.template.spec.containers) {
         const env = containerEnv(container);
-        const { command, input } = await tollgateInput(container.args, env);
+        const { command, input } = await tollgateInput(container.args ?? [], env);
         for (const name of Object.keys(env).filter((n) => n.startsWith('TOLLGATE_'))) {
           const flag = name.slice('TOLLGATE_'.length).toLowerCase().replace(/_/g, '-').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
           expect(input.sources[flag], `${object.metadata.name}: ${name} is an option of tollgate ${command}`).toBe('env');
         }
-        const ports = new Map<string, number>(container.ports.map((p: any) => [p.name, p.containerPort]));
+        const ports = new Map((container.ports ?? []).map((p) => [p.name, p.containerPort]));
         const listening = command === 'gateway' ? (input.flags.statusListen as { port: number }) : (input.flags.listen as { port: number });
         for (const probe of [container.readinessProbe, container.livenessProbe]) {
-          expect(ports.get(probe.httpGet.port), `${object.metadata.name} probe`).toBe(listening.port);
-          expect(command === 'gateway' ? ['/readyz', '/healthz'] : ['/healthz']).toContain(probe.httpGet.path);
+          expect(ports.get(String(probe?.httpGet?.port)), `${object.metadata.name} probe`).toBe(listening.port);
+          expect(command === 'gateway' ? ['/readyz', '/healthz'] : ['/healthz']).toContain(probe?.httpGet?.path);
         }
         if (command === 'gateway') {
           expect(input.flags.stateDir).toBe('/var/lib/tollgate');
-          expect(container.volumeMounts.map((m: any) => m.mountPath)).toContain('/var/lib/tollgate');
+          expect(container.volumeMounts?.map((m) => m.mountPath)).toContain('/var/lib/tollgate');
           expect(object.spec.strategy.type).toBe('Recreate');
           expect(input.flags.adminToken).toBe('from-secret-admin-token');
         } else {
           expect(command).toBe('reconcile');
           expect(input.flags.leaderElection).toBe('${env:REDIS_URL}');
           expect(object.spec.replicas).toBeGreaterThan(1);
-          expect(container.volumeMounts.find((m: any) => m.name === 'manifests')?.mountPath).toBe(input.flags.source);
+          expect(container.volumeMounts?.find((m) => m.name === 'manifests')?.mountPath).toBe(input.flags.source);
         }
         expect(object.spec.template.spec.securityContext.runAsNonRoot).toBe(true);
       }
@@ -134,7 +143,7 @@ describe('deploy/kubernetes', () => {
     const result = await validatePaths([dir]);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const admin = all.find((o) => o.object.metadata.name === 'tollgate-gateway-admin')?.object as K8sObject;
-    expect(result.manifests.environments[0]?.spec.nodes[0]?.adminUrl).toBe(`http://${admin.metadata.name}:${admin.spec.ports[0].port}`);
+    expect(result.manifests.environments[0]?.spec.nodes[0]?.adminUrl).toBe(`http://${admin.metadata.name}:${admin.spec.ports[0]?.port}`);
   });
 });
 

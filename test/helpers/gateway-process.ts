@@ -8,12 +8,16 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLI = path.join(ROOT, 'bin/tollgate.js');
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
+/** An admin API answer as tests read it: whatever JSON the gateway sent, read field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read many shapes of answers; each test asserts the fields it reads.
+export type AdminAnswer = any;
+
 export interface GatewayProcess extends LoggedProcess {
   url: string;
   adminUrl: string;
   stateDir: string;
-  admin(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
-  applyState(state: unknown): Promise<{ status: number; body: any }>;
+  admin(method: string, route: string, body?: unknown, token?: string): Promise<{ status: number; body: AdminAnswer }>;
+  applyState(state: unknown): Promise<{ status: number; body: AdminAnswer }>;
 }
 
 export interface GatewayProcessOptions {
@@ -116,7 +120,7 @@ export async function startGatewayProcess(options: GatewayProcessOptions = {}): 
     } catch {
       /* plain text (metrics) */
     }
-    return { status: res.status, body: parsed as any };
+    return { status: res.status, body: parsed as AdminAnswer };
   };
   return {
     url: String(listening.url),

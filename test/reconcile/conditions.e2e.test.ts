@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { runCli } from '../helpers/cli.js';
+import type { ReconcilerStatus } from '../../src/reconcile/status.js';
 import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { ordersManifests } from '../helpers/manifests.js';
@@ -18,7 +19,7 @@ import { eventually } from '../helpers/wait.js';
 
 interface Reconcile extends LoggedProcess {
   url: string;
-  status(): Promise<any>;
+  status(): Promise<ReconcilerStatus>;
 }
 
 async function startReconcile(args: string[]): Promise<Reconcile> {
@@ -26,10 +27,10 @@ async function startReconcile(args: string[]): Promise<Reconcile> {
   const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, '--drift-interval', '0', ...args], { GW_TOKEN: ADMIN_TOKEN, WRONG_TOKEN: 'not-the-admin-token' });
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
   const url = String(listening.url);
-  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as any };
+  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus };
 }
 
-const condition = (status: any, type: string) => status.conditions.find((c: any) => c.type === type);
+const condition = (status: ReconcilerStatus, type: string) => status.conditions.find((c) => c.type === type);
 
 /** Two nodes, the second reached with the token in `gw2Token`: the orders API limited to `limit` requests a minute. */
 function twoNodes(adminUrls: [string, string], upstream: string, limit: number, gw2Token: string): string {
@@ -143,7 +144,7 @@ describe('reconcile conditions and tollgate status', () => {
     repo.git('reset', '-q', '--hard', first);
     const readyAgain = await eventually(async () => {
       const s = await rc.status();
-      return s.lastAttemptedRevision === first && condition(s, 'Ready').status && s;
+      return s.lastAttemptedRevision === first && condition(s, 'Ready')?.status && s;
     }, 20_000, 10);
     expect(await limitOn(gw1)).toBe(5);
     expect(condition(readyAgain, 'Stalled')).toMatchObject({ status: false, reason: 'Converged' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { signGithubPayload } from '../../src/reconcile/webhook.js';
+import type { ReconcilerStatus } from '../../src/reconcile/status.js';
 import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
@@ -20,7 +21,7 @@ function manifests(adminUrl: string, upstream: string, limit: number | string): 
 
 interface Reconcile extends LoggedProcess {
   url: string;
-  status(): Promise<any>;
+  status(): Promise<ReconcilerStatus>;
 }
 
 async function startReconcile(args: string[]): Promise<Reconcile> {
@@ -28,7 +29,7 @@ async function startReconcile(args: string[]): Promise<Reconcile> {
   const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, ...args], { GW_TOKEN: ADMIN_TOKEN, TOLLGATE_WEBHOOK_SECRET: SECRET });
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
   const url = String(listening.url);
-  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as any };
+  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus };
 }
 
 describe('tollgate reconcile', () => {
@@ -59,10 +60,10 @@ describe('tollgate reconcile', () => {
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 'plenty'));
     const invalid = await eventually(async () => {
       const s = await rc.status();
-      return s.conditions.find((c: any) => c.type === 'Ready' && c.reason === 'ValidationFailed') && s;
+      return s.conditions.find((c) => c.type === 'Ready' && c.reason === 'ValidationFailed') && s;
     });
     expect(invalid.history[0]).toMatchObject({ result: 'invalid' });
-    expect(invalid.history[0].error).toContain(`${file}:18:49 TG_SCHEMA`);
+    expect(invalid.history[0]?.error).toContain(`${file}:18:49 TG_SCHEMA`);
     expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
 
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 10));
@@ -70,10 +71,10 @@ describe('tollgate reconcile', () => {
     // The gateway serves the fix as soon as its transaction is committed; the reconciler records the outcome right after.
     const s = await eventually(async () => {
       const status = await rc.status();
-      return status.conditions.find((c: any) => c.type === 'Ready' && c.status === true) ? status : undefined;
+      return status.conditions.find((c) => c.type === 'Ready' && c.status === true) ? status : undefined;
     });
-    expect(s.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: true, reason: 'Applied' });
-    expect(s.history.map((h: any) => h.result)).toEqual(expect.arrayContaining(['applied', 'invalid']));
+    expect(s.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: true, reason: 'Applied' });
+    expect(s.history.map((h) => h.result)).toEqual(expect.arrayContaining(['applied', 'invalid']));
   });
 
   it('git: a commit is applied at its SHA by polling, and by a signed webhook; a wrongly signed webhook is refused', async () => {
@@ -123,7 +124,7 @@ describe('tollgate reconcile', () => {
       const s = await watcher.status();
       return s.nodes.gw?.drift?.detected && s;
     });
-    expect(drifted.nodes.gw.drift.changes[0]).toMatchObject({ kind: 'update-policy', api: 'orders', policy: 'limit' });
+    expect(drifted.nodes.gw?.drift?.changes[0]).toMatchObject({ kind: 'update-policy', api: 'orders', policy: 'limit' });
     expect((await request(`${watcher.url}/metrics`).then((r) => r.body.text()))).toMatch(/tollgate_drift_changes\{environment="prod",node="gw"\} 1/);
     expect((await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests).toBe(999);
     await watcher.stop();
@@ -132,7 +133,7 @@ describe('tollgate reconcile', () => {
     await eventually(async () => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3);
     await tamper();
     await eventually(async () => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3, 5000);
-    expect((await healer.status()).history.some((h: any) => h.trigger === 'self-heal' && h.result === 'applied')).toBe(true);
+    expect((await healer.status()).history.some((h) => h.trigger === 'self-heal' && h.result === 'applied')).toBe(true);
   });
 
   it('a gateway down during a commit stalls the loop; when it is back, the loop converges', async () => {
@@ -149,13 +150,13 @@ describe('tollgate reconcile', () => {
     const sha = repo.commit('while the gateway is down');
     const stalled = await eventually(async () => {
       const s = await rc.status();
-      return s.conditions.find((c: any) => c.type === 'Stalled' && c.status) && s;
+      return s.conditions.find((c) => c.type === 'Stalled' && c.status) && s;
     }, 15_000);
     expect(stalled.lastAttemptedRevision).toBe(sha);
-    expect(stalled.conditions.find((c: any) => c.type === 'Stalled').reason).toBe('ApplyFailed');
+    expect(stalled.conditions.find((c) => c.type === 'Stalled')?.reason).toBe('ApplyFailed');
     gw = await startGatewayProcess({ stateDir, args: ['--admin-listen', `127.0.0.1:${adminPort}`] });
     await eventually(async () => (await rc.status()).lastAppliedRevision === sha, 20_000);
-    expect((await rc.status()).conditions.find((c: any) => c.type === 'Stalled').status).toBe(false);
+    expect((await rc.status()).conditions.find((c) => c.type === 'Stalled')?.status).toBe(false);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReconcilerStatus } from '../../src/reconcile/status.js';
 import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
 import { runCli } from '../helpers/cli.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
@@ -35,14 +36,14 @@ spec:
 `;
 
 interface Reconciler extends LoggedProcess {
-  status(): Promise<any>;
+  status(): Promise<ReconcilerStatus>;
 }
 
 async function startReconciler(dir: string, selector: string): Promise<Reconciler> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-team-rc-'));
   const proc = spawnCli(['reconcile', '--env', 'shared', '--source', dir, '--selector', selector, '--prune', '--drift-interval', '200ms', '--listen', '127.0.0.1:0', '--state-dir', stateDir], { GW_TOKEN: ADMIN_TOKEN });
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
-  return { ...proc, status: async () => (await (await request(`${String(listening.url)}/status`)).body.json()) as any };
+  return { ...proc, status: async () => (await (await request(`${String(listening.url)}/status`)).body.json()) as ReconcilerStatus };
 }
 
 describe('two teams, two reconcilers with their own selectors, one gateway', () => {
@@ -52,7 +53,7 @@ describe('two teams, two reconcilers with their own selectors, one gateway', () 
   let teamB: Reconciler;
   let dirA: string;
   let dirB: string;
-  const liveApis = async () => ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((a: any) => `${a.name}:${a.owner ?? '-'}`).sort();
+  const liveApis = async () => ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((a: { name: string; owner?: string }) => `${a.name}:${a.owner ?? '-'}`).sort();
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -80,8 +81,8 @@ describe('two teams, two reconcilers with their own selectors, one gateway', () 
     expect(await liveApis()).toEqual(['catalog:team=b', 'invoices:team=a', 'orders:team=a']);
     for (const rc of [teamA, teamB]) {
       const status = await rc.status();
-      expect(status.nodes.gw.drift?.detected, JSON.stringify(status.nodes.gw)).toBe(false);
-      expect(status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: true });
+      expect(status.nodes.gw?.drift?.detected, JSON.stringify(status.nodes.gw)).toBe(false);
+      expect(status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: true });
     }
     for (const name of ['orders', 'invoices', 'catalog']) expect(await statusOf(`${gw.url}/${name}/x`)).toBe(200);
   });

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EnvironmentState } from '../../src/model/types.js';
 import { hashSecret } from '../../src/secrets/hash.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { api, environmentState, policy } from '../helpers/state.js';
@@ -27,13 +28,13 @@ describe('secrets at rest', () => {
       const file = await readFile(path.join(gw.stateDir, 'state.json'), 'utf8');
       expect(file).not.toContain('same-long-password');
       expect(file).not.toContain('app-client-secret');
-      const persisted = JSON.parse(file).state;
-      const [one, two] = persisted.apis.map((a: any) => a.chain[0].config.password);
+      const persisted = (JSON.parse(file) as { state: EnvironmentState }).state;
+      const [one, two] = persisted.apis.map((a) => a.chain[0]?.config.password) as [Record<string, unknown>, Record<string, unknown>];
       expect(one).toMatchObject({ kdf: 'scrypt', N: 16384, r: 8, p: 1 });
       expect(one.salt).not.toBe(two.salt);
       expect(one.hash).not.toBe(two.hash);
       expect(one.check).not.toBe(two.check);
-      expect(persisted.applications[0].clientSecret).toMatchObject({ kdf: 'scrypt' });
+      expect(persisted.applications[0]?.clientSecret).toMatchObject({ kdf: 'scrypt' });
       // Sending the same values again changes nothing: the stored digests are kept, not sealed anew.
       const again = await gw.applyState(state());
       expect(again.body).toMatchObject({ unchanged: true });

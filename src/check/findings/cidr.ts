@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import { parseCidr, parseIpRange } from '../../manifest/formats.js';
+import { type parseCidr, parseIpRange } from '../../manifest/formats.js';
 
 type Range = NonNullable<ReturnType<typeof parseCidr>>;
 
