@@ -16,9 +16,12 @@ export interface ManifestText {
   text: string;
 }
 
-
 /** The manifests under `paths` as they are in `commit`, read straight from the object store. */
-export async function manifestTextsAt(repo: Repository, commit: string, paths: readonly string[]): Promise<ManifestText[]> {
+export async function manifestTextsAt(
+  repo: Repository,
+  commit: string,
+  paths: readonly string[],
+): Promise<ManifestText[]> {
   const specs = paths.map((p) => repositoryPath(repo, p));
   const entries = await listFiles(repo, commit, specs);
   const wanted = entries.filter((entry) =>
@@ -38,9 +41,17 @@ export async function manifestTextsAt(repo: Repository, commit: string, paths: r
 }
 
 /** The manifests under `paths` on disk (the working tree), with the problems `tollgate validate` reports for missing paths. */
-export async function manifestTextsOnDisk(paths: readonly string[], options: DiscoverOptions = {}): Promise<{ texts: ManifestText[]; diagnostics: Diagnostic[] }> {
-  const { files, missing, skippedLinks } = await discoverManifestFiles(paths.map((p) => path.resolve(p)), options);
-  const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${path.relative(process.cwd(), p) || '.'}`));
+export async function manifestTextsOnDisk(
+  paths: readonly string[],
+  options: DiscoverOptions = {},
+): Promise<{ texts: ManifestText[]; diagnostics: Diagnostic[] }> {
+  const { files, missing, skippedLinks } = await discoverManifestFiles(
+    paths.map((p) => path.resolve(p)),
+    options,
+  );
+  const diagnostics = missing.map((p) =>
+    diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${path.relative(process.cwd(), p) || '.'}`),
+  );
   for (const link of skippedLinks) {
     const file = path.relative(process.cwd(), link.path);
     diagnostics.push(diagnostic('TG_LINK_NOT_FOLLOWED', `${file} is ${link.reason}`, { file, line: 1, col: 1 }));
@@ -50,10 +61,13 @@ export async function manifestTextsOnDisk(paths: readonly string[], options: Dis
     try {
       texts.push({ file: path.relative(process.cwd(), file), text: await readFile(file, 'utf8') });
     } catch (err) {
-      diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`));
+      diagnostics.push(
+        diagnostic('TG_FILE_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`),
+      );
     }
   }
-  if (files.length === 0 && missing.length === 0) diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
+  if (files.length === 0 && missing.length === 0)
+    diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
   return { texts, diagnostics };
 }
 
@@ -75,7 +89,9 @@ function customPolicyFiles(set: ManifestSet): string[] {
 /** Reads the files custom policies name from `commit` (validation's reader is synchronous: they are fetched first). */
 export async function auxiliaryReaderAt(repo: Repository, commit: string, set: ManifestSet): Promise<AuxiliaryReader> {
   const files = customPolicyFiles(set);
-  const names = new Map(files.map((file) => [file, `${commit}:${repositoryPath(repo, path.relative(process.cwd(), file))}`]));
+  const names = new Map(
+    files.map((file) => [file, `${commit}:${repositoryPath(repo, path.relative(process.cwd(), file))}`]),
+  );
   const objects = await readObjects(repo, [...new Set(names.values())]);
   return (file) => {
     const name = names.get(file);

@@ -25,5 +25,9 @@ export function severityPolicy(input: CommandInput): SeverityPolicy {
 
 export function contextOptions(input: CommandInput): ContextOptions {
   const flags = input.flags as unknown as EnvironmentFlags;
-  return { ...(flags.selector ? { selector: flags.selector } : {}), followExternalLinks: flags.followExternalLinks, severity: severityPolicy(input) };
+  return {
+    ...(flags.selector ? { selector: flags.selector } : {}),
+    followExternalLinks: flags.followExternalLinks,
+    severity: severityPolicy(input),
+  };
 }

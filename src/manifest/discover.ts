@@ -40,7 +40,10 @@ export interface Discovered {
  * `followExternalLinks`), into a loop, or nowhere is not followed and is
  * reported. Hidden entries (`.x`, `..data`) and node_modules are not walked.
  */
-export async function discoverManifestFiles(paths: readonly string[], options: DiscoverOptions = {}): Promise<Discovered> {
+export async function discoverManifestFiles(
+  paths: readonly string[],
+  options: DiscoverOptions = {},
+): Promise<Discovered> {
   const found: { file: string; real: string }[] = [];
   const missing: string[] = [];
   const skippedLinks: SkippedLink[] = [];
@@ -76,7 +79,8 @@ interface Walk {
   options: DiscoverOptions;
 }
 
-const inside = (root: string, real: string) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+const inside = (root: string, real: string) =>
+  real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 async function walk(dir: string, w: Walk): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
@@ -120,7 +124,10 @@ async function followLink(link: string, name: string, w: Walk): Promise<void> {
   }
   if (!info.isDirectory() && !(info.isFile() && isManifestName(name))) return;
   if (!inside(w.root, real) && !w.options.followExternalLinks) {
-    w.skippedLinks.push({ path: link, reason: `a link to ${real}, outside ${w.root}: not followed (--follow-external-links follows it)` });
+    w.skippedLinks.push({
+      path: link,
+      reason: `a link to ${real}, outside ${w.root}: not followed (--follow-external-links follows it)`,
+    });
     return;
   }
   if (info.isDirectory()) await walkInto(link, real, w);
@@ -135,6 +142,13 @@ export interface FileStat {
 
 /** Size and modification time of each file; a file that vanished meanwhile is left out (reading it reports it). */
 export async function statFiles(files: readonly string[]): Promise<FileStat[]> {
-  const stats = await Promise.all(files.map((file) => stat(file).then((s) => ({ file, size: s.size, mtimeMs: s.mtimeMs }), () => undefined)));
+  const stats = await Promise.all(
+    files.map((file) =>
+      stat(file).then(
+        (s) => ({ file, size: s.size, mtimeMs: s.mtimeMs }),
+        () => undefined,
+      ),
+    ),
+  );
   return stats.filter((s): s is FileStat => s !== undefined);
 }

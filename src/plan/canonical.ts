@@ -11,7 +11,9 @@ export function canonicalState(state: EnvironmentState): EnvironmentState {
     environment: state.environment,
     apis: [...state.apis].sort(byName).map(canonicalApi),
     applications: [...state.applications].sort(byName).map(canonicalApplication),
-    ...(state.certificates?.length ? { certificates: [...state.certificates].sort(byName).map((c) => ({ ...c, hosts: [...c.hosts].sort() })) } : {}),
+    ...(state.certificates?.length
+      ? { certificates: [...state.certificates].sort(byName).map((c) => ({ ...c, hosts: [...c.hosts].sort() })) }
+      : {}),
   };
 }
 
@@ -25,14 +27,18 @@ function canonicalApi(api: ApiState): ApiState {
 
 export function canonicalPolicy(policy: PolicyInstance): PolicyInstance {
   let config = policy.config;
-  for (const path of policyModule(policy.type).orderInsensitiveArrays) config = sortAt(config, path.split('.')) as Record<string, unknown>;
+  for (const path of policyModule(policy.type).orderInsensitiveArrays)
+    config = sortAt(config, path.split('.')) as Record<string, unknown>;
   const out: PolicyInstance = { ...policy, config };
   if (policy.rules) out.rules = policy.rules.map((r) => (r.methods ? { ...r, methods: [...r.methods].sort() } : r));
   return out;
 }
 
 function canonicalApplication(app: ApplicationState): ApplicationState {
-  return { ...app, contracts: [...app.contracts].sort((a, b) => `${a.api}\0${a.version}`.localeCompare(`${b.api}\0${b.version}`)) };
+  return {
+    ...app,
+    contracts: [...app.contracts].sort((a, b) => `${a.api}\0${a.version}`.localeCompare(`${b.api}\0${b.version}`)),
+  };
 }
 
 /** Sorts the array found at `path` (`*` walks every item of an array), copying only what it changes. */
@@ -48,7 +54,10 @@ function sortByJson<T>(items: readonly T[]): T[] {
   if (items.every((item) => typeof item === 'string')) {
     return isSorted(items as readonly string[]) ? (items as T[]) : ([...(items as readonly string[])].sort() as T[]);
   }
-  return items.map((item) => ({ item, key: canonicalJson(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ item }) => item);
+  return items
+    .map((item) => ({ item, key: canonicalJson(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {

@@ -29,7 +29,10 @@ export type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
  * with exponential backoff between calls. `attempt` gets the call's number
  * (1-based) and whether it is the last; the result is the last call's.
  */
-export async function retry<T>(options: RetryOptions, attempt: (n: number, last: boolean) => Promise<Attempt<T>>): Promise<Attempt<T>> {
+export async function retry<T>(
+  options: RetryOptions,
+  attempt: (n: number, last: boolean) => Promise<Attempt<T>>,
+): Promise<Attempt<T>> {
   const attempts = Math.max(1, options.attempts);
   for (let n = 1; ; n++) {
     const result = await attempt(n, n === attempts);

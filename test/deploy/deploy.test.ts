@@ -47,14 +47,19 @@ function objects(): { file: string; object: K8sObject }[] {
   return readdirSync(KUBERNETES)
     .filter((f) => f.endsWith('.yaml'))
     .sort()
-    .flatMap((file) => parseAllDocuments(readFileSync(path.join(KUBERNETES, file), 'utf8')).map((doc) => {
-      expect(doc.errors, file).toEqual([]);
-      return { file, object: doc.toJS() as K8sObject };
-    }));
+    .flatMap((file) =>
+      parseAllDocuments(readFileSync(path.join(KUBERNETES, file), 'utf8')).map((doc) => {
+        expect(doc.errors, file).toEqual([]);
+        return { file, object: doc.toJS() as K8sObject };
+      }),
+    );
 }
 
 /** The CLI's reading of a command line with an environment: what the process would run with. */
-async function tollgateInput(args: string[], env: Record<string, string>): Promise<{ command: string; input: CommandInput }> {
+async function tollgateInput(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ command: string; input: CommandInput }> {
   let captured: { command: string; input: Promise<CommandInput> } | undefined;
   const { program } = buildProgram((spec, input) => (captured = { command: spec.name, input }), env);
   program.exitOverride();
@@ -63,7 +68,10 @@ async function tollgateInput(args: string[], env: Record<string, string>): Promi
   return { command: captured.command, input: await captured.input };
 }
 
-const containerEnv = (container: Container): Record<string, string> => Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value ?? `from-secret-${e.valueFrom?.secretKeyRef?.key}`]));
+const containerEnv = (container: Container): Record<string, string> =>
+  Object.fromEntries(
+    (container.env ?? []).map((e) => [e.name, e.value ?? `from-secret-${e.valueFrom?.secretKeyRef?.key}`]),
+  );
 
 describe('deploy/kubernetes', () => {
   it('every object is a Kubernetes resource of its kind (tsc against kubernetes-types)', () => {
@@ -84,14 +92,41 @@ describe('deploy/kubernetes', () => {
       if (!t) throw new Error(`${file}: no type for ${object.apiVersion} ${object.kind}`);
       imports.set(t.module, new Set([...(imports.get(t.module) ?? []), t.type]));
       // A literal: excess-property checks apply, so a misspelt field fails too.
-      lines.push(`// ${file}: ${object.kind}/${object.metadata.name}`, `export const object${i}: ${t.type} = ${JSON.stringify(object, null, 2)};`);
+      lines.push(
+        `// ${file}: ${object.kind}/${object.metadata.name}`,
+        `export const object${i}: ${t.type} = ${JSON.stringify(object, null, 2)};`,
+      );
     });
     const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-k8s-types-'));
-    const source = [...[...imports].map(([module, types]) => `import type { ${[...types].sort().join(', ')} } from '${module}';`), ...lines].join('\n');
+    const source = [
+      ...[...imports].map(([module, types]) => `import type { ${[...types].sort().join(', ')} } from '${module}';`),
+      ...lines,
+    ].join('\n');
     writeFileSync(path.join(dir, 'objects.ts'), source);
-    writeFileSync(path.join(dir, 'broken.ts'), `import type { Deployment } from 'kubernetes-types/apps/v1';\nexport const d: Deployment = { apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 'two', selector: {}, template: {} } };\n`);
+    writeFileSync(
+      path.join(dir, 'broken.ts'),
+      `import type { Deployment } from 'kubernetes-types/apps/v1';\nexport const d: Deployment = { apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 'two', selector: {}, template: {} } };\n`,
+    );
     const tsc = (file: string) =>
-      spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--exactOptionalPropertyTypes', '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--skipLibCheck', 'false', path.join(dir, file)], { encoding: 'utf8', cwd: dir });
+      spawnSync(
+        process.execPath,
+        [
+          path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+          '--noEmit',
+          '--strict',
+          '--exactOptionalPropertyTypes',
+          '--target',
+          'ES2022',
+          '--module',
+          'NodeNext',
+          '--moduleResolution',
+          'NodeNext',
+          '--skipLibCheck',
+          'false',
+          path.join(dir, file),
+        ],
+        { encoding: 'utf8', cwd: dir },
+      );
     // The package, as a project that depends on it has it.
     mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
     symlinkSync(path.join(ROOT, 'node_modules/kubernetes-types'), path.join(dir, 'node_modules/kubernetes-types'));
@@ -110,11 +145,20 @@ describe('deploy/kubernetes', () => {
         const env = containerEnv(container);
         const { command, input } = await tollgateInput(container.args ?? [], env);
         for (const name of Object.keys(env).filter((n) => n.startsWith('TOLLGATE_'))) {
-          const flag = name.slice('TOLLGATE_'.length).toLowerCase().replace(/_/g, '-').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-          expect(input.sources[flag], `${object.metadata.name}: ${name} is an option of tollgate ${command}`).toBe('env');
+          const flag = name
+            .slice('TOLLGATE_'.length)
+            .toLowerCase()
+            .replace(/_/g, '-')
+            .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+          expect(input.sources[flag], `${object.metadata.name}: ${name} is an option of tollgate ${command}`).toBe(
+            'env',
+          );
         }
         const ports = new Map((container.ports ?? []).map((p) => [p.name, p.containerPort]));
-        const listening = command === 'gateway' ? (input.flags.statusListen as { port: number }) : (input.flags.listen as { port: number });
+        const listening =
+          command === 'gateway'
+            ? (input.flags.statusListen as { port: number })
+            : (input.flags.listen as { port: number });
         for (const probe of [container.readinessProbe, container.livenessProbe]) {
           expect(ports.get(String(probe?.httpGet?.port)), `${object.metadata.name} probe`).toBe(listening.port);
           expect(command === 'gateway' ? ['/readyz', '/healthz'] : ['/healthz']).toContain(probe?.httpGet?.path);
@@ -143,7 +187,9 @@ describe('deploy/kubernetes', () => {
     const result = await validatePaths([dir]);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const admin = all.find((o) => o.object.metadata.name === 'tollgate-gateway-admin')?.object as K8sObject;
-    expect(result.manifests.environments[0]?.spec.nodes[0]?.adminUrl).toBe(`http://${admin.metadata.name}:${admin.spec.ports[0]?.port}`);
+    expect(result.manifests.environments[0]?.spec.nodes[0]?.adminUrl).toBe(
+      `http://${admin.metadata.name}:${admin.spec.ports[0]?.port}`,
+    );
   });
 });
 
@@ -162,7 +208,9 @@ describe('deploy/systemd', () => {
     expect(value('DynamicUser')).toEqual(['yes']);
     expect(value('StateDirectory')).toEqual(['tollgate']);
     expect(value('KillSignal')).toEqual(['SIGTERM']);
-    const env = Object.fromEntries(value('Environment').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const env = Object.fromEntries(
+      value('Environment').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
     expect(env.TOLLGATE_STATE_DIR).toBe('/var/lib/tollgate');
     const exec = value('ExecStart')[0]?.split(' ') ?? [];
     expect(exec.slice(0, 2)).toEqual(['/usr/bin/node', '/opt/tollgate/bin/tollgate.js']);
@@ -173,8 +221,15 @@ describe('deploy/systemd', () => {
     expect(entries('Install')).toEqual([['WantedBy', 'multi-user.target']]);
   });
 
-  it.skipIf(spawnSync('sh', ['-c', 'command -v systemd-analyze']).status !== 0)('systemd-analyze verify accepts it', () => {
-    const run = spawnSync('systemd-analyze', ['verify', path.join(ROOT, 'deploy/systemd/tollgate-gateway.service')], { encoding: 'utf8' });
-    expect(run.stderr.split('\n').filter((l) => l && !/node|tollgate\.js|Command .* is not executable/.test(l))).toEqual([]);
-  });
+  it.skipIf(spawnSync('sh', ['-c', 'command -v systemd-analyze']).status !== 0)(
+    'systemd-analyze verify accepts it',
+    () => {
+      const run = spawnSync('systemd-analyze', ['verify', path.join(ROOT, 'deploy/systemd/tollgate-gateway.service')], {
+        encoding: 'utf8',
+      });
+      expect(
+        run.stderr.split('\n').filter((l) => l && !/node|tollgate\.js|Command .* is not executable/.test(l)),
+      ).toEqual([]);
+    },
+  );
 });

@@ -28,8 +28,16 @@ function entries(text: string): Entry[] {
     return {
       code: heading.trim().replace(/^`|`$/g, ''),
       severity: (paragraphs[0] ?? '').split(' · ')[0] as string,
-      means: paragraphs.find((p) => p.startsWith('**Means:**'))?.slice('**Means:**'.length).trim() ?? '',
-      todo: paragraphs.find((p) => p.startsWith('**Do:**'))?.slice('**Do:**'.length).trim() ?? '',
+      means:
+        paragraphs
+          .find((p) => p.startsWith('**Means:**'))
+          ?.slice('**Means:**'.length)
+          .trim() ?? '',
+      todo:
+        paragraphs
+          .find((p) => p.startsWith('**Do:**'))
+          ?.slice('**Do:**'.length)
+          .trim() ?? '',
     };
   });
 }
@@ -55,8 +63,14 @@ describe('the error catalog and docs/errors.md', () => {
 
   it('documents no code the catalog does not have, and each code once', () => {
     const headings = documented.map((e) => e.code);
-    expect(headings.filter((code) => !(code in ErrorCatalog)), 'entries of docs/errors.md for codes that do not exist').toEqual([]);
-    expect(headings.filter((code, i) => headings.indexOf(code) !== i), 'codes documented twice').toEqual([]);
+    expect(
+      headings.filter((code) => !(code in ErrorCatalog)),
+      'entries of docs/errors.md for codes that do not exist',
+    ).toEqual([]);
+    expect(
+      headings.filter((code, i) => headings.indexOf(code) !== i),
+      'codes documented twice',
+    ).toEqual([]);
   });
 
   it('says for every code what it means and what to do, at the severity of the catalog', () => {
@@ -68,7 +82,12 @@ describe('the error catalog and docs/errors.md', () => {
   });
 
   it('names, in the README and every page of docs/, only codes that exist', () => {
-    const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const pages = [
+      'README.md',
+      ...readdirSync(path.join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     for (const page of pages) {
       const unknown = namedCodes(readFileSync(path.join(root, page), 'utf8')).filter((code) => !(code in ErrorCatalog));
       expect(unknown, `${page} names codes that src/errors/catalog.ts does not have`).toEqual([]);
@@ -86,12 +105,33 @@ describe('the error catalog and docs/errors.md', () => {
   });
 
   it('holds every error class of its own: each is a TollgateError with a code of the catalog', () => {
-    const classes = Object.entries(catalogModule).filter(([, value]) => typeof value === 'function' && (value === TollgateError || value.prototype instanceof TollgateError));
-    expect(classes.map(([name]) => name).sort()).toEqual(['ExpressionError', 'NodeUnreachableError', 'PolicyCompileError', 'SelectorError', 'TollgateError']);
-    const samples = [new catalogModule.NodeUnreachableError('n', 'http://127.0.0.1:1', 'refused'), new catalogModule.PolicyCompileError('a', 'p', 'bad'), new catalogModule.ExpressionError('bad', 0), new catalogModule.SelectorError('bad')];
+    const classes = Object.entries(catalogModule).filter(
+      ([, value]) =>
+        typeof value === 'function' && (value === TollgateError || value.prototype instanceof TollgateError),
+    );
+    expect(classes.map(([name]) => name).sort()).toEqual([
+      'ExpressionError',
+      'NodeUnreachableError',
+      'PolicyCompileError',
+      'SelectorError',
+      'TollgateError',
+    ]);
+    const samples = [
+      new catalogModule.NodeUnreachableError('n', 'http://127.0.0.1:1', 'refused'),
+      new catalogModule.PolicyCompileError('a', 'p', 'bad'),
+      new catalogModule.ExpressionError('bad', 0),
+      new catalogModule.SelectorError('bad'),
+    ];
     for (const error of samples) expect(error.code in ErrorCatalog, error.name).toBe(true);
     // No error class outside the catalog: src/ declares none but these.
-    const declared = sourceFiles(path.join(root, 'src')).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends \w*Error\b/g)].map((m) => `${path.relative(root, file)}: ${m[1]}`));
-    expect(declared.every((d) => d.startsWith(path.join('src', 'errors', 'catalog.ts'))), declared.join('\n')).toBe(true);
+    const declared = sourceFiles(path.join(root, 'src')).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends \w*Error\b/g)].map(
+        (m) => `${path.relative(root, file)}: ${m[1]}`,
+      ),
+    );
+    expect(
+      declared.every((d) => d.startsWith(path.join('src', 'errors', 'catalog.ts'))),
+      declared.join('\n'),
+    ).toBe(true);
   });
 });

@@ -8,7 +8,9 @@ describe('label selectors (Kubernetes syntax)', () => {
     expect(parseSelector('team==a')?.canonical).toBe('team=a');
     expect(parseSelector(' tier != test , team = a ')?.canonical).toBe('team=a,tier!=test');
     expect(parseSelector('team in (b, a, b),!legacy,app')?.canonical).toBe('app,!legacy,team in (a,b)');
-    expect(parseSelector('env notin (prod),example.com/owner=ops')?.canonical).toBe('env notin (prod),example.com/owner=ops');
+    expect(parseSelector('env notin (prod),example.com/owner=ops')?.canonical).toBe(
+      'env notin (prod),example.com/owner=ops',
+    );
     expect(parseSelector('team=a,team=a')?.canonical).toBe('team=a');
     expect(parseSelector('value=')?.requirements).toEqual([{ key: 'value', operator: '=', values: [''] }]);
     expect(parseSelector('   ')).toBeUndefined();

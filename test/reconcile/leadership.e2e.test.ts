@@ -4,14 +4,21 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { ReconcilerStatus } from '../../src/reconcile/status.js';
-import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
+import {
+  ADMIN_TOKEN,
+  spawnCli,
+  startGatewayProcess,
+  type GatewayProcess,
+  type LoggedProcess,
+} from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { startRedis, type TestRedis } from '../helpers/redis.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { ordersManifests } from '../helpers/manifests.js';
 import { eventually } from '../helpers/wait.js';
 
-const manifests = (adminUrl: string, upstream: string, limit: number) => ordersManifests({ environment: 'prod', adminUrl, upstream, limit });
+const manifests = (adminUrl: string, upstream: string, limit: number) =>
+  ordersManifests({ environment: 'prod', adminUrl, upstream, limit });
 
 /**
  * Long enough that a leader starved of CPU on a busy machine still renews in
@@ -34,13 +41,38 @@ describe('reconciler leadership through a Redis lease', () => {
 
   const reconciler = async (repoDir: string): Promise<Reconciler> => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-lead-'));
-    const proc = spawnCli(['reconcile', '--env', 'prod', '--git', repoDir, '--interval', '300ms', '--drift-interval', '0', '--listen', '127.0.0.1:0', '--state-dir', stateDir, '--leader-election', '${env:LEASE_REDIS}', '--lease-ttl', `${LEASE_TTL_MS}ms`], {
-      GW_TOKEN: ADMIN_TOKEN,
-      LEASE_REDIS: redis.url,
-    });
+    const proc = spawnCli(
+      [
+        'reconcile',
+        '--env',
+        'prod',
+        '--git',
+        repoDir,
+        '--interval',
+        '300ms',
+        '--drift-interval',
+        '0',
+        '--listen',
+        '127.0.0.1:0',
+        '--state-dir',
+        stateDir,
+        '--leader-election',
+        '${env:LEASE_REDIS}',
+        '--lease-ttl',
+        `${LEASE_TTL_MS}ms`,
+      ],
+      {
+        GW_TOKEN: ADMIN_TOKEN,
+        LEASE_REDIS: redis.url,
+      },
+    );
     procs.push(proc);
     const url = String((await proc.waitForLog((l) => l.msg === 'reconciler listening')).url);
-    return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus };
+    return {
+      ...proc,
+      url,
+      status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus,
+    };
   };
 
   beforeAll(async () => {

@@ -5,15 +5,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { signGithubPayload } from '../../src/reconcile/webhook.js';
 import type { ReconcilerStatus } from '../../src/reconcile/status.js';
-import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
+import {
+  ADMIN_TOKEN,
+  spawnCli,
+  startGatewayProcess,
+  type GatewayProcess,
+  type LoggedProcess,
+} from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { ordersManifests } from '../helpers/manifests.js';
 import { eventually, statusOf } from '../helpers/wait.js';
 
 const SECRET = 'webhook-secret-for-tests';
-
-
 
 function manifests(adminUrl: string, upstream: string, limit: number | string): string {
   return ordersManifests({ environment: 'prod', adminUrl, upstream, limit });
@@ -26,7 +30,10 @@ interface Reconcile extends LoggedProcess {
 
 async function startReconcile(args: string[]): Promise<Reconcile> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-rc-'));
-  const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, ...args], { GW_TOKEN: ADMIN_TOKEN, TOLLGATE_WEBHOOK_SECRET: SECRET });
+  const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, ...args], {
+    GW_TOKEN: ADMIN_TOKEN,
+    TOLLGATE_WEBHOOK_SECRET: SECRET,
+  });
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
   const url = String(listening.url);
   return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus };
@@ -82,7 +89,9 @@ describe('tollgate reconcile', () => {
     const repo = await createRepo();
     await repo.write('gateway/all.yaml', manifests(gw.adminUrl, upstream.url, 5));
     const first = repo.commit('initial');
-    const poller = track(await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '300ms']));
+    const poller = track(
+      await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '300ms']),
+    );
     await eventually(async () => (await poller.status()).lastAppliedRevision === first);
     expect((await gw.admin('GET', '/state')).body.source).toEqual({ kind: 'git', revision: first });
 
@@ -91,17 +100,35 @@ describe('tollgate reconcile', () => {
     await eventually(async () => (await gw.admin('GET', '/state')).body.source?.revision === second);
     await poller.stop();
 
-    const hooked = track(await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '1h']));
+    const hooked = track(
+      await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '1h']),
+    );
     await eventually(async () => (await hooked.status()).lastAppliedRevision === second);
     await repo.write('gateway/all.yaml', manifests(gw.adminUrl, upstream.url, 7));
     const third = repo.commit('raise it again');
     const payload = JSON.stringify({ ref: 'refs/heads/main', after: third });
-    const forged = await request(`${hooked.url}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signGithubPayload('not-the-secret', payload) }, body: payload });
+    const forged = await request(`${hooked.url}/hooks/git`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': signGithubPayload('not-the-secret', payload),
+      },
+      body: payload,
+    });
     expect(forged.statusCode).toBe(401);
     await forged.body.dump();
     await new Promise((r) => setTimeout(r, 300));
     expect((await hooked.status()).lastAppliedRevision).toBe(second);
-    const signed = await request(`${hooked.url}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signGithubPayload(SECRET, payload) }, body: payload });
+    const signed = await request(`${hooked.url}/hooks/git`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': signGithubPayload(SECRET, payload),
+      },
+      body: payload,
+    });
     expect(signed.statusCode).toBe(202);
     await signed.body.dump();
     await eventually(async () => (await hooked.status()).lastAppliedRevision === third, 5000);
@@ -115,7 +142,9 @@ describe('tollgate reconcile', () => {
     const tamper = async () => {
       const live = (await gw.admin('GET', '/state')).body;
       live.state.apis[0].chain[0].config.rateLimits[0].maximumRequests = 999;
-      expect((await gw.admin('POST', '/transactions', { expectedRevision: live.revision, state: live.state })).status).toBe(200);
+      expect(
+        (await gw.admin('POST', '/transactions', { expectedRevision: live.revision, state: live.state })).status,
+      ).toBe(200);
     };
     const watcher = track(await startReconcile(['--source', dir, '--drift-interval', '200ms']));
     await eventually(async () => (await watcher.status()).lastAppliedRevision);
@@ -124,15 +153,30 @@ describe('tollgate reconcile', () => {
       const s = await watcher.status();
       return s.nodes.gw?.drift?.detected && s;
     });
-    expect(drifted.nodes.gw?.drift?.changes[0]).toMatchObject({ kind: 'update-policy', api: 'orders', policy: 'limit' });
-    expect((await request(`${watcher.url}/metrics`).then((r) => r.body.text()))).toMatch(/tollgate_drift_changes\{environment="prod",node="gw"\} 1/);
-    expect((await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests).toBe(999);
+    expect(drifted.nodes.gw?.drift?.changes[0]).toMatchObject({
+      kind: 'update-policy',
+      api: 'orders',
+      policy: 'limit',
+    });
+    expect(await request(`${watcher.url}/metrics`).then((r) => r.body.text())).toMatch(
+      /tollgate_drift_changes\{environment="prod",node="gw"\} 1/,
+    );
+    expect((await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests).toBe(
+      999,
+    );
     await watcher.stop();
 
     const healer = track(await startReconcile(['--source', dir, '--drift-interval', '200ms', '--self-heal']));
-    await eventually(async () => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3);
+    await eventually(
+      async () =>
+        (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3,
+    );
     await tamper();
-    await eventually(async () => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3, 5000);
+    await eventually(
+      async () =>
+        (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3,
+      5000,
+    );
     expect((await healer.status()).history.some((h) => h.trigger === 'self-heal' && h.result === 'applied')).toBe(true);
   });
 

@@ -14,7 +14,10 @@ function authenticates(policy: PolicyInstance): boolean {
 /** Whether a client-id policy checks the client secret: Basic credentials carry it; an empty clientSecretExpression reads none. */
 function readsSecret(policy: PolicyInstance | undefined): boolean {
   if (policy === undefined) return false;
-  return policy.config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' || policy.config.clientSecretExpression !== '';
+  return (
+    policy.config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' ||
+    policy.config.clientSecretExpression !== ''
+  );
 }
 
 /**
@@ -33,17 +36,33 @@ export const authenticationFindings: ApiDetector = (change, ctx) => {
       const others = remaining.filter((p) => p.name !== pair.after?.name);
       out.push(
         others.length === 0
-          ? { code: 'TG_AUTH_REMOVED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`, at: whereEnforcementLost(pair, change, ctx) }
-          : { code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`, at: whereEnforcementLost(pair, change, ctx) },
+          ? {
+              code: 'TG_AUTH_REMOVED',
+              message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`,
+              at: whereEnforcementLost(pair, change, ctx),
+            }
+          : {
+              code: 'TG_AUTH_WEAKENED',
+              message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`,
+              at: whereEnforcementLost(pair, change, ctx),
+            },
       );
       continue;
     }
     const after = pair.after as PolicyInstance;
     if (newlyScoped(pair)) {
-      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match; every other request is let through unauthenticated`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+      out.push({
+        code: 'TG_AUTH_WEAKENED',
+        message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match; every other request is let through unauthenticated`,
+        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
+      });
     }
     if (after.type === 'client-id-enforcement' && readsSecret(pair.before) && !readsSecret(after) && active(after)) {
-      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`, at: ctx.locate.policy(change.environment, change.api, after, { config: ['clientSecretExpression'] }) });
+      out.push({
+        code: 'TG_AUTH_WEAKENED',
+        message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`,
+        at: ctx.locate.policy(change.environment, change.api, after, { config: ['clientSecretExpression'] }),
+      });
     }
   }
   return out;

@@ -5,7 +5,8 @@ import { policyLabel } from './policy-label.js';
 import { active, newlyScoped } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
-const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] => (policy?.config[field] as string[] | undefined) ?? [];
+const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] =>
+  (policy?.config[field] as string[] | undefined) ?? [];
 
 /**
  * An IP allowlist removed, disabled or opened to every address (errors), a new
@@ -19,12 +20,22 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
     if (subject?.type !== 'ip-allowlist') continue;
     const lost = howEnforcementLost(pair);
     if (lost) {
-      const others = change.after.chain.filter((p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name);
+      const others = change.after.chain.filter(
+        (p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name,
+      );
       const message = `Api "${change.api}": ${policyLabel(subject)} was ${lost}`;
       out.push(
         others.length === 0
-          ? { code: 'TG_IP_ALLOWLIST_OPENED', message: `${message}: every client address is admitted`, at: whereEnforcementLost(pair, change, ctx) }
-          : { code: 'TG_IP_ALLOWLIST_WIDENED', message: `${message}; ${others.map(policyLabel).join(', ')} still filters`, at: whereEnforcementLost(pair, change, ctx) },
+          ? {
+              code: 'TG_IP_ALLOWLIST_OPENED',
+              message: `${message}: every client address is admitted`,
+              at: whereEnforcementLost(pair, change, ctx),
+            }
+          : {
+              code: 'TG_IP_ALLOWLIST_WIDENED',
+              message: `${message}; ${others.map(policyLabel).join(', ')} still filters`,
+              at: whereEnforcementLost(pair, change, ctx),
+            },
       );
       continue;
     }
@@ -45,7 +56,11 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
       });
     }
     if (newlyScoped(pair)) {
-      out.push({ code: 'TG_IP_ALLOWLIST_WIDENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and filters only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+      out.push({
+        code: 'TG_IP_ALLOWLIST_WIDENED',
+        message: `Api "${change.api}": ${policyLabel(after)} now has rules and filters only the requests they match`,
+        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
+      });
     }
   }
   return out;

@@ -18,7 +18,10 @@ export function withDefaults(policy: PolicyInstance): PolicyInstance {
  * removed and another of the same type added are the same policy renamed:
  * compared, not reported as a removal.
  */
-export function pairPolicies(beforeChain: readonly PolicyInstance[], afterChain: readonly PolicyInstance[]): PolicyPair[] {
+export function pairPolicies(
+  beforeChain: readonly PolicyInstance[],
+  afterChain: readonly PolicyInstance[],
+): PolicyPair[] {
   const before = beforeChain.map(withDefaults);
   const after = afterChain.map(withDefaults);
   const afterByName = new Map(after.map((p) => [p.name, p]));

@@ -21,13 +21,21 @@ export const rateLimitFindings: ApiDetector = (change, ctx) => {
     if (!subject || !LIMITING.has(subject.type)) continue;
     const lost = howEnforcementLost(pair);
     if (lost) {
-      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`, at: whereEnforcementLost(pair, change, ctx) });
+      out.push({
+        code: 'TG_RATE_LIMIT_LOOSENED',
+        message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`,
+        at: whereEnforcementLost(pair, change, ctx),
+      });
       continue;
     }
     if (!active(pair.before) || !active(pair.after)) continue;
     const after = pair.after;
     if (newlyScoped(pair)) {
-      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and limits only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+      out.push({
+        code: 'TG_RATE_LIMIT_LOOSENED',
+        message: `Api "${change.api}": ${policyLabel(after)} now has rules and limits only the requests they match`,
+        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
+      });
     }
     if (after.type === 'rate-limiting') out.push(...rateLimitingChanges(change, ctx, pair.before, after));
     if (after.type === 'spike-control') out.push(...spikeControlChanges(change, ctx, pair.before, after));
@@ -36,14 +44,21 @@ export const rateLimitFindings: ApiDetector = (change, ctx) => {
   return out;
 };
 
-function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: PolicyInstance, after: PolicyInstance): FindingDraft[] {
+function rateLimitingChanges(
+  change: ApiChange,
+  ctx: DetectorContext,
+  before: PolicyInstance,
+  after: PolicyInstance,
+): FindingDraft[] {
   const out: FindingDraft[] = [];
   const limits = (p: PolicyInstance) => p.config.rateLimits as Limit[];
   for (const w of loosenedWindows(limits(before), limits(after), ctx.rateLimitFactor)) {
     out.push({
       code: 'TG_RATE_LIMIT_LOOSENED',
       message: `Api "${change.api}": ${policyLabel(after)} ${w.message}`,
-      at: ctx.locate.policy(change.environment, change.api, after, { config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'] }),
+      at: ctx.locate.policy(change.environment, change.api, after, {
+        config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'],
+      }),
     });
   }
   const selector = (p: PolicyInstance) => {
@@ -58,21 +73,33 @@ function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: Po
       at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector'] }),
     });
   }
-  for (const w of wideningRanges((selector(before) as { trustedProxies?: string[] }).trustedProxies ?? [], (selector(after) as { trustedProxies?: string[] }).trustedProxies ?? [])) {
+  for (const w of wideningRanges(
+    (selector(before) as { trustedProxies?: string[] }).trustedProxies ?? [],
+    (selector(after) as { trustedProxies?: string[] }).trustedProxies ?? [],
+  )) {
     out.push({
       code: 'TG_RATE_LIMIT_LOOSENED',
       message: `Api "${change.api}": ${policyLabel(after)} trusts the client-address header from more peers: ${describeWidening(w)}, and any of them can claim a new address, each with a full limit`,
-      at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector', 'trustedProxies', w.index] }),
+      at: ctx.locate.policy(change.environment, change.api, after, {
+        config: ['keySelector', 'trustedProxies', w.index],
+      }),
     });
   }
   return out;
 }
 
-function spikeControlChanges(change: ApiChange, ctx: DetectorContext, before: PolicyInstance, after: PolicyInstance): FindingDraft[] {
-  const rate = (p: PolicyInstance) => (p.config.maximumRequests as number) / (p.config.timePeriodInMilliseconds as number);
+function spikeControlChanges(
+  change: ApiChange,
+  ctx: DetectorContext,
+  before: PolicyInstance,
+  after: PolicyInstance,
+): FindingDraft[] {
+  const rate = (p: PolicyInstance) =>
+    (p.config.maximumRequests as number) / (p.config.timePeriodInMilliseconds as number);
   const factor = rate(after) / rate(before);
   if (factor < ctx.rateLimitFactor) return [];
-  const describe = (p: PolicyInstance) => `${p.config.maximumRequests as number} per ${windowName(p.config.timePeriodInMilliseconds as number)}`;
+  const describe = (p: PolicyInstance) =>
+    `${p.config.maximumRequests as number} per ${windowName(p.config.timePeriodInMilliseconds as number)}`;
   return [
     {
       code: 'TG_RATE_LIMIT_LOOSENED',

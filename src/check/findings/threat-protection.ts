@@ -6,8 +6,27 @@ import type { ApiDetector, FindingDraft } from './types.js';
 
 /** The limits of each threat-protection policy, and the value that means "unlimited". */
 const LIMITS: Record<string, { fields: readonly string[]; unlimited: number | undefined }> = {
-  'json-threat-protection': { fields: ['maxContainerDepth', 'maxObjectEntryCount', 'maxObjectEntryNameLength', 'maxArrayElementCount', 'maxStringValueLength'], unlimited: -1 },
-  'xml-threat-protection': { fields: ['maxNodeDepth', 'maxAttributeCountPerElement', 'maxChildCount', 'maxTextLength', 'maxAttributeLength', 'maxCommentLength'], unlimited: -1 },
+  'json-threat-protection': {
+    fields: [
+      'maxContainerDepth',
+      'maxObjectEntryCount',
+      'maxObjectEntryNameLength',
+      'maxArrayElementCount',
+      'maxStringValueLength',
+    ],
+    unlimited: -1,
+  },
+  'xml-threat-protection': {
+    fields: [
+      'maxNodeDepth',
+      'maxAttributeCountPerElement',
+      'maxChildCount',
+      'maxTextLength',
+      'maxAttributeLength',
+      'maxCommentLength',
+    ],
+    unlimited: -1,
+  },
 };
 
 /** Threat protection removed, disabled or scoped by new rules, or a limit raised or made unlimited. */
@@ -19,13 +38,21 @@ export const threatProtectionFindings: ApiDetector = (change, ctx) => {
     if (!subject || !limits) continue;
     const lost = howEnforcementLost(pair);
     if (lost) {
-      out.push({ code: 'TG_THREAT_PROTECTION_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: request bodies are no longer checked`, at: whereEnforcementLost(pair, change, ctx) });
+      out.push({
+        code: 'TG_THREAT_PROTECTION_LOOSENED',
+        message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: request bodies are no longer checked`,
+        at: whereEnforcementLost(pair, change, ctx),
+      });
       continue;
     }
     if (!active(pair.before) || !active(pair.after)) continue;
     const after = pair.after;
     if (newlyScoped(pair)) {
-      out.push({ code: 'TG_THREAT_PROTECTION_LOOSENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
+      out.push({
+        code: 'TG_THREAT_PROTECTION_LOOSENED',
+        message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match`,
+        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
+      });
     }
     for (const field of limits.fields) {
       const was = limitOf(pair.before, field, limits.unlimited);

@@ -32,7 +32,10 @@ export interface CompileServices {
 const WALL_CLOCK: PolicyClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 /** Applications holding a contract for this API version, with their tier's limits. */
-export function applicationsFor(api: ApiState, applications: readonly ApplicationState[]): Map<string, ApplicationRuntime> {
+export function applicationsFor(
+  api: ApiState,
+  applications: readonly ApplicationState[],
+): Map<string, ApplicationRuntime> {
   const tiers = new Map(api.slaTiers.map((t) => [t.name, t]));
   const out = new Map<string, ApplicationRuntime>();
   for (const app of applications) {
@@ -51,9 +54,16 @@ export function applicationsFor(api: ApiState, applications: readonly Applicatio
  * What an API's compiled form depends on: its own state, the applications with
  * a contract for it, and the environment settings. Equal keys → reuse.
  */
-export function compileKey(apiFingerprint: string, environmentFingerprint: string, applicationFingerprints: readonly string[], upstreamTlsDigest?: string): string {
+export function compileKey(
+  apiFingerprint: string,
+  environmentFingerprint: string,
+  applicationFingerprints: readonly string[],
+  upstreamTlsDigest?: string,
+): string {
   // The digest of the upstream's resolved TLS material: a renewed CA or client certificate file recompiles the API.
-  return sha256(`${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}${upstreamTlsDigest === undefined ? '' : `\0${upstreamTlsDigest}`}`);
+  return sha256(
+    `${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}${upstreamTlsDigest === undefined ? '' : `\0${upstreamTlsDigest}`}`,
+  );
 }
 
 export interface CompileResult {
@@ -62,7 +72,13 @@ export interface CompileResult {
   keptStateIds: Set<string>;
 }
 
-export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices, upstreamTls?: UpstreamTls): Promise<CompileResult> {
+export async function compileApi(
+  api: ApiState,
+  applicationsOfApi: readonly ApplicationState[],
+  key: string,
+  services: CompileServices,
+  upstreamTls?: UpstreamTls,
+): Promise<CompileResult> {
   const keptStateIds = new Set<string>();
   const applications = applicationsFor(api, applicationsOfApi);
   const enabled = api.chain.filter((policy) => policy.enabled);
@@ -91,7 +107,13 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     try {
       const module = policyModule(policy.type);
       handlers = await module.create(policy.config, ctx);
-      policies.push({ name: policy.name, type: policy.type, matches: compileRules(policy.rules), handlers, metrics: cells.policies[i]! });
+      policies.push({
+        name: policy.name,
+        type: policy.type,
+        matches: compileRules(policy.rules),
+        handlers,
+        metrics: cells.policies[i]!,
+      });
     } catch (err) {
       for (const p of policies) p.handlers.dispose?.();
       throw new PolicyCompileError(api.name, policy.name, (err as Error).message);
@@ -122,5 +144,16 @@ function chainClientCredentials(chain: readonly PolicyInstance[]): CredentialsCo
 
 /** An API that answers 503 with `reason`: a persisted policy that no longer compiles blocks only its API. */
 export function blockedApi(api: ApiState, key: string, reason: string, services: CompileServices): CompiledApi {
-  return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.cellsFor(api.name, []), recordSampling: api.accessRecords?.sampling ?? 0, blocked: reason };
+  return {
+    name: api.name,
+    basePath: api.basePath,
+    key,
+    state: api,
+    upstream: services.pools.target(api.upstream),
+    timeoutMs: api.timeoutMs,
+    policies: [],
+    metrics: services.metrics.cellsFor(api.name, []),
+    recordSampling: api.accessRecords?.sampling ?? 0,
+    blocked: reason,
+  };
 }

@@ -21,7 +21,13 @@ export function runRequestPass(api: CompiledApi, ex: Exchange, logger: Logger): 
   return passFrom(api, ex, logger, 0, undefined);
 }
 
-function passFrom(api: CompiledApi, ex: Exchange, logger: Logger, from: number, skippedSoFar: Set<number> | undefined): RequestPass | Promise<RequestPass> {
+function passFrom(
+  api: CompiledApi,
+  ex: Exchange,
+  logger: Logger,
+  from: number,
+  skippedSoFar: Set<number> | undefined,
+): RequestPass | Promise<RequestPass> {
   const policies = api.policies;
   let i = from;
   let skipped = skippedSoFar;
@@ -53,27 +59,53 @@ function passFrom(api: CompiledApi, ex: Exchange, logger: Logger, from: number, 
   return { reply: undefined, stoppedAt: policies.length, skipped };
 }
 
-async function continueAfter(api: CompiledApi, ex: Exchange, logger: Logger, i: number, skipped: Set<number> | undefined, pending: Promise<Reply | undefined>, started: number): Promise<RequestPass> {
+async function continueAfter(
+  api: CompiledApi,
+  ex: Exchange,
+  logger: Logger,
+  i: number,
+  skipped: Set<number> | undefined,
+  pending: Promise<Reply | undefined>,
+  started: number,
+): Promise<RequestPass> {
   let reply: Reply | undefined;
   try {
     reply = await pending;
   } catch (err) {
     return failed(api, logger, err, i, skipped);
   }
-  return settle(api.policies[i]!, reply, performance.now() - started, i, skipped) ?? passFrom(api, ex, logger, i + 1, skipped);
+  return (
+    settle(api.policies[i]!, reply, performance.now() - started, i, skipped) ??
+    passFrom(api, ex, logger, i + 1, skipped)
+  );
 }
 
 /** Records the policy's latency; a Reply ends the pass. */
-function settle(policy: CompiledPolicy, reply: Reply | undefined, elapsedMs: number, i: number, skipped: Set<number> | undefined): RequestPass | undefined {
+function settle(
+  policy: CompiledPolicy,
+  reply: Reply | undefined,
+  elapsedMs: number,
+  i: number,
+  skipped: Set<number> | undefined,
+): RequestPass | undefined {
   policy.metrics.latency.observe(elapsedMs / 1000);
   if (!reply) return undefined;
   policy.metrics.countStatus(reply.status);
   return { reply, stoppedAt: i, skipped };
 }
 
-function failed(api: CompiledApi, logger: Logger, err: unknown, i: number, skipped: Set<number> | undefined): RequestPass {
+function failed(
+  api: CompiledApi,
+  logger: Logger,
+  err: unknown,
+  i: number,
+  skipped: Set<number> | undefined,
+): RequestPass {
   if (isReply(err)) return { reply: err, stoppedAt: i, skipped };
-  logger.error({ api: api.name, policy: api.policies[i]?.name, err: (err as Error).message }, 'policy failed while handling a request');
+  logger.error(
+    { api: api.name, policy: api.policies[i]?.name, err: (err as Error).message },
+    'policy failed while handling a request',
+  );
   return { reply: { status: 500, body: { error: 'internal gateway error' } }, stoppedAt: i, skipped };
 }
 
@@ -81,7 +113,13 @@ function failed(api: CompiledApi, logger: Logger, err: unknown, i: number, skipp
  * The response pass, in reverse chain order, over the policies before `stoppedAt`
  * that the rules did not skip: the policy that replied does not see its own reply.
  */
-export function runResponsePass(api: CompiledApi, ex: Exchange, view: ResponseView, pass: RequestPass, logger: Logger): void {
+export function runResponsePass(
+  api: CompiledApi,
+  ex: Exchange,
+  view: ResponseView,
+  pass: RequestPass,
+  logger: Logger,
+): void {
   for (let i = pass.stoppedAt - 1; i >= 0; i--) {
     if (pass.skipped?.has(i)) continue;
     const policy = api.policies[i]!;
@@ -89,11 +127,19 @@ export function runResponsePass(api: CompiledApi, ex: Exchange, view: ResponseVi
     try {
       policy.handlers.response(ex, view);
     } catch (err) {
-      logger.error({ api: api.name, policy: policy.name, err: (err as Error).message }, 'policy response handler failed');
+      logger.error(
+        { api: api.name, policy: policy.name, err: (err as Error).message },
+        'policy response handler failed',
+      );
     }
   }
 }
 
 export function isReply(value: unknown): value is Reply {
-  return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as Reply).status === 'number';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as Reply).status === 'number'
+  );
 }

@@ -17,12 +17,22 @@ export class CompileKeys {
     return stateFingerprints(state, this.fingerprintCache);
   }
 
-  keyOf(api: ApiState, applications: readonly ApplicationState[], fingerprints: StateFingerprints, upstreamTlsDigest: string | undefined): string {
+  keyOf(
+    api: ApiState,
+    applications: readonly ApplicationState[],
+    fingerprints: StateFingerprints,
+    upstreamTlsDigest: string | undefined,
+  ): string {
     const applicationFingerprints = applications.map((app) => cachedFingerprint(app, this.fingerprintCache));
     const dependencies = `${fingerprints.environment}\0${applicationFingerprints.join(',')}\0${upstreamTlsDigest ?? ''}`;
     const remembered = this.keys.get(api);
     if (remembered?.dependencies === dependencies) return remembered.key;
-    const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applicationFingerprints, upstreamTlsDigest);
+    const key = compileKey(
+      fingerprints.apis[api.name] ?? '',
+      fingerprints.environment,
+      applicationFingerprints,
+      upstreamTlsDigest,
+    );
     this.keys.set(api, { dependencies, key });
     return key;
   }

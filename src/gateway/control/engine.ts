@@ -30,7 +30,14 @@ export type RefusalCode = 'TG_STALE_REVISION' | 'TG_INVALID_STATE' | 'TG_COMPILE
 
 export type ApplyOutcome =
   | { ok: true; revision: number; digest: string; changedApis: string[]; unchanged: boolean; durationMs: number }
-  | { ok: false; status: 409 | 422 | 503; code: RefusalCode; message: string; problems?: StateProblem[]; revision: number };
+  | {
+      ok: false;
+      status: 409 | 422 | 503;
+      code: RefusalCode;
+      message: string;
+      problems?: StateProblem[];
+      revision: number;
+    };
 
 export interface ControlEngineOptions {
   logger: Logger;
@@ -136,14 +143,23 @@ export class ControlEngine {
     if (mode === 'strict' && !this.options.resumed) {
       // The control plane must deliver the policies again: report no state, so a plan re-applies everything.
       await this.gate('gatekeeper strict: waiting for the control plane to apply policies');
-      logger.info({ revision: this.revision }, 'gatekeeper strict: persisted state not served until policies are applied');
+      logger.info(
+        { revision: this.revision },
+        'gatekeeper strict: persisted state not served until policies are applied',
+      );
       return;
     }
     const grace = this.options.gatekeeperGraceMs ?? DEFAULT_GATEKEEPER_GRACE_MS;
     const holding = mode === 'flexible' && !this.options.resumed && grace > 0;
-    const notReady = holding ? `gatekeeper flexible: waiting up to ${Math.round(grace / 1000)} s for the control plane to confirm the persisted policies` : undefined;
+    const notReady = holding
+      ? `gatekeeper flexible: waiting up to ${Math.round(grace / 1000)} s for the control plane to confirm the persisted policies`
+      : undefined;
     const tls = this.resolveTls(persisted.state);
-    if (tls.problems.length) logger.error({ problems: tls.problems.slice(0, 20) }, 'TLS material of the persisted state cannot be used: the certificates concerned are not served, the APIs concerned answer 503');
+    if (tls.problems.length)
+      logger.error(
+        { problems: tls.problems.slice(0, 20) },
+        'TLS material of the persisted state cannot be used: the certificates concerned are not served, the APIs concerned answer 503',
+      );
     const staged = await this.stageState(persisted.state, 'block', notReady, undefined, tls);
     if (!staged.ok) {
       // Only the environment can fail as a whole here (e.g. its shared storage URL unresolved): nothing serves.
@@ -157,13 +173,18 @@ export class ControlEngine {
       this.graceTimer = setTimeout(() => void this.endGrace(), grace);
       this.graceTimer.unref();
     }
-    logger.info({ revision: this.revision, apis: persisted.state.apis.length, gatekeeper: mode, holding }, holding ? 'persisted state staged; waiting for the control plane' : 'serving the persisted state');
+    logger.info(
+      { revision: this.revision, apis: persisted.state.apis.length, gatekeeper: mode, holding },
+      holding ? 'persisted state staged; waiting for the control plane' : 'serving the persisted state',
+    );
   }
 
   /** Applies transactions one at a time, in arrival order; a grown journal is folded after the answer, before the next one. */
   apply(tx: Transaction): Promise<ApplyOutcome> {
     const run = this.queue.then(() => this.applyNow(tx));
-    this.queue = run.then(() => this.persistence.compactIfNeeded(this.revision, () => this.durableView())).catch(() => undefined);
+    this.queue = run
+      .then(() => this.persistence.compactIfNeeded(this.revision, () => this.durableView()))
+      .catch(() => undefined);
     return run;
   }
 
@@ -178,14 +199,26 @@ export class ControlEngine {
   }
 
   /** The served state as GET /state shows it; `apis` narrows it to some APIs. */
-  publicView(apis?: readonly string[]): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined; holding?: true } {
+  publicView(apis?: readonly string[]): {
+    revision: number;
+    digest: string;
+    source: StateSource | undefined;
+    state: EnvironmentState | undefined;
+    holding?: true;
+  } {
     const served = this.reported();
     let state = served;
     if (state && apis) {
       const wanted = new Set(apis);
       state = { ...state, apis: state.apis.filter((a) => wanted.has(a.name)) };
     }
-    return { revision: this.revision, digest: served ? this.digest : '', source: served ? this.source : undefined, state, ...(this.holding ? { holding: true as const } : {}) };
+    return {
+      revision: this.revision,
+      digest: served ? this.digest : '',
+      source: served ? this.source : undefined,
+      state,
+      ...(this.holding ? { holding: true as const } : {}),
+    };
   }
 
   /** GET /state of a large state is read often and changes only on apply: serialized once per revision. */
@@ -196,7 +229,12 @@ export class ControlEngine {
   /** Per-API fingerprints: lets a planner fetch only the APIs that differ. */
   fingerprintView(): { revision: number; digest: string; fingerprints: StateFingerprints | undefined; holding?: true } {
     const served = this.reported() !== undefined;
-    return { revision: this.revision, digest: served ? this.digest : '', fingerprints: served ? this.fingerprints : undefined, ...(this.holding ? { holding: true as const } : {}) };
+    return {
+      revision: this.revision,
+      digest: served ? this.digest : '',
+      fingerprints: served ? this.fingerprints : undefined,
+      ...(this.holding ? { holding: true as const } : {}),
+    };
   }
 
   /** GET /state/digests is every plan's and drift check's first read: serialized once per revision too. */
@@ -228,7 +266,15 @@ export class ControlEngine {
 
   /** The served state as it is persisted. */
   private durableView(): PersistedState | undefined {
-    return this.state && { revision: this.revision, digest: this.digest, source: this.source, state: this.state, savedAt: new Date().toISOString() };
+    return (
+      this.state && {
+        revision: this.revision,
+        digest: this.digest,
+        source: this.source,
+        state: this.state,
+        savedAt: new Date().toISOString(),
+      }
+    );
   }
 
   /** What a plan may compare with: nothing while strict mode waits for the control plane. */
@@ -238,16 +284,34 @@ export class ControlEngine {
 
   private async applyNow(tx: Transaction): Promise<ApplyOutcome> {
     const started = performance.now();
-    const refuse = (status: 409 | 422 | 503, code: RefusalCode, message: string, problems?: StateProblem[]): ApplyOutcome => {
+    const refuse = (
+      status: 409 | 422 | 503,
+      code: RefusalCode,
+      message: string,
+      problems?: StateProblem[],
+    ): ApplyOutcome => {
       this.reloadHistory.refused(this.revision, performance.now() - started, message, code !== 'TG_STALE_REVISION');
-      this.options.logger.warn({ code, message, problems: problems?.slice(0, 20) }, 'transaction refused; the previous state keeps serving');
-      return problems ? { ok: false, status, code, message, problems, revision: this.revision } : { ok: false, status, code, message, revision: this.revision };
+      this.options.logger.warn(
+        { code, message, problems: problems?.slice(0, 20) },
+        'transaction refused; the previous state keeps serving',
+      );
+      return problems
+        ? { ok: false, status, code, message, problems, revision: this.revision }
+        : { ok: false, status, code, message, revision: this.revision };
     };
     if (tx.expectedRevision !== this.revision) {
-      return refuse(409, 'TG_STALE_REVISION', `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`);
+      return refuse(
+        409,
+        'TG_STALE_REVISION',
+        `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`,
+      );
     }
     const current = this.reported();
-    const prepared = await prepareState(tx, { current, secretCheckKey: this.options.secretCheckKey, resolveTls: (state) => this.resolveTls(state) });
+    const prepared = await prepareState(tx, {
+      current,
+      secretCheckKey: this.options.secretCheckKey,
+      resolveTls: (state) => this.resolveTls(state),
+    });
     if (!prepared.ok) return refuse(422, prepared.code, prepared.message, prepared.problems);
     const { state, tls } = prepared;
     const fingerprints = this.compileKeys.fingerprints(state);
@@ -255,7 +319,14 @@ export class ControlEngine {
       // Nothing changed; a control plane confirming the persisted state ends the gatekeeper's wait.
       if (this.holding) await this.endGrace('confirmed by the control plane');
       this.reloadHistory.unchanged(this.revision, performance.now() - started);
-      return { ok: true, revision: this.revision, digest: this.digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
+      return {
+        ok: true,
+        revision: this.revision,
+        digest: this.digest,
+        changedApis: [],
+        unchanged: true,
+        durationMs: performance.now() - started,
+      };
     }
 
     const staged = await this.stageState(state, 'refuse', undefined, fingerprints, tls);
@@ -267,10 +338,18 @@ export class ControlEngine {
     const source = tx.source ?? { kind: 'admin' as const, revision: fingerprints.digest };
     // Durable before it serves and before it is acknowledged: what changed since the durable state, or the whole state.
     try {
-      await this.persistence.commit({ revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() }, this.state, this.revision);
+      await this.persistence.commit(
+        { revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() },
+        this.state,
+        this.revision,
+      );
     } catch (err) {
       await this.options.link.discard();
-      return refuse(503, 'TG_PERSIST', `the state could not be written to ${this.options.stateDir}, so it is not applied: ${(err as Error).message}`);
+      return refuse(
+        503,
+        'TG_PERSIST',
+        `the state could not be written to ${this.options.stateDir}, so it is not applied: ${(err as Error).message}`,
+      );
     }
     await this.options.link.commit();
     const changedApis = [...staged.put, ...staged.removed].sort();
@@ -280,8 +359,23 @@ export class ControlEngine {
     this.graceTimer = undefined;
     const durationMs = performance.now() - started;
     this.reloadHistory.applied(this.revision, durationMs, changedApis);
-    this.options.logger.info({ revision: this.revision, changedApis: changedApis.slice(0, 50), changed: changedApis.length, durationMs: Math.round(durationMs * 10) / 10 }, 'reloaded');
-    return { ok: true, revision: this.revision, digest: fingerprints.digest, changedApis, unchanged: false, durationMs };
+    this.options.logger.info(
+      {
+        revision: this.revision,
+        changedApis: changedApis.slice(0, 50),
+        changed: changedApis.length,
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
+      'reloaded',
+    );
+    return {
+      ok: true,
+      revision: this.revision,
+      digest: fingerprints.digest,
+      changedApis,
+      unchanged: false,
+      durationMs,
+    };
   }
 
   /**
@@ -289,10 +383,17 @@ export class ControlEngine {
    * from the one it serves (and drop the ones `state` no longer has), without
    * serving them yet.
    */
-  private async stageState(state: EnvironmentState, onCompileError: StageRequest['onCompileError'], notReady: string | undefined, knownFingerprints: StateFingerprints | undefined, tls: TlsResolution): Promise<Staged | Extract<StageResult, { ok: false }>> {
+  private async stageState(
+    state: EnvironmentState,
+    onCompileError: StageRequest['onCompileError'],
+    notReady: string | undefined,
+    knownFingerprints: StateFingerprints | undefined,
+    tls: TlsResolution,
+  ): Promise<Staged | Extract<StageResult, { ok: false }>> {
     const fingerprints = knownFingerprints ?? this.compileKeys.fingerprints(state);
     const byApi = applicationsByApi(state.applications);
-    if (this.served.size === 0 && this.options.resumed) this.served = new Map(Object.entries(await this.options.link.keys()));
+    if (this.served.size === 0 && this.options.resumed)
+      this.served = new Map(Object.entries(await this.options.link.keys()));
     const keys = new Map<string, string>();
     const put: StageRequest['put'] = [];
     for (const api of state.apis) {
@@ -302,21 +403,48 @@ export class ControlEngine {
       const key = this.compileKeys.keyOf(api, applications, fingerprints, usable?.digest);
       keys.set(api.name, key);
       if (this.served.get(api.name) !== key || this.blocked.has(api.name)) {
-        put.push({ api, applications, key, ...(usable ? { upstreamTls: usable } : {}), ...(upstreamTls && 'problem' in upstreamTls ? { unavailable: upstreamTls.problem } : {}) });
+        put.push({
+          api,
+          applications,
+          key,
+          ...(usable ? { upstreamTls: usable } : {}),
+          ...(upstreamTls && 'problem' in upstreamTls ? { unavailable: upstreamTls.problem } : {}),
+        });
       }
     }
     const removed = [...this.served.keys()].filter((name) => !keys.has(name));
     const tlsDigest = tls.stage?.digest ?? '';
     const tlsChange = tlsDigest === this.tlsDigest ? {} : { tls: tls.stage };
-    const result = await this.options.link.stage({ environment: state.environment, put, remove: removed, onCompileError, notReady, ...tlsChange });
+    const result = await this.options.link.stage({
+      environment: state.environment,
+      put,
+      remove: removed,
+      onCompileError,
+      notReady,
+      ...tlsChange,
+    });
     if (!result.ok) return result;
     this.cells.update(result.cells, removed);
     for (const warning of tls.warnings) this.options.logger.warn({ warning }, 'TLS');
-    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked, tlsDigest, upstreamTls: upstreamDigests(tls) };
+    return {
+      ok: true,
+      fingerprints,
+      keys,
+      put: put.map((p) => p.api.name),
+      removed,
+      blocked: result.blocked,
+      tlsDigest,
+      upstreamTls: upstreamDigests(tls),
+    };
   }
 
   /** The staged state serves now: remember it as the live one. */
-  private adopt(state: EnvironmentState, staged: Staged, source: StateSource | undefined, notReady: string | undefined): void {
+  private adopt(
+    state: EnvironmentState,
+    staged: Staged,
+    source: StateSource | undefined,
+    notReady: string | undefined,
+  ): void {
     this.state = state;
     this.fingerprints = staged.fingerprints;
     this.digest = staged.fingerprints.digest;
@@ -343,21 +471,34 @@ export class ControlEngine {
   refreshTls(): Promise<'unchanged' | 'reloaded' | 'refused'> {
     const run = this.queue.then(async () => {
       const state = this.state;
-      if (!state || (!state.certificates?.length && !state.apis.some((a) => a.upstreamTls))) return 'unchanged' as const;
+      if (!state || (!state.certificates?.length && !state.apis.some((a) => a.upstreamTls)))
+        return 'unchanged' as const;
       const tls = this.resolveTls(state);
       if (tls.problems.length) {
         const summary = JSON.stringify(tls.problems);
-        if (summary !== this.refreshProblems) this.options.logger.warn({ problems: tls.problems.slice(0, 20) }, 'TLS files changed but cannot be used yet; the previous material keeps serving');
+        if (summary !== this.refreshProblems)
+          this.options.logger.warn(
+            { problems: tls.problems.slice(0, 20) },
+            'TLS files changed but cannot be used yet; the previous material keeps serving',
+          );
         this.refreshProblems = summary;
         return 'refused' as const;
       }
       this.refreshProblems = '';
       // Nothing read differs from what serves: no stage at all (the usual poll).
       const upstreams = upstreamDigests(tls);
-      if ((tls.stage?.digest ?? '') === this.tlsDigest && upstreams.size === this.upstreamTlsDigests.size && [...upstreams].every(([api, digest]) => this.upstreamTlsDigests.get(api) === digest)) return 'unchanged' as const;
+      if (
+        (tls.stage?.digest ?? '') === this.tlsDigest &&
+        upstreams.size === this.upstreamTlsDigests.size &&
+        [...upstreams].every(([api, digest]) => this.upstreamTlsDigests.get(api) === digest)
+      )
+        return 'unchanged' as const;
       const staged = await this.stageState(state, 'refuse', this.notReady, this.fingerprints, tls);
       if (!staged.ok) {
-        this.options.logger.warn({ problem: staged.message }, 'renewed TLS material was refused by the data plane; the previous material keeps serving');
+        this.options.logger.warn(
+          { problem: staged.message },
+          'renewed TLS material was refused by the data plane; the previous material keeps serving',
+        );
         return 'refused' as const;
       }
       if (staged.put.length === 0 && staged.removed.length === 0 && staged.tlsDigest === this.tlsDigest) {
@@ -367,7 +508,10 @@ export class ControlEngine {
       await this.options.link.commit();
       const tlsChanged = staged.tlsDigest !== this.tlsDigest;
       this.adopt(state, staged, this.source, this.notReady);
-      this.options.logger.info({ certificatesChanged: tlsChanged, upstreamsChanged: staged.put }, 'TLS material renewed in place is served');
+      this.options.logger.info(
+        { certificatesChanged: tlsChanged, upstreamsChanged: staged.put },
+        'TLS material renewed in place is served',
+      );
       return 'reloaded' as const;
     });
     this.queue = run.catch(() => undefined);

@@ -30,20 +30,32 @@ export interface PrepareOptions {
  * and are not checked again.
  */
 export async function prepareState(request: StateRequest, options: PrepareOptions): Promise<PreparedState> {
-  const invalid = (message: string, problems?: StateProblem[]): PreparedState => ({ ok: false, code: 'TG_INVALID_STATE', message, ...(problems ? { problems } : {}) });
+  const invalid = (message: string, problems?: StateProblem[]): PreparedState => ({
+    ok: false,
+    code: 'TG_INVALID_STATE',
+    message,
+    ...(problems ? { problems } : {}),
+  });
   const { current } = options;
   let candidate: unknown = request.state;
   let alreadyChecked: Set<object> | undefined;
   if (candidate === undefined) {
     if (!Array.isArray(request.changes)) return invalid('a transaction needs either "state" or "changes"');
     const base = current ?? emptyStateFor(request.changes);
-    if (!base) return invalid('the gateway has no state yet: the first transaction must send the full state or a set-environment change');
+    if (!base)
+      return invalid(
+        'the gateway has no state yet: the first transaction must send the full state or a set-environment change',
+      );
     candidate = applyChanges(base, request.changes);
-    if (current) alreadyChecked = new Set<object>([...current.apis, ...current.applications, ...(current.certificates ?? [])]);
+    if (current)
+      alreadyChecked = new Set<object>([...current.apis, ...current.applications, ...(current.certificates ?? [])]);
   }
   const checked = checkState(candidate, alreadyChecked);
   if (!checked.state) return invalid('the state is invalid', checked.problems);
-  const sealed = await sealSecrets(checked.state, alreadyChecked, { key: options.secretCheckKey, ...(current ? { live: current } : {}) });
+  const sealed = await sealSecrets(checked.state, alreadyChecked, {
+    key: options.secretCheckKey,
+    ...(current ? { live: current } : {}),
+  });
   if (sealed.unresolved.length) {
     return invalid(
       'secret references must be resolved before they are sent',

@@ -24,7 +24,8 @@ export class StatePersistence {
   /** The persisted state, after removing what interrupted writes left. */
   async load(): Promise<PersistedState | undefined> {
     const loaded = await this.store?.load();
-    if (loaded?.leftovers.length) this.logger.info({ files: loaded.leftovers }, 'removed temp files of interrupted state writes');
+    if (loaded?.leftovers.length)
+      this.logger.info({ files: loaded.leftovers }, 'removed temp files of interrupted state writes');
     if (loaded?.persisted) this.revision = loaded.persisted.revision;
     return loaded?.persisted;
   }
@@ -49,7 +50,10 @@ export class StatePersistence {
     try {
       await this.store.snapshot(current);
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'could not fold the state journal into a snapshot; the journal keeps every change');
+      this.logger.warn(
+        { err: (err as Error).message },
+        'could not fold the state journal into a snapshot; the journal keeps every change',
+      );
     }
   }
 

@@ -3,7 +3,13 @@ import type { CounterStore, WindowDecision } from './types.js';
 
 export type FailMode = 'open' | 'closed';
 
-const UNAVAILABLE: Readonly<WindowDecision> = Object.freeze({ allowed: false, limit: 0, remaining: 0, resetMs: 0, unavailable: true as const });
+const UNAVAILABLE: Readonly<WindowDecision> = Object.freeze({
+  allowed: false,
+  limit: 0,
+  remaining: 0,
+  resetMs: 0,
+  unavailable: true as const,
+});
 
 /**
  * What a hit Redis cannot take becomes, by the policy's fail mode: fail-open
@@ -16,7 +22,10 @@ export class FailModeFallback {
     private readonly stats: SharedStorageStats,
   ) {}
 
-  decide(mode: FailMode, countLocally: (store: CounterStore) => WindowDecision | Promise<WindowDecision>): WindowDecision | Promise<WindowDecision> {
+  decide(
+    mode: FailMode,
+    countLocally: (store: CounterStore) => WindowDecision | Promise<WindowDecision>,
+  ): WindowDecision | Promise<WindowDecision> {
     this.stats.fallbacks[mode]++;
     return mode === 'open' ? countLocally(this.local) : UNAVAILABLE;
   }

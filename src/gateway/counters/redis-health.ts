@@ -90,7 +90,10 @@ export class RedisHealth {
     const now = Date.now();
     if (now - this.refusalLoggedAt < REFUSAL_LOG_INTERVAL_MS) return;
     this.refusalLoggedAt = now;
-    this.logger.warn({ err: message }, "shared storage refused a hit: it is counted by the policy's fail mode (logged at most once a minute)");
+    this.logger.warn(
+      { err: message },
+      "shared storage refused a hit: it is counted by the policy's fail mode (logged at most once a minute)",
+    );
   }
 
   markDown(reason: string): void {
@@ -100,7 +103,10 @@ export class RedisHealth {
     this.fallbacksAtOutage = fallbacksOf(this.stats);
     this.stats.outages++;
     // Once per outage, not per request.
-    this.logger.warn({ reason }, 'shared storage unreachable: fail-open policies count locally, fail-closed policies answer 503');
+    this.logger.warn(
+      { reason },
+      'shared storage unreachable: fail-open policies count locally, fail-closed policies answer 503',
+    );
     this.probeTimer ??= setInterval(() => this.probe(), PROBE_INTERVAL_MS);
     this.probeTimer.unref();
   }
@@ -118,7 +124,10 @@ export class RedisHealth {
       this.logger.info('shared storage connected: limits are counted across replicas');
     } else {
       const fellBack = fallbacksOf(this.stats) - this.fallbacksAtOutage;
-      this.logger.info({ downSeconds: Math.round((Date.now() - this.downSince) / 100) / 10, fellBack }, 'shared storage reachable again: counting across replicas resumed');
+      this.logger.info(
+        { downSeconds: Math.round((Date.now() - this.downSince) / 100) / 10, fellBack },
+        'shared storage reachable again: counting across replicas resumed',
+      );
     }
   }
 

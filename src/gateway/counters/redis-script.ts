@@ -164,5 +164,10 @@ export function slideDecisionFromReply(limit: Limit, reply: readonly unknown[]):
   const allowed = reply[0] === 1;
   const now = Number(reply[1]);
   const remaining = Math.max(0, limit.maximumRequests - Number(reply[2]));
-  return { allowed, limit: limit.maximumRequests, remaining, resetMs: remaining > 0 ? 0 : Number(reply[3]) + limit.timePeriodInMilliseconds - now };
+  return {
+    allowed,
+    limit: limit.maximumRequests,
+    remaining,
+    resetMs: remaining > 0 ? 0 : Number(reply[3]) + limit.timePeriodInMilliseconds - now,
+  };
 }

@@ -97,7 +97,10 @@ export class SharedStorage {
   store(mode: FailMode): CounterStore {
     let store = this.stores.get(mode);
     if (!store) {
-      store = { hit: (key, limits, now) => this.hit(key, limits, now, mode), slide: (key, limit, now) => this.slide(key, limit, now, mode) };
+      store = {
+        hit: (key, limits, now) => this.hit(key, limits, now, mode),
+        slide: (key, limit, now) => this.slide(key, limit, now, mode),
+      };
       this.stores.set(mode, store);
     }
     return store;
@@ -134,7 +137,14 @@ export class SharedStorage {
     const name = `${this.namespace}${key}:sliding:${limit.timePeriodInMilliseconds}`;
     const clock = this.callerClock ? String(now) : '-1';
     return this.run(
-      () => this.scripts.tollgateSlide(1, name, clock, String(limit.timePeriodInMilliseconds), String(limit.maximumRequests)),
+      () =>
+        this.scripts.tollgateSlide(
+          1,
+          name,
+          clock,
+          String(limit.timePeriodInMilliseconds),
+          String(limit.maximumRequests),
+        ),
       (reply) => slideDecisionFromReply(limit, reply),
       { key: exhaustedKey, limits: limit, now },
       countLocally,
@@ -145,7 +155,12 @@ export class SharedStorage {
    * One script call with the timeout: the decision, or the fallback when Redis fails or is slower than the
    * timeout. A rejection is remembered for the fast path.
    */
-  private run(call: () => Promise<unknown[]>, decide: (reply: unknown[]) => WindowDecision, learned: Learned, fallback: () => WindowDecision | Promise<WindowDecision>): Promise<WindowDecision> {
+  private run(
+    call: () => Promise<unknown[]>,
+    decide: (reply: unknown[]) => WindowDecision,
+    learned: Learned,
+    fallback: () => WindowDecision | Promise<WindowDecision>,
+  ): Promise<WindowDecision> {
     return new Promise<WindowDecision>((resolve) => {
       let settled = false;
       const fail = (reason: string | undefined) => {

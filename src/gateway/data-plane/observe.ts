@@ -79,7 +79,8 @@ function recordOf(recording: Recording, ended: Ended, latencyMs: number): Access
   }
   if (api && pass) {
     const last = pass.reply ? pass.stoppedAt : pass.stoppedAt - 1;
-    for (let i = 0; i <= last; i++) if (!pass.skipped?.has(i)) record.policies.push((api.policies[i] as { name: string }).name);
+    for (let i = 0; i <= last; i++)
+      if (!pass.skipped?.has(i)) record.policies.push((api.policies[i] as { name: string }).name);
     if (pass.reply) record.answeredBy = api.policies[pass.stoppedAt]?.name;
   }
   if (ended.aborted) record.aborted = true;

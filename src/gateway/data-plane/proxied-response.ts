@@ -49,7 +49,11 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     if (this.clientGone) controller.abort(new Error('client closed the connection'));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, upstreamHeaders: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    upstreamHeaders: Record<string, string | string[] | undefined>,
+  ): void {
     // 1xx informational responses (e.g. 103 Early Hints) are not forwarded; the final response follows.
     if (statusCode < 200) return;
     this.responding = true;
@@ -62,7 +66,10 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     this.reply.hijack();
     this.status = view.status;
     // Node drops the body writes of HEAD, 204 and 304 responses itself.
-    this.reply.raw.writeHead(view.status, this.reply.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(view.headers) : view.headers);
+    this.reply.raw.writeHead(
+      view.status,
+      this.reply.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(view.headers) : view.headers,
+    );
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -105,7 +112,18 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
 
   private observe(status: number, bytes: number, aborted: boolean): void {
     const { ex } = this;
-    observe(this.recording, { startedAt: ex.startedAt, method: ex.method, path: ex.fullPath, clientIp: ex.remoteAddress, status, bytes, api: this.api, exchange: ex, pass: this.pass, aborted });
+    observe(this.recording, {
+      startedAt: ex.startedAt,
+      method: ex.method,
+      path: ex.fullPath,
+      clientIp: ex.remoteAddress,
+      status,
+      bytes,
+      api: this.api,
+      exchange: ex,
+      pass: this.pass,
+      aborted,
+    });
   }
 
   /** A client that leaves cancels the upstream request, wherever it is. */

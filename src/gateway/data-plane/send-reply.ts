@@ -15,6 +15,9 @@ export function sendReply(response: FastifyReply, reply: Reply): number {
     headers['content-type'] ??= 'application/json; charset=utf-8';
   }
   const sent = NO_BODY_STATUS.has(reply.status) || response.request.raw.method === 'HEAD' ? undefined : body;
-  response.code(reply.status).headers(response.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(headers) : headers).send(sent);
+  response
+    .code(reply.status)
+    .headers(response.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(headers) : headers)
+    .send(sent);
   return sent === undefined ? 0 : Buffer.isBuffer(sent) ? sent.length : Buffer.byteLength(sent);
 }

@@ -13,9 +13,41 @@ export interface Token {
   offset: number;
 }
 
-
 // Longest first: `++` before `+`, `==` before `=`.
-const SYMBOLS = ['++', '==', '!=', '~=', '>=', '<=', '->', '..', '(', ')', '[', ']', '.', ',', '+', '-', '*', '/', '>', '<', '=', '$', '!', '{', '}', ':', '@', '^', '|', '&', '?', '#'];
+const SYMBOLS = [
+  '++',
+  '==',
+  '!=',
+  '~=',
+  '>=',
+  '<=',
+  '->',
+  '..',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '+',
+  '-',
+  '*',
+  '/',
+  '>',
+  '<',
+  '=',
+  '$',
+  '!',
+  '{',
+  '}',
+  ':',
+  '@',
+  '^',
+  '|',
+  '&',
+  '?',
+  '#',
+];
 const NAME_START = /[A-Za-z_]/;
 const NAME_PART = /[A-Za-z0-9_]/;
 
@@ -72,7 +104,8 @@ function readString(text: string, open: number, end: number): { value: string; n
       i += 2;
       continue;
     }
-    if (c === '$' && quote === '"' && text[i + 1] === '(') throw new ExpressionError('string interpolation "$(...)" is not supported: join strings with ++', i);
+    if (c === '$' && quote === '"' && text[i + 1] === '(')
+      throw new ExpressionError('string interpolation "$(...)" is not supported: join strings with ++', i);
     value += c;
     i++;
   }

@@ -4,4 +4,9 @@ import { schema, type IpFilterConfig } from './schema.js';
 
 export type { IpFilterConfig };
 
-export const ipAllowlist = ipFilterModule('ip-allowlist', schema, 'Admits only clients whose IP is in one of the listed ranges; 403 otherwise.', create);
+export const ipAllowlist = ipFilterModule(
+  'ip-allowlist',
+  schema,
+  'Admits only clients whose IP is in one of the listed ranges; 403 otherwise.',
+  create,
+);

@@ -4,4 +4,9 @@ import { schema, type IpBlocklistConfig } from './schema.js';
 
 export type { IpBlocklistConfig };
 
-export const ipBlocklist = ipFilterModule('ip-blocklist', schema, 'Rejects clients whose IP is in one of the listed ranges with 403.', create);
+export const ipBlocklist = ipFilterModule(
+  'ip-blocklist',
+  schema,
+  'Rejects clients whose IP is in one of the listed ranges with 403.',
+  create,
+);

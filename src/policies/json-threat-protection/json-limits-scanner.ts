@@ -10,7 +10,13 @@ import { Utf8Sequence } from '../shared/utf8-sequence.js';
  * unescaping, i.e. what `JSON.parse(body).key.length` says.
  */
 
-const LIMITS = ['maxContainerDepth', 'maxObjectEntryCount', 'maxObjectEntryNameLength', 'maxArrayElementCount', 'maxStringValueLength'] as const;
+const LIMITS = [
+  'maxContainerDepth',
+  'maxObjectEntryCount',
+  'maxObjectEntryNameLength',
+  'maxArrayElementCount',
+  'maxStringValueLength',
+] as const;
 
 /** Compiled limits; Infinity means unlimited. */
 export type JsonLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
@@ -312,7 +318,9 @@ export class JsonLimitsScanner extends StreamingScanner {
   private open(kind: number, next: number, i: number): ScanViolation | undefined {
     const depth = ++this.depth;
     if (depth > this.limits.maxContainerDepth) {
-      return this.fail(limitViolation('JSON nesting depth', 'maxContainerDepth', this.limits.maxContainerDepth, this.base + i));
+      return this.fail(
+        limitViolation('JSON nesting depth', 'maxContainerDepth', this.limits.maxContainerDepth, this.base + i),
+      );
     }
     this.kinds = withIndexUint8(this.kinds, depth);
     this.kinds[depth] = kind;
@@ -348,5 +356,4 @@ export class JsonLimitsScanner extends StreamingScanner {
         : limitViolation('JSON string value length', 'maxStringValueLength', this.stringMax, at),
     );
   }
-
 }

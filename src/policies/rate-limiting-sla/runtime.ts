@@ -18,12 +18,17 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
 
   const decide = compileLimitVerdict(exposeHeaders);
 
-  const limit = (exchange: Exchange, application: ApplicationRuntime): Reply | undefined | Promise<Reply | undefined> => {
+  const limit = (
+    exchange: Exchange,
+    application: ApplicationRuntime,
+  ): Reply | undefined | Promise<Reply | undefined> => {
     const tier = application.tier;
     if (tier === undefined) return jsonError(401, noTier);
     // A tier without limits is unlimited: nothing to count.
     if (tier.limits.length === 0) return undefined;
-    return onDecision(counters.hit(prefix + application.clientId, tier.limits, clock.now()), (decision) => decide(exchange, decision));
+    return onDecision(counters.hit(prefix + application.clientId, tier.limits, clock.now()), (decision) =>
+      decide(exchange, decision),
+    );
   };
 
   return {
@@ -38,4 +43,3 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
     },
   };
 };
-

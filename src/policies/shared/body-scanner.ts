@@ -26,7 +26,10 @@ export interface BodyScanner {
  * A scanner's limits from its policy's config, compiled at reload: -1 (the
  * schema default) or a missing field is Infinity, so each check is one comparison.
  */
-export function compileLimits<K extends string>(config: Partial<Record<K, number>>, names: readonly K[]): Readonly<Record<K, number>> {
+export function compileLimits<K extends string>(
+  config: Partial<Record<K, number>>,
+  names: readonly K[],
+): Readonly<Record<K, number>> {
   const limits = {} as Record<K, number>;
   for (const name of names) {
     const value = config[name];

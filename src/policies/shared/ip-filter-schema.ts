@@ -15,8 +15,16 @@ export const ipFilterProperties = {
     description:
       "Where the client address is read, e.g. #[attributes.headers['x-forwarded-for']] (the first address of the value counts). Without trustedProxies it is believed from every peer; with them only from those peers, and the right-most address that is not one of them counts. Default: the TCP peer.",
   },
-  clientIpHeader: { ...headerName, description: 'Read the client IP from this header (e.g. X-Forwarded-For), only when the connection comes from trustedProxies.' },
-  trustedProxies: { type: 'array', items: cidr, description: 'The proxies whose client-address header (clientIpHeader or the one ipExpression reads) is believed.' },
+  clientIpHeader: {
+    ...headerName,
+    description:
+      'Read the client IP from this header (e.g. X-Forwarded-For), only when the connection comes from trustedProxies.',
+  },
+  trustedProxies: {
+    type: 'array',
+    items: cidr,
+    description: 'The proxies whose client-address header (clientIpHeader or the one ipExpression reads) is believed.',
+  },
 } as const;
 
 /** clientIpHeader needs trustedProxies. */

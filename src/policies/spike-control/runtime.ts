@@ -16,7 +16,10 @@ interface WaitingRoom {
 export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   const key = `${ctx.apiName}/${ctx.policyName}`;
   // One object per compiled policy: shared storage's fast path recognizes the limit by identity.
-  const limit: Limit = { maximumRequests: config.maximumRequests, timePeriodInMilliseconds: config.timePeriodInMilliseconds };
+  const limit: Limit = {
+    maximumRequests: config.maximumRequests,
+    timePeriodInMilliseconds: config.timePeriodInMilliseconds,
+  };
   const { delayAttempts, delayTimeInMillis, queuingLimit, exposeHeaders } = config;
   const room = ctx.keep<WaitingRoom>('waiting-room', () => ({ waiting: 0 }));
   const { counters, clock } = ctx;
@@ -57,4 +60,3 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
     },
   };
 };
-

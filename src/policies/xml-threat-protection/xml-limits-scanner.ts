@@ -27,7 +27,14 @@ import { REFERENCE_INCOMPLETE, REFERENCE_MALFORMED, XmlReferenceDecoder } from '
 /** `xmlns`, the name (or prefix) of a namespace declaration. */
 const XMLNS = [0x78, 0x6d, 0x6c, 0x6e, 0x73];
 
-const LIMITS = ['maxNodeDepth', 'maxAttributeCountPerElement', 'maxChildCount', 'maxTextLength', 'maxAttributeLength', 'maxCommentLength'] as const;
+const LIMITS = [
+  'maxNodeDepth',
+  'maxAttributeCountPerElement',
+  'maxChildCount',
+  'maxTextLength',
+  'maxAttributeLength',
+  'maxCommentLength',
+] as const;
 
 /** Compiled limits; Infinity means unlimited. */
 export type XmlLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
@@ -148,7 +155,8 @@ export class XmlLimitsScanner extends StreamingScanner {
           if (WHITESPACE[b] === 1) this.spaceBeforeAttribute = true;
           else if (b === 0x3e /* > */) this.state = TEXT;
           else if (b === 0x2f /* / */) this.state = AFTER_EMPTY_TAG_SLASH;
-          else if ((NAME_START[b] === 1 || b >= 0x80) && this.spaceBeforeAttribute) violation = this.beginAttribute(b, i);
+          else if ((NAME_START[b] === 1 || b >= 0x80) && this.spaceBeforeAttribute)
+            violation = this.beginAttribute(b, i);
           else violation = this.invalid(i, 'malformed start tag');
           break;
         case ATTRIBUTE_NAME:
@@ -335,7 +343,8 @@ export class XmlLimitsScanner extends StreamingScanner {
 
   protected finish(): ScanViolation | undefined {
     if (!this.rootSeen && this.state === TEXT) return this.invalid(0, 'no root element');
-    if (this.state !== TEXT || this.depth !== 0 || this.utf8.pending > 0) return this.invalid(0, 'unexpected end of body');
+    if (this.state !== TEXT || this.depth !== 0 || this.utf8.pending > 0)
+      return this.invalid(0, 'unexpected end of body');
     return undefined;
   }
 
@@ -343,7 +352,8 @@ export class XmlLimitsScanner extends StreamingScanner {
   private outsideRoot(b: number, i: number): ScanViolation | undefined {
     if (b === 0x3c) this.state = AFTER_LT;
     else if (b === 0xef && this.base + i === 0) this.state = BOM_1;
-    else if (WHITESPACE[b] !== 1) return this.invalid(i, this.rootSeen ? 'content after the root element' : 'content before the root element');
+    else if (WHITESPACE[b] !== 1)
+      return this.invalid(i, this.rootSeen ? 'content after the root element' : 'content before the root element');
     return undefined;
   }
 
@@ -435,7 +445,14 @@ export class XmlLimitsScanner extends StreamingScanner {
   private countAttribute(i: number): ScanViolation | undefined {
     if (this.namespaceMatch === 5 || this.namespaceMatch === 6) return undefined;
     if (++this.attributeCount > this.limits.maxAttributeCountPerElement) {
-      return this.fail(limitViolation('XML attribute count', 'maxAttributeCountPerElement', this.limits.maxAttributeCountPerElement, this.base + i));
+      return this.fail(
+        limitViolation(
+          'XML attribute count',
+          'maxAttributeCountPerElement',
+          this.limits.maxAttributeCountPerElement,
+          this.base + i,
+        ),
+      );
     }
     return undefined;
   }
@@ -497,11 +514,14 @@ export class XmlLimitsScanner extends StreamingScanner {
   }
 
   private attributeTooLong(i: number): ScanViolation {
-    return this.fail(limitViolation('XML attribute value length', 'maxAttributeLength', this.limits.maxAttributeLength, this.base + i));
+    return this.fail(
+      limitViolation('XML attribute value length', 'maxAttributeLength', this.limits.maxAttributeLength, this.base + i),
+    );
   }
 
   private commentTooLong(i: number): ScanViolation {
-    return this.fail(limitViolation('XML comment length', 'maxCommentLength', this.limits.maxCommentLength, this.base + i));
+    return this.fail(
+      limitViolation('XML comment length', 'maxCommentLength', this.limits.maxCommentLength, this.base + i),
+    );
   }
-
 }
