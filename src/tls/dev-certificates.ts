@@ -6,6 +6,8 @@ import { daysLeft, parseCertificateChain } from './pem.js';
 
 const run = promisify(execFile);
 
+/** `openssl req` makes a new P-256 key, unencrypted. */
+const NEW_P256_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 export interface DevCertificates {
   caFile: string;
   certFile: string;
@@ -49,11 +51,7 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
   await openssl([
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
+    ...NEW_P256_KEY,
     '-keyout',
     'dev-ca.key',
     '-out',
@@ -65,11 +63,7 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
   ]);
   await openssl([
     'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
+    ...NEW_P256_KEY,
     '-keyout',
     'localhost.key',
     '-out',

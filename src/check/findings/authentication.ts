@@ -1,8 +1,8 @@
 import type { PolicyInstance } from '../../model/types.js';
 import { policyModule } from '../../policies/catalog.js';
-import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { enforcementLostFinding, howEnforcementLost, newlyScopedFinding } from './lost-enforcement.js';
 import { policyLabel } from './policy-label.js';
-import { active, newlyScoped } from './policy-pairing.js';
+import { active } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 /** Policies that decide who may call: authentication and client-id enforcement. */
@@ -36,27 +36,28 @@ export const authenticationFindings: ApiDetector = (change, ctx) => {
       const others = remaining.filter((p) => p.name !== pair.after?.name);
       out.push(
         others.length === 0
-          ? {
-              code: 'TG_AUTH_REMOVED',
-              message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`,
-              at: whereEnforcementLost(pair, change, ctx),
-            }
-          : {
-              code: 'TG_AUTH_WEAKENED',
-              message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`,
-              at: whereEnforcementLost(pair, change, ctx),
-            },
+          ? enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_AUTH_REMOVED',
+              lost,
+              ', and no enabled policy authenticates callers any more: the Api is open to anyone',
+            )
+          : enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_AUTH_WEAKENED',
+              lost,
+              `; callers are still checked by ${others.map(policyLabel).join(', ')}`,
+            ),
       );
       continue;
     }
     const after = pair.after as PolicyInstance;
-    if (newlyScoped(pair)) {
-      out.push({
-        code: 'TG_AUTH_WEAKENED',
-        message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match; every other request is let through unauthenticated`,
-        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
-      });
-    }
+    const scoped = newlyScopedFinding(
+      { pair, change, ctx },
+      'TG_AUTH_WEAKENED',
+      'checks only the requests they match; every other request is let through unauthenticated',
+    );
+    if (scoped) out.push(scoped);
     if (after.type === 'client-id-enforcement' && readsSecret(pair.before) && !readsSecret(after) && active(after)) {
       out.push({
         code: 'TG_AUTH_WEAKENED',

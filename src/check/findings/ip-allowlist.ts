@@ -1,8 +1,8 @@
 import type { PolicyInstance } from '../../model/types.js';
 import { describeWidening as describe, wideningRanges } from './cidr.js';
-import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { enforcementLostFinding, howEnforcementLost, newlyScopedFinding } from './lost-enforcement.js';
 import { policyLabel } from './policy-label.js';
-import { active, newlyScoped } from './policy-pairing.js';
+import { active } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] =>
@@ -23,19 +23,20 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
       const others = change.after.chain.filter(
         (p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name,
       );
-      const message = `Api "${change.api}": ${policyLabel(subject)} was ${lost}`;
       out.push(
         others.length === 0
-          ? {
-              code: 'TG_IP_ALLOWLIST_OPENED',
-              message: `${message}: every client address is admitted`,
-              at: whereEnforcementLost(pair, change, ctx),
-            }
-          : {
-              code: 'TG_IP_ALLOWLIST_WIDENED',
-              message: `${message}; ${others.map(policyLabel).join(', ')} still filters`,
-              at: whereEnforcementLost(pair, change, ctx),
-            },
+          ? enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_IP_ALLOWLIST_OPENED',
+              lost,
+              ': every client address is admitted',
+            )
+          : enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_IP_ALLOWLIST_WIDENED',
+              lost,
+              `; ${others.map(policyLabel).join(', ')} still filters`,
+            ),
       );
       continue;
     }
@@ -55,13 +56,12 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
         at: ctx.locate.policy(change.environment, change.api, after, { config: ['trustedProxies', w.index] }),
       });
     }
-    if (newlyScoped(pair)) {
-      out.push({
-        code: 'TG_IP_ALLOWLIST_WIDENED',
-        message: `Api "${change.api}": ${policyLabel(after)} now has rules and filters only the requests they match`,
-        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
-      });
-    }
+    const scoped = newlyScopedFinding(
+      { pair, change, ctx },
+      'TG_IP_ALLOWLIST_WIDENED',
+      'filters only the requests they match',
+    );
+    if (scoped) out.push(scoped);
   }
   return out;
 };

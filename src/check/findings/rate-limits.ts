@@ -1,9 +1,9 @@
 import type { Limit } from '../../manifest/types.js';
 import type { PolicyInstance } from '../../model/types.js';
 import { describeWidening, wideningRanges } from './cidr.js';
-import { howEnforcementLost, whereEnforcementLost } from './lost-enforcement.js';
+import { enforcementLostFinding, howEnforcementLost, newlyScopedFinding } from './lost-enforcement.js';
 import { policyLabel } from './policy-label.js';
-import { active, newlyScoped } from './policy-pairing.js';
+import { active } from './policy-pairing.js';
 import type { ApiChange, ApiDetector, DetectorContext, FindingDraft } from './types.js';
 import { loosenedWindows, ratio, windowName } from './loosened-windows.js';
 
@@ -21,22 +21,19 @@ export const rateLimitFindings: ApiDetector = (change, ctx) => {
     if (!subject || !LIMITING.has(subject.type)) continue;
     const lost = howEnforcementLost(pair);
     if (lost) {
-      out.push({
-        code: 'TG_RATE_LIMIT_LOOSENED',
-        message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`,
-        at: whereEnforcementLost(pair, change, ctx),
-      });
+      out.push(
+        enforcementLostFinding({ pair, change, ctx }, 'TG_RATE_LIMIT_LOOSENED', lost, ': its limits no longer apply'),
+      );
       continue;
     }
     if (!active(pair.before) || !active(pair.after)) continue;
     const after = pair.after;
-    if (newlyScoped(pair)) {
-      out.push({
-        code: 'TG_RATE_LIMIT_LOOSENED',
-        message: `Api "${change.api}": ${policyLabel(after)} now has rules and limits only the requests they match`,
-        at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }),
-      });
-    }
+    const scoped = newlyScopedFinding(
+      { pair, change, ctx },
+      'TG_RATE_LIMIT_LOOSENED',
+      'limits only the requests they match',
+    );
+    if (scoped) out.push(scoped);
     if (after.type === 'rate-limiting') out.push(...rateLimitingChanges(change, ctx, pair.before, after));
     if (after.type === 'spike-control') out.push(...spikeControlChanges(change, ctx, pair.before, after));
     if (after.type === 'rate-limiting-sla') out.push(...slaTierChanges(change, ctx, after));

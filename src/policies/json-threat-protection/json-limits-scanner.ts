@@ -10,7 +10,8 @@ import { Utf8Sequence } from '../shared/utf8-sequence.js';
  * unescaping, i.e. what `JSON.parse(body).key.length` says.
  */
 
-const LIMITS = [
+/** The limits of json-threat-protection, by their config names. */
+export const JSON_LIMITS = [
   'maxContainerDepth',
   'maxObjectEntryCount',
   'maxObjectEntryNameLength',
@@ -19,10 +20,10 @@ const LIMITS = [
 ] as const;
 
 /** Compiled limits; Infinity means unlimited. */
-export type JsonLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
+export type JsonLimits = Readonly<Record<(typeof JSON_LIMITS)[number], number>>;
 
 export function compileJsonLimits(config: Partial<JsonLimits>): JsonLimits {
-  return compileLimits(config, LIMITS);
+  return compileLimits(config, JSON_LIMITS);
 }
 
 // Between tokens: what the grammar expects next.

@@ -27,7 +27,8 @@ import { REFERENCE_INCOMPLETE, REFERENCE_MALFORMED, XmlReferenceDecoder } from '
 /** `xmlns`, the name (or prefix) of a namespace declaration. */
 const XMLNS = [0x78, 0x6d, 0x6c, 0x6e, 0x73];
 
-const LIMITS = [
+/** The limits of xml-threat-protection, by their config names. */
+export const XML_LIMITS = [
   'maxNodeDepth',
   'maxAttributeCountPerElement',
   'maxChildCount',
@@ -37,10 +38,10 @@ const LIMITS = [
 ] as const;
 
 /** Compiled limits; Infinity means unlimited. */
-export type XmlLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
+export type XmlLimits = Readonly<Record<(typeof XML_LIMITS)[number], number>>;
 
 export function compileXmlLimits(config: Partial<XmlLimits>): XmlLimits {
-  return compileLimits(config, LIMITS);
+  return compileLimits(config, XML_LIMITS);
 }
 
 const TEXT = 0; // character data; before and after the root element, whitespace only
