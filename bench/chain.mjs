@@ -21,13 +21,18 @@ if (process.argv[2] === '--child') {
 } else {
   const opts = numberFlags({ requests: 200_000, rounds: 3 });
   const baseline = process.env.TOLLGATE_BENCH_ROOT ? path.resolve(process.env.TOLLGATE_BENCH_ROOT) : undefined;
-  const builds = [{ name: 'this build', root: HERE }, ...(baseline ? [{ name: `baseline (${baseline})`, root: baseline }] : [])];
+  const builds = [
+    { name: 'this build', root: HERE },
+    ...(baseline ? [{ name: `baseline (${baseline})`, root: baseline }] : []),
+  ];
   const times = new Map(builds.map((b) => [b.name, []]));
   for (let round = 1; round <= opts.rounds; round++) {
     for (const build of builds) {
       // A process per measurement: the builds never share a heap or a JIT.
       const us = await new Promise((resolve, reject) => {
-        const child = fork(fileURLToPath(import.meta.url), ['--child', build.root, String(opts.requests)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+        const child = fork(fileURLToPath(import.meta.url), ['--child', build.root, String(opts.requests)], {
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+        });
         child.on('message', resolve);
         child.on('exit', (code) => code !== 0 && reject(new Error(`${build.name} exited with ${code}`)));
       });
@@ -36,11 +41,15 @@ if (process.argv[2] === '--child') {
     }
   }
   const mine = median(times.get('this build'));
-  console.log(`5-policy chain, median of ${opts.rounds} round(s) of ${opts.requests} requests: ${mine.toFixed(2)} µs per request`);
+  console.log(
+    `5-policy chain, median of ${opts.rounds} round(s) of ${opts.requests} requests: ${mine.toFixed(2)} µs per request`,
+  );
   if (baseline) {
     const base = median(times.get(builds[1].name));
     const ratio = mine / base;
-    console.log(`this build vs baseline: ${ratio.toFixed(2)}×  target <= 1.10  ${verdict('chain time vs baseline <= 1.10', ratio <= 1.1)}`);
+    console.log(
+      `this build vs baseline: ${ratio.toFixed(2)}×  target <= 1.10  ${verdict('chain time vs baseline <= 1.10', ratio <= 1.1)}`,
+    );
   }
   finishVerdicts();
 }
@@ -53,16 +62,64 @@ async function measure(root, requests) {
   const password = { salt, sha256: createHash('sha256').update(salt).update('\0').update('bench-pw').digest('hex') };
   const origin = 'http://localhost:3000';
   const chain = [
-    { name: 'browser-access', type: 'cors', config: { publicResource: false, supportCredentials: false, originGroups: [{ origins: [origin], accessControlMaxAge: 30, allowedMethods: ['GET'], headers: [], exposedHeaders: [] }] } },
-    { name: 'burst-guard', type: 'spike-control', config: { maximumRequests: 1_000_000_000, timePeriodInMilliseconds: 1000, delayTimeInMillis: 1000, delayAttempts: 0, queuingLimit: 0, exposeHeaders: false, clusterizable: true, failMode: 'open' } },
-    { name: 'per-client-limit', type: 'rate-limiting', config: { rateLimits: [{ maximumRequests: 1_000_000_000, timePeriodInMilliseconds: 1000 }], keySelector: { source: 'ip' }, exposeHeaders: true, clusterizable: true, failMode: 'open' } },
+    {
+      name: 'browser-access',
+      type: 'cors',
+      config: {
+        publicResource: false,
+        supportCredentials: false,
+        originGroups: [
+          { origins: [origin], accessControlMaxAge: 30, allowedMethods: ['GET'], headers: [], exposedHeaders: [] },
+        ],
+      },
+    },
+    {
+      name: 'burst-guard',
+      type: 'spike-control',
+      config: {
+        maximumRequests: 1_000_000_000,
+        timePeriodInMilliseconds: 1000,
+        delayTimeInMillis: 1000,
+        delayAttempts: 0,
+        queuingLimit: 0,
+        exposeHeaders: false,
+        clusterizable: true,
+        failMode: 'open',
+      },
+    },
+    {
+      name: 'per-client-limit',
+      type: 'rate-limiting',
+      config: {
+        rateLimits: [{ maximumRequests: 1_000_000_000, timePeriodInMilliseconds: 1000 }],
+        keySelector: { source: 'ip' },
+        exposeHeaders: true,
+        clusterizable: true,
+        failMode: 'open',
+      },
+    },
     { name: 'loopback-only', type: 'ip-allowlist', config: { ips: ['127.0.0.0/8'] } },
     { name: 'login', type: 'basic-auth', config: { username: 'bench', password, realm: 'tollgate' } },
   ].map((p) => ({ ...p, enabled: true, origin: 'api' }));
-  const api = { name: 'bench', version: 'v1', basePath: '/bench', upstream: 'http://127.0.0.1:9', timeoutMs: 5000, chain, slaTiers: [] };
+  const api = {
+    name: 'bench',
+    version: 'v1',
+    basePath: '/bench',
+    upstream: 'http://127.0.0.1:9',
+    timeoutMs: 5000,
+    chain,
+    slaTiers: [],
+  };
   const clock = new TestClock();
   const compiled = await compileTestChain(api, [], clock, root);
-  const request = { method: 'GET', path: '/items', search: '', remoteAddress: '127.0.0.1', headers: { authorization: `Basic ${Buffer.from('bench:bench-pw').toString('base64')}`, origin, host: 'gateway' }, body: Buffer.alloc(0) };
+  const request = {
+    method: 'GET',
+    path: '/items',
+    search: '',
+    remoteAddress: '127.0.0.1',
+    headers: { authorization: `Basic ${Buffer.from('bench:bench-pw').toString('base64')}`, origin, host: 'gateway' },
+    body: Buffer.alloc(0),
+  };
   // Warm-up: the first credential check is verified off the loop, later ones are remembered; the JIT settles.
   for (let i = 0; i < 20_000; i++) {
     const answer = await send(compiled, request, undefined);

@@ -29,7 +29,12 @@ import { finishVerdicts, verdict } from './lib/verdict.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin/tollgate.js');
 const TARGET_MS = 3000;
-const { apis: APIS, changed: CHANGED, runs: RUNS, keep: KEEP } = numberFlags({ apis: 5000, changed: 50, runs: 5, keep: false });
+const {
+  apis: APIS,
+  changed: CHANGED,
+  runs: RUNS,
+  keep: KEEP,
+} = numberFlags({ apis: 5000, changed: 50, runs: 5, keep: false });
 
 if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
   console.error('dist/ is missing: run `npm run build` first.');
@@ -39,14 +44,19 @@ if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
 
 // Makes a node child report its own CPU time on exit, so that load from other processes can be told apart.
-const REPORT_CPU = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\n@cpu "+JSON.stringify(process.cpuUsage())+"\\n"))';
+const REPORT_CPU =
+  'data:text/javascript,process.on("exit",()=>process.stderr.write("\\n@cpu "+JSON.stringify(process.cpuUsage())+"\\n"))';
 const tollgate = (args, cwd) => timed(process.execPath, ['--import', REPORT_CPU, BIN, ...args], cwd);
 
 /** Runs a command to completion; resolves with its wall time, exit code, stdout and (node children) CPU time. */
 function timed(command, args, cwd, input) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const out = [];
     let err = '';
     child.stdout.on('data', (c) => out.push(c));
@@ -55,7 +65,13 @@ function timed(command, args, cwd, input) {
     child.on('close', (code) => {
       const cpu = /@cpu (\{.*\})/.exec(err);
       const cpuMs = cpu ? (JSON.parse(cpu[1]).user + JSON.parse(cpu[1]).system) / 1000 : undefined;
-      resolve({ ms: performance.now() - started, cpuMs, code, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+      resolve({
+        ms: performance.now() - started,
+        cpuMs,
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: err,
+      });
     });
     if (input !== undefined) child.stdin.end(input);
   });
@@ -70,8 +86,16 @@ function changeApi(text, i) {
   const end = separator === -1 ? text.length : separator + 1;
   let doc = text.slice(start, end);
   const kind = i % 3;
-  if (kind === 0) doc = doc.replace(/(- name: quota\n[\s\S]*?- \{ maximumRequests: )(\d+)/, (_, head, n) => `${head}${Number(n) * 10}`);
-  else if (kind === 1) doc = doc.replace('    - name: office-network\n      type: ip-allowlist\n', '    - name: office-network\n      type: ip-allowlist\n      enabled: false\n');
+  if (kind === 0)
+    doc = doc.replace(
+      /(- name: quota\n[\s\S]*?- \{ maximumRequests: )(\d+)/,
+      (_, head, n) => `${head}${Number(n) * 10}`,
+    );
+  else if (kind === 1)
+    doc = doc.replace(
+      '    - name: office-network\n      type: ip-allowlist\n',
+      '    - name: office-network\n      type: ip-allowlist\n      enabled: false\n',
+    );
   else doc = doc.replace(`upstream: http://${name}.prod.svc`, `upstream: http://${name}.prod-v2.svc`);
   const test = usesClientId(i)
     ? `  tests:\n    - name: callers without credentials get 401\n      request: { path: /x }\n      expect: { status: 401 }\n`
@@ -105,7 +129,9 @@ try {
   const changedFiles = git(repo, 'diff', '--name-only', 'main', 'change').trim().split('\n').length;
   const base = git(repo, 'rev-parse', 'main').trim();
   const head = git(repo, 'rev-parse', 'change').trim();
-  console.log(`repository: ${generated.files.length} files, ${APIS} APIs × ${generated.policiesPerApi} policies, ${generated.applications} applications; change: ${done} APIs in ${changedFiles} files`);
+  console.log(
+    `repository: ${generated.files.length} files, ${APIS} APIs × ${generated.policiesPerApi} policies, ${generated.applications} applications; change: ${done} APIs in ${changedFiles} files`,
+  );
 
   // What check must find, so that a fast run of the wrong thing cannot pass.
   const probe = await tollgate(['check', '--base', 'main', '--head', 'change', '--output', 'json'], repo);
@@ -116,8 +142,15 @@ try {
     return counts;
   };
   const codes = findingCodes(report.findings);
-  console.log(`check: exit ${probe.code}; ${report.summary.errors} errors, ${report.summary.warnings} warnings; findings ${JSON.stringify(codes)}; tests ${JSON.stringify(report.tests.totals)}`);
-  if (probe.code !== 1 || !codes.TG_IP_ALLOWLIST_OPENED || !codes.TG_RATE_LIMIT_LOOSENED || report.tests.totals.passed === 0) {
+  console.log(
+    `check: exit ${probe.code}; ${report.summary.errors} errors, ${report.summary.warnings} warnings; findings ${JSON.stringify(codes)}; tests ${JSON.stringify(report.tests.totals)}`,
+  );
+  if (
+    probe.code !== 1 ||
+    !codes.TG_IP_ALLOWLIST_OPENED ||
+    !codes.TG_RATE_LIMIT_LOOSENED ||
+    report.tests.totals.passed === 0
+  ) {
     throw new Error(`check did not report the change as expected:\n${probe.stderr}`);
   }
 
@@ -127,7 +160,12 @@ try {
     for (const commit of [base, head]) {
       const list = await timed('git', ['ls-tree', '-r', '-z', commit], repo);
       if (list.code !== 0) throw new Error(`git ls-tree failed: ${list.stderr}`);
-      const blobs = list.stdout.split('\0').filter(Boolean).map((r) => r.split(/\s/)[2]).join('\n') + '\n';
+      const blobs =
+        list.stdout
+          .split('\0')
+          .filter(Boolean)
+          .map((r) => r.split(/\s/)[2])
+          .join('\n') + '\n';
       const read = await timed('git', ['cat-file', '--batch'], repo, blobs);
       if (read.code !== 0) throw new Error(`git cat-file failed: ${read.stderr}`);
       ms += list.ms + read.ms;
@@ -137,8 +175,13 @@ try {
   for (let r = 0; r < RUNS; r++) {
     const check = await tollgate(['check', '--base', 'main', '--head', 'change', '--output', 'json'], repo);
     // A timed run that failed differently (a crash, other findings) would time the wrong thing.
-    const same = check.code === probe.code && JSON.stringify(findingCodes(JSON.parse(check.stdout || '{"findings":[]}').findings)) === JSON.stringify(codes);
-    if (!same) throw new Error(`timed check run ${r + 1} did not match the first (exit ${check.code}):\n${check.stderr.slice(-2000)}`);
+    const same =
+      check.code === probe.code &&
+      JSON.stringify(findingCodes(JSON.parse(check.stdout || '{"findings":[]}').findings)) === JSON.stringify(codes);
+    if (!same)
+      throw new Error(
+        `timed check run ${r + 1} did not match the first (exit ${check.code}):\n${check.stderr.slice(-2000)}`,
+      );
     runs.check.push(check.ms);
     runs.checkCpu.push(check.cpuMs);
     // The head is checked out: validate reads it from disk, as CI does today.
@@ -151,13 +194,22 @@ try {
 
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const check = median(runs.check);
-  const row = (what, times, cpu) => ({ what, median: median(times), min: Math.min(...times), max: Math.max(...times), cpu: cpu && median(cpu), ratio: median(times) / median(runs.validate) });
+  const row = (what, times, cpu) => ({
+    what,
+    median: median(times),
+    min: Math.min(...times),
+    max: Math.max(...times),
+    cpu: cpu && median(cpu),
+    ratio: median(times) / median(runs.validate),
+  });
   const rows = [
     row('tollgate check (base → head, 2 environments, tests)', runs.check, runs.checkCpu),
     row('tollgate validate of the head (baseline)', runs.validate, runs.validateCpu),
     row('git ls-tree + cat-file of both commits', runs.git),
   ];
-  console.log(`\n${RUNS} interleaved runs, wall clock of each process in ms (CPU: user + system time of the process):\n`);
+  console.log(
+    `\n${RUNS} interleaved runs, wall clock of each process in ms (CPU: user + system time of the process):\n`,
+  );
   console.log(
     formatTable(rows, [
       { key: 'what', title: 'measure' },
@@ -168,12 +220,13 @@ try {
       { key: 'ratio', title: '× validate', format: fmt.ratio },
     ]),
   );
-  console.log(`\ntarget: check median < ${TARGET_MS} ms: ${verdict(`check median < ${TARGET_MS} ms`, check < TARGET_MS)} (${fmt.int(check)} ms, ${fmt.ratio(check / median(runs.validate))}× validate of the head alone)`);
+  console.log(
+    `\ntarget: check median < ${TARGET_MS} ms: ${verdict(`check median < ${TARGET_MS} ms`, check < TARGET_MS)} (${fmt.int(check)} ms, ${fmt.ratio(check / median(runs.validate))}× validate of the head alone)`,
+  );
   finishVerdicts();
 } finally {
   if (KEEP) {
     untrackDir(dir);
     console.log(`kept ${dir}/repo`);
-  }
-  else await removeTmpDir(dir);
+  } else await removeTmpDir(dir);
 }

@@ -25,7 +25,18 @@ function rng(seed) {
 }
 
 const TEAMS = ['commerce', 'payments', 'logistics', 'identity', 'search', 'media', 'support', 'billing'];
-const NOUNS = ['orders', 'invoices', 'parcels', 'users', 'products', 'images', 'tickets', 'accounts', 'carts', 'quotes'];
+const NOUNS = [
+  'orders',
+  'invoices',
+  'parcels',
+  'users',
+  'products',
+  'images',
+  'tickets',
+  'accounts',
+  'carts',
+  'quotes',
+];
 
 function modeline(dir, schema) {
   return `# yaml-language-server: $schema=${path.relative(dir, path.join(SCHEMAS, schema)).split(path.sep).join('/')}\n`;
@@ -197,7 +208,11 @@ export async function generateRepo(dir, options = {}) {
   for (let start = 0, f = 0; start < apis; start += perFile, f++) {
     const docs = [];
     for (let i = start; i < Math.min(apis, start + perFile); i++) docs.push(api(i, random));
-    await write(`apis/${TEAMS[f % TEAMS.length]}/apis-${String(f).padStart(3, '0')}.yaml`, 'api.json', docs.join('---\n'));
+    await write(
+      `apis/${TEAMS[f % TEAMS.length]}/apis-${String(f).padStart(3, '0')}.yaml`,
+      'api.json',
+      docs.join('---\n'),
+    );
   }
   const perAppFile = 50;
   for (let start = 0, f = 0; start < applications; start += perAppFile, f++) {
@@ -220,5 +235,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     process.exit(2);
   }
   const result = await generateRepo(dir, { apis: flag('--apis', 5000), perFile: flag('--per-file', 50) });
-  console.log(`wrote ${result.files.length} files (${result.apis} APIs × ${result.policiesPerApi} policies, ${result.applications} applications) under ${dir}`);
+  console.log(
+    `wrote ${result.files.length} files (${result.apis} APIs × ${result.policiesPerApi} policies, ${result.applications} applications) under ${dir}`,
+  );
 }

@@ -39,7 +39,9 @@ const TOKEN = 'bench-admin-token';
 const { validatePaths } = await import(path.join(ROOT, 'dist/validate/index.js'));
 const { environmentState } = await import(path.join(ROOT, 'dist/model/normalize.js'));
 const { resolveStateSecrets } = await import(path.join(ROOT, 'dist/secrets/resolve-state.js'));
-const { planEnvironment, applyEnvironment, nodeTargets } = await import(path.join(ROOT, 'dist/reconcile/apply-environment.js'));
+const { planEnvironment, applyEnvironment, nodeTargets } = await import(
+  path.join(ROOT, 'dist/reconcile/apply-environment.js')
+);
 const { DesiredStateBuilder } = await import(path.join(ROOT, 'dist/reconcile/desired-state.js'));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,13 +61,19 @@ try {
   const text = await readFile(envFile, 'utf8');
   // Production → this machine's gateway; its shared storage is not part of this benchmark.
   const production = text.slice(text.indexOf('name: production'));
-  const local = production.replace(/  sharedStorage:.*\n/, '').replace(/  nodes:\n(    [^\n]*\n)+/, `  nodes:\n    - name: local\n      adminUrl: ${gateway.adminUrl}\n      token: \${env:BENCH_TOKEN}\n`);
+  const local = production
+    .replace(/  sharedStorage:.*\n/, '')
+    .replace(
+      /  nodes:\n(    [^\n]*\n)+/,
+      `  nodes:\n    - name: local\n      adminUrl: ${gateway.adminUrl}\n      token: \${env:BENCH_TOKEN}\n`,
+    );
   await writeFile(envFile, text.slice(0, text.indexOf('name: production')) + local);
 
   // The repository's secrets are ${env:...} references: give them values, as a deployment would.
   const probe = await validatePaths([work], { env: 'production' });
   if (!probe.valid) throw new Error(`bench repo invalid: ${JSON.stringify(probe.diagnostics.slice(0, 3))}`);
-  for (const name of resolveStateSecrets(environmentState(probe.manifests, 'production'), {}).missing) process.env[name] = `bench-secret-${name}`;
+  for (const name of resolveStateSecrets(environmentState(probe.manifests, 'production'), {}).missing)
+    process.env[name] = `bench-secret-${name}`;
   const builder = new DesiredStateBuilder();
   const validation = await time(() => builder.build([work], 'production'));
   if (!validation.value.ok) throw new Error(`desired state not built: ${validation.value.reason}`);
@@ -81,7 +89,13 @@ try {
   const noops = [];
   const warmNoops = [];
   for (let i = 0; i < RUNS; i++) {
-    floors.push((await time(async () => (await fetch(`${gateway.adminUrl}/state`, { headers: { authorization: `Bearer ${TOKEN}` } })).json())).ms);
+    floors.push(
+      (
+        await time(async () =>
+          (await fetch(`${gateway.adminUrl}/state`, { headers: { authorization: `Bearer ${TOKEN}` } })).json(),
+        )
+      ).ms,
+    );
     // Cold: a desired state the planner has not seen (as `tollgate plan` builds it): seal + fingerprint it all.
     const fresh = structuredClone(desired);
     const plan = await time(() => planEnvironment(fresh, nodes, { prune: true }));
@@ -92,14 +106,19 @@ try {
   }
 
   // As `reconcile` does it: one API's spike limit edited in its file, the desired state rebuilt, applied.
-  const apiFiles = (await readdir(path.join(work, 'apis'), { recursive: true })).filter((f) => f.endsWith('.yaml')).map((f) => path.join(work, 'apis', f));
+  const apiFiles = (await readdir(path.join(work, 'apis'), { recursive: true }))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => path.join(work, 'apis', f));
   const reconciled = [];
   const rebuilds = [];
   const applies = [];
   for (let i = 0; i < RUNS; i++) {
     const file = apiFiles[(i * 37) % apiFiles.length];
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace(/maximumRequests: (\d+)/, (_, n) => `maximumRequests: ${Number(n) + 1}`));
+    await writeFile(
+      file,
+      text.replace(/maximumRequests: (\d+)/, (_, n) => `maximumRequests: ${Number(n) + 1}`),
+    );
     const started = performance.now();
     const next = await builder.build([work], 'production');
     if (!next.ok) throw new Error(`rebuild failed: ${next.reason}`);
@@ -108,7 +127,8 @@ try {
     const r = (await applyEnvironment(next.state, nodes, { prune: true }))[0];
     applies.push(performance.now() - built);
     reconciled.push(performance.now() - started);
-    if (r.result !== 'applied' || r.changedApis.length !== 1) throw new Error(`reconcile of one change did not reload exactly one API: ${JSON.stringify(r).slice(0, 300)}`);
+    if (r.result !== 'applied' || r.changedApis.length !== 1)
+      throw new Error(`reconcile of one change did not reload exactly one API: ${JSON.stringify(r).slice(0, 300)}`);
   }
   const latest = await builder.build([work], 'production');
 
@@ -118,7 +138,8 @@ try {
   let current = latest.state;
   const bump = (state, i) => {
     const api = state.apis[(i * 997) % state.apis.length];
-    const limit = api.chain.find((p) => p.type === 'rate-limiting') ?? api.chain.find((p) => p.type === 'spike-control');
+    const limit =
+      api.chain.find((p) => p.type === 'rate-limiting') ?? api.chain.find((p) => p.type === 'spike-control');
     if (limit.type === 'rate-limiting') limit.config.rateLimits[0].maximumRequests += 1;
     else limit.config.maximumRequests += 1;
     return api;
@@ -128,15 +149,19 @@ try {
     bump(current, i);
     const applied = await time(() => applyEnvironment(current, nodes, { prune: true }));
     const r = applied.value[0];
-    if (r.result !== 'applied' || r.changedApis.length !== 1) throw new Error(`one-change apply did not reload exactly one API: ${JSON.stringify(r).slice(0, 300)}`);
+    if (r.result !== 'applied' || r.changedApis.length !== 1)
+      throw new Error(`one-change apply did not reload exactly one API: ${JSON.stringify(r).slice(0, 300)}`);
     changes.push(applied.ms);
   }
   // The transaction alone: one changed API sent to the gateway, validated, compiled, swapped in.
   for (let i = 0; i < RUNS; i++) {
     const api = bump(current, RUNS + i);
     const { revision } = await nodes[0].client.getFingerprints();
-    const sent = await time(() => nodes[0].client.transaction({ expectedRevision: revision, changes: [{ op: 'put-api', api }] }));
-    if (!sent.value.ok || sent.value.changedApis.length !== 1) throw new Error(`transaction failed: ${JSON.stringify(sent.value).slice(0, 300)}`);
+    const sent = await time(() =>
+      nodes[0].client.transaction({ expectedRevision: revision, changes: [{ op: 'put-api', api }] }),
+    );
+    if (!sent.value.ok || sent.value.changedApis.length !== 1)
+      throw new Error(`transaction failed: ${JSON.stringify(sent.value).slice(0, 300)}`);
     transactions.push(sent.ms);
     gatewaySide.push(sent.value.durationMs);
   }
@@ -146,22 +171,50 @@ try {
     ['validate + build desired state (first revision)', ms(validation.ms), ''],
     ['full apply from empty', ms(full.ms), ''],
     ['GET /state + JSON.parse (floor)', ms(median(floors)), '1.00×'],
-    ['no-op plan, cold (seal + fingerprint + read)', ms(median(noops)), `${(median(noops) / median(floors)).toFixed(2)}× floor`],
-    ['no-op plan, warm (same desired state)', ms(median(warmNoops)), `${(median(warmNoops) / median(floors)).toFixed(2)}× floor`],
-    ['one change by reconcile, file saved → reloaded', ms(median(reconciled)), `${(median(reconciled) / median(floors)).toFixed(2)}× floor`],
+    [
+      'no-op plan, cold (seal + fingerprint + read)',
+      ms(median(noops)),
+      `${(median(noops) / median(floors)).toFixed(2)}× floor`,
+    ],
+    [
+      'no-op plan, warm (same desired state)',
+      ms(median(warmNoops)),
+      `${(median(warmNoops) / median(floors)).toFixed(2)}× floor`,
+    ],
+    [
+      'one change by reconcile, file saved → reloaded',
+      ms(median(reconciled)),
+      `${(median(reconciled) / median(floors)).toFixed(2)}× floor`,
+    ],
     ['  of which desired state rebuilt (validate, build)', ms(median(rebuilds)), ''],
-    ['  of which applied (plan, read, diff, transaction)', ms(median(applies)), `${(median(applies) / median(floors)).toFixed(2)}× floor`],
-    ['one change, cold (fresh `apply` after validating)', ms(median(changes)), `${(median(changes) / median(floors)).toFixed(2)}× floor`],
-    ['one change, transaction round trip', ms(median(transactions)), `${(median(transactions) / median(floors)).toFixed(2)}× floor`],
+    [
+      '  of which applied (plan, read, diff, transaction)',
+      ms(median(applies)),
+      `${(median(applies) / median(floors)).toFixed(2)}× floor`,
+    ],
+    [
+      'one change, cold (fresh `apply` after validating)',
+      ms(median(changes)),
+      `${(median(changes) / median(floors)).toFixed(2)}× floor`,
+    ],
+    [
+      'one change, transaction round trip',
+      ms(median(transactions)),
+      `${(median(transactions) / median(floors)).toFixed(2)}× floor`,
+    ],
     ['  of which gateway apply (validate, compile, swap)', ms(median(gatewaySide)), ''],
     ['gateway RSS after full apply', `${rssMb.toFixed(0)} MB`, ''],
   ];
-  console.log(`\nbench/plan — ${RUNS} runs, medians; node ${process.version}, ${os.cpus().length} cores (shared machine)\n`);
+  console.log(
+    `\nbench/plan — ${RUNS} runs, medians; node ${process.version}, ${os.cpus().length} cores (shared machine)\n`,
+  );
   for (const [a, b, c] of rows) console.log(`${a.padEnd(50)} ${b.padStart(28)}  ${c}`);
   console.log(
     `\ntargets: no-op plan < 300 ms (cold): ${verdict('no-op plan < 300 ms', median(noops) < 300)}; one change saved → reloaded < 100 ms (reconcile): ${verdict('one change saved → reloaded < 100 ms', median(reconciled) < 100)}; RSS < 400 MB: ${verdict('gateway RSS < 400 MB', rssMb < 400)}`,
   );
-  console.log(`also: the apply after the rebuild ${ms(median(applies))}, a cold \`apply\` process ${ms(median(changes))} (fingerprints every API first), the transaction ${ms(median(transactions))}`);
+  console.log(
+    `also: the apply after the rebuild ${ms(median(applies))}, a cold \`apply\` process ${ms(median(changes))} (fingerprints every API first), the transaction ${ms(median(transactions))}`,
+  );
   finishVerdicts();
 } finally {
   if (gateway && gateway.child.exitCode === null) {
@@ -173,10 +226,25 @@ try {
 }
 
 async function startGateway(stateDir) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/tollgate.js'), 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', stateDir, '--log-level', 'warn'], {
-    env: { ...process.env, TOLLGATE_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'bin/tollgate.js'),
+      'gateway',
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      stateDir,
+      '--log-level',
+      'warn',
+    ],
+    {
+      env: { ...process.env, TOLLGATE_ADMIN_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   process.on('exit', () => child.kill('SIGKILL'));
   // With --log-level warn the listening line is not printed: find the ports through /proc.
   const adminUrl = await new Promise((resolve, reject) => {
@@ -184,13 +252,15 @@ async function startGateway(stateDir) {
     const poll = async () => {
       const ports = await listeningPorts(child.pid);
       for (const port of ports) {
-        const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/healthz`)
+          .then((r) => r.ok)
+          .catch(() => false);
         if (ok) return resolve(`http://127.0.0.1:${port}`);
       }
       if (Date.now() > deadline) return reject(new Error('gateway did not start'));
       setTimeout(poll, 100);
     };
-    poll();
+    void poll();
   });
   return { child, pid: child.pid, adminUrl };
 }

@@ -57,7 +57,12 @@ spec:
 `;
 
 function gateway(args, env = {}) {
-  return startChild('tollgate', process.execPath, [BIN, 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', ...args], { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...env } });
+  return startChild(
+    'tollgate',
+    process.execPath,
+    [BIN, 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', ...args],
+    { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...env } },
+  );
 }
 
 function listening(child) {
@@ -101,7 +106,10 @@ try {
     await writeFile(path.join(folder, 'environment.yaml'), environment('http://127.0.0.1:1'));
   }
   await writeFile(path.join(folder, 'orders.yaml'), orders('start'));
-  const embedded = gateway(['--config', folder, '--watch', ...envArgs, '--state-dir', path.join(work, 'state-embedded')], embeddedEnv);
+  const embedded = gateway(
+    ['--config', folder, '--watch', ...envArgs, '--state-dir', path.join(work, 'state-embedded')],
+    embeddedEnv,
+  );
   const line = await listening(embedded);
   const pool = new Pool(line.url, { connections: 1 });
   // A first apply seals every secret of the repository (scrypt): minutes at 5,000 APIs on 2 cores.
@@ -114,7 +122,9 @@ try {
     save.push((await seen(pool, value)) - t0);
     await new Promise((r) => setTimeout(r, 30));
   }
-  results.push(summary(`file save → enforced (embedded, ${apis > 0 ? `${apis.toLocaleString('en-US')} APIs` : 'one API'})`, save));
+  results.push(
+    summary(`file save → enforced (embedded, ${apis > 0 ? `${apis.toLocaleString('en-US')} APIs` : 'one API'})`, save),
+  );
 
   // 2. Baseline: the same gateway, changed through its admin API.
   const direct = [];
@@ -124,7 +134,10 @@ try {
     const t0 = performance.now();
     const orders = live.state.apis.find((a) => a.name === 'orders');
     orders.chain.find((p) => p.name === 'revision').config.outboundHeaders[0].value = value;
-    const res = await admin(line.adminUrl, 'POST', '/transactions', { expectedRevision: live.revision, changes: [{ op: 'put-api', api: orders }] });
+    const res = await admin(line.adminUrl, 'POST', '/transactions', {
+      expectedRevision: live.revision,
+      changes: [{ op: 'put-api', api: orders }],
+    });
     if (res.status !== 200) throw new Error(`admin apply failed: ${JSON.stringify(res.body)}`);
     direct.push((await seen(pool, value)) - t0);
   }
@@ -144,9 +157,29 @@ try {
   await writeFile(path.join(repo, 'orders.yaml'), api(upstream.url, 'start'));
   git('add', '-A');
   git('commit', '-q', '-m', 'start');
-  const reconciler = startChild('reconcile', process.execPath, [BIN, 'reconcile', '--env', 'bench', '--git', repo, '--interval', '1h', '--drift-interval', '0', '--listen', '127.0.0.1:0', '--state-dir', path.join(work, 'state-reconcile')], {
-    env: { BENCH_TOKEN: ADMIN_TOKEN, TOLLGATE_WEBHOOK_SECRET: SECRET },
-  });
+  const reconciler = startChild(
+    'reconcile',
+    process.execPath,
+    [
+      BIN,
+      'reconcile',
+      '--env',
+      'bench',
+      '--git',
+      repo,
+      '--interval',
+      '1h',
+      '--drift-interval',
+      '0',
+      '--listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      path.join(work, 'state-reconcile'),
+    ],
+    {
+      env: { BENCH_TOKEN: ADMIN_TOKEN, TOLLGATE_WEBHOOK_SECRET: SECRET },
+    },
+  );
   const rc = await waitForLine(reconciler, jsonLine('reconciler listening'), 15_000);
   const remotePool = new Pool(remoteLine.url, { connections: 1 });
   await seen(remotePool, 'start', 20_000);
@@ -159,7 +192,16 @@ try {
     // As GitHub sends it: each push names its commit, each delivery has its own id (replays are ignored).
     const payload = JSON.stringify({ ref: 'refs/heads/main', after: git('rev-parse', 'HEAD') });
     const signature = `sha256=${createHmac('sha256', SECRET).update(payload).digest('hex')}`;
-    const res = await fetch(`${rc.url}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': `bench-${i}`, 'x-hub-signature-256': signature }, body: payload });
+    const res = await fetch(`${rc.url}/hooks/git`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-github-delivery': `bench-${i}`,
+        'x-hub-signature-256': signature,
+      },
+      body: payload,
+    });
     if (res.status !== 202) throw new Error(`webhook answered ${res.status}`);
     hook.push((await seen(remotePool, value)) - t0);
   }
@@ -172,7 +214,9 @@ try {
 }
 
 const base = results.find((r) => r.name.includes('baseline'));
-console.log(`\nbench/propagation — ${trials} trials each; node ${process.version}, ${os.cpus().length} cores (shared machine)\n`);
+console.log(
+  `\nbench/propagation — ${trials} trials each; node ${process.version}, ${os.cpus().length} cores (shared machine)\n`,
+);
 console.log(
   formatTable(
     results.map((r) => ({ ...r, ratio: r.median / base.median })),
@@ -190,5 +234,7 @@ const hook = results.find((r) => r.name.startsWith('commit + webhook'));
 console.log(
   `\ntargets: file save p95 < 150 ms: ${verdict('file save p95 < 150 ms', save.p95 < 150)} (${save.p95.toFixed(1)} ms); commit + webhook p95 < 1000 ms: ${verdict('commit + webhook p95 < 1000 ms', hook.p95 < 1000)} (${hook.p95.toFixed(1)} ms)`,
 );
-console.log('references (not measured here): Argo CD polls git every 3 min; Kong DB-less takes ~10 s to load 5,000 routes.');
+console.log(
+  'references (not measured here): Argo CD polls git every 3 min; Kong DB-less takes ~10 s to load 5,000 routes.',
+);
 finishVerdicts();

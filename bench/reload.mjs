@@ -36,7 +36,10 @@ import { generateRepo } from './generate-repo.mjs';
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
 const only = onlyAt === -1 ? undefined : argv.splice(onlyAt, 2)[1];
-const opts = numberFlags({ apis: 5000, saves: 50, applies: 50, envChanges: 4, idle: 10, rate: 400, saveEvery: 400 }, argv);
+const opts = numberFlags(
+  { apis: 5000, saves: 50, applies: 50, envChanges: 4, idle: 10, rate: 400, saveEvery: 400 },
+  argv,
+);
 const BIN = path.join(TOLLGATE_ROOT, 'bin/tollgate.js');
 const ENV = 'sandbox';
 const TARGET = '/bench-target/items';
@@ -60,7 +63,6 @@ spec:
       config: { outboundHeaders: [{ key: X-Served-By, value: bench }] }
 `;
 
-
 let edits = 0;
 
 /** Edits file `n` (round robin over the API files): one outbound header value of its first API changes. */
@@ -73,17 +75,27 @@ async function edit(files, n) {
 }
 
 function gateway(args, env) {
-  return startChild('tollgate', process.execPath, [BIN, 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', ...args], { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...env } });
+  return startChild(
+    'tollgate',
+    process.execPath,
+    [BIN, 'gateway', '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', ...args],
+    { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...env } },
+  );
 }
 
 /** Waits for the gateway to listen and to serve at least `minRevision`; its URLs and status. */
 async function ready(child, minRevision, timeoutMs) {
   const line = await waitForLine(child, jsonLine('gateway listening'), 60_000);
-  const status = await until(`the gateway to apply revision ${minRevision}`, async () => {
-    if (child.exitCode !== null) throw new Error(`the gateway exited:\n${child.tail.join('\n')}`);
-    const res = await admin(line.adminUrl, 'GET', '/status');
-    return res.status === 200 && res.body.ready && res.body.revision >= minRevision ? res.body : undefined;
-  }, timeoutMs, 200);
+  const status = await until(
+    `the gateway to apply revision ${minRevision}`,
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the gateway exited:\n${child.tail.join('\n')}`);
+      const res = await admin(line.adminUrl, 'GET', '/status');
+      return res.status === 200 && res.body.ready && res.body.revision >= minRevision ? res.body : undefined;
+    },
+    timeoutMs,
+    200,
+  );
   return { url: line.url, admin: line.adminUrl, status };
 }
 
@@ -101,11 +113,19 @@ async function embedded(repo, files, secrets, stateDir) {
       await sleep(opts.saveEvery);
     }
     const first = gw.status.revision;
-    await until('the last save to be applied', async () => (await admin(gw.admin, 'GET', '/status')).body.revision >= first + 1, 30_000);
+    await until(
+      'the last save to be applied',
+      async () => (await admin(gw.admin, 'GET', '/status')).body.revision >= first + 1,
+      30_000,
+    );
     const savesTo = Date.now();
     const samples = await stream.stop();
     const revision = (await admin(gw.admin, 'GET', '/status')).body.revision;
-    return { idle: phaseOf(samples, idleFrom, savesFrom), busy: phaseOf(samples, savesFrom, savesTo), applied: revision - first };
+    return {
+      idle: phaseOf(samples, idleFrom, savesFrom),
+      busy: phaseOf(samples, savesFrom, savesTo),
+      applied: revision - first,
+    };
   } finally {
     await stopChild(child, 10_000);
   }
@@ -119,11 +139,25 @@ async function remote(repo, files, secrets, stateDir) {
     // The repository's sandbox nodes point at this gateway.
     const envFile = path.join(repo, 'environments/environments.yaml');
     const text = await readFile(envFile, 'utf8');
-    await writeFile(envFile, text.replace(/(name: sandbox\n[\s\S]*?nodes:\n)(    - [^\n]*\n)(      [^\n]*\n)*/, `$1    - name: sandbox-1\n      adminUrl: ${gw0.admin}\n      token: \${env:BENCH_TOKEN}\n`));
+    await writeFile(
+      envFile,
+      text.replace(
+        /(name: sandbox\n[\s\S]*?nodes:\n)(    - [^\n]*\n)(      [^\n]*\n)*/,
+        `$1    - name: sandbox-1\n      adminUrl: ${gw0.admin}\n      token: \${env:BENCH_TOKEN}\n`,
+      ),
+    );
     const env = { ...process.env, ...secrets, BENCH_TOKEN: ADMIN_TOKEN };
-    const apply = () => run('nice', ['-n', '19', process.execPath, BIN, 'apply', '--env', ENV, '--yes', repo], { env, maxBuffer: 64 * 1024 * 1024 });
+    const apply = () =>
+      run('nice', ['-n', '19', process.execPath, BIN, 'apply', '--env', ENV, '--yes', repo], {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      });
     await apply();
-    const gw = { url: (await listening).url, admin: gw0.admin, status: (await admin(gw0.admin, 'GET', '/status')).body };
+    const gw = {
+      url: (await listening).url,
+      admin: gw0.admin,
+      status: (await admin(gw0.admin, 'GET', '/status')).body,
+    };
     const stream = await startStream(gw.url + TARGET, { rate: opts.rate });
     await sleep(1000);
     const idleFrom = Date.now();
@@ -137,13 +171,24 @@ async function remote(repo, files, secrets, stateDir) {
     // An environment change recompiles every API: the whole state crosses to the data plane, in batches.
     for (let i = 0; i < opts.envChanges; i++) {
       const current = await readFile(envFile, 'utf8');
-      await writeFile(envFile, current.replace(/(name: sandbox\n[\s\S]*?gatekeeper: )(flexible|disabled)/, (_, head, mode) => head + (mode === 'flexible' ? 'disabled' : 'flexible')));
+      await writeFile(
+        envFile,
+        current.replace(
+          /(name: sandbox\n[\s\S]*?gatekeeper: )(flexible|disabled)/,
+          (_, head, mode) => head + (mode === 'flexible' ? 'disabled' : 'flexible'),
+        ),
+      );
       await apply();
     }
     const envTo = Date.now();
     const samples = await stream.stop();
     const revision = (await admin(gw.admin, 'GET', '/status')).body.revision;
-    return { idle: phaseOf(samples, idleFrom, appliesFrom), busy: phaseOf(samples, appliesFrom, appliesTo), everything: phaseOf(samples, appliesTo, envTo), applied: revision - gw.status.revision };
+    return {
+      idle: phaseOf(samples, idleFrom, appliesFrom),
+      busy: phaseOf(samples, appliesFrom, appliesTo),
+      everything: phaseOf(samples, appliesTo, envTo),
+      applied: revision - gw.status.revision,
+    };
   } finally {
     await stopChild(child, 10_000);
   }
@@ -160,26 +205,39 @@ async function main() {
     const secrets = await repositorySecrets(repo, ENV);
     console.log(`tollgate: ${TOLLGATE_ROOT}`);
     console.log(`reload benchmark: ${cpus().length} cores (${cpus()[0]?.model.trim()}), node ${process.version}`);
-    console.log(`repository: ${opts.apis} APIs in ${files.length} files (+ the target API), ${Object.keys(secrets).length} secrets; environment ${ENV}`);
-    console.log(`stream: ${opts.rate} GET/s (open loop, 4 connections) to ${TARGET}; idle ${opts.idle}s before each busy phase\n`);
+    console.log(
+      `repository: ${opts.apis} APIs in ${files.length} files (+ the target API), ${Object.keys(secrets).length} secrets; environment ${ENV}`,
+    );
+    console.log(
+      `stream: ${opts.rate} GET/s (open loop, 4 connections) to ${TARGET}; idle ${opts.idle}s before each busy phase\n`,
+    );
     const rows = [];
     const results = {};
     if (only !== 'remote') {
       results.embedded = await embedded(repo, files, secrets, path.join(tmp, 'state-embedded'));
-      rows.push({ phase: 'embedded: idle', ...results.embedded.idle }, { phase: `embedded: ${opts.saves} saves`, ...results.embedded.busy });
+      rows.push(
+        { phase: 'embedded: idle', ...results.embedded.idle },
+        { phase: `embedded: ${opts.saves} saves`, ...results.embedded.busy },
+      );
     }
     if (only !== 'embedded') {
       results.remote = await remote(repo, files, secrets, path.join(tmp, 'state-remote'));
-      rows.push({ phase: 'remote: idle', ...results.remote.idle }, { phase: `remote: ${opts.applies} applies`, ...results.remote.busy }, { phase: `remote: ${opts.envChanges} environment changes`, ...results.remote.everything });
+      rows.push(
+        { phase: 'remote: idle', ...results.remote.idle },
+        { phase: `remote: ${opts.applies} applies`, ...results.remote.busy },
+        { phase: `remote: ${opts.envChanges} environment changes`, ...results.remote.everything },
+      );
     }
-    console.log(formatTable(rows, [
-      { key: 'phase', title: 'phase', align: 'left' },
-      { key: 'requests', title: 'requests', format: fmt.int },
-      { key: 'errors', title: 'errors', format: fmt.int },
-      { key: 'p50Ms', title: 'p50', format: fmt.ms },
-      { key: 'p99Ms', title: 'p99', format: fmt.ms },
-      { key: 'maxMs', title: 'max', format: fmt.ms },
-    ]));
+    console.log(
+      formatTable(rows, [
+        { key: 'phase', title: 'phase', align: 'left' },
+        { key: 'requests', title: 'requests', format: fmt.int },
+        { key: 'errors', title: 'errors', format: fmt.int },
+        { key: 'p50Ms', title: 'p50', format: fmt.ms },
+        { key: 'p99Ms', title: 'p99', format: fmt.ms },
+        { key: 'maxMs', title: 'max', format: fmt.ms },
+      ]),
+    );
     const failures = [];
     const check = (ok, text) => {
       console.log(`  ${ok ? 'ok    ' : 'MISSED'} ${text}`);
@@ -189,11 +247,16 @@ async function main() {
     for (const [name, r] of Object.entries(results)) {
       const delta = r.busy.p99Ms - r.idle.p99Ms;
       check(r.idle.errors + r.busy.errors === 0, `${name}: errors ${r.idle.errors + r.busy.errors}, target 0`);
-      check(delta <= 2, `${name}: p99 while busy ${fmt.ms(r.busy.p99Ms)} vs idle ${fmt.ms(r.idle.p99Ms)}: +${fmt.ms(delta)}, target within 2 ms`);
+      check(
+        delta <= 2,
+        `${name}: p99 while busy ${fmt.ms(r.busy.p99Ms)} vs idle ${fmt.ms(r.idle.p99Ms)}: +${fmt.ms(delta)}, target within 2 ms`,
+      );
       check(r.applied >= 1, `${name}: revisions applied during the phase: ${r.applied}`);
       if (r.everything) {
         check(r.everything.errors === 0, `${name}, every API recompiled: errors ${r.everything.errors}, target 0`);
-        console.log(`  info   ${name}, every API recompiled (${opts.envChanges} environment changes): p99 ${fmt.ms(r.everything.p99Ms)}, max ${fmt.ms(r.everything.maxMs)} (no target: each recompiles ${fmt.int(opts.apis)} APIs on the data plane's thread, in 2 ms slices)`);
+        console.log(
+          `  info   ${name}, every API recompiled (${opts.envChanges} environment changes): p99 ${fmt.ms(r.everything.p99Ms)}, max ${fmt.ms(r.everything.maxMs)} (no target: each recompiles ${fmt.int(opts.apis)} APIs on the data plane's thread, in 2 ms slices)`,
+        );
       }
     }
     if (failures.length) process.exitCode = 1;

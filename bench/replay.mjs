@@ -66,7 +66,9 @@ spec:
   environments: [prod]
   policies:
     - { name: login, type: basic-auth, config: { username: ops, password: "\${env:BACKOFFICE_PASSWORD}" } }
-${Array.from({ length: CLIENTS }, (_, i) => `---
+${Array.from(
+  { length: CLIENTS },
+  (_, i) => `---
 apiVersion: tollgate.dev/v1
 kind: Application
 metadata: { name: app-${i} }
@@ -74,14 +76,15 @@ spec:
   clientId: client-${i}
   clientSecret: \${env:APP_SECRET}
   contracts: [{ api: orders, version: v1 }]
-`).join('')}`;
+`,
+).join('')}`;
 }
 
 /** A deterministic day: records in time order, most verified, some guesses and anonymous requests. */
 async function writeRecords(file, n) {
   const out = createWriteStream(file);
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const start = Date.parse('2026-11-30T00:00:00Z');
   for (let i = 0; i < n; i++) {
     const time = new Date(start + Math.floor((i / n) * DAY_MS)).toISOString();
@@ -91,12 +94,52 @@ async function writeRecords(file, n) {
     if (r < 0.6) {
       const id = `client-${Math.floor(random() ** 2 * CLIENTS)}`;
       const verified = random() < 0.98;
-      record = { time, environment: 'prod', node: 'gw-1', api: 'orders', method: 'GET', path: `/orders/${i % 997}`, status: verified ? 200 : 401, latencyMs: 3.2, bytes: 512, clientIp: ip, client: { id, verified }, ...(verified ? {} : { answeredBy: 'partners' }), policies: ['per-client', 'partners'] };
+      record = {
+        time,
+        environment: 'prod',
+        node: 'gw-1',
+        api: 'orders',
+        method: 'GET',
+        path: `/orders/${i % 997}`,
+        status: verified ? 200 : 401,
+        latencyMs: 3.2,
+        bytes: 512,
+        clientIp: ip,
+        client: { id, verified },
+        ...(verified ? {} : { answeredBy: 'partners' }),
+        policies: ['per-client', 'partners'],
+      };
     } else if (r < 0.95) {
-      record = { time, environment: 'prod', node: 'gw-1', api: 'catalog', method: 'GET', path: `/catalog/items/${i % 5003}`, status: 200, latencyMs: 1.1, bytes: 2048, clientIp: ip, origin: 'https://shop.example', policies: ['burst', 'per-ip'] };
+      record = {
+        time,
+        environment: 'prod',
+        node: 'gw-1',
+        api: 'catalog',
+        method: 'GET',
+        path: `/catalog/items/${i % 5003}`,
+        status: 200,
+        latencyMs: 1.1,
+        bytes: 2048,
+        clientIp: ip,
+        origin: 'https://shop.example',
+        policies: ['burst', 'per-ip'],
+      };
     } else {
       const ok = random() < 0.9;
-      record = { time, environment: 'prod', node: 'gw-1', api: 'backoffice', method: 'POST', path: '/backoffice/reports', status: ok ? 200 : 401, latencyMs: 8.4, bytes: 128, clientIp: ip, ...(ok ? { principal: 'ops' } : { answeredBy: 'login' }), policies: ['login'] };
+      record = {
+        time,
+        environment: 'prod',
+        node: 'gw-1',
+        api: 'backoffice',
+        method: 'POST',
+        path: '/backoffice/reports',
+        status: ok ? 200 : 401,
+        latencyMs: 8.4,
+        bytes: 128,
+        clientIp: ip,
+        ...(ok ? { principal: 'ops' } : { answeredBy: 'login' }),
+        policies: ['login'],
+      };
     }
     if (!out.write(`${JSON.stringify(record)}\n`)) await new Promise((resolve) => out.once('drain', resolve));
   }
@@ -106,7 +149,10 @@ async function writeRecords(file, n) {
 const file = path.join(dir, 'access.ndjson');
 await writeRecords(file, opts.records);
 const sides = {};
-for (const [name, limit] of [['base', 100], ['head', 40]]) {
+for (const [name, limit] of [
+  ['base', 100],
+  ['head', 40],
+]) {
   const folder = path.join(dir, name);
   await import('node:fs/promises').then((fs) => fs.mkdir(folder));
   await writeFile(path.join(folder, 'manifests.yaml'), manifests(limit));
@@ -130,7 +176,8 @@ const parse = async () => {
   for await (const _ of stream.records) n++;
   return n;
 };
-const replay = () => replayEnvironment({ files: [file], environment: 'prod', base: sides.base, head: sides.head, baseDir: dir });
+const replay = () =>
+  replayEnvironment({ files: [file], environment: 'prod', base: sides.base, head: sides.head, baseDir: dir });
 
 const parses = [];
 const replays = [];
@@ -142,16 +189,25 @@ for (let round = 1; round <= opts.rounds; round++) {
   report = r.result;
   parses.push(p);
   replays.push(r);
-  console.log(`  round ${round}: parse alone ${p.cpu.toFixed(2)} s CPU (${p.wall.toFixed(2)} s), replay through base and head ${r.cpu.toFixed(2)} s CPU (${r.wall.toFixed(2)} s)`);
+  console.log(
+    `  round ${round}: parse alone ${p.cpu.toFixed(2)} s CPU (${p.wall.toFixed(2)} s), replay through base and head ${r.cpu.toFixed(2)} s CPU (${r.wall.toFixed(2)} s)`,
+  );
 }
-if (report.totals.requests !== opts.records) throw new Error(`replay saw ${report.totals.requests} records of ${opts.records}`);
+if (report.totals.requests !== opts.records)
+  throw new Error(`replay saw ${report.totals.requests} records of ${opts.records}`);
 const parseCpu = median(parses.map((p) => p.cpu));
 const replayCpu = median(replays.map((r) => r.cpu));
 const replayWall = median(replays.map((r) => r.wall));
 const ratio = replayCpu / parseCpu;
 const perSecond = opts.records / replayWall;
-console.log(`replay of ${opts.records} records (${report.totals.newlyRefused} newly refused by the lowered limit): ${Math.round(perSecond).toLocaleString('en')} records/s, parse alone ${Math.round(opts.records / median(parses.map((p) => p.wall))).toLocaleString('en')} records/s`);
-console.log(`replay vs parse alone (CPU): ${ratio.toFixed(2)}×  target <= 3  ${verdict('replay within 3x of the parse alone', ratio <= 3)}`);
+console.log(
+  `replay of ${opts.records} records (${report.totals.newlyRefused} newly refused by the lowered limit): ${Math.round(perSecond).toLocaleString('en')} records/s, parse alone ${Math.round(opts.records / median(parses.map((p) => p.wall))).toLocaleString('en')} records/s`,
+);
+console.log(
+  `replay vs parse alone (CPU): ${ratio.toFixed(2)}×  target <= 3  ${verdict('replay within 3x of the parse alone', ratio <= 3)}`,
+);
 const million = (replayWall * 1_000_000) / opts.records;
-console.log(`a million records: ${million.toFixed(1)} s  target < 60 s  ${verdict('a million records replayed in under a minute', million < 60)}`);
+console.log(
+  `a million records: ${million.toFixed(1)} s  target < 60 s  ${verdict('a million records replayed in under a minute', million < 60)}`,
+);
 finishVerdicts();

@@ -32,7 +32,10 @@ const run = promisify(execFile);
 
 /** Runs the CLI under GNU time: wall seconds and peak RSS (MiB). */
 async function timed(args, env) {
-  const { stderr } = await run('/usr/bin/time', ['-f', 'TIMED %e %M', process.execPath, BIN, ...args], { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }).catch((err) => {
+  const { stderr } = await run('/usr/bin/time', ['-f', 'TIMED %e %M', process.execPath, BIN, ...args], {
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  }).catch((err) => {
     // plan exits 2 when it finds changes, 1 on errors: only the timing line matters here, the caller checks the rest.
     if (err.stderr && /TIMED/.test(err.stderr)) return err;
     throw err;
@@ -46,7 +49,6 @@ async function rssOf(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
-
 async function measure(apis, tmp) {
   const repo = path.join(tmp, `repo-${apis}`);
   const generated = await generateRepo(repo, { apis });
@@ -54,20 +56,54 @@ async function measure(apis, tmp) {
   const validate = await timed(['validate', '--env', ENV, repo], secrets);
 
   const started = performance.now();
-  const child = startChild('tollgate', process.execPath, [BIN, 'gateway', '--config', repo, '--watch', '--env', ENV, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', path.join(tmp, `state-${apis}`)], { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...secrets } });
+  const child = startChild(
+    'tollgate',
+    process.execPath,
+    [
+      BIN,
+      'gateway',
+      '--config',
+      repo,
+      '--watch',
+      '--env',
+      ENV,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      path.join(tmp, `state-${apis}`),
+    ],
+    { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN, ...secrets } },
+  );
   try {
     const line = await waitForLine(child, jsonLine('gateway listening'), 60_000);
-    const first = await until('the first apply', async () => {
-      const res = await admin(line.adminUrl, 'GET', '/status');
-      return res.status === 200 && res.body.ready && res.body.revision >= 1 ? res.body : undefined;
-    }, 900_000, 200);
+    const first = await until(
+      'the first apply',
+      async () => {
+        const res = await admin(line.adminUrl, 'GET', '/status');
+        return res.status === 200 && res.body.ready && res.body.revision >= 1 ? res.body : undefined;
+      },
+      900_000,
+      200,
+    );
     const firstApply = { ms: performance.now() - started, rssMb: await rssOf(child.pid) };
 
     // plan against the gateway that serves the repository: the sandbox node points at it.
     const envFile = path.join(repo, 'environments/environments.yaml');
     const text = await readFile(envFile, 'utf8');
-    await writeFile(envFile, text.replace(/(name: sandbox\n[\s\S]*?nodes:\n)(    - [^\n]*\n)(      [^\n]*\n)*/, `$1    - name: local\n      adminUrl: ${line.adminUrl}\n      token: \${env:BENCH_TOKEN}\n`));
-    await until('the environment edit to be applied', async () => (await admin(line.adminUrl, 'GET', '/status')).body.history?.[0]?.revision >= first.revision, 60_000);
+    await writeFile(
+      envFile,
+      text.replace(
+        /(name: sandbox\n[\s\S]*?nodes:\n)(    - [^\n]*\n)(      [^\n]*\n)*/,
+        `$1    - name: local\n      adminUrl: ${line.adminUrl}\n      token: \${env:BENCH_TOKEN}\n`,
+      ),
+    );
+    await until(
+      'the environment edit to be applied',
+      async () => (await admin(line.adminUrl, 'GET', '/status')).body.history?.[0]?.revision >= first.revision,
+      60_000,
+    );
     const settled = (await admin(line.adminUrl, 'GET', '/status')).body.revision;
     const plan = await timed(['plan', '--env', ENV, repo], { ...secrets, BENCH_TOKEN: ADMIN_TOKEN });
 
@@ -75,7 +111,12 @@ async function measure(apis, tmp) {
     const before = await readFile(file, 'utf8');
     const saved = performance.now();
     await writeFile(file, before.replace('X-Served-By, value: tollgate', 'X-Served-By, value: tollgate-changed'));
-    await until('the change to be applied', async () => (await admin(line.adminUrl, 'GET', '/status')).body.revision > settled, 120_000, 10);
+    await until(
+      'the change to be applied',
+      async () => (await admin(line.adminUrl, 'GET', '/status')).body.revision > settled,
+      120_000,
+      10,
+    );
     const change = { ms: performance.now() - saved, rssMb: await rssOf(child.pid) };
     return { apis, validate, firstApply, plan, change };
   } finally {
@@ -87,7 +128,9 @@ function growth(rows, key) {
   const out = [];
   for (let i = 1; i < rows.length; i++) {
     const [a, b] = [rows[i - 1], rows[i]];
-    out.push(`${fmt.int(a.apis)}→${fmt.int(b.apis)}: ${fmt.ratio((b[key].ms / a[key].ms) ** (Math.log(4) / Math.log(b.apis / a.apis)))}`);
+    out.push(
+      `${fmt.int(a.apis)}→${fmt.int(b.apis)}: ${fmt.ratio((b[key].ms / a[key].ms) ** (Math.log(4) / Math.log(b.apis / a.apis)))}`,
+    );
   }
   return out.join(', ');
 }
@@ -98,7 +141,9 @@ async function main() {
   for (const apis of sizes) {
     const row = await measure(apis, tmp);
     rows.push(row);
-    console.log(`${fmt.int(apis)} APIs: validate ${fmt.ms(row.validate.ms)} (${fmt.int(row.validate.rssMb)} MiB), first apply ${fmt.ms(row.firstApply.ms)} (${fmt.int(row.firstApply.rssMb)} MiB), cold plan ${fmt.ms(row.plan.ms)} (${fmt.int(row.plan.rssMb)} MiB), one change ${fmt.ms(row.change.ms)} (${fmt.int(row.change.rssMb)} MiB)`);
+    console.log(
+      `${fmt.int(apis)} APIs: validate ${fmt.ms(row.validate.ms)} (${fmt.int(row.validate.rssMb)} MiB), first apply ${fmt.ms(row.firstApply.ms)} (${fmt.int(row.firstApply.rssMb)} MiB), cold plan ${fmt.ms(row.plan.ms)} (${fmt.int(row.plan.rssMb)} MiB), one change ${fmt.ms(row.change.ms)} (${fmt.int(row.change.rssMb)} MiB)`,
+    );
   }
   const flat = rows.map((r) => ({
     apis: r.apis,
@@ -107,15 +152,18 @@ async function main() {
     plan: `${fmt.ms(r.plan.ms)} / ${fmt.int(r.plan.rssMb)} MiB`,
     change: `${fmt.ms(r.change.ms)} / ${fmt.int(r.change.rssMb)} MiB`,
   }));
-  console.log(`\n${formatTable(flat, [
-    { key: 'apis', title: 'APIs', format: fmt.int },
-    { key: 'validate', title: 'validate (time / RSS)' },
-    { key: 'firstApply', title: 'first apply (gateway)' },
-    { key: 'plan', title: 'cold plan' },
-    { key: 'change', title: 'one change (gateway)' },
-  ])}`);
+  console.log(
+    `\n${formatTable(flat, [
+      { key: 'apis', title: 'APIs', format: fmt.int },
+      { key: 'validate', title: 'validate (time / RSS)' },
+      { key: 'firstApply', title: 'first apply (gateway)' },
+      { key: 'plan', title: 'cold plan' },
+      { key: 'change', title: 'one change (gateway)' },
+    ])}`,
+  );
   console.log('\ngrowth per 4× more APIs (4.00 = linear):');
-  for (const key of ['validate', 'firstApply', 'plan', 'change']) console.log(`  ${key.padEnd(10)} ${growth(rows, key)}`);
+  for (const key of ['validate', 'firstApply', 'plan', 'change'])
+    console.log(`  ${key.padEnd(10)} ${growth(rows, key)}`);
 }
 
 try {

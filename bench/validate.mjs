@@ -76,11 +76,14 @@ function overlapsByPrefix(set) {
   let overlaps = 0;
   for (const env of set.environments) {
     const byPath = new Map();
-    const deployed = set.apis.filter((a) => a.spec.environments.includes(env.name)).sort((a, b) => a.spec.basePath.length - b.spec.basePath.length);
+    const deployed = set.apis
+      .filter((a) => a.spec.environments.includes(env.name))
+      .sort((a, b) => a.spec.basePath.length - b.spec.basePath.length);
     for (const api of deployed) {
       const p = api.spec.basePath;
       let clash = byPath.get('/') ?? byPath.get(p);
-      for (let i = p.indexOf('/', 1); clash === undefined && i !== -1; i = p.indexOf('/', i + 1)) clash = byPath.get(p.slice(0, i));
+      for (let i = p.indexOf('/', 1); clash === undefined && i !== -1; i = p.indexOf('/', i + 1))
+        clash = byPath.get(p.slice(0, i));
       if (clash !== undefined) overlaps++;
       if (!byPath.has(p)) byPath.set(p, api);
     }
@@ -94,12 +97,19 @@ try {
   const { files } = await discoverManifestFiles([dir]);
   const texts = await Promise.all(files.map((f) => readFile(f, 'utf8')));
   const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
-  console.log(`bench/validate: ${repo.apis} APIs × ${repo.policiesPerApi} policies, ${repo.applications} applications, ${repo.environments} environments`);
+  console.log(
+    `bench/validate: ${repo.apis} APIs × ${repo.policiesPerApi} policies, ${repo.applications} applications, ${repo.environments} environments`,
+  );
   console.log(`  ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, under ${dir}`);
   // Files with an anchor take the `yaml` path in validation: the js-yaml baseline holds only without them.
   const withAnchors = texts.filter((t) => t.includes('&')).length;
-  if (withAnchors > 0) console.log(`  note: ${withAnchors} file(s) contain "&" and are parsed with the yaml package by validation, not js-yaml`);
-  console.log(`  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${RUNS} interleaved runs each, median (the first validate run also compiles the schemas)${typeof globalThis.gc === 'function' ? ', gc between runs' : ''}`);
+  if (withAnchors > 0)
+    console.log(
+      `  note: ${withAnchors} file(s) contain "&" and are parsed with the yaml package by validation, not js-yaml`,
+    );
+  console.log(
+    `  node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${RUNS} interleaved runs each, median (the first validate run also compiles the schemas)${typeof globalThis.gc === 'function' ? ', gc between runs' : ''}`,
+  );
 
   // Runs are interleaved (validate, parse-only, CST-only, validate, ...) so that load from
   // other processes on the machine weighs on the measures and their ratios alike.
@@ -115,7 +125,9 @@ try {
     gc();
     const validated = await time(() => validatePaths([dir]));
     if (!validated.value.valid || validated.value.diagnostics.length > 0) {
-      console.error(`the generated repository should be valid; got ${validated.value.diagnostics.length} diagnostics, first: ${JSON.stringify(validated.value.diagnostics[0])}`);
+      console.error(
+        `the generated repository should be valid; got ${validated.value.diagnostics.length} diagnostics, first: ${JSON.stringify(validated.value.diagnostics[0])}`,
+      );
       process.exitCode = 1;
     }
     diagnostics = validated.value.diagnostics.length;
@@ -127,7 +139,9 @@ try {
     gc();
     const parsed = await time(() => {
       let documents = 0;
-      for (const text of texts) for (const value of jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA })) if (value !== undefined) documents++;
+      for (const text of texts)
+        for (const value of jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA }))
+          if (value !== undefined) documents++;
       return documents;
     });
     parseRuns.push(parsed.ms);
@@ -184,13 +198,20 @@ try {
     ['yaml CST only, no documents (reference)', c, cstRuns, median(cpu.cst)],
   ];
   console.log('');
-  console.log(`${'measure (wall clock)'.padEnd(44)} ${'median'.padStart(10)} ${'min–max'.padStart(13)} ${'per API'.padStart(10)} ${'× parse'.padStart(8)} ${'CPU time'.padStart(10)}`);
+  console.log(
+    `${'measure (wall clock)'.padEnd(44)} ${'median'.padStart(10)} ${'min–max'.padStart(13)} ${'per API'.padStart(10)} ${'× parse'.padStart(8)} ${'CPU time'.padStart(10)}`,
+  );
   for (const [name, ms, runs, cpuMs] of rows) {
     console.log(
       `${name.padEnd(44)} ${fmt(ms).padStart(10)} ${range(runs).padStart(13)} ${`${(ms / repo.apis).toFixed(3)} ms`.padStart(10)} ${(ms / p).toFixed(2).padStart(8)} ${fmt(cpuMs).padStart(10)}`,
     );
   }
-  console.log(`(load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}; other processes on the machine inflate wall-clock figures)`);
+  console.log(
+    `(load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}; other processes on the machine inflate wall-clock figures)`,
+  );
   console.log('');
   console.log('breakdown of one validatePaths run:');
   console.log(`  ${'load: read + YAML parse + schema check'.padEnd(50)} ${fmt(load.ms).padStart(10)}`);
@@ -198,7 +219,9 @@ try {
   for (const [name, ms] of ruleTimes) console.log(`    ${name.padEnd(48)} ${fmt(ms).padStart(10)}`);
   console.log(`  ${'reference: base-path overlap with a prefix map'.padEnd(50)} ${fmt(prefixMap.ms).padStart(10)}`);
   console.log('');
-  console.log(`result: ${fmt(v)} for ${repo.apis} APIs (${(v / repo.apis).toFixed(3)} ms per API, ${(v / p).toFixed(2)}× the js-yaml parse alone), ${diagnostics} diagnostics; target < ${TARGET_MS} ms: ${verdict(`validatePaths median < ${TARGET_MS} ms`, v < TARGET_MS)}`);
+  console.log(
+    `result: ${fmt(v)} for ${repo.apis} APIs (${(v / repo.apis).toFixed(3)} ms per API, ${(v / p).toFixed(2)}× the js-yaml parse alone), ${diagnostics} diagnostics; target < ${TARGET_MS} ms: ${verdict(`validatePaths median < ${TARGET_MS} ms`, v < TARGET_MS)}`,
+  );
   finishVerdicts();
 } finally {
   if (KEEP) console.log(`kept ${dir}`);

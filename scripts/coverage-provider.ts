@@ -43,7 +43,12 @@ interface CoverageMap {
 
 /** What the provider's private methods take and give, as far as used here. */
 interface Remapping {
-  remapCoverage(url: string, wrapperLength: number, sources: { code: string; map?: unknown }, functions: ScriptCov['functions']): Promise<Record<string, FileCoverageData>>;
+  remapCoverage(
+    url: string,
+    wrapperLength: number,
+    sources: { code: string; map?: unknown },
+    functions: ScriptCov['functions'],
+  ): Promise<Record<string, FileCoverageData>>;
   isIncluded(file: string): boolean;
   options: { reportsDirectory: string };
 }
@@ -81,7 +86,9 @@ async function childCoverageProvider(): Promise<V8CoverageProvider> {
       for (const name of await readdir(this.childDirectory)) {
         if (!name.endsWith('.json')) continue;
         const written = JSON.parse(await readFile(path.join(this.childDirectory, name), 'utf8')) as ProcessCov;
-        processes.push({ result: written.result.filter((script) => script.url.startsWith(DIST) && script.url.endsWith('.js')) });
+        processes.push({
+          result: written.result.filter((script) => script.url.startsWith(DIST) && script.url.endsWith('.js')),
+        });
       }
       const merged = mergeProcessCovs(processes);
       const remapping = this as unknown as Remapping;
@@ -122,7 +129,9 @@ function addHits(to: FileCoverageData, from: FileCoverageData): void {
     const target = functions.get(at(fn.decl));
     if (target !== undefined) to.f[target] = (to.f[target] ?? 0) + (from.f[id] ?? 0);
   }
-  const branches = new Map(Object.entries(to.branchMap).map(([id, branch]) => [`${at(branch.loc)}/${branch.locations.length}`, id]));
+  const branches = new Map(
+    Object.entries(to.branchMap).map(([id, branch]) => [`${at(branch.loc)}/${branch.locations.length}`, id]),
+  );
   for (const [id, branch] of Object.entries(from.branchMap)) {
     const target = branches.get(`${at(branch.loc)}/${branch.locations.length}`);
     const counts = to.b[target ?? ''];

@@ -20,14 +20,20 @@ export interface TestSummary {
 }
 
 export default class TestSummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string; name?: string }>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<{ message?: string; name?: string }>,
+  ): void {
     const summary = summarize(testModules, unhandledErrors);
     const target = process.env.TOLLGATE_TEST_SUMMARY;
     if (target) writeFileSync(target, JSON.stringify(summary, null, 2) + '\n');
   }
 }
 
-export function summarize(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string; name?: string }>): TestSummary {
+export function summarize(
+  testModules: ReadonlyArray<TestModule>,
+  unhandledErrors: ReadonlyArray<{ message?: string; name?: string }>,
+): TestSummary {
   const summary: TestSummary = { passed: 0, failed: 0, skipped: 0, problems: [] };
   for (const module of testModules) {
     for (const test of module.children.allTests()) countTest(summary, test);
@@ -54,7 +60,8 @@ function countTest(summary: TestSummary, test: TestCase): void {
 function countErrors(summary: TestSummary, owner: TestModule | TestSuite): void {
   for (const error of owner.errors()) {
     summary.failed++;
-    const where = owner.type === 'module' ? owner.relativeModuleId : `${owner.module.relativeModuleId} > ${owner.fullName}`;
+    const where =
+      owner.type === 'module' ? owner.relativeModuleId : `${owner.module.relativeModuleId} > ${owner.fullName}`;
     summary.problems.push(`${where}: ${error.name ?? 'Error'}: ${error.message}`);
   }
 }

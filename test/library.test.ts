@@ -13,7 +13,9 @@ describe('library entry point', () => {
     expect(tollgate.diffStates(production, structuredClone(production))).toEqual([]);
     const changes = tollgate.diffStates(sandbox, production);
     expect(changes.length).toBeGreaterThan(0);
-    expect(tollgate.computePlan(production, undefined, { prune: true }).plan.changes.filter((c) => c.kind === 'create-api')).toHaveLength(production.apis.length);
+    expect(
+      tollgate.computePlan(production, undefined, { prune: true }).plan.changes.filter((c) => c.kind === 'create-api'),
+    ).toHaveLength(production.apis.length);
   });
 });
 
@@ -26,7 +28,10 @@ describe('the policy SDK from the entry point', () => {
     const factory: tollgate.PolicyFactory<{ header: string }> = (config, ctx) => {
       const name = config.header.toLowerCase();
       return {
-        request: (exchange: tollgate.Exchange): tollgate.RequestOutcome => (exchange.requestHeaders[name] === undefined ? { status: 403, body: { error: `${ctx.apiName} needs ${name}` } } : undefined),
+        request: (exchange: tollgate.Exchange): tollgate.Reply | undefined =>
+          exchange.requestHeaders[name] === undefined
+            ? { status: 403, body: { error: `${ctx.apiName} needs ${name}` } }
+            : undefined,
       };
     };
     const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-sdk-'));
@@ -50,7 +55,13 @@ describe('manifests and the gateway normalize alike', () => {
         expect(tollgate.diffStates(desired, stored.state)).toEqual([]);
       }
     }
-    const orders = (await tollgate.validatePaths([path.join(ROOT, 'examples/quickstart')])).manifests.apis.find((a) => a.name === 'orders');
-    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({ credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: "#[attributes.headers['client_secret']]" });
+    const orders = (await tollgate.validatePaths([path.join(ROOT, 'examples/quickstart')])).manifests.apis.find(
+      (a) => a.name === 'orders',
+    );
+    expect(orders?.spec.policies.find((p) => p.type === 'client-id-enforcement')?.config).toEqual({
+      credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression',
+      clientIdExpression: "#[attributes.headers['client_id']]",
+      clientSecretExpression: "#[attributes.headers['client_secret']]",
+    });
   });
 });

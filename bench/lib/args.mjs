@@ -5,7 +5,12 @@ export function numberFlags(defaults, argv = process.argv.slice(2)) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
     if (!m) throw new Error(`unknown argument ${argv[i]}`);
     const key = m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-    if (!(key in defaults)) throw new Error(`unknown flag --${m[1]} (known: ${Object.keys(defaults).map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())).join(', ')})`);
+    if (!(key in defaults))
+      throw new Error(
+        `unknown flag --${m[1]} (known: ${Object.keys(defaults)
+          .map((k) => '--' + k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase()))
+          .join(', ')})`,
+      );
     if (typeof defaults[key] === 'boolean') {
       out[key] = m[2] === undefined ? true : m[2] !== 'false';
       continue;

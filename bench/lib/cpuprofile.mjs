@@ -70,21 +70,36 @@ export async function summarizeProfile(file, top = 25) {
     }
   }
   // Every frame but the root and the event loop's generic dispatchers, which contain everything.
-  const GENERIC = /^(\(root\)|processTicksAndRejections|processImmediate|listOnTimeout|processTimers|emit|onceWrapper|runMicrotasks|parserOnHeadersComplete|parserOnIncoming|onStreamRead|emitReadable_|endReadableNT) /;
+  const GENERIC =
+    /^(\(root\)|processTicksAndRejections|processImmediate|listOnTimeout|processTimers|emit|onceWrapper|runMicrotasks|parserOnHeadersComplete|parserOnIncoming|onStreamRead|emitReadable_|endReadableNT) /;
   const ownInclusive = new Map([...inclusive].filter(([key]) => !GENERIC.test(key)));
   const busy = total - idle;
-  const rank = (map) => [...map].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, pctBusy: (100 * us) / busy }));
-  return { file, totalMs: total / 1000, idleMs: idle / 1000, busyMs: busy / 1000, functions: rank(functions).slice(0, top), packages: rank(packages).slice(0, top), inclusive: rank(ownInclusive).slice(0, top) };
+  const rank = (map) =>
+    [...map].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: us / 1000, pctBusy: (100 * us) / busy }));
+  return {
+    file,
+    totalMs: total / 1000,
+    idleMs: idle / 1000,
+    busyMs: busy / 1000,
+    functions: rank(functions).slice(0, top),
+    packages: rank(packages).slice(0, top),
+    inclusive: rank(ownInclusive).slice(0, top),
+  };
 }
 
 export function formatProfileSummary(summary) {
-  const lines = [`profile ${path.basename(summary.file)}: ${summary.totalMs.toFixed(0)} ms sampled, ${summary.busyMs.toFixed(0)} ms busy (${((100 * summary.busyMs) / summary.totalMs).toFixed(0)}%), idle ${summary.idleMs.toFixed(0)} ms`];
+  const lines = [
+    `profile ${path.basename(summary.file)}: ${summary.totalMs.toFixed(0)} ms sampled, ${summary.busyMs.toFixed(0)} ms busy (${((100 * summary.busyMs) / summary.totalMs).toFixed(0)}%), idle ${summary.idleMs.toFixed(0)} ms`,
+  ];
   lines.push('', 'self time by function (% of busy time):');
-  for (const f of summary.functions) lines.push(`  ${f.pctBusy.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+  for (const f of summary.functions)
+    lines.push(`  ${f.pctBusy.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   lines.push('', 'total (inclusive) time by function, event-loop dispatchers left out (% of busy time):');
-  for (const f of summary.inclusive) lines.push(`  ${f.pctBusy.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
+  for (const f of summary.inclusive)
+    lines.push(`  ${f.pctBusy.toFixed(1).padStart(5)}%  ${f.ms.toFixed(0).padStart(6)} ms  ${f.name}`);
   lines.push('', 'self time by package / tollgate directory:');
-  for (const p of summary.packages) lines.push(`  ${p.pctBusy.toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`);
+  for (const p of summary.packages)
+    lines.push(`  ${p.pctBusy.toFixed(1).padStart(5)}%  ${p.ms.toFixed(0).padStart(6)} ms  ${p.name}`);
   return lines.join('\n');
 }
 

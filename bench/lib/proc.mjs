@@ -9,7 +9,12 @@ import { trackChild } from './cleanup.mjs';
  * last lines of its output for error messages, and registers it for cleanup at exit.
  */
 export function startChild(name, command, args, { env, cwd, onLine } = {}) {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   trackChild(child);
   child.benchName = name;
   child.tail = [];
@@ -51,7 +56,11 @@ export function waitForLine(child, match, timeoutMs = 15_000) {
     child.exited.then(({ code, signal }) => {
       clearTimeout(timer);
       off();
-      reject(new Error(`${child.benchName} exited (code ${code}, signal ${signal}) before it was ready\n${child.tail.join('\n')}`));
+      reject(
+        new Error(
+          `${child.benchName} exited (code ${code}, signal ${signal}) before it was ready\n${child.tail.join('\n')}`,
+        ),
+      );
     });
   });
 }

@@ -12,7 +12,10 @@ if (!upstream) {
 
 const app = Fastify({ logger: false });
 // Same pool shape as tollgate's (src/gateway/proxy/pools.ts): 128 keep-alive connections, no pipelining.
-await app.register(replyFrom, { base: upstream, undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 } });
+await app.register(replyFrom, {
+  base: upstream,
+  undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 },
+});
 // Bodies pass through unparsed, as in tollgate's data plane.
 app.removeAllContentTypeParsers();
 app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));

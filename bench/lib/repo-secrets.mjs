@@ -7,6 +7,14 @@ export async function repositorySecrets(repo, environment) {
   const { environmentState } = await import(path.join(TOLLGATE_ROOT, 'dist/model/normalize.js'));
   const { resolveStateSecrets } = await import(path.join(TOLLGATE_ROOT, 'dist/secrets/resolve-state.js'));
   const probe = await validatePaths([repo], { env: environment });
-  if (!probe.valid) throw new Error(`the generated repository is invalid: ${probe.diagnostics.find((d) => d.severity === 'error')?.message}`);
-  return Object.fromEntries(resolveStateSecrets(environmentState(probe.manifests, environment), {}).missing.map((name) => [name, `bench-secret-${name}`]));
+  if (!probe.valid)
+    throw new Error(
+      `the generated repository is invalid: ${probe.diagnostics.find((d) => d.severity === 'error')?.message}`,
+    );
+  return Object.fromEntries(
+    resolveStateSecrets(environmentState(probe.manifests, environment), {}).missing.map((name) => [
+      name,
+      `bench-secret-${name}`,
+    ]),
+  );
 }

@@ -59,7 +59,8 @@ process.on('SIGUSR2', async () => {
   clearInterval(timer);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const samples = [];
-  for (let i = 0; i < count; i++) samples.push([Math.round(starts[i]), Math.round(latencies[i] * 1000) / 1000, statuses[i]]);
+  for (let i = 0; i < count; i++)
+    samples.push([Math.round(starts[i]), Math.round(latencies[i] * 1000) / 1000, statuses[i]]);
   process.stdout.write(JSON.stringify({ rate, samples }) + '\n', () => process.exit(0));
 });
 console.log(JSON.stringify({ msg: 'stream started', rate, url }));

@@ -2,16 +2,23 @@
 
 /** columns: [{ key, title, align?: 'left'|'right', format?: (value, row) => string }] */
 export function formatTable(rows, columns) {
-  const cells = rows.map((row) => columns.map((c) => (c.format ? c.format(row[c.key], row) : String(row[c.key] ?? ''))));
+  const cells = rows.map((row) =>
+    columns.map((c) => (c.format ? c.format(row[c.key], row) : String(row[c.key] ?? ''))),
+  );
   const widths = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => r[i].length)));
-  const pad = (text, i) => ((columns[i].align ?? (i === 0 ? 'left' : 'right')) === 'left' ? text.padEnd(widths[i]) : text.padStart(widths[i]));
+  const pad = (text, i) =>
+    (columns[i].align ?? (i === 0 ? 'left' : 'right')) === 'left' ? text.padEnd(widths[i]) : text.padStart(widths[i]);
   const line = (values) => values.map(pad).join('  ');
-  return [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  return [line(columns.map((c) => c.title)), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join(
+    '\n',
+  );
 }
 
 /** The same table as GitHub markdown (to paste into bench/README.md). */
 export function formatMarkdownTable(rows, columns) {
-  const cells = rows.map((row) => columns.map((c) => (c.format ? c.format(row[c.key], row) : String(row[c.key] ?? ''))));
+  const cells = rows.map((row) =>
+    columns.map((c) => (c.format ? c.format(row[c.key], row) : String(row[c.key] ?? ''))),
+  );
   const head = `| ${columns.map((c) => c.title).join(' | ')} |`;
   const rule = `| ${columns.map((c, i) => ((c.align ?? (i === 0 ? 'left' : 'right')) === 'left' ? '---' : '---:')).join(' | ')} |`;
   return [head, rule, ...cells.map((r) => `| ${r.join(' | ')} |`)].join('\n');

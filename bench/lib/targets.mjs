@@ -17,7 +17,9 @@ export function httpGet(url, headers = {}, timeoutMs = 5_000) {
     const req = request(url, { headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
@@ -29,8 +31,10 @@ export function httpGet(url, headers = {}, timeoutMs = 5_000) {
 /** Throws unless `url` answers 200 with the upstream's body, so a benchmark of 401s or 404s cannot happen. */
 export async function expect200(name, url, headers, expectedBody) {
   const res = await httpGet(url, headers);
-  if (res.status !== 200) throw new Error(`${name}: GET ${url} answered ${res.status}, not 200: ${res.body.slice(0, 300)}`);
-  if (expectedBody !== undefined && res.body !== expectedBody) throw new Error(`${name}: GET ${url} answered 200 but not with the upstream's body: ${res.body.slice(0, 300)}`);
+  if (res.status !== 200)
+    throw new Error(`${name}: GET ${url} answered ${res.status}, not 200: ${res.body.slice(0, 300)}`);
+  if (expectedBody !== undefined && res.body !== expectedBody)
+    throw new Error(`${name}: GET ${url} answered 200 but not with the upstream's body: ${res.body.slice(0, 300)}`);
   return res;
 }
 
@@ -45,15 +49,24 @@ async function served(child, msg, timeoutMs) {
 
 /** The upstream; with echo, it answers the X-Bench-Rev request header back (bench/reload.mjs checks reloads with it). */
 export async function startUpstream({ echo = false } = {}) {
-  return served(nodeChild('upstream', path.join(LIB, 'upstream-server.mjs'), ['0', ...(echo ? ['echo'] : [])]), 'upstream listening', 10_000);
+  return served(
+    nodeChild('upstream', path.join(LIB, 'upstream-server.mjs'), ['0', ...(echo ? ['echo'] : [])]),
+    'upstream listening',
+    10_000,
+  );
 }
 
 export async function startReplyFromProxy(upstreamUrl, { nodeArgs = [] } = {}) {
-  return served(nodeChild('reply-from', path.join(LIB, 'reply-from-proxy.mjs'), [upstreamUrl, '0'], { nodeArgs }), 'proxy listening', 10_000);
+  return served(
+    nodeChild('reply-from', path.join(LIB, 'reply-from-proxy.mjs'), [upstreamUrl, '0'], { nodeArgs }),
+    'proxy listening',
+    10_000,
+  );
 }
 
 export function nginxBinary() {
-  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) if (existsSync(candidate)) return candidate;
+  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'])
+    if (existsSync(candidate)) return candidate;
   return 'nginx';
 }
 
@@ -95,17 +108,26 @@ http {
   await writeFile(file, conf);
   const child = startChild('nginx', nginxBinary(), ['-c', file, '-p', dir]);
   const url = `http://127.0.0.1:${port}`;
-  await until('nginx to answer', async () => {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${child.tail.join('\n')}`);
-    return (await httpGet(url)).status > 0;
-  }, 10_000);
+  await until(
+    'nginx to answer',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${child.tail.join('\n')}`);
+      return (await httpGet(url)).status > 0;
+    },
+    10_000,
+  );
   return { child, url, stop: () => stopChild(child) };
 }
 
 /** Writes an Environment (named `bench`, strict precedence) and one Api manifest per entry. */
 export async function writeManifests(dir, apis, environmentSpec = {}) {
   await mkdir(dir, { recursive: true });
-  const environment = { apiVersion: 'tollgate.dev/v1', kind: 'Environment', metadata: { name: 'bench' }, spec: { precedence: 'strict', gatekeeper: 'flexible', ...environmentSpec } };
+  const environment = {
+    apiVersion: 'tollgate.dev/v1',
+    kind: 'Environment',
+    metadata: { name: 'bench' },
+    spec: { precedence: 'strict', gatekeeper: 'flexible', ...environmentSpec },
+  };
   // JSON is YAML: no YAML writer needed.
   await writeFile(path.join(dir, 'environment.yaml'), JSON.stringify(environment, null, 2) + '\n');
   for (const api of apis) {
@@ -113,7 +135,14 @@ export async function writeManifests(dir, apis, environmentSpec = {}) {
       apiVersion: 'tollgate.dev/v1',
       kind: 'Api',
       metadata: { name: api.name },
-      spec: { version: 'v1', basePath: api.basePath, upstream: api.upstream, timeout: '10s', environments: ['bench'], policies: api.policies ?? [] },
+      spec: {
+        version: 'v1',
+        basePath: api.basePath,
+        upstream: api.upstream,
+        timeout: '10s',
+        environments: ['bench'],
+        policies: api.policies ?? [],
+      },
     };
     await writeFile(path.join(dir, `${api.name}.yaml`), JSON.stringify(manifest, null, 2) + '\n');
   }
@@ -125,7 +154,10 @@ export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 export async function admin(adminUrl, method, pathname, body) {
   const res = await fetch(adminUrl + pathname, {
     method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -144,18 +176,35 @@ export async function admin(adminUrl, method, pathname, body) {
  */
 export async function startTollgate({ configDir, stateDir, nodeArgs = [], logLevel = 'info', root = TOLLGATE_ROOT }) {
   const bin = path.join(root, 'bin/tollgate.js');
-  if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error(`${root}/dist is missing: run npm run build first`);
+  if (!existsSync(path.join(root, 'dist/cli/main.js')))
+    throw new Error(`${root}/dist is missing: run npm run build first`);
   const child = nodeChild(
     'tollgate',
     bin,
-    ['gateway', '--config', configDir, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', stateDir, '--log-level', logLevel],
+    [
+      'gateway',
+      '--config',
+      configDir,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      stateDir,
+      '--log-level',
+      logLevel,
+    ],
     { nodeArgs, env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN } },
   );
   const line = await waitForLine(child, jsonLine('gateway listening'), 20_000);
-  const status = await until('tollgate to apply the manifests', async () => {
-    if (child.exitCode !== null) throw new Error(`tollgate exited:\n${child.tail.join('\n')}`);
-    const res = await admin(line.adminUrl, 'GET', '/status');
-    return res.status === 200 && res.body.ready && res.body.revision >= 1 ? res.body : undefined;
-  }, 20_000);
+  const status = await until(
+    'tollgate to apply the manifests',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`tollgate exited:\n${child.tail.join('\n')}`);
+      const res = await admin(line.adminUrl, 'GET', '/status');
+      return res.status === 200 && res.body.ready && res.body.revision >= 1 ? res.body : undefined;
+    },
+    20_000,
+  );
   return { child, url: line.url, adminUrl: line.adminUrl, status, stop: () => stopChild(child, 10_000) };
 }

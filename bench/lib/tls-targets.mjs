@@ -12,7 +12,14 @@ export function httpsGet(url, ca, headers = {}, timeoutMs = 5_000) {
     const req = request(url, { headers, ca, servername: 'localhost', agent: false, timeout: timeoutMs }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), alpn: res.socket.alpnProtocol }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          alpn: res.socket.alpnProtocol,
+        }),
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
@@ -74,22 +81,52 @@ http {
   const child = startChild('nginx', nginxBinary(), ['-c', file, '-p', dir]);
   const url = `http://127.0.0.1:${port}`;
   const tlsUrl = `https://127.0.0.1:${tlsPort}`;
-  await until('nginx to answer over TLS', async () => {
-    if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${child.tail.join('\n')}`);
-    return (await httpsGet(tlsUrl, cert.ca)).status > 0;
-  }, 10_000);
+  await until(
+    'nginx to answer over TLS',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}:\n${child.tail.join('\n')}`);
+      return (await httpsGet(tlsUrl, cert.ca)).status > 0;
+    },
+    10_000,
+  );
   return { child, url, tlsUrl, stop: () => stopChild(child) };
 }
 
 /** An Environment whose TLS listener serves `cert` for localhost, and one Api per entry (JSON is YAML). */
 export async function writeTlsManifests(dir, apis, cert) {
   await mkdir(dir, { recursive: true });
-  const environment = { apiVersion: 'tollgate.dev/v1', kind: 'Environment', metadata: { name: 'bench' }, spec: { precedence: 'strict', gatekeeper: 'flexible', tls: { certificates: ['localhost'] } } };
+  const environment = {
+    apiVersion: 'tollgate.dev/v1',
+    kind: 'Environment',
+    metadata: { name: 'bench' },
+    spec: { precedence: 'strict', gatekeeper: 'flexible', tls: { certificates: ['localhost'] } },
+  };
   await writeFile(path.join(dir, 'environment.yaml'), JSON.stringify(environment, null, 2) + '\n');
-  const certificate = { apiVersion: 'tollgate.dev/v1', kind: 'Certificate', metadata: { name: 'localhost' }, spec: { hosts: ['localhost', '127.0.0.1'], certificate: `\${file:${cert.certFile}}`, key: `\${file:${cert.keyFile}}` } };
+  const certificate = {
+    apiVersion: 'tollgate.dev/v1',
+    kind: 'Certificate',
+    metadata: { name: 'localhost' },
+    spec: {
+      hosts: ['localhost', '127.0.0.1'],
+      certificate: `\${file:${cert.certFile}}`,
+      key: `\${file:${cert.keyFile}}`,
+    },
+  };
   await writeFile(path.join(dir, 'certificate.yaml'), JSON.stringify(certificate, null, 2) + '\n');
   for (const api of apis) {
-    const manifest = { apiVersion: 'tollgate.dev/v1', kind: 'Api', metadata: { name: api.name }, spec: { version: 'v1', basePath: api.basePath, upstream: api.upstream, timeout: '10s', environments: ['bench'], policies: api.policies ?? [] } };
+    const manifest = {
+      apiVersion: 'tollgate.dev/v1',
+      kind: 'Api',
+      metadata: { name: api.name },
+      spec: {
+        version: 'v1',
+        basePath: api.basePath,
+        upstream: api.upstream,
+        timeout: '10s',
+        environments: ['bench'],
+        policies: api.policies ?? [],
+      },
+    };
     await writeFile(path.join(dir, `${api.name}.yaml`), JSON.stringify(manifest, null, 2) + '\n');
   }
 }
@@ -97,15 +134,49 @@ export async function writeTlsManifests(dir, apis, cert) {
 /** `tollgate gateway --config` with a plain and a TLS listener, ready once the manifests are applied. */
 export async function startTollgateTls({ configDir, stateDir, root = TOLLGATE_ROOT }) {
   const bin = path.join(root, 'bin/tollgate.js');
-  if (!existsSync(path.join(root, 'dist/cli/main.js'))) throw new Error(`${root}/dist is missing: run npm run build first`);
-  const child = startChild('tollgate', process.execPath, [bin, 'gateway', '--config', configDir, '--listen', '127.0.0.1:0', '--listen-tls', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--state-dir', stateDir, '--log-level', 'info'], { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN } });
+  if (!existsSync(path.join(root, 'dist/cli/main.js')))
+    throw new Error(`${root}/dist is missing: run npm run build first`);
+  const child = startChild(
+    'tollgate',
+    process.execPath,
+    [
+      bin,
+      'gateway',
+      '--config',
+      configDir,
+      '--listen',
+      '127.0.0.1:0',
+      '--listen-tls',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      stateDir,
+      '--log-level',
+      'info',
+    ],
+    { env: { TOLLGATE_ADMIN_TOKEN: ADMIN_TOKEN } },
+  );
   const line = await waitForLine(child, jsonLine('gateway listening'), 20_000);
-  const status = await until('tollgate to apply the manifests', async () => {
-    if (child.exitCode !== null) throw new Error(`tollgate exited:\n${child.tail.join('\n')}`);
-    const res = await admin(line.adminUrl, 'GET', '/status');
-    return res.status === 200 && res.body.ready && res.body.revision >= 1 && res.body.tls?.certificates?.length ? res.body : undefined;
-  }, 20_000);
-  return { child, url: line.url, tlsUrl: line.tlsUrl, adminUrl: line.adminUrl, status, stop: () => stopChild(child, 10_000) };
+  const status = await until(
+    'tollgate to apply the manifests',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`tollgate exited:\n${child.tail.join('\n')}`);
+      const res = await admin(line.adminUrl, 'GET', '/status');
+      return res.status === 200 && res.body.ready && res.body.revision >= 1 && res.body.tls?.certificates?.length
+        ? res.body
+        : undefined;
+    },
+    20_000,
+  );
+  return {
+    child,
+    url: line.url,
+    tlsUrl: line.tlsUrl,
+    adminUrl: line.adminUrl,
+    status,
+    stop: () => stopChild(child, 10_000),
+  };
 }
 
 export function h2loadVersion() {
@@ -122,7 +193,15 @@ export function h2loadVersion() {
  * h2load -c<connections> -m<streams> -D<seconds> [--h1] url: h2 (or HTTP/1.1 with --h1) over TLS.
  * Returns { rps, requests, failed, non2xx, p50Ms?, raw }.
  */
-export async function runH2load({ url, connections = 50, streams = 1, seconds = 10, warmup = 0, h1 = false, headers = {} }) {
+export async function runH2load({
+  url,
+  connections = 50,
+  streams = 1,
+  seconds = 10,
+  warmup = 0,
+  h1 = false,
+  headers = {},
+}) {
   const args = ['-c', String(connections), '-m', String(streams), '-D', String(seconds), '-t', '1'];
   if (warmup > 0) args.push('--warm-up-time', String(warmup));
   if (h1) args.push('--h1');
@@ -138,7 +217,9 @@ export async function runH2load({ url, connections = 50, streams = 1, seconds = 
   const raw = lines.join('\n');
   if (code !== 0) throw new Error(`h2load failed (code ${code}):\n${raw}`);
   const rps = /finished in [\d.]+\w+, ([\d.]+) req\/s/.exec(raw);
-  const reqs = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(raw);
+  const reqs = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(
+    raw,
+  );
   const codes = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(raw);
   const protocol = /Application protocol: (\S+)/.exec(raw)?.[1];
   const mean = /time for request:\s+\S+\s+\S+\s+(\S+)/.exec(raw)?.[1];

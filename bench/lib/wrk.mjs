@@ -8,7 +8,11 @@ export function wrkVersion() {
     return execFileSync('wrk', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n')[0];
   } catch (err) {
     const out = `${err.stdout ?? ''}${err.stderr ?? ''}`;
-    if (/wrk/.test(out)) return out.split('\n')[0].replace(/ Copyright.*/, '').trim();
+    if (/wrk/.test(out))
+      return out
+        .split('\n')[0]
+        .replace(/ Copyright.*/, '')
+        .trim();
     throw new Error('wrk is not installed: run bash bench/setup.sh');
   }
 }
@@ -29,7 +33,15 @@ end
  * Runs `wrk -t<threads> -c<connections> -d<seconds>s --latency [-H ...] url` and parses its report.
  * Returns { rps, p50Ms, p99Ms, requests, non2xx, socketErrors, statuses (with STATUS_COUNTING_SCRIPT), raw }.
  */
-export async function runWrk({ url, threads = 1, connections = 50, seconds = 10, headers = {}, timeoutSeconds = 5, script }) {
+export async function runWrk({
+  url,
+  threads = 1,
+  connections = 50,
+  seconds = 10,
+  headers = {},
+  timeoutSeconds = 5,
+  script,
+}) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeoutSeconds}s`, '--latency'];
   if (script) args.push('-s', script);
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
@@ -64,7 +76,9 @@ export function parseWrk(raw) {
   // wrk counts every status >= 400 under this line (its wording says "Non-2xx or 3xx").
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(raw)?.[1] ?? 0);
   const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(raw);
-  const socketErrors = sock ? { connect: +sock[1], read: +sock[2], write: +sock[3], timeout: +sock[4] } : { connect: 0, read: 0, write: 0, timeout: 0 };
+  const socketErrors = sock
+    ? { connect: +sock[1], read: +sock[2], write: +sock[3], timeout: +sock[4] }
+    : { connect: 0, read: 0, write: 0, timeout: 0 };
   // Only with STATUS_COUNTING_SCRIPT: responses per status code.
   const statuses = {};
   for (const m of raw.matchAll(/^status (\d+): (\d+)$/gm)) statuses[m[1]] = Number(m[2]);

@@ -27,7 +27,17 @@ export class Alerting {
     this.evaluator = new AlertEvaluator({
       counts: options.counts,
       onEvent: (event) => {
-        options.logger.info({ alert: event.alert.name, api: event.api, node: event.node, state: event.state, value: event.value, severity: event.alert.severity }, event.state === 'firing' ? 'alert firing' : 'alert resolved');
+        options.logger.info(
+          {
+            alert: event.alert.name,
+            api: event.api,
+            node: event.node,
+            state: event.state,
+            value: event.value,
+            severity: event.alert.severity,
+          },
+          event.state === 'firing' ? 'alert firing' : 'alert resolved',
+        );
         this.deliveries.send(event);
       },
     });
@@ -42,7 +52,11 @@ export class Alerting {
       this.environment = environment;
     }
     const { alerts, missing } = alertDefinitions(set, environment);
-    if (missing.length && missing.join() !== this.unresolved.join()) this.options.logger.warn({ variables: missing }, 'alert receivers reference unset environment variables: they get no notification');
+    if (missing.length && missing.join() !== this.unresolved.join())
+      this.options.logger.warn(
+        { variables: missing },
+        'alert receivers reference unset environment variables: they get no notification',
+      );
     this.unresolved = missing;
     this.evaluator.define(alerts);
   }

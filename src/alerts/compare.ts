@@ -28,7 +28,10 @@ export function environmentAlerts(set: ManifestSet, environment: string): Map<st
 }
 
 /** What turns the base's alerts of an environment into the head's. */
-export function alertChanges(base: ReadonlyMap<string, AlertManifest>, head: ReadonlyMap<string, AlertManifest>): AlertChange[] {
+export function alertChanges(
+  base: ReadonlyMap<string, AlertManifest>,
+  head: ReadonlyMap<string, AlertManifest>,
+): AlertChange[] {
   const out: AlertChange[] = [];
   for (const [name, after] of head) {
     const before = base.get(name);
@@ -39,7 +42,8 @@ export function alertChanges(base: ReadonlyMap<string, AlertManifest>, head: Rea
     const fields = viewDifferences(alertView(before.spec), alertView(after.spec));
     if (fields.length) out.push({ kind: 'update-alert', alert: name, fields });
   }
-  for (const [name, before] of base) if (!head.has(name)) out.push({ kind: 'remove-alert', alert: name, before: alertView(before.spec) });
+  for (const [name, before] of base)
+    if (!head.has(name)) out.push({ kind: 'remove-alert', alert: name, before: alertView(before.spec) });
   return out.sort((a, b) => a.alert.localeCompare(b.alert));
 }
 
@@ -52,7 +56,9 @@ export function alertView(spec: AlertSpec): AlertView {
     condition: `${spec.condition.operator} ${spec.condition.threshold} for ${spec.periods} × ${spec.period}`,
     scope: spec.scope,
     apis: spec.apis ? [...spec.apis].sort() : '*',
-    notify: spec.notify.map((t) => `${t.format}: ${receiverLabel(t.webhook)}${t.secret === undefined ? '' : ' (signed)'}`),
+    notify: spec.notify.map(
+      (t) => `${t.format}: ${receiverLabel(t.webhook)}${t.secret === undefined ? '' : ' (signed)'}`,
+    ),
   };
 }
 
@@ -68,7 +74,9 @@ function receiverLabel(webhook: string): string {
 
 function viewDifferences(before: AlertView, after: AlertView): FieldChange[] {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])] as (keyof AlertView)[];
-  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => ({ path: k, before: before[k], after: after[k] }));
+  return keys
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => ({ path: k, before: before[k], after: after[k] }));
 }
 
 /** One way an alert became less sensitive, with the field of the head alert it is about. */
@@ -90,32 +98,55 @@ export function weakenings(before: AlertSpec, after: AlertSpec): Weakening[] {
   const counts = after.type !== 'response-time';
   const operator = after.condition.operator;
   if (before.condition.operator !== operator) {
-    out.push({ field: ['spec', 'condition', 'operator'], reason: `the condition is now "${operator}" instead of "${before.condition.operator}"` });
+    out.push({
+      field: ['spec', 'condition', 'operator'],
+      reason: `the condition is now "${operator}" instead of "${before.condition.operator}"`,
+    });
   } else if (operator !== 'equal') {
     // Counts are compared per second: 100 per 1m and 500 per 5m watch for the same rate.
     const rate = (s: AlertSpec) => (counts ? s.condition.threshold / durationMs(s.period) : s.condition.threshold);
     const looser = operator === 'greater' ? rate(after) > rate(before) : rate(after) < rate(before);
-    if (looser) out.push({ field: ['spec', 'condition', 'threshold'], reason: `the threshold moved from ${describeThreshold(before)} to ${describeThreshold(after)}` });
+    if (looser)
+      out.push({
+        field: ['spec', 'condition', 'threshold'],
+        reason: `the threshold moved from ${describeThreshold(before)} to ${describeThreshold(after)}`,
+      });
   }
   const delay = (s: AlertSpec) => s.periods * durationMs(s.period);
-  if (delay(after) > delay(before)) out.push({ field: ['spec', after.periods !== before.periods ? 'periods' : 'period'], reason: `it fires after ${after.periods} × ${after.period} instead of ${before.periods} × ${before.period}` });
+  if (delay(after) > delay(before))
+    out.push({
+      field: ['spec', after.periods !== before.periods ? 'periods' : 'period'],
+      reason: `it fires after ${after.periods} × ${after.period} instead of ${before.periods} × ${before.period}`,
+    });
   if (before.type === 'response-code' && after.type === 'response-code') {
     const kept = new Set(after.codes ?? DEFAULT_ALERT_CODES);
     const dropped = (before.codes ?? DEFAULT_ALERT_CODES).filter((c) => !kept.has(c));
     if (dropped.length) out.push({ field: ['spec', 'codes'], reason: `it no longer counts ${dropped.join(', ')}` });
   }
   if (before.type === 'policy-violation' && before.policy !== after.policy && after.policy !== undefined) {
-    out.push({ field: ['spec', 'policy'], reason: before.policy === undefined ? `it counts only policy "${after.policy}" instead of every policy` : `it counts policy "${after.policy}" instead of "${before.policy}"` });
+    out.push({
+      field: ['spec', 'policy'],
+      reason:
+        before.policy === undefined
+          ? `it counts only policy "${after.policy}" instead of every policy`
+          : `it counts policy "${after.policy}" instead of "${before.policy}"`,
+    });
   }
   if (after.apis !== undefined) {
     const unwatched = before.apis?.filter((a) => !after.apis!.includes(a)) ?? [];
-    if (before.apis === undefined) out.push({ field: ['spec', 'apis'], reason: `it watches only ${after.apis.join(', ')} instead of every API` });
-    else if (unwatched.length) out.push({ field: ['spec', 'apis'], reason: `it no longer watches ${unwatched.join(', ')}` });
+    if (before.apis === undefined)
+      out.push({ field: ['spec', 'apis'], reason: `it watches only ${after.apis.join(', ')} instead of every API` });
+    else if (unwatched.length)
+      out.push({ field: ['spec', 'apis'], reason: `it no longer watches ${unwatched.join(', ')}` });
   }
   if (counts && operator === 'greater' && before.scope === 'environment' && after.scope === 'node') {
     out.push({ field: ['spec', 'scope'], reason: 'it compares each node’s counts instead of the whole environment’s' });
   }
-  if (SEVERITY_RANK[after.severity] < SEVERITY_RANK[before.severity]) out.push({ field: ['spec', 'severity'], reason: `its severity dropped from ${before.severity} to ${after.severity}` });
+  if (SEVERITY_RANK[after.severity] < SEVERITY_RANK[before.severity])
+    out.push({
+      field: ['spec', 'severity'],
+      reason: `its severity dropped from ${before.severity} to ${after.severity}`,
+    });
   const receivers = new Set(after.notify.map((t) => t.webhook));
   const lost = before.notify.filter((t) => !receivers.has(t.webhook)).map((t) => receiverLabel(t.webhook));
   if (lost.length) out.push({ field: ['spec', 'notify'], reason: `it no longer notifies ${lost.join(', ')}` });
@@ -123,5 +154,7 @@ export function weakenings(before: AlertSpec, after: AlertSpec): Weakening[] {
 }
 
 function describeThreshold(spec: AlertSpec): string {
-  return spec.type === 'response-time' ? `${spec.condition.threshold} ms` : `${spec.condition.threshold} per ${spec.period}`;
+  return spec.type === 'response-time'
+    ? `${spec.condition.threshold} ms`
+    : `${spec.condition.threshold} per ${spec.period}`;
 }

@@ -1,4 +1,12 @@
-import { API_STATUS_SLOTS, OUTCOMES, RESPONSES_OFFSET, STATUS_SLOTS, policyOffset, statusCounts, type CellsLayout } from '../gateway/metrics/cells.js';
+import {
+  API_STATUS_SLOTS,
+  OUTCOMES,
+  RESPONSES_OFFSET,
+  STATUS_SLOTS,
+  policyOffset,
+  statusCounts,
+  type CellsLayout,
+} from '../gateway/metrics/cells.js';
 import { LATENCY_BUCKETS } from '../gateway/metrics/cells.js';
 
 /** What one node counted for one API since it started: cumulative, so two readings give a period's activity. */
@@ -21,7 +29,8 @@ export function countsOf(cells: Iterable<{ layout: CellsLayout; values: Float64A
     let requests = 0;
     for (let i = 0; i < OUTCOMES.length; i++) requests += values[i] as number;
     const statuses: Record<string, number> = {};
-    for (const { status, count } of statusCounts(values, RESPONSES_OFFSET, API_STATUS_SLOTS)) statuses[String(status)] = count;
+    for (const { status, count } of statusCounts(values, RESPONSES_OFFSET, API_STATUS_SLOTS))
+      statuses[String(status)] = count;
     const rejections: Record<string, number> = {};
     layout.policies.forEach((policy, p) => {
       let refused = 0;
@@ -29,7 +38,13 @@ export function countsOf(cells: Iterable<{ layout: CellsLayout; values: Float64A
       rejections[policy.name] = refused;
     });
     const histogram = RESPONSES_OFFSET + LATENCY_BUCKETS.length;
-    out[layout.api] = { requests, statuses, latencySumMs: (values[histogram] as number) * 1000, latencyCount: values[histogram + 1] as number, rejections };
+    out[layout.api] = {
+      requests,
+      statuses,
+      latencySumMs: (values[histogram] as number) * 1000,
+      latencyCount: values[histogram + 1] as number,
+      rejections,
+    };
   }
   return out;
 }

@@ -32,7 +32,11 @@ export interface AlertDefinition {
 }
 
 /** The environment's alerts with their secrets resolved from `env`; variables that are not set are named. */
-export function alertDefinitions(set: ManifestSet, environment: string, env: NodeJS.ProcessEnv = process.env): { alerts: AlertDefinition[]; missing: string[] } {
+export function alertDefinitions(
+  set: ManifestSet,
+  environment: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { alerts: AlertDefinition[]; missing: string[] } {
   const missing = new Set<string>();
   const resolve = (value: string): string => {
     const name = referencedVariable(value);
@@ -47,7 +51,13 @@ export function alertDefinitions(set: ManifestSet, environment: string, env: Nod
   const deployed = set.apis.filter((a) => a.spec.environments.includes(environment)).map((a) => a.name);
   const alerts = (set.alerts ?? [])
     .filter((alert) => alert.spec.environments.includes(environment))
-    .map((alert) => definitionOf(alert, alert.spec.apis ? alert.spec.apis.filter((name) => deployed.includes(name)) : deployed, resolve));
+    .map((alert) =>
+      definitionOf(
+        alert,
+        alert.spec.apis ? alert.spec.apis.filter((name) => deployed.includes(name)) : deployed,
+        resolve,
+      ),
+    );
   return { alerts, missing: [...missing].sort() };
 }
 
@@ -65,7 +75,11 @@ function definitionOf(alert: AlertManifest, apis: string[], resolve: (value: str
     periodMs: durationMs(spec.period),
     scope: spec.scope,
     apis: [...apis].sort(),
-    notify: spec.notify.map((t) => ({ webhook: resolve(t.webhook), format: t.format, ...(t.secret === undefined ? {} : { secret: resolve(t.secret) }) })),
+    notify: spec.notify.map((t) => ({
+      webhook: resolve(t.webhook),
+      format: t.format,
+      ...(t.secret === undefined ? {} : { secret: resolve(t.secret) }),
+    })),
   };
   const { notify: _targets, ...condition } = definition;
   return { ...definition, identity: JSON.stringify(condition) };

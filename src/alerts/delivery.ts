@@ -1,6 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { request } from 'undici';
+import { retry } from '../util/retry.js';
 import type { AlertTarget } from './definitions.js';
 import type { AlertEvent } from './evaluator.js';
 
@@ -9,7 +10,10 @@ export interface DeliveryStats {
   retried: number;
   failed: number;
   /** Per receiver (its URL without credentials or query): the last failure, if any. */
-  receivers: Record<string, { delivered: number; failed: number; pending: number; lastError?: string; lastErrorAt?: string }>;
+  receivers: Record<
+    string,
+    { delivered: number; failed: number; pending: number; lastError?: string; lastErrorAt?: string }
+  >;
 }
 
 export interface DeliveryOptions {
@@ -38,9 +42,12 @@ export class AlertDeliveries {
   send(event: AlertEvent): void {
     for (const target of event.alert.notify) {
       if (!target.webhook) continue;
-      const body = target.format === 'slack' ? slackPayload(event, this.options.environment) : JSON.stringify(jsonPayload(event, this.options.environment));
+      const body =
+        target.format === 'slack'
+          ? slackPayload(event, this.options.environment)
+          : JSON.stringify(jsonPayload(event, this.options.environment));
       this.receiver(target).pending++;
-      void this.attempt(target, body, randomUUID(), 1);
+      void this.deliver(target, body, randomUUID());
     }
   }
 
@@ -50,44 +57,73 @@ export class AlertDeliveries {
     this.timers.clear();
   }
 
-  private async attempt(target: AlertTarget, body: string, delivery: string, attempt: number): Promise<void> {
+  /** One notification to one receiver, retried with backoff until it is delivered or the attempts are spent. */
+  private async deliver(target: AlertTarget, body: string, delivery: string): Promise<void> {
     if (this.closed) return;
     const receiver = this.receiver(target);
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'tollgate-alerts', 'x-tollgate-delivery': delivery };
-    if (target.format === 'json' && target.secret) headers['x-tollgate-signature-256'] = `sha256=${createHmac('sha256', target.secret).update(body).digest('hex')}`;
-    let error: string;
-    try {
-      const timeout = this.options.timeoutMs ?? 10_000;
-      const res = await request(target.webhook, { method: 'POST', headers, body, headersTimeout: timeout, bodyTimeout: timeout });
-      await res.body.dump();
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        receiver.pending--;
-        receiver.delivered++;
-        this.stats.delivered++;
-        return;
-      }
-      error = `HTTP ${res.statusCode}`;
-    } catch (err) {
-      error = (err as Error).message;
-    }
-    receiver.lastError = error;
-    receiver.lastErrorAt = new Date().toISOString();
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'tollgate-alerts',
+      'x-tollgate-delivery': delivery,
+    };
+    if (target.format === 'json' && target.secret)
+      headers['x-tollgate-signature-256'] = `sha256=${createHmac('sha256', target.secret).update(body).digest('hex')}`;
     const attempts = this.options.attempts ?? 8;
-    if (attempt >= attempts) {
-      receiver.pending--;
-      receiver.failed++;
-      this.stats.failed++;
-      this.options.logger.warn({ receiver: describe(target.webhook), attempts, error }, 'an alert notification could not be delivered; it is dropped');
+    const backoff = {
+      attempts,
+      baseDelayMs: this.options.baseDelayMs ?? 1_000,
+      maxDelayMs: this.options.maxDelayMs ?? 60_000,
+      jitter: 0.2,
+    };
+    const result = await retry(
+      { ...backoff, sleep: (ms) => this.sleep(ms), onRetry: () => this.stats.retried++ },
+      async () => {
+        let error: string;
+        try {
+          const timeout = this.options.timeoutMs ?? 10_000;
+          const res = await request(target.webhook, {
+            method: 'POST',
+            headers,
+            body,
+            headersTimeout: timeout,
+            bodyTimeout: timeout,
+          });
+          await res.body.dump();
+          if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, value: undefined };
+          error = `HTTP ${res.statusCode}`;
+        } catch (err) {
+          error = (err as Error).message;
+        }
+        receiver.lastError = error;
+        receiver.lastErrorAt = new Date().toISOString();
+        return { ok: false, error };
+      },
+    );
+    receiver.pending--;
+    if (result.ok) {
+      receiver.delivered++;
+      this.stats.delivered++;
       return;
     }
-    this.stats.retried++;
-    const delay = Math.min(this.options.maxDelayMs ?? 60_000, (this.options.baseDelayMs ?? 1_000) * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      void this.attempt(target, body, delivery, attempt + 1);
-    }, delay);
-    timer.unref();
-    this.timers.add(timer);
+    receiver.failed++;
+    this.stats.failed++;
+    this.options.logger.warn(
+      { receiver: describe(target.webhook), attempts, error: result.error },
+      'an alert notification could not be delivered; it is dropped',
+    );
+  }
+
+  /** A wait that close() cancels: the retries of a closed delivery never resume. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.closed) return;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      timer.unref();
+      this.timers.add(timer);
+    });
   }
 
   private receiver(target: AlertTarget) {
@@ -120,7 +156,12 @@ export function jsonPayload(event: AlertEvent, environment: string) {
     scope: alert.scope,
     ...(alert.policy === undefined ? {} : { policy: alert.policy }),
     ...(alert.type === 'response-code' ? { codes: alert.codes } : {}),
-    condition: { operator: alert.operator, threshold: alert.threshold, periods: alert.periods, periodMs: alert.periodMs },
+    condition: {
+      operator: alert.operator,
+      threshold: alert.threshold,
+      periods: alert.periods,
+      periodMs: alert.periodMs,
+    },
     value: event.value,
     at: new Date(event.at).toISOString(),
   };
@@ -135,9 +176,20 @@ const WHAT: Record<AlertEvent['alert']['type'], string> = {
 
 export function slackPayload(event: AlertEvent, environment: string): string {
   const { alert } = event;
-  const icon = event.state === 'resolved' ? ':white_check_mark:' : alert.severity === 'critical' ? ':rotating_light:' : alert.severity === 'warning' ? ':warning:' : ':information_source:';
+  const icon =
+    event.state === 'resolved'
+      ? ':white_check_mark:'
+      : alert.severity === 'critical'
+        ? ':rotating_light:'
+        : alert.severity === 'warning'
+          ? ':warning:'
+          : ':information_source:';
   const where = `${environment} / ${event.api}${event.node ? ` on ${event.node}` : ''}`;
-  const scope = alert.policy ? ` of policy ${alert.policy}` : alert.type === 'response-code' ? ` with status ${alert.codes.join(', ')}` : '';
+  const scope = alert.policy
+    ? ` of policy ${alert.policy}`
+    : alert.type === 'response-code'
+      ? ` with status ${alert.codes.join(', ')}`
+      : '';
   const text = `${icon} *${alert.name}* ${event.state === 'firing' ? 'is firing' : 'resolved'} (${alert.severity}) — ${where}: ${WHAT[alert.type]}${scope} ${event.value ?? 'none'} per ${alert.periodMs / 1000}s, ${alert.operator} ${alert.threshold} for ${alert.periods} period(s)`;
   return JSON.stringify({ text });
 }

@@ -71,7 +71,12 @@ export class AlertEvaluator {
     }
     for (const alert of alerts) {
       if (this.running.has(alert.name)) continue;
-      const running: Running = { definition: alert, baseline: undefined, tracks: new Map(), timer: setInterval(() => void this.evaluate(running), alert.periodMs) };
+      const running: Running = {
+        definition: alert,
+        baseline: undefined,
+        tracks: new Map(),
+        timer: setInterval(() => void this.evaluate(running), alert.periodMs),
+      };
       running.timer.unref();
       this.running.set(alert.name, running);
       void this.evaluate(running);
@@ -83,10 +88,20 @@ export class AlertEvaluator {
     for (const running of this.running.values()) {
       for (const [key, track] of running.tracks) {
         const [api = '', node] = key.split('\0');
-        out.push({ alert: running.definition.name, api, ...(node ? { node } : {}), state: track.firing ? 'firing' : 'ok', since: track.since, value: track.value, consecutive: track.consecutive });
+        out.push({
+          alert: running.definition.name,
+          api,
+          ...(node ? { node } : {}),
+          state: track.firing ? 'firing' : 'ok',
+          since: track.since,
+          value: track.value,
+          consecutive: track.consecutive,
+        });
       }
     }
-    return out.sort((a, b) => `${a.alert}\0${a.api}\0${a.node ?? ''}`.localeCompare(`${b.alert}\0${b.api}\0${b.node ?? ''}`));
+    return out.sort((a, b) =>
+      `${a.alert}\0${a.api}\0${a.node ?? ''}`.localeCompare(`${b.alert}\0${b.api}\0${b.node ?? ''}`),
+    );
   }
 
   close(): void {
@@ -109,7 +124,17 @@ export class AlertEvaluator {
         if (current) deltas.push({ node, delta: difference(current, baseline.get(node)?.[api]) });
       }
       if (definition.scope === 'environment') {
-        if (deltas.length) this.judge(running, api, undefined, valueOf(definition, deltas.map((d) => d.delta)), now);
+        if (deltas.length)
+          this.judge(
+            running,
+            api,
+            undefined,
+            valueOf(
+              definition,
+              deltas.map((d) => d.delta),
+            ),
+            now,
+          );
       } else {
         for (const { node, delta } of deltas) this.judge(running, api, node, valueOf(definition, [delta]), now);
       }
@@ -154,7 +179,11 @@ function valueOf(definition: AlertDefinition, deltas: readonly ApiCounts[]): num
     case 'request-count':
       return sum((d) => d.requests);
     case 'policy-violation':
-      return sum((d) => (definition.policy === undefined ? Object.values(d.rejections).reduce((a, b) => a + b, 0) : (d.rejections[definition.policy] ?? 0)));
+      return sum((d) =>
+        definition.policy === undefined
+          ? Object.values(d.rejections).reduce((a, b) => a + b, 0)
+          : (d.rejections[definition.policy] ?? 0),
+      );
     case 'response-code':
       return sum((d) => definition.codes.reduce((total, code) => total + (d.statuses[String(code)] ?? 0), 0));
     case 'response-time': {
@@ -167,7 +196,8 @@ function valueOf(definition: AlertDefinition, deltas: readonly ApiCounts[]): num
 /** What happened between two readings; a reading lower than the one before means the node restarted: it counts from zero. */
 function difference(current: ApiCounts, before: ApiCounts | undefined): ApiCounts {
   if (!before || current.requests < before.requests) return current;
-  const minus = (a: Record<string, number>, b: Record<string, number>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k, Math.max(0, v - (b[k] ?? 0))]));
+  const minus = (a: Record<string, number>, b: Record<string, number>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, Math.max(0, v - (b[k] ?? 0))]));
   return {
     requests: current.requests - before.requests,
     statuses: minus(current.statuses, before.statuses),

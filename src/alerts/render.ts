@@ -1,10 +1,19 @@
 import type { FieldChange } from '../plan/types.js';
 import type { AlertChange, AlertView } from './compare.js';
 
-export const ALERT_SYMBOL: Record<AlertChange['kind'], string> = { 'add-alert': '+', 'remove-alert': '-', 'update-alert': '~' };
+export const ALERT_SYMBOL: Record<AlertChange['kind'], string> = {
+  'add-alert': '+',
+  'remove-alert': '-',
+  'update-alert': '~',
+};
 
 export function describeAlert(name: string, view: AlertView): string {
-  const what = view.type === 'policy-violation' && view.policy ? `policy-violation of ${view.policy}` : view.type === 'response-code' ? `response-code ${view.codes?.join(',')}` : view.type;
+  const what =
+    view.type === 'policy-violation' && view.policy
+      ? `policy-violation of ${view.policy}`
+      : view.type === 'response-code'
+        ? `response-code ${view.codes?.join(',')}`
+        : view.type;
   const apis = view.apis === '*' ? 'every API' : view.apis.join(', ');
   return `alert ${name} (${what} ${view.condition}, ${view.severity}, ${view.scope} counts, ${apis} → ${view.notify.join('; ')})`;
 }

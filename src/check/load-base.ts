@@ -8,11 +8,16 @@ import type { ManifestText } from './read-side.js';
  * large repository, so only those are parsed twice. Sharing the objects also
  * lets the diff stop at the first identical reference.
  */
-export function loadBase(baseTexts: readonly ManifestText[], headTexts: readonly ManifestText[], head: LoadResult): LoadResult {
+export function loadBase(
+  baseTexts: readonly ManifestText[],
+  headTexts: readonly ManifestText[],
+  head: LoadResult,
+): LoadResult {
   const headText = new Map(headTexts.map((t) => [t.file, t.text]));
   const unchanged = new Set(baseTexts.filter((t) => headText.get(t.file) === t.text).map((t) => t.file));
   const loaded = loadManifestTexts(baseTexts.filter((t) => !unchanged.has(t.file)));
-  const reused = <T extends { source: { file: string } }>(list: readonly T[]) => list.filter((m) => unchanged.has(m.source.file));
+  const reused = <T extends { source: { file: string } }>(list: readonly T[]) =>
+    list.filter((m) => unchanged.has(m.source.file));
   const manifests: ManifestSet = {
     environments: [...reused(head.manifests.environments), ...loaded.manifests.environments],
     apis: [...reused(head.manifests.apis), ...loaded.manifests.apis],
@@ -21,7 +26,10 @@ export function loadBase(baseTexts: readonly ManifestText[], headTexts: readonly
     alerts: [...reused(head.manifests.alerts ?? []), ...(loaded.manifests.alerts ?? [])],
     invalidNames: loaded.manifests.invalidNames,
   };
-  const diagnostics = [...head.diagnostics.filter((d) => d.file !== undefined && unchanged.has(d.file)), ...loaded.diagnostics];
+  const diagnostics = [
+    ...head.diagnostics.filter((d) => d.file !== undefined && unchanged.has(d.file)),
+    ...loaded.diagnostics,
+  ];
   return { manifests, diagnostics, files: baseTexts.map((t) => t.file), digest: loaded.digest };
 }
 

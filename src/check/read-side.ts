@@ -5,7 +5,7 @@ import { CODEOWNERS_LOCATIONS, parseCodeowners, type Codeowners } from '../codeo
 import { readObjects } from '../git/cat-file.js';
 import { displayPath, repositoryPath, type Repository } from '../git/repository.js';
 import { listFiles } from '../git/tree.js';
-import { discoverManifestFiles, type DiscoverOptions } from '../manifest/discover.js';
+import { discoverManifestFiles, isDiscovered, isManifestName, type DiscoverOptions } from '../manifest/discover.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { CustomConfig } from '../policies/custom/index.js';
 import type { AuxiliaryReader } from '../validate/custom-policies.js';
@@ -16,15 +16,12 @@ export interface ManifestText {
   text: string;
 }
 
-const MANIFEST_EXTENSION = /\.ya?ml$/;
-
-/** What discovery skips below a given folder (src/manifest/discover.ts): hidden entries and node_modules. */
-function skipped(segment: string): boolean {
-  return segment.startsWith('.') || segment === 'node_modules';
-}
-
 /** The manifests under `paths` as they are in `commit`, read straight from the object store. */
-export async function manifestTextsAt(repo: Repository, commit: string, paths: readonly string[]): Promise<ManifestText[]> {
+export async function manifestTextsAt(
+  repo: Repository,
+  commit: string,
+  paths: readonly string[],
+): Promise<ManifestText[]> {
   const specs = paths.map((p) => repositoryPath(repo, p));
   const entries = await listFiles(repo, commit, specs);
   const wanted = entries.filter((entry) =>
@@ -33,7 +30,8 @@ export async function manifestTextsAt(repo: Repository, commit: string, paths: r
       if (entry.path === spec) return true;
       if (spec !== '' && !entry.path.startsWith(`${spec}/`)) return false;
       const below = (spec === '' ? entry.path : entry.path.slice(spec.length + 1)).split('/');
-      return MANIFEST_EXTENSION.test(entry.path) && !below.some(skipped);
+      // The rules of discovery on disk (src/manifest/discover.ts), applied to the path below the folder named.
+      return isManifestName(entry.path) && below.every(isDiscovered);
     }),
   );
   const blobs = await readObjects(repo, [...new Set(wanted.map((e) => e.blob))]);
@@ -43,9 +41,17 @@ export async function manifestTextsAt(repo: Repository, commit: string, paths: r
 }
 
 /** The manifests under `paths` on disk (the working tree), with the problems `tollgate validate` reports for missing paths. */
-export async function manifestTextsOnDisk(paths: readonly string[], options: DiscoverOptions = {}): Promise<{ texts: ManifestText[]; diagnostics: Diagnostic[] }> {
-  const { files, missing, skippedLinks } = await discoverManifestFiles(paths.map((p) => path.resolve(p)), options);
-  const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${path.relative(process.cwd(), p) || '.'}`));
+export async function manifestTextsOnDisk(
+  paths: readonly string[],
+  options: DiscoverOptions = {},
+): Promise<{ texts: ManifestText[]; diagnostics: Diagnostic[] }> {
+  const { files, missing, skippedLinks } = await discoverManifestFiles(
+    paths.map((p) => path.resolve(p)),
+    options,
+  );
+  const diagnostics = missing.map((p) =>
+    diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${path.relative(process.cwd(), p) || '.'}`),
+  );
   for (const link of skippedLinks) {
     const file = path.relative(process.cwd(), link.path);
     diagnostics.push(diagnostic('TG_LINK_NOT_FOLLOWED', `${file} is ${link.reason}`, { file, line: 1, col: 1 }));
@@ -55,10 +61,13 @@ export async function manifestTextsOnDisk(paths: readonly string[], options: Dis
     try {
       texts.push({ file: path.relative(process.cwd(), file), text: await readFile(file, 'utf8') });
     } catch (err) {
-      diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`));
+      diagnostics.push(
+        diagnostic('TG_FILE_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`),
+      );
     }
   }
-  if (files.length === 0 && missing.length === 0) diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
+  if (files.length === 0 && missing.length === 0)
+    diagnostics.push(diagnostic('TG_NO_MANIFESTS', `no .yaml or .yml manifest under ${paths.join(', ')}`));
   return { texts, diagnostics };
 }
 
@@ -80,7 +89,9 @@ function customPolicyFiles(set: ManifestSet): string[] {
 /** Reads the files custom policies name from `commit` (validation's reader is synchronous: they are fetched first). */
 export async function auxiliaryReaderAt(repo: Repository, commit: string, set: ManifestSet): Promise<AuxiliaryReader> {
   const files = customPolicyFiles(set);
-  const names = new Map(files.map((file) => [file, `${commit}:${repositoryPath(repo, path.relative(process.cwd(), file))}`]));
+  const names = new Map(
+    files.map((file) => [file, `${commit}:${repositoryPath(repo, path.relative(process.cwd(), file))}`]),
+  );
   const objects = await readObjects(repo, [...new Set(names.values())]);
   return (file) => {
     const name = names.get(file);

@@ -13,13 +13,18 @@ const ANNOTATIONS_PER_SEVERITY = 10;
  */
 export function renderCheckGithub(report: CheckReport): string {
   // GitHub places annotations by path from the repository root.
-  const all = reportDiagnostics(report).map((d) => ({ ...d, message: describeFinding(d), ...(d.file === undefined ? {} : { file: path.posix.join(report.directory, d.file.split(path.sep).join('/')) }) }));
+  const all = reportDiagnostics(report).map((d) => ({
+    ...d,
+    message: describeFinding(d),
+    ...(d.file === undefined ? {} : { file: path.posix.join(report.directory, d.file.split(path.sep).join('/')) }),
+  }));
   const errors = all.filter((d) => d.severity === 'error');
   const warnings = all.filter((d) => d.severity === 'warning');
   const shown = [...errors.slice(0, ANNOTATIONS_PER_SEVERITY), ...warnings.slice(0, ANNOTATIONS_PER_SEVERITY)];
   let out = shown.map(githubAnnotation).join('');
   const leftOut = all.length - shown.length;
-  if (leftOut > 0) out += `::notice title=tollgate check::${plural(leftOut, 'more finding')} not annotated: see the job summary or run tollgate check locally\n`;
+  if (leftOut > 0)
+    out += `::notice title=tollgate check::${plural(leftOut, 'more finding')} not annotated: see the job summary or run tollgate check locally\n`;
   const counts = countBySeverity(all);
   const tests = report.testsRun ? `; policy tests: ${totalsLine(testTotals(report.tests))}` : '';
   return `${out}tollgate check: ${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}${tests}\n`;

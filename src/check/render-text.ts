@@ -10,19 +10,38 @@ import type { CheckReport, EnvironmentPlan, Finding } from './types.js';
 /** Plans beyond this many changes per environment are cut (the JSON output has them all). */
 const SHOWN_CHANGES = 200;
 
-const SYMBOL: Record<string, string> = { 'create-api': '+', 'add-policy': '+', 'create-application': '+', 'create-certificate': '+', 'delete-api': '-', 'remove-policy': '-', 'delete-application': '-', 'delete-certificate': '-', 'reorder-chain': '↕' };
+const SYMBOL: Record<string, string> = {
+  'create-api': '+',
+  'add-policy': '+',
+  'create-application': '+',
+  'create-certificate': '+',
+  'delete-api': '-',
+  'remove-policy': '-',
+  'delete-application': '-',
+  'delete-certificate': '-',
+  'reorder-chain': '↕',
+};
 
 export function planTotals(plan: EnvironmentPlan): string {
   if (plan.status === 'removed') return 'removed at the head: nothing of it is planned';
   if (plan.changes.length === 0 && plan.alerts.length === 0) return 'no changes';
-  const parts = [...(plan.changes.length ? [totals({ environment: plan.environment, changes: plan.changes, skipped: [], errors: [] })] : []), ...(plan.alerts.length ? [alertTotals(plan.alerts)] : [])];
+  const parts = [
+    ...(plan.changes.length
+      ? [totals({ environment: plan.environment, changes: plan.changes, skipped: [], errors: [] })]
+      : []),
+    ...(plan.alerts.length ? [alertTotals(plan.alerts)] : []),
+  ];
   return `${plan.status === 'added' ? 'new environment: ' : ''}${parts.join('; ')}`;
 }
 
 export function renderCheckText(report: CheckReport, p: Painter): string {
   const lines: string[] = [];
   lines.push(p.bold(`tollgate check: ${describeSide(report.base)} → ${describeSide(report.head)}`));
-  lines.push(report.changedFiles.length ? `${plural(report.changedFiles.length, 'manifest file')} changed: ${report.changedFiles.join(', ')}` : 'no manifest file changed');
+  lines.push(
+    report.changedFiles.length
+      ? `${plural(report.changedFiles.length, 'manifest file')} changed: ${report.changedFiles.join(', ')}`
+      : 'no manifest file changed',
+  );
 
   lines.push('', p.bold('Validation of the head'));
   if (report.validation.length === 0) lines.push(p.green('  valid'));
@@ -40,23 +59,39 @@ export function renderCheckText(report: CheckReport, p: Painter): string {
       const symbol = SYMBOL[c.kind] ?? '~';
       const paint = symbol === '+' ? p.green : symbol === '-' ? p.red : p.yellow;
       lines.push(paint(`    ${symbol} ${describeChange(c)}`));
-      for (const f of changeFields(c)) lines.push(`        ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+      for (const f of changeFields(c))
+        lines.push(`        ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
     }
-    if (plan.changes.length > SHOWN_CHANGES) lines.push(p.dim(`    … and ${plan.changes.length - SHOWN_CHANGES} more changes (--output json lists them all)`));
+    if (plan.changes.length > SHOWN_CHANGES)
+      lines.push(p.dim(`    … and ${plan.changes.length - SHOWN_CHANGES} more changes (--output json lists them all)`));
     for (const c of plan.alerts) {
       const symbol = ALERT_SYMBOL[c.kind];
-      lines.push((symbol === '+' ? p.green : symbol === '-' ? p.red : p.yellow)(`    ${symbol} ${describeAlertChange(c)}`));
-      for (const f of alertChangeFields(c)) lines.push(`        ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+      lines.push(
+        (symbol === '+' ? p.green : symbol === '-' ? p.red : p.yellow)(`    ${symbol} ${describeAlertChange(c)}`),
+      );
+      for (const f of alertChangeFields(c))
+        lines.push(`        ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
     }
   }
 
   if (report.testsRun) {
     lines.push('', p.bold('Policy tests'));
-    lines.push(...renderTestsText(report.tests, p).trimEnd().split('\n').map((l) => `  ${l}`));
+    lines.push(
+      ...renderTestsText(report.tests, p)
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
   }
   for (const { environment, report: replayed } of report.replay ?? []) {
     lines.push('', p.bold(`Replay of recorded traffic: ${environment}`));
-    lines.push(...renderReplayText(replayed, p).trimEnd().split('\n').slice(1).map((l) => `  ${l}`));
+    lines.push(
+      ...renderReplayText(replayed, p)
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => `  ${l}`),
+    );
   }
   const { errors, warnings } = countBySeverity(reportDiagnostics(report));
   const result = `Result: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

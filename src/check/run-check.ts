@@ -23,7 +23,13 @@ import { HeadLocator } from './findings/locator.js';
 import { addedSecretFindings } from './findings/secrets-added.js';
 import type { DetectorContext } from './findings/types.js';
 import { changedFiles, loadBase } from './load-base.js';
-import { auxiliaryReaderAt, manifestTextsAt, manifestTextsOnDisk, readCodeowners, type ManifestText } from './read-side.js';
+import {
+  auxiliaryReaderAt,
+  manifestTextsAt,
+  manifestTextsOnDisk,
+  readCodeowners,
+  type ManifestText,
+} from './read-side.js';
 import type { CheckOptions, CheckReport, EnvironmentPlan, Finding } from './types.js';
 
 /** The head: its texts, the problems reading them, and its commit (none for the working tree). */
@@ -35,7 +41,9 @@ interface Head {
 
 async function readHead(repo: Repository, options: CheckOptions): Promise<Head> {
   if (options.head === undefined) {
-    const { texts, diagnostics } = await manifestTextsOnDisk(options.paths, { followExternalLinks: options.followExternalLinks ?? false });
+    const { texts, diagnostics } = await manifestTextsOnDisk(options.paths, {
+      followExternalLinks: options.followExternalLinks ?? false,
+    });
     return { texts, loadProblems: diagnostics };
   }
   const commit = await resolveCommit(repo, options.head);
@@ -53,11 +61,15 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const repo = await openRepository(process.cwd());
   const baseRef = options.base ?? (await defaultBase(repo));
   const baseCommit = await resolveCommit(repo, baseRef);
-  const [baseTexts, head] = await Promise.all([manifestTextsAt(repo, baseCommit, options.paths), readHead(repo, options)]);
+  const [baseTexts, head] = await Promise.all([
+    manifestTextsAt(repo, baseCommit, options.paths),
+    readHead(repo, options),
+  ]);
 
   const headLoaded = loadManifestTexts(head.texts);
   headLoaded.diagnostics.unshift(...head.loadProblems);
-  const readAuxiliary: AuxiliaryReader = head.commit === undefined ? readFromDisk : await auxiliaryReaderAt(repo, head.commit, headLoaded.manifests);
+  const readAuxiliary: AuxiliaryReader =
+    head.commit === undefined ? readFromDisk : await auxiliaryReaderAt(repo, head.commit, headLoaded.manifests);
   const validated = finish(headLoaded, { readAuxiliary, ...(options.selector ? { selector: options.selector } : {}) });
   const baseLoaded = loadBase(baseTexts, head.texts, headLoaded);
   const codeowners = await readCodeowners(repo, head.commit);
@@ -77,31 +89,62 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   // A head document that does not load is missing from the head: planning would show it deleted.
   if (headLoaded.diagnostics.some((d) => d.severity === 'error')) return report;
 
-  const ctx: DetectorContext = { locate: new HeadLocator(headLoaded.manifests), rateLimitFactor: options.rateLimitFactor, owners: codeowners && ownersFunction(repo, codeowners) };
+  const ctx: DetectorContext = {
+    locate: new HeadLocator(headLoaded.manifests),
+    rateLimitFactor: options.rateLimitFactor,
+    owners: codeowners && ownersFunction(repo, codeowners),
+  };
   // With a selector, both sides are what it selects: the plans and findings are about its objects only.
   const baseSet = selectManifests(baseLoaded.manifests, options.selector);
   const headSet = validated.manifests;
   const planned = planEnvironments(baseSet, headSet, ctx);
   report.plans = planned.plans;
-  report.findings = sortDiagnostics([...baseProblems(baseLoaded, baseCommit), ...planned.findings, ...addedSecretFindings(baseSet, headSet, new Set(report.changedFiles))]);
+  report.findings = sortDiagnostics([
+    ...baseProblems(baseLoaded, baseCommit),
+    ...planned.findings,
+    ...addedSecretFindings(baseSet, headSet, new Set(report.changedFiles)),
+  ]);
   if (options.tests) {
     report.tests = await runPolicyTests(headSet, { states: planned.headStates });
     report.testsRun = true;
   }
   if (options.replay) {
-    report.replay = await replayBoth(options.replay, baseSet, headSet, { base: describeSide(report.base), head: describeSide(report.head) }, options.paths);
-    const replayed = report.replay.flatMap(({ environment, report: r }) => replayFindings(environment, r, planned.headStates.get(environment) as EnvironmentState, ctx.locate));
+    report.replay = await replayBoth(
+      options.replay,
+      baseSet,
+      headSet,
+      { base: describeSide(report.base), head: describeSide(report.head) },
+      options.paths,
+    );
+    const replayed = report.replay.flatMap(({ environment, report: r }) =>
+      replayFindings(environment, r, planned.headStates.get(environment) as EnvironmentState, ctx.locate),
+    );
     report.findings = sortDiagnostics([...report.findings, ...replayed]);
   }
   return report;
 }
 
 /** The records through the base and the head of each environment both define (records name their environment). */
-async function replayBoth(files: string[], base: ManifestSet, head: ManifestSet, labels: { base: string; head: string }, paths: string[]): Promise<{ environment: string; report: ReplayReport }[]> {
+async function replayBoth(
+  files: string[],
+  base: ManifestSet,
+  head: ManifestSet,
+  labels: { base: string; head: string },
+  paths: string[],
+): Promise<{ environment: string; report: ReplayReport }[]> {
   const baseEnvs = new Set(base.environments.map((e) => e.name));
   const replayed: { environment: string; report: ReplayReport }[] = [];
-  for (const environment of head.environments.map((e) => e.name).filter((n) => baseEnvs.has(n)).sort()) {
-    const report = await replayEnvironment({ files, environment, base: { label: labels.base, manifests: base }, head: { label: labels.head, manifests: head }, baseDir: replayBaseDir(paths) });
+  for (const environment of head.environments
+    .map((e) => e.name)
+    .filter((n) => baseEnvs.has(n))
+    .sort()) {
+    const report = await replayEnvironment({
+      files,
+      environment,
+      base: { label: labels.base, manifests: base },
+      head: { label: labels.head, manifests: head },
+      baseDir: replayBaseDir(paths),
+    });
     replayed.push({ environment, report });
   }
   // Environments the records have nothing for are left out, unless none has any (the report then says so).
@@ -109,7 +152,11 @@ async function replayBoth(files: string[], base: ManifestSet, head: ManifestSet,
   return withRecords.length ? withRecords : replayed;
 }
 
-function planEnvironments(base: ManifestSet, head: ManifestSet, ctx: DetectorContext): { plans: EnvironmentPlan[]; findings: Finding[]; headStates: Map<string, EnvironmentState> } {
+function planEnvironments(
+  base: ManifestSet,
+  head: ManifestSet,
+  ctx: DetectorContext,
+): { plans: EnvironmentPlan[]; findings: Finding[]; headStates: Map<string, EnvironmentState> } {
   const plans: EnvironmentPlan[] = [];
   const headStates = new Map<string, EnvironmentState>();
   const collector = new FindingCollector();
@@ -137,9 +184,17 @@ function planEnvironments(base: ManifestSet, head: ManifestSet, ctx: DetectorCon
     const changes = diffStates(headState, baseState);
     const [baseAlerts, envAlerts] = [environmentAlerts(base, name), environmentAlerts(head, name)];
     const alerts = alertChanges(baseAlerts, envAlerts);
-    plans.push({ environment: name, status: !baseEnv ? 'added' : changes.length || alerts.length ? 'changed' : 'unchanged', changes, alerts });
+    plans.push({
+      environment: name,
+      status: !baseEnv ? 'added' : changes.length || alerts.length ? 'changed' : 'unchanged',
+      changes,
+      alerts,
+    });
     if (baseEnv && baseState) {
-      collector.add(name, environmentDrafts({ name, base: baseEnv, head: headEnv, baseState, headState }, changes, baseApis, ctx));
+      collector.add(
+        name,
+        environmentDrafts({ name, base: baseEnv, head: headEnv, baseState, headState }, changes, baseApis, ctx),
+      );
       collector.add(name, alertFindings(name, baseAlerts, envAlerts, headAlerts));
     }
   }
@@ -162,7 +217,12 @@ function baseProblems(base: LoadResult, commit: string): Finding[] {
   const first = errors[0];
   if (!first) return [];
   const where = first.file ? `${first.file}${first.line ? `:${first.line}:${first.col}` : ''}: ` : '';
-  return [diagnostic('TG_BASE_UNREADABLE', `the base ${commit.slice(0, 12)} has ${errors.length} load error${errors.length === 1 ? '' : 's'} (first: ${where}${first.message}); what could not be read counts as absent there`)];
+  return [
+    diagnostic(
+      'TG_BASE_UNREADABLE',
+      `the base ${commit.slice(0, 12)} has ${errors.length} load error${errors.length === 1 ? '' : 's'} (first: ${where}${first.message}); what could not be read counts as absent there`,
+    ),
+  ];
 }
 
 /** Owners of a file named as diagnostics name it (relative to the current directory); CODEOWNERS paths are relative to the root. */

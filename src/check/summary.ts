@@ -8,7 +8,12 @@ export type FailOn = 'error' | 'warning';
 
 /** Everything the report flags, as one sorted list: validation, findings, policy tests. */
 export function reportDiagnostics(report: CheckReport): Finding[] {
-  const tests = report.severity ? applySeverities(testDiagnostics(report.tests), { levels: report.severity.levels as Record<ErrorCode, SeverityLevel>, warningsAsErrors: report.severity.warningsAsErrors }) : testDiagnostics(report.tests);
+  const tests = report.severity
+    ? applySeverities(testDiagnostics(report.tests), {
+        levels: report.severity.levels as Record<ErrorCode, SeverityLevel>,
+        warningsAsErrors: report.severity.warningsAsErrors,
+      })
+    : testDiagnostics(report.tests);
   return sortDiagnostics([...report.validation, ...report.findings, ...tests]);
 }
 
@@ -29,5 +34,9 @@ export function describeFinding(d: Finding): string {
 }
 
 export function describeSide(side: CheckReport['base']): string {
-  return side.commit === undefined ? side.ref : side.ref === side.commit ? side.commit.slice(0, 12) : `${side.ref} (${side.commit.slice(0, 12)})`;
+  return side.commit === undefined
+    ? side.ref
+    : side.ref === side.commit
+      ? side.commit.slice(0, 12)
+      : `${side.ref} (${side.commit.slice(0, 12)})`;
 }

@@ -17,17 +17,53 @@ import { severityPolicy } from './shared-flags.js';
 
 export const checkSpec: CommandSpec = {
   name: 'check',
-  description: 'Review a manifest change offline: validate the head, plan every environment from base to head, flag security downgrades and precedence changes, run the policy tests.',
+  description:
+    'Review a manifest change offline: validate the head, plan every environment from base to head, flag security downgrades and precedence changes, run the policy tests.',
   paths: 'manifest files or folders',
   options: [
-    { long: 'base', value: '<ref>', kind: 'string', defaultNote: "the remote's default branch (origin/HEAD), else main or master", description: 'the ref the change merges into (read from git, nothing is checked out)' },
-    { long: 'head', value: '<ref>', kind: 'string', defaultNote: 'the working tree', description: 'the ref under review' },
+    {
+      long: 'base',
+      value: '<ref>',
+      kind: 'string',
+      defaultNote: "the remote's default branch (origin/HEAD), else main or master",
+      description: 'the ref the change merges into (read from git, nothing is checked out)',
+    },
+    {
+      long: 'head',
+      value: '<ref>',
+      kind: 'string',
+      defaultNote: 'the working tree',
+      description: 'the ref under review',
+    },
     OUTPUT(['text', 'json', 'github', 'markdown', 'sarif']),
-    { long: 'fail-on', value: '<severity>', kind: 'choice', choices: ['error', 'warning'], default: 'error', description: 'exit 1 on errors only, or on warnings too' },
-    { long: 'rate-limit-factor', value: '<n>', kind: 'factor', default: '2', description: 'report a limit raised by this factor or more' },
+    {
+      long: 'fail-on',
+      value: '<severity>',
+      kind: 'choice',
+      choices: ['error', 'warning'],
+      default: 'error',
+      description: 'exit 1 on errors only, or on warnings too',
+    },
+    {
+      long: 'rate-limit-factor',
+      value: '<n>',
+      kind: 'factor',
+      default: '2',
+      description: 'report a limit raised by this factor or more',
+    },
     { long: 'tests', kind: 'boolean', negatable: true, description: 'do not run the policy tests' },
-    { long: 'replay', value: '<path>', kind: 'path', description: 'also replay these access records (a file, or a folder of them) through the base and the head: requests the change would refuse or admit become findings' },
-    { ...SELECTOR, description: 'review only the Apis, Applications and Certificates whose labels match, on both sides (Kubernetes syntax)' },
+    {
+      long: 'replay',
+      value: '<path>',
+      kind: 'path',
+      description:
+        'also replay these access records (a file, or a folder of them) through the base and the head: requests the change would refuse or admit become findings',
+    },
+    {
+      ...SELECTOR,
+      description:
+        'review only the Apis, Applications and Certificates whose labels match, on both sides (Kubernetes syntax)',
+    },
     WARNINGS_AS_ERRORS,
   ],
   help: 'With --output github: at most 10 error and 10 warning annotations, and the full report appended to $GITHUB_STEP_SUMMARY when it is set.\nWith --output sarif: SARIF 2.1.0 for GitHub code scanning.\n\nExit codes: 0 clean, 1 errors (with --fail-on warning: warnings too).\n\nExamples:\n  $ tollgate check                      # base: origin/HEAD, head: the working tree\n  $ tollgate check --base main --head feature/open-catalog --output markdown manifests/\n  $ tollgate check --base "$BASE_SHA" --output github --fail-on warning .\n  $ tollgate check --base main --replay /var/log/tollgate/ manifests/',

@@ -1,7 +1,14 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { TollgateError } from '../errors/catalog.js';
 import { loadConfigFile, type ConfigFile, type KnownOptions } from './config-file.js';
-import { attributeName, CONFIG_FILE, envVarName, FOLLOW_EXTERNAL_LINKS, parseValue, type OptionSpec } from './options.js';
+import {
+  attributeName,
+  CONFIG_FILE,
+  envVarName,
+  FOLLOW_EXTERNAL_LINKS,
+  parseValue,
+  type OptionSpec,
+} from './options.js';
 import type { CommandResult } from './result.js';
 
 /** Where an option's value came from, in the order they win. */
@@ -64,7 +71,12 @@ function commanderOption(spec: OptionSpec): Option {
  * command alike: command line, then TOLLGATE_<OPTION>, then the config file,
  * then the default.
  */
-export function buildCommand(spec: CommandSpec, dispatch: Dispatch, catalog: OptionCatalog, env: NodeJS.ProcessEnv = process.env): Command {
+export function buildCommand(
+  spec: CommandSpec,
+  dispatch: Dispatch,
+  catalog: OptionCatalog,
+  env: NodeJS.ProcessEnv = process.env,
+): Command {
   const command = new Command(spec.name).description(spec.description);
   if (spec.paths) command.addArgument(new Argument('[paths...]', spec.paths));
   for (const arg of spec.args ?? []) {
@@ -82,7 +94,14 @@ export function buildCommand(spec: CommandSpec, dispatch: Dispatch, catalog: Opt
   return command;
 }
 
-async function resolve(spec: CommandSpec, options: OptionSpec[], command: Command, positional: unknown[], catalog: OptionCatalog, env: NodeJS.ProcessEnv): Promise<CommandInput> {
+async function resolve(
+  spec: CommandSpec,
+  options: OptionSpec[],
+  command: Command,
+  positional: unknown[],
+  catalog: OptionCatalog,
+  env: NodeJS.ProcessEnv,
+): Promise<CommandInput> {
   const given = command.opts();
   const sourceOf = (long: string) => command.getOptionValueSource(attributeName(long)) as string | undefined;
   const fromEnv = (long: string) => {
@@ -98,7 +117,14 @@ async function resolve(spec: CommandSpec, options: OptionSpec[], command: Comman
     const key = attributeName(option.long);
     if (option.long === 'config-file') {
       flags[key] = config.file;
-      sources[key] = configPath === undefined ? (config.file ? 'default' : undefined) : sourceOf('config-file') === 'cli' ? 'cli' : 'env';
+      sources[key] =
+        configPath === undefined
+          ? config.file
+            ? 'default'
+            : undefined
+          : sourceOf('config-file') === 'cli'
+            ? 'cli'
+            : 'env';
       continue;
     }
     if (sourceOf(option.long) === 'cli') {
@@ -115,7 +141,10 @@ async function resolve(spec: CommandSpec, options: OptionSpec[], command: Comman
     const configured = fromConfig.get(option.long);
     if (configured) {
       const value = configured.value;
-      flags[key] = option.kind === 'boolean' && typeof value === 'boolean' ? value : parseOrFail(option, String(value), configured.where);
+      flags[key] =
+        option.kind === 'boolean' && typeof value === 'boolean'
+          ? value
+          : parseOrFail(option, String(value), configured.where);
       sources[key] = 'config';
       continue;
     }
@@ -124,7 +153,10 @@ async function resolve(spec: CommandSpec, options: OptionSpec[], command: Comman
   }
   for (const option of options) {
     if (option.required && flags[attributeName(option.long)] === undefined) {
-      throw new TollgateError('TG_USAGE', `--${option.long} is required (or ${envVarName(option.long)}, or ${option.long}: in the config file)`);
+      throw new TollgateError(
+        'TG_USAGE',
+        `--${option.long} is required (or ${envVarName(option.long)}, or ${option.long}: in the config file)`,
+      );
     }
   }
   let paths: string[] = [];
@@ -142,7 +174,8 @@ function parseOrFail(option: OptionSpec, text: string, where: string): unknown {
   try {
     return parseValue(option, text);
   } catch (err) {
-    if (err instanceof InvalidArgumentError) throw new TollgateError('TG_CONFIG', `${where}: --${option.long}: ${err.message}`);
+    if (err instanceof InvalidArgumentError)
+      throw new TollgateError('TG_CONFIG', `${where}: --${option.long}: ${err.message}`);
     throw err;
   }
 }
@@ -160,5 +193,10 @@ function knownNames(catalog: OptionCatalog): KnownOptions {
 
 /** Path-valued options by long name: relative paths in the config file are relative to its folder. */
 function pathOptions(catalog: OptionCatalog): Set<string> {
-  return new Set([...catalog.values()].flat().filter((o) => o.kind === 'path').map((o) => o.long));
+  return new Set(
+    [...catalog.values()]
+      .flat()
+      .filter((o) => o.kind === 'path')
+      .map((o) => o.long),
+  );
 }

@@ -18,7 +18,10 @@ export function completionSpec(commands: () => readonly CommandSpec[]): CommandS
     args: [{ name: 'shell', description: 'bash, zsh or fish', choices: SHELLS }],
     options: [],
     help: 'Examples:\n  $ source <(tollgate completion bash)                      # in ~/.bashrc\n  $ tollgate completion zsh > "${fpath[1]}/_tollgate"      # then restart zsh (compinit)\n  $ tollgate completion fish > ~/.config/fish/completions/tollgate.fish',
-    run: async ({ args }): Promise<CommandResult> => ({ stdout: completionScript(args[0] as Shell, commands()), exitCode: 0 }),
+    run: async ({ args }): Promise<CommandResult> => ({
+      stdout: completionScript(args[0] as Shell, commands()),
+      exitCode: 0,
+    }),
   };
 }
 
@@ -29,7 +32,10 @@ export function completionScript(shell: Shell, commands: readonly CommandSpec[])
 }
 
 const takesValue = (o: OptionSpec) => o.value !== undefined && !o.negatable;
-const flagsOf = (o: OptionSpec) => [...(o.short ? [`-${o.short}`] : []), o.negatable ? `--no-${o.long}` : `--${o.long}`];
+const flagsOf = (o: OptionSpec) => [
+  ...(o.short ? [`-${o.short}`] : []),
+  o.negatable ? `--no-${o.long}` : `--${o.long}`,
+];
 const valueChoices = (o: OptionSpec) => (o.choices ? [...o.choices] : undefined);
 /** One line of plain text for a description (no quotes or brackets a shell would read). */
 const plainText = (text: string) => (text.split(/[;(]/)[0] ?? text).replace(/[`'"[\]:\\$]/g, '').trim();
@@ -37,15 +43,21 @@ const plainText = (text: string) => (text.split(/[;(]/)[0] ?? text).replace(/[`'
 function bashScript(commands: readonly CommandSpec[]): string {
   const cases = commands.map((spec) => {
     const options = allOptions(spec);
-    const valueCases = options
-      .filter(takesValue)
-      .map((o) => {
-        const choices = valueChoices(o);
-        const reply = choices ? `COMPREPLY=( $(compgen -W "${choices.join(' ')}" -- "$cur") )` : o.kind === 'path' ? 'COMPREPLY=( $(compgen -f -- "$cur") )' : 'COMPREPLY=()';
-        return `        ${flagsOf(o).join('|')}) ${reply}; return ;;`;
-      });
+    const valueCases = options.filter(takesValue).map((o) => {
+      const choices = valueChoices(o);
+      const reply = choices
+        ? `COMPREPLY=( $(compgen -W "${choices.join(' ')}" -- "$cur") )`
+        : o.kind === 'path'
+          ? 'COMPREPLY=( $(compgen -f -- "$cur") )'
+          : 'COMPREPLY=()';
+      return `        ${flagsOf(o).join('|')}) ${reply}; return ;;`;
+    });
     const words = ['--help', ...options.flatMap(flagsOf)].join(' ');
-    const positional = spec.paths ? 'COMPREPLY=( $(compgen -f -- "$cur") )' : spec.args?.[0]?.choices ? `COMPREPLY=( $(compgen -W "${spec.args[0].choices.join(' ')}" -- "$cur") )` : 'COMPREPLY=()';
+    const positional = spec.paths
+      ? 'COMPREPLY=( $(compgen -f -- "$cur") )'
+      : spec.args?.[0]?.choices
+        ? `COMPREPLY=( $(compgen -W "${spec.args[0].choices.join(' ')}" -- "$cur") )`
+        : 'COMPREPLY=()';
     return [
       `    ${spec.name})`,
       ...(valueCases.length ? ['      case "$prev" in', ...valueCases, '      esac'] : []),
@@ -77,11 +89,19 @@ function zshScript(commands: readonly CommandSpec[]): string {
       const exclusive = flags.length > 1 ? `(${flags.join(' ')})` : '';
       const names = flags.length > 1 ? `{${flags.join(',')}}` : flags[0];
       const help = `[${plainText(o.description)}]`;
-      const value = takesValue(o) ? `:${(o.value ?? '<value>').replace(/[<>]/g, '')}:${o.choices ? `(${o.choices.join(' ')})` : o.kind === 'path' ? '_files' : ' '}` : '';
+      const value = takesValue(o)
+        ? `:${(o.value ?? '<value>').replace(/[<>]/g, '')}:${o.choices ? `(${o.choices.join(' ')})` : o.kind === 'path' ? '_files' : ' '}`
+        : '';
       return `        ${exclusive ? quote(exclusive) : ''}${names}${quote(help + value)}`;
     });
-    const positional = spec.paths ? [`        '*:path:_files'`] : spec.args?.[0] ? [`        ${quote(`1:${spec.args[0].name}:(${(spec.args[0].choices ?? []).join(' ')})`)}`] : [];
-    return [`    ${spec.name})`, '      _arguments -s \\', [...specs, ...positional].join(' \\\n'), '      ;;'].join('\n');
+    const positional = spec.paths
+      ? [`        '*:path:_files'`]
+      : spec.args?.[0]
+        ? [`        ${quote(`1:${spec.args[0].name}:(${(spec.args[0].choices ?? []).join(' ')})`)}`]
+        : [];
+    return [`    ${spec.name})`, '      _arguments -s \\', [...specs, ...positional].join(' \\\n'), '      ;;'].join(
+      '\n',
+    );
   });
   return `#compdef tollgate
 # tollgate completion for zsh. Save it as _tollgate in a folder of $fpath, or load it with: source <(tollgate completion zsh)
@@ -110,16 +130,23 @@ fi
 
 function fishScript(commands: readonly CommandSpec[]): string {
   const quote = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const lines = ['# tollgate completion for fish. Save it as ~/.config/fish/completions/tollgate.fish', 'complete -c tollgate -f'];
+  const lines = [
+    '# tollgate completion for fish. Save it as ~/.config/fish/completions/tollgate.fish',
+    'complete -c tollgate -f',
+  ];
   const names = commands.map((c) => c.name).join(' ');
-  for (const spec of commands) lines.push(`complete -c tollgate -n "not __fish_seen_subcommand_from ${names}" -a ${spec.name} -d ${quote(plainText(spec.description))}`);
+  for (const spec of commands)
+    lines.push(
+      `complete -c tollgate -n "not __fish_seen_subcommand_from ${names}" -a ${spec.name} -d ${quote(plainText(spec.description))}`,
+    );
   for (const spec of commands) {
     const when = `-n "__fish_seen_subcommand_from ${spec.name}"`;
     for (const o of allOptions(spec)) {
       const parts = [`complete -c tollgate ${when}`];
       if (o.short) parts.push(`-s ${o.short}`);
       parts.push(`-l ${o.negatable ? `no-${o.long}` : o.long}`);
-      if (takesValue(o)) parts.push(o.kind === 'path' ? '-r -F' : o.choices ? `-x -a ${quote(o.choices.join(' '))}` : '-x');
+      if (takesValue(o))
+        parts.push(o.kind === 'path' ? '-r -F' : o.choices ? `-x -a ${quote(o.choices.join(' '))}` : '-x');
       parts.push(`-d ${quote(plainText(o.description))}`);
       lines.push(parts.join(' '));
     }

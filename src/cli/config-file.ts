@@ -46,7 +46,12 @@ const SEVERITIES: readonly SeverityOverride[] = ['error', 'warning', 'off'];
  *   severity:                  # per diagnostic code: error, warning or off
  *     TG_PLAINTEXT_SECRET: error
  */
-export function loadConfigFile(explicit: string | undefined, cwd: string, known: KnownOptions, pathOptions: ReadonlySet<string>): ConfigFile {
+export function loadConfigFile(
+  explicit: string | undefined,
+  cwd: string,
+  known: KnownOptions,
+  pathOptions: ReadonlySet<string>,
+): ConfigFile {
   const file = explicit !== undefined ? path.resolve(cwd, explicit) : path.join(cwd, DEFAULT_CONFIG_FILE);
   if (!existsSync(file)) {
     if (explicit !== undefined) throw new TollgateError('TG_CONFIG', `config file ${explicit} does not exist`);
@@ -78,12 +83,19 @@ export function loadConfigFile(explicit: string | undefined, cwd: string, known:
   if (!isMap(root)) fail(root, 'the config file must be a mapping of option names to values');
 
   const scalarValue = (node: unknown, long: string, place: string): ConfigValue => {
-    if (!isScalar(node) || node.value === null || typeof node.value === 'object') return fail(node as Node, `${place}: ${long} takes one value (a string, number or true/false)`);
+    if (!isScalar(node) || node.value === null || typeof node.value === 'object')
+      return fail(node as Node, `${place}: ${long} takes one value (a string, number or true/false)`);
     let value: unknown = node.value;
     if (pathOptions.has(long) && typeof value === 'string') value = path.resolve(dir, value);
     return { value, where: `${at(node)} (${place})` };
   };
-  const readOptions = (map: YAMLMap, allowed: ReadonlySet<string>, place: string, into: Map<string, ConfigValue>, strict: boolean) => {
+  const readOptions = (
+    map: YAMLMap,
+    allowed: ReadonlySet<string>,
+    place: string,
+    into: Map<string, ConfigValue>,
+    strict: boolean,
+  ) => {
     for (const pair of map.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       if (strict ? !allowed.has(key) : !anyCommand.has(key)) {
@@ -101,26 +113,38 @@ export function loadConfigFile(explicit: string | undefined, cwd: string, known:
       for (const section of (pair.value as YAMLMap).items) {
         const name = isScalar(section.key) ? String(section.key.value) : '';
         const allowed = known.get(name);
-        if (!allowed) fail(section.key as Node, `commands: no command "${name}" (commands: ${[...known.keys()].join(', ')})`);
+        if (!allowed)
+          fail(section.key as Node, `commands: no command "${name}" (commands: ${[...known.keys()].join(', ')})`);
         if (!isMap(section.value)) fail(section.value as Node, `commands.${name}: a mapping of option names to values`);
         const into = new Map<string, ConfigValue>();
         readOptions(section.value as YAMLMap, allowed as ReadonlySet<string>, `commands.${name}`, into, true);
         perCommand.set(name, into);
       }
     } else if (key === 'severity') {
-      if (!isMap(pair.value)) fail(pair.value as Node, 'severity: a mapping of diagnostic codes (TG_...) to error, warning or off');
+      if (!isMap(pair.value))
+        fail(pair.value as Node, 'severity: a mapping of diagnostic codes (TG_...) to error, warning or off');
       for (const entry of (pair.value as YAMLMap).items) {
         const code = isScalar(entry.key) ? String(entry.key.value) : '';
-        if (!(code in ErrorCatalog)) fail(entry.key as Node, `severity: no diagnostic code "${code}"${suggest(code, Object.keys(ErrorCatalog)) ? `; did you mean "${suggest(code, Object.keys(ErrorCatalog))}"?` : ''}`);
+        if (!(code in ErrorCatalog))
+          fail(
+            entry.key as Node,
+            `severity: no diagnostic code "${code}"${suggest(code, Object.keys(ErrorCatalog)) ? `; did you mean "${suggest(code, Object.keys(ErrorCatalog))}"?` : ''}`,
+          );
         const level = isScalar(entry.value) ? String(entry.value.value) : '';
-        if (!SEVERITIES.includes(level as SeverityOverride)) fail(entry.value as Node, `severity.${code}: "${level}" is not one of ${SEVERITIES.join(', ')}`);
-        if (!severityAllowed(code as ErrorCode, level as SeverityOverride)) fail(entry.value as Node, `severity.${code}: ${code} is an error the gateway enforces as well; it can be raised, not lowered`);
+        if (!SEVERITIES.includes(level as SeverityOverride))
+          fail(entry.value as Node, `severity.${code}: "${level}" is not one of ${SEVERITIES.join(', ')}`);
+        if (!severityAllowed(code as ErrorCode, level as SeverityOverride))
+          fail(
+            entry.value as Node,
+            `severity.${code}: ${code} is an error the gateway enforces as well; it can be raised, not lowered`,
+          );
         severity.set(code as ErrorCode, level as SeverityOverride);
       }
     } else if (key === 'paths') {
       const list = isSeq(pair.value) ? pair.value.items : [pair.value];
       paths = list.map((item) => {
-        if (!isScalar(item) || typeof item.value !== 'string') return fail(item as Node, 'paths: manifest files or folders, as a list of strings');
+        if (!isScalar(item) || typeof item.value !== 'string')
+          return fail(item as Node, 'paths: manifest files or folders, as a list of strings');
         const absolute = path.resolve(dir, item.value);
         const relative = path.relative(cwd, absolute);
         // Named as the user would (files are reported by these names): relative to the current folder when inside it.
@@ -132,7 +156,8 @@ export function loadConfigFile(explicit: string | undefined, cwd: string, known:
   }
   return {
     file,
-    options: (command) => new Map([...[...top].filter(([k]) => known.get(command)?.has(k)), ...(perCommand.get(command) ?? [])]),
+    options: (command) =>
+      new Map([...[...top].filter(([k]) => known.get(command)?.has(k)), ...(perCommand.get(command) ?? [])]),
     ...(paths ? { paths } : {}),
     severity,
   };

@@ -37,26 +37,50 @@ export interface ContextOptions {
   severity?: SeverityPolicy;
 }
 
-export async function loadEnvironmentContext(paths: string[], env: string, options: ContextOptions = {}): Promise<EnvironmentContext | CommandResult> {
-  const result = await validatePaths(paths, { env, ...(options.selector ? { selector: options.selector } : {}), followExternalLinks: options.followExternalLinks ?? false });
+export async function loadEnvironmentContext(
+  paths: string[],
+  env: string,
+  options: ContextOptions = {},
+): Promise<EnvironmentContext | CommandResult> {
+  const result = await validatePaths(paths, {
+    env,
+    ...(options.selector ? { selector: options.selector } : {}),
+    followExternalLinks: options.followExternalLinks ?? false,
+  });
   const diagnostics = applySeverities(result.diagnostics, options.severity);
   if (hasErrors(diagnostics)) {
-    return { stderr: renderDiagnostics(diagnostics, 'text', { files: result.files.length, color: colorWanted(process.stderr) }) + 'nothing was planned: fix the manifests first\n', exitCode: 1 };
+    return {
+      stderr:
+        renderDiagnostics(diagnostics, 'text', { files: result.files.length, color: colorWanted(process.stderr) }) +
+        'nothing was planned: fix the manifests first\n',
+      exitCode: 1,
+    };
   }
   const { nodes, missing, problems, unknown } = environmentNodes(result.manifests, env);
   if (unknown) return { stderr: `error TG_UNKNOWN_ENV_FILTER: environment "${env}" is not defined\n`, exitCode: 1 };
-  if (problems.length) return { stderr: `error TG_TLS_KEY: the admin TLS material of these nodes cannot be read: ${problems.join('; ')}\nnothing was sent.\n`, exitCode: 1 };
-  if (nodes.length === 0) return { stderr: `error TG_NO_NODES: environment "${env}" lists no gateway nodes (spec.nodes)\n`, exitCode: 1 };
+  if (problems.length)
+    return {
+      stderr: `error TG_TLS_KEY: the admin TLS material of these nodes cannot be read: ${problems.join('; ')}\nnothing was sent.\n`,
+      exitCode: 1,
+    };
+  if (nodes.length === 0)
+    return { stderr: `error TG_NO_NODES: environment "${env}" lists no gateway nodes (spec.nodes)\n`, exitCode: 1 };
   const resolved = resolveStateSecrets(environmentState(result.manifests, env));
   const unset = [...new Set([...missing, ...resolved.missing])].sort();
   if (!resolved.state || unset.length) {
-    return { stderr: `error TG_SECRET_UNRESOLVED: set these environment variables first (referenced as \${env:NAME}): ${unset.join(', ')}\nnothing was sent.\n`, exitCode: 1 };
+    return {
+      stderr: `error TG_SECRET_UNRESOLVED: set these environment variables first (referenced as \${env:NAME}): ${unset.join(', ')}\nnothing was sent.\n`,
+      exitCode: 1,
+    };
   }
   const owner = options.selector?.canonical;
   return {
     manifests: result.manifests,
     desired: ownedState(resolved.state, owner),
-    ownership: { ...(owner === undefined ? {} : { owner }), ownsEnvironment: ownsEnvironment(result.manifests, env, options.selector) },
+    ownership: {
+      ...(owner === undefined ? {} : { owner }),
+      ownsEnvironment: ownsEnvironment(result.manifests, env, options.selector),
+    },
     nodes,
     revision: result.digest,
     warnings: diagnostics,

@@ -16,13 +16,28 @@ import { validateSpec } from './validate.js';
 
 /** Every command, in the order --help lists them. */
 export function commandSpecs(): CommandSpec[] {
-  const specs: CommandSpec[] = [validateSpec, planSpec, applySpec, dumpSpec, reconcileSpec, statusSpec, testSpec, checkSpec, replaySpec, gatewaySpec, quickstartSpec];
+  const specs: CommandSpec[] = [
+    validateSpec,
+    planSpec,
+    applySpec,
+    dumpSpec,
+    reconcileSpec,
+    statusSpec,
+    testSpec,
+    checkSpec,
+    replaySpec,
+    gatewaySpec,
+    quickstartSpec,
+  ];
   const all: CommandSpec[] = [...specs, completionSpec(() => all)];
   return all;
 }
 
 /** The CLI: each command built from its spec (command.ts); what a parsed command line becomes is `dispatch`'s. */
-export function buildProgram(dispatch: Dispatch, env: NodeJS.ProcessEnv = process.env): { program: Command; specs: CommandSpec[] } {
+export function buildProgram(
+  dispatch: Dispatch,
+  env: NodeJS.ProcessEnv = process.env,
+): { program: Command; specs: CommandSpec[] } {
   const specs = commandSpecs();
   const catalog = catalogOf(specs);
   const program = new Command('tollgate')

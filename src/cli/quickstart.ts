@@ -27,13 +27,26 @@ interface QuickstartFlags {
 
 export const quickstartSpec: CommandSpec = {
   name: 'quickstart',
-  description: 'What `npm start` runs: a demo upstream on :9090 and the gateway on :8080 serving examples/quickstart, hot-reloaded on save.',
+  description:
+    'What `npm start` runs: a demo upstream on :9090 and the gateway on :8080 serving examples/quickstart, hot-reloaded on save.',
   options: [
-    { long: 'config', value: '<dir>', kind: 'path', defaultNote: 'examples/quickstart of this package', description: 'manifest folder to serve' },
+    {
+      long: 'config',
+      value: '<dir>',
+      kind: 'path',
+      defaultNote: 'examples/quickstart of this package',
+      description: 'manifest folder to serve',
+    },
     LISTEN('listen', 'data-plane address (port 0: any free port)', '127.0.0.1:8080'),
     LISTEN('admin-listen', 'admin API address', '127.0.0.1:8081'),
     LISTEN('upstream-listen', 'demo upstream address (the manifests must point at it)', '127.0.0.1:9090'),
-    { long: 'tls', kind: 'boolean', default: 'false', description: 'also HTTPS (HTTP/2 and HTTP/1.1), with a development CA and localhost certificate made by openssl (examples/quickstart-tls)' },
+    {
+      long: 'tls',
+      kind: 'boolean',
+      default: 'false',
+      description:
+        'also HTTPS (HTTP/2 and HTTP/1.1), with a development CA and localhost certificate made by openssl (examples/quickstart-tls)',
+    },
     LISTEN('listen-tls', 'with --tls: the HTTPS address', '127.0.0.1:8443'),
     LOG_LEVEL,
   ],
@@ -41,16 +54,29 @@ export const quickstartSpec: CommandSpec = {
   run: ({ flags }) => runQuickstart(flags as unknown as QuickstartFlags),
 };
 
-async function runQuickstart({ config = QUICKSTART, listen, adminListen, upstreamListen, tls, listenTls, logLevel }: QuickstartFlags): Promise<CommandResult> {
+async function runQuickstart({
+  config = QUICKSTART,
+  listen,
+  adminListen,
+  upstreamListen,
+  tls,
+  listenTls,
+  logLevel,
+}: QuickstartFlags): Promise<CommandResult> {
   if (tls && path.resolve(config) !== QUICKSTART) {
-    throw new TollgateError('TG_USAGE', '--tls serves the quickstart with examples/quickstart-tls; for your own manifests, add a Certificate and run `tollgate gateway --config DIR --listen-tls :8443`');
+    throw new TollgateError(
+      'TG_USAGE',
+      '--tls serves the quickstart with examples/quickstart-tls; for your own manifests, add a Certificate and run `tollgate gateway --config DIR --listen-tls :8443`',
+    );
   }
   // Listen for SIGTERM/SIGINT before starting anything, so an early signal still shuts down cleanly.
   const stopRequested = untilSignal();
   const logger = createLogger(logLevel);
   const dev = tls ? await ensureDevCertificates(path.join(QUICKSTART_TLS, 'certs')) : undefined;
   // With TLS, the quickstart's APIs and applications are served with the TLS variant of its environment.
-  const paths = tls ? [path.join(QUICKSTART, 'greetings.yaml'), path.join(QUICKSTART, 'orders.yaml'), QUICKSTART_TLS] : [config];
+  const paths = tls
+    ? [path.join(QUICKSTART, 'greetings.yaml'), path.join(QUICKSTART, 'orders.yaml'), QUICKSTART_TLS]
+    : [config];
   const upstream = await startDemoUpstream(upstreamListen.host, upstreamListen.port);
   const gateway = await startGateway({
     listen,
@@ -70,7 +96,11 @@ async function runQuickstart({ config = QUICKSTART, listen, adminListen, upstrea
       '',
       `tollgate quickstart: gateway ${gateway.url}${gateway.tlsUrl ? ` and ${gateway.tlsUrl} (HTTP/2)` : ''}, admin ${gateway.adminUrl}, demo upstream ${upstream.url}`,
       `serving ${paths.map((p) => path.relative(process.cwd(), p) || '.').join(', ')}; edit a manifest and save: it is applied at once.`,
-      ...(dev ? [`development certificate for localhost ${dev.created ? 'made' : 'reused'} in ${path.relative(process.cwd(), path.dirname(dev.certFile))} (signed by ${ca})`] : []),
+      ...(dev
+        ? [
+            `development certificate for localhost ${dev.created ? 'made' : 'reused'} in ${path.relative(process.cwd(), path.dirname(dev.certFile))} (signed by ${ca})`,
+          ]
+        : []),
       '',
       `  curl -i ${gateway.url}/greetings/hi                    # 401: basic auth required`,
       `  curl -i -u demo:s3cret ${gateway.url}/greetings/hi     # 200`,

@@ -10,12 +10,32 @@ import type { CommandResult } from './result.js';
 
 export const replaySpec: CommandSpec = {
   name: 'replay',
-  description: 'Replay recorded traffic (access records) through two versions of the manifests: which requests a change would refuse or admit, per API, policy and client. Nothing is sent upstream and no secret is read.',
+  description:
+    'Replay recorded traffic (access records) through two versions of the manifests: which requests a change would refuse or admit, per API, policy and client. Nothing is sent upstream and no secret is read.',
   paths: 'manifest files or folders',
   options: [
-    { long: 'records', value: '<path>', kind: 'path', required: true, description: 'an access-record file (NDJSON, gzipped or not) or a folder of them (every node’s, rotated ones too)' },
-    { long: 'base', value: '<ref>', kind: 'string', defaultNote: 'the recording: what the gateway answered', description: 'compare against the manifests at this git ref instead' },
-    { long: 'head', value: '<ref>', kind: 'string', defaultNote: 'the working tree', description: 'the manifests under review, at this git ref' },
+    {
+      long: 'records',
+      value: '<path>',
+      kind: 'path',
+      required: true,
+      description:
+        'an access-record file (NDJSON, gzipped or not) or a folder of them (every node’s, rotated ones too)',
+    },
+    {
+      long: 'base',
+      value: '<ref>',
+      kind: 'string',
+      defaultNote: 'the recording: what the gateway answered',
+      description: 'compare against the manifests at this git ref instead',
+    },
+    {
+      long: 'head',
+      value: '<ref>',
+      kind: 'string',
+      defaultNote: 'the working tree',
+      description: 'the manifests under review, at this git ref',
+    },
     ENV_FILTER('the environment the records come from (needed when the manifests define several)'),
     OUTPUT(['text', 'json', 'markdown', 'github']),
   ],
@@ -42,7 +62,13 @@ async function runReplay(input: CommandInput): Promise<CommandResult> {
   if (base && !base.ok) return refused(base);
   const picked = pickEnvironment(head.side.manifests, flags.env);
   if ('error' in picked) return { stderr: `error TG_USAGE: ${picked.error}\n`, exitCode: 1 };
-  const report = await replayEnvironment({ files, environment: picked.environment, base: base?.ok ? base.side : RECORDING, head: head.side, baseDir: replayBaseDir(input.paths) });
+  const report = await replayEnvironment({
+    files,
+    environment: picked.environment,
+    base: base?.ok ? base.side : RECORDING,
+    head: head.side,
+    baseDir: replayBaseDir(input.paths),
+  });
   const exitCode = report.totals.changed > 0 ? 2 : 0;
   switch (flags.output) {
     case 'json':

@@ -11,6 +11,13 @@ export interface EnvironmentFlags {
   warningsAsErrors?: boolean;
 }
 
+/** The flags of the commands that plan against an environment's nodes (plan, apply). */
+export interface PlanningFlags extends EnvironmentFlags {
+  env: string;
+  prune: boolean;
+  allowEmpty: boolean;
+}
+
 /** The config file's severities with --warnings-as-errors. */
 export function severityPolicy(input: CommandInput): SeverityPolicy {
   return { levels: input.config.severity, warningsAsErrors: Boolean(input.flags.warningsAsErrors) };
@@ -18,5 +25,9 @@ export function severityPolicy(input: CommandInput): SeverityPolicy {
 
 export function contextOptions(input: CommandInput): ContextOptions {
   const flags = input.flags as unknown as EnvironmentFlags;
-  return { ...(flags.selector ? { selector: flags.selector } : {}), followExternalLinks: flags.followExternalLinks, severity: severityPolicy(input) };
+  return {
+    ...(flags.selector ? { selector: flags.selector } : {}),
+    followExternalLinks: flags.followExternalLinks,
+    severity: severityPolicy(input),
+  };
 }

@@ -12,7 +12,13 @@ export const validateSpec: CommandSpec = {
   name: 'validate',
   description: 'Check manifests against the schemas, references and the policy-precedence rules.',
   paths: 'manifest files or folders',
-  options: [OUTPUT(['text', 'json', 'github', 'sarif']), ENV_FILTER("check only this environment's assembled chains"), SELECTOR, CERT_EXPIRY_WARNING, WARNINGS_AS_ERRORS],
+  options: [
+    OUTPUT(['text', 'json', 'github', 'sarif']),
+    ENV_FILTER("check only this environment's assembled chains"),
+    SELECTOR,
+    CERT_EXPIRY_WARNING,
+    WARNINGS_AS_ERRORS,
+  ],
   help: 'With --output sarif: SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif).\n\nExit codes: 0 valid (warnings allowed), 1 invalid.\n\nExamples:\n  $ tollgate validate examples/multi-env\n  $ tollgate validate --env production --output github .\n  $ tollgate validate --selector team=payments --output sarif . > tollgate.sarif',
   run: runValidate,
 };
@@ -34,8 +40,14 @@ async function runValidate({ paths, flags, config }: CommandInput): Promise<Comm
     ...(f.env === undefined ? {} : { env: f.env }),
     ...(f.selector ? { selector: f.selector } : {}),
   });
-  const diagnostics = applySeverities(result.diagnostics, { levels: config.severity, warningsAsErrors: f.warningsAsErrors });
+  const diagnostics = applySeverities(result.diagnostics, {
+    levels: config.severity,
+    warningsAsErrors: f.warningsAsErrors,
+  });
   const valid = !diagnostics.some((d) => d.severity === 'error');
-  const stdout = f.output === 'sarif' ? renderSarif(diagnostics) : renderDiagnostics(diagnostics, f.output, { files: result.files.length, color: colorWanted(process.stdout) });
+  const stdout =
+    f.output === 'sarif'
+      ? renderSarif(diagnostics)
+      : renderDiagnostics(diagnostics, f.output, { files: result.files.length, color: colorWanted(process.stdout) });
   return { stdout, exitCode: valid ? 0 : 1 };
 }

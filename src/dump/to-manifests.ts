@@ -38,7 +38,8 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
   };
   const policySpec = (p: PolicyInstance, owner: string) => {
     const config = { ...p.config };
-    for (const field of policyModule(p.type).secretFields) config[field] = secret(config[field] as SecretValue | undefined, `${owner}_${p.name}_${field}`);
+    for (const field of policyModule(p.type).secretFields)
+      config[field] = secret(config[field] as SecretValue | undefined, `${owner}_${p.name}_${field}`);
     return {
       name: p.name,
       type: p.type,
@@ -64,7 +65,9 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
       ...(state.environment.sharedStorage === undefined ? {} : { sharedStorage: state.environment.sharedStorage }),
       ...(state.environment.requestPaths ? { requestPaths: state.environment.requestPaths } : {}),
       // Every certificate of the state is the environment's: an Api's reference to it lands in the same state.
-      ...(state.certificates?.length ? { tls: { certificates: state.certificates.map((c) => c.name), ...(state.environment.tls ?? {}) } } : {}),
+      ...(state.certificates?.length
+        ? { tls: { certificates: state.certificates.map((c) => c.name), ...(state.environment.tls ?? {}) } }
+        : {}),
       policies: automated.map((p) => policySpec(p, env)),
     },
   };
@@ -92,20 +95,34 @@ export function stateToManifests(state: EnvironmentState, options: DumpOptions):
       apiVersion: API_VERSION,
       kind: 'Application',
       metadata: metadata(app.name, app.labels),
-      spec: { clientId: app.clientId, ...(app.clientSecret === undefined ? {} : { clientSecret: secret(app.clientSecret, `${app.name}_client_secret`) }), contracts: app.contracts },
+      spec: {
+        clientId: app.clientId,
+        ...(app.clientSecret === undefined
+          ? {}
+          : { clientSecret: secret(app.clientSecret, `${app.name}_client_secret`) }),
+        contracts: app.contracts,
+      },
     }));
     files.set('applications.yaml', docs.map((d) => document('application', d)).join('---\n'));
   }
   if (state.certificates?.length) {
     // References as the gateway holds them (absolute paths, variable names): never key material.
-    const docs = state.certificates.map((c) => ({ apiVersion: API_VERSION, kind: 'Certificate', metadata: metadata(c.name, c.labels), spec: { hosts: c.hosts, certificate: c.certificate, key: c.key } }));
+    const docs = state.certificates.map((c) => ({
+      apiVersion: API_VERSION,
+      kind: 'Certificate',
+      metadata: metadata(c.name, c.labels),
+      spec: { hosts: c.hosts, certificate: c.certificate, key: c.key },
+    }));
     files.set('certificates.yaml', docs.map((d) => document('certificate', d)).join('---\n'));
   }
   return { files, variables: [...new Set(variables)].sort() };
 }
 
 /** The name, and the labels the state keeps (what `dump --selector` matched, and what a selector-scoped apply selects again). */
-function metadata(name: string, labels: Readonly<Record<string, string>> | undefined): { name: string; labels?: Record<string, string> } {
+function metadata(
+  name: string,
+  labels: Readonly<Record<string, string>> | undefined,
+): { name: string; labels?: Record<string, string> } {
   return labels && Object.keys(labels).length ? { name, labels: { ...labels } } : { name };
 }
 

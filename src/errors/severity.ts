@@ -12,11 +12,27 @@ export interface SeverityPolicy {
 
 /** What `tollgate check` finds in a change (and the policy tests it runs): a review's opinion, any level may be chosen. */
 const REVIEW_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'TG_BASE_UNREADABLE', 'TG_CHAIN_REORDERED', 'TG_REORDER_FORBIDDEN', 'TG_PRECEDENCE_RELAXED', 'TG_ENV_POLICY_CONFLICT',
-  'TG_AUTH_REMOVED', 'TG_AUTH_WEAKENED', 'TG_IP_ALLOWLIST_OPENED', 'TG_IP_ALLOWLIST_WIDENED', 'TG_RATE_LIMIT_LOOSENED',
-  'TG_CORS_OPENED', 'TG_CORS_OPEN_WITH_CREDENTIALS', 'TG_THREAT_PROTECTION_LOOSENED', 'TG_SECRET_ADDED',
-  'TG_TEST_FAILED', 'TG_TEST_SKIPPED', 'TG_TEST_INVALID',
-  'TG_TLS_REMOVED', 'TG_TLS_WEAKENED', 'TG_UPSTREAM_TLS_UNVERIFIED', 'TG_UPSTREAM_TLS_REMOVED',
+  'TG_BASE_UNREADABLE',
+  'TG_CHAIN_REORDERED',
+  'TG_REORDER_FORBIDDEN',
+  'TG_PRECEDENCE_RELAXED',
+  'TG_ENV_POLICY_CONFLICT',
+  'TG_AUTH_REMOVED',
+  'TG_AUTH_WEAKENED',
+  'TG_IP_ALLOWLIST_OPENED',
+  'TG_IP_ALLOWLIST_WIDENED',
+  'TG_RATE_LIMIT_LOOSENED',
+  'TG_CORS_OPENED',
+  'TG_CORS_OPEN_WITH_CREDENTIALS',
+  'TG_THREAT_PROTECTION_LOOSENED',
+  'TG_SECRET_ADDED',
+  'TG_TEST_FAILED',
+  'TG_TEST_SKIPPED',
+  'TG_TEST_INVALID',
+  'TG_TLS_REMOVED',
+  'TG_TLS_WEAKENED',
+  'TG_UPSTREAM_TLS_UNVERIFIED',
+  'TG_UPSTREAM_TLS_REMOVED',
 ]);
 
 /**
@@ -37,7 +53,10 @@ function levelOf(policy: SeverityPolicy, code: ErrorCode): SeverityLevel | undef
 }
 
 /** The diagnostics with the policy's severities: some dropped (off), some raised or lowered; the order is kept. */
-export function applySeverities<D extends Diagnostic>(diagnostics: readonly D[], policy: SeverityPolicy | undefined): D[] {
+export function applySeverities<D extends Diagnostic>(
+  diagnostics: readonly D[],
+  policy: SeverityPolicy | undefined,
+): D[] {
   if (!policy || (!policy.warningsAsErrors && !policy.levels)) return [...diagnostics];
   const out: D[] = [];
   for (const d of diagnostics) {
@@ -49,4 +68,5 @@ export function applySeverities<D extends Diagnostic>(diagnostics: readonly D[],
   return out;
 }
 
-export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean => diagnostics.some((d) => d.severity === 'error');
+export const hasErrors = (diagnostics: readonly Diagnostic[]): boolean =>
+  diagnostics.some((d) => d.severity === 'error');

@@ -124,7 +124,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await plain.app.listen({ host: options.listen.host, port: options.listen.port });
     url = addressUrl(plain.app.server.address() as AddressInfo);
     if (options.statusListen) {
-      status = createStatusServer({ runtime, controlUp: () => supervisor.controlUp, ...(options.statusMetrics ? { metrics: () => supervisor.metrics() } : {}) });
+      status = createStatusServer({
+        runtime,
+        controlUp: () => supervisor.controlUp,
+        ...(options.statusMetrics ? { metrics: () => supervisor.metrics() } : {}),
+      });
       const listening = status;
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject);
@@ -140,7 +144,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     counters.close();
     throw err;
   }
-  logger.info({ url, ...(tlsUrl ? { tlsUrl } : {}), ...(statusUrl ? { statusUrl } : {}), adminUrl, ready: runtime.serving.notReady === undefined }, 'gateway listening');
+  logger.info(
+    {
+      url,
+      ...(tlsUrl ? { tlsUrl } : {}),
+      ...(statusUrl ? { statusUrl } : {}),
+      adminUrl,
+      ready: runtime.serving.notReady === undefined,
+    },
+    'gateway listening',
+  );
   // Log rotation: the access-record file is opened again, as nginx and Envoy do on SIGHUP.
   const reopen = () => runtime.reopenRecords();
   process.on('SIGHUP', reopen);

@@ -18,7 +18,8 @@ export function readObjects(repo: Repository, names: readonly string[]): Promise
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', (err) => reject(new TollgateError('TG_GIT', `cannot run git cat-file: ${err.message}`)));
     child.on('close', (code) => {
-      if (code !== 0) return reject(new TollgateError('TG_GIT', `git cat-file failed (exit ${code}): ${stderr.trim()}`));
+      if (code !== 0)
+        return reject(new TollgateError('TG_GIT', `git cat-file failed (exit ${code}): ${stderr.trim()}`));
       try {
         parseBatch(Buffer.concat(chunks), names, result);
         resolve(result);

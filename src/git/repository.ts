@@ -28,7 +28,10 @@ export async function resolveCommit(repo: Repository, ref: string): Promise<stri
   try {
     return (await repo.git.revparse(['--verify', '--end-of-options', `${ref}^{commit}`])).trim();
   } catch {
-    throw new TollgateError('TG_GIT', `unknown revision "${ref}" in ${repo.root}: fetch it first (e.g. git fetch origin ${ref}; in GitHub Actions check out with fetch-depth: 0)`);
+    throw new TollgateError(
+      'TG_GIT',
+      `unknown revision "${ref}" in ${repo.root}: fetch it first (e.g. git fetch origin ${ref}; in GitHub Actions check out with fetch-depth: 0)`,
+    );
   }
 }
 
@@ -67,5 +70,8 @@ export async function defaultBase(repo: Repository): Promise<string> {
       /* try the next one */
     }
   }
-  throw new TollgateError('TG_GIT', `no base given and none found in ${repo.root}: neither origin/HEAD nor a main or master branch exists; pass --base REF`);
+  throw new TollgateError(
+    'TG_GIT',
+    `no base given and none found in ${repo.root}: neither origin/HEAD nor a main or master branch exists; pass --base REF`,
+  );
 }

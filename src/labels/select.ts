@@ -19,7 +19,10 @@ export function selectManifests(set: ManifestSet, selector: Selector | undefined
     Certificate: new Set(set.invalidNames.Certificate),
     Alert: new Set(set.invalidNames.Alert),
   };
-  const keep = <T extends { name: string; labels?: Readonly<Record<string, string>> }>(kind: Kind, items: readonly T[]): T[] =>
+  const keep = <T extends { name: string; labels?: Readonly<Record<string, string>> }>(
+    kind: Kind,
+    items: readonly T[],
+  ): T[] =>
     items.filter((item) => {
       if (matches(selector, item.labels)) return true;
       invalidNames[kind].add(item.name);

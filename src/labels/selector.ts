@@ -1,3 +1,5 @@
+import { SelectorError } from '../errors/catalog.js';
+
 /**
  * Kubernetes label selectors (the syntax of `kubectl get -l`): requirements
  * separated by commas, all of which must hold —
@@ -24,8 +26,6 @@ export interface Selector {
 
 const NAME = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
-
-export class SelectorError extends Error {}
 
 export function isLabelKey(key: string): boolean {
   const slash = key.indexOf('/');
@@ -58,12 +58,18 @@ function splitRequirements(text: string): string[] {
 }
 
 function checkKey(key: string, whole: string): string {
-  if (!isLabelKey(key)) throw new SelectorError(`"${key}" in "${whole}" is not a label key ([prefix/]name: letters, digits, -, _ and ., at most 63, starting and ending with a letter or digit)`);
+  if (!isLabelKey(key))
+    throw new SelectorError(
+      `"${key}" in "${whole}" is not a label key ([prefix/]name: letters, digits, -, _ and ., at most 63, starting and ending with a letter or digit)`,
+    );
   return key;
 }
 
 function checkValue(value: string, whole: string): string {
-  if (!isLabelValue(value)) throw new SelectorError(`"${value}" in "${whole}" is not a label value (at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit)`);
+  if (!isLabelValue(value))
+    throw new SelectorError(
+      `"${value}" in "${whole}" is not a label value (at most 63 letters, digits, -, _ and ., starting and ending with a letter or digit)`,
+    );
   return value;
 }
 
@@ -74,13 +80,21 @@ function parseRequirement(part: string): Requirement {
   m = /^(\S+?)\s+(in|notin)\s*\((.*)\)$/.exec(part);
   if (m) {
     const values = [...new Set((m[3] as string).split(',').map((v) => checkValue(v.trim(), part)))].sort();
-    if (values.length === 1 && values[0] === '' && !(m[3] as string).trim()) throw new SelectorError(`"${part}" lists no value`);
+    if (values.length === 1 && values[0] === '' && !(m[3] as string).trim())
+      throw new SelectorError(`"${part}" lists no value`);
     return { key: checkKey(m[1] as string, part), operator: m[2] as 'in' | 'notin', values };
   }
   m = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
-  if (m) return { key: checkKey(m[1] as string, part), operator: m[2] === '!=' ? '!=' : '=', values: [checkValue(m[3] as string, part)] };
+  if (m)
+    return {
+      key: checkKey(m[1] as string, part),
+      operator: m[2] === '!=' ? '!=' : '=',
+      values: [checkValue(m[3] as string, part)],
+    };
   if (/^\S+$/.test(part) && !/[=!()]/.test(part)) return { key: checkKey(part, part), operator: 'exists', values: [] };
-  throw new SelectorError(`"${part}" is not a requirement: use key=value, key!=value, key in (a,b), key notin (a,b), key or !key`);
+  throw new SelectorError(
+    `"${part}" is not a requirement: use key=value, key!=value, key in (a,b), key notin (a,b), key or !key`,
+  );
 }
 
 function requirementText(r: Requirement): string {
@@ -105,7 +119,13 @@ export function parseSelector(text: string): Selector | undefined {
   const requirements = splitRequirements(text).map(parseRequirement);
   const seen = new Set<string>();
   const unique = requirements
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : ORDER[a.operator] - ORDER[b.operator] || requirementText(a).localeCompare(requirementText(b))))
+    .sort((a, b) =>
+      a.key < b.key
+        ? -1
+        : a.key > b.key
+          ? 1
+          : ORDER[a.operator] - ORDER[b.operator] || requirementText(a).localeCompare(requirementText(b)),
+    )
     .filter((r) => {
       const text = requirementText(r);
       if (seen.has(text)) return false;

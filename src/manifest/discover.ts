@@ -2,7 +2,16 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml']);
-const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+
+/** Whether discovery looks at an entry of a folder it walks: not at hidden ones (`.x`, `..data`, `.git`), nor node_modules. */
+export function isDiscovered(name: string): boolean {
+  return !name.startsWith('.') && name !== 'node_modules';
+}
+
+/** Whether a file found in a folder is a manifest: .yaml or .yml. */
+export function isManifestName(name: string): boolean {
+  return MANIFEST_EXTENSIONS.has(path.extname(name));
+}
 
 export interface DiscoverOptions {
   /** Follow links that lead outside the folder given (default: such links are not followed, and reported). */
@@ -31,7 +40,10 @@ export interface Discovered {
  * `followExternalLinks`), into a loop, or nowhere is not followed and is
  * reported. Hidden entries (`.x`, `..data`) and node_modules are not walked.
  */
-export async function discoverManifestFiles(paths: readonly string[], options: DiscoverOptions = {}): Promise<Discovered> {
+export async function discoverManifestFiles(
+  paths: readonly string[],
+  options: DiscoverOptions = {},
+): Promise<Discovered> {
   const found: { file: string; real: string }[] = [];
   const missing: string[] = [];
   const skippedLinks: SkippedLink[] = [];
@@ -67,18 +79,19 @@ interface Walk {
   options: DiscoverOptions;
 }
 
-const inside = (root: string, real: string) => real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+const inside = (root: string, real: string) =>
+  real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
 async function walk(dir: string, w: Walk): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || SKIPPED_DIRS.has(entry.name)) continue;
+    if (!isDiscovered(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       const real = await realpath(full);
       await walkInto(full, real, w);
     } else if (entry.isFile()) {
-      if (MANIFEST_EXTENSIONS.has(path.extname(entry.name))) w.found.push({ file: path.normalize(full), real: await realpath(full) });
+      if (isManifestName(entry.name)) w.found.push({ file: path.normalize(full), real: await realpath(full) });
     } else if (entry.isSymbolicLink()) {
       await followLink(full, entry.name, w);
     }
@@ -106,12 +119,15 @@ async function followLink(link: string, name: string, w: Walk): Promise<void> {
     info = await stat(real);
   } catch {
     // A dangling link to something that is not a manifest is not worth a word.
-    if (MANIFEST_EXTENSIONS.has(path.extname(name))) w.skippedLinks.push({ path: link, reason: 'a link that leads nowhere' });
+    if (isManifestName(name)) w.skippedLinks.push({ path: link, reason: 'a link that leads nowhere' });
     return;
   }
-  if (!info.isDirectory() && !(info.isFile() && MANIFEST_EXTENSIONS.has(path.extname(name)))) return;
+  if (!info.isDirectory() && !(info.isFile() && isManifestName(name))) return;
   if (!inside(w.root, real) && !w.options.followExternalLinks) {
-    w.skippedLinks.push({ path: link, reason: `a link to ${real}, outside ${w.root}: not followed (--follow-external-links follows it)` });
+    w.skippedLinks.push({
+      path: link,
+      reason: `a link to ${real}, outside ${w.root}: not followed (--follow-external-links follows it)`,
+    });
     return;
   }
   if (info.isDirectory()) await walkInto(link, real, w);
@@ -126,6 +142,13 @@ export interface FileStat {
 
 /** Size and modification time of each file; a file that vanished meanwhile is left out (reading it reports it). */
 export async function statFiles(files: readonly string[]): Promise<FileStat[]> {
-  const stats = await Promise.all(files.map((file) => stat(file).then((s) => ({ file, size: s.size, mtimeMs: s.mtimeMs }), () => undefined)));
+  const stats = await Promise.all(
+    files.map((file) =>
+      stat(file).then(
+        (s) => ({ file, size: s.size, mtimeMs: s.mtimeMs }),
+        () => undefined,
+      ),
+    ),
+  );
   return stats.filter((s): s is FileStat => s !== undefined);
 }

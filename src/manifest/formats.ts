@@ -74,8 +74,10 @@ export function isRedisUrl(value: string): boolean {
 export const FORMAT_EXPLANATIONS: Record<string, string> = {
   duration: 'a duration such as 250ms, 30s, 5m or 1h',
   cidr: 'an IPv4 or IPv6 address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32',
-  'ip-range': 'an IPv4 or IPv6 address, a CIDR range such as 10.0.0.0/8 or 2001:db8::/32, or leading IPv4 octets such as 192.168 (= 192.168.0.0/16)',
+  'ip-range':
+    'an IPv4 or IPv6 address, a CIDR range such as 10.0.0.0/8 or 2001:db8::/32, or leading IPv4 octets such as 192.168 (= 192.168.0.0/16)',
   regex: 'a valid regular expression',
   'http-url': 'an absolute http:// or https:// URL without a #fragment',
-  'redis-url': 'a redis:// or rediss:// URL without a password, such as redis://host:6379/0?timeout=100 (a URL with a password goes in an environment variable of the gateway, referenced as ${env:NAME})',
+  'redis-url':
+    'a redis:// or rediss:// URL without a password, such as redis://host:6379/0?timeout=100 (a URL with a password goes in an environment variable of the gateway, referenced as ${env:NAME})',
 };

@@ -8,7 +8,10 @@ export interface ManifestLimits {
 
 export const MIB = 1024 * 1024;
 
-export const DEFAULT_MANIFEST_LIMITS: Readonly<ManifestLimits> = Object.freeze({ maxFileBytes: 16 * MIB, maxRepositoryBytes: 256 * MIB });
+export const DEFAULT_MANIFEST_LIMITS: Readonly<ManifestLimits> = Object.freeze({
+  maxFileBytes: 16 * MIB,
+  maxRepositoryBytes: 256 * MIB,
+});
 
 export function formatBytes(bytes: number): string {
   return bytes >= MIB ? `${(bytes / MIB).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;

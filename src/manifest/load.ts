@@ -26,11 +26,19 @@ export interface LoadResult {
  * Reads every manifest under `paths` (files or folders); with a cache, unchanged
  * files are not parsed again. Files over the limits are not read at all.
  */
-export async function loadManifests(paths: readonly string[], cache?: ManifestFileCache, limits: Readonly<ManifestLimits> = DEFAULT_MANIFEST_LIMITS, discover: DiscoverOptions = {}): Promise<LoadResult> {
+export async function loadManifests(
+  paths: readonly string[],
+  cache?: ManifestFileCache,
+  limits: Readonly<ManifestLimits> = DEFAULT_MANIFEST_LIMITS,
+  discover: DiscoverOptions = {},
+): Promise<LoadResult> {
   const discovered = await discoverManifestFiles(paths, discover);
   const { missing } = discovered;
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${p}`));
-  for (const link of discovered.skippedLinks) diagnostics.push(diagnostic('TG_LINK_NOT_FOLLOWED', `${link.path} is ${link.reason}`, { file: link.path, line: 1, col: 1 }));
+  for (const link of discovered.skippedLinks)
+    diagnostics.push(
+      diagnostic('TG_LINK_NOT_FOLLOWED', `${link.path} is ${link.reason}`, { file: link.path, line: 1, col: 1 }),
+    );
   const { files, problems } = await withinLimits(discovered.files, limits);
   diagnostics.push(...problems);
   // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
@@ -44,7 +52,11 @@ export async function loadManifests(paths: readonly string[], cache?: ManifestFi
   const loaded: { file: string; loaded: LoadedFile }[] = [];
   for (const r of read) {
     if ('error' in r) diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${r.file}: ${r.error}`));
-    else loaded.push({ file: r.file, loaded: cache ? cache.load(r.file, r.content, loadFile) : loadFile(r.file, r.content.toString()) });
+    else
+      loaded.push({
+        file: r.file,
+        loaded: cache ? cache.load(r.file, r.content, loadFile) : loadFile(r.file, r.content.toString()),
+      });
   }
   cache?.retainOnly(loaded.map((l) => l.file));
   const result = assemble(loaded);
@@ -67,7 +79,13 @@ function assemble(files: readonly { file: string; loaded: LoadedFile }[]): LoadR
     apis: [],
     applications: [],
     certificates: [],
-    invalidNames: { Environment: new Set(), Api: new Set(), Application: new Set(), Certificate: new Set(), Alert: new Set() },
+    invalidNames: {
+      Environment: new Set(),
+      Api: new Set(),
+      Application: new Set(),
+      Certificate: new Set(),
+      Alert: new Set(),
+    },
   };
   const diagnostics: Diagnostic[] = [];
   const hash = createHash('sha256');
@@ -82,8 +100,14 @@ function assemble(files: readonly { file: string; loaded: LoadedFile }[]): LoadR
 
 function loadFile(file: string, text: string): LoadedFile {
   const parsed = parseManifestText(file, text);
-  const loaded: LoadedFile = { digest: createHash('sha256').update(text).digest('hex'), manifests: [], invalid: [], diagnostics: [...parsed.diagnostics] };
-  for (const { kind, name } of parsed.unreadable) if (KINDS.includes(kind as Kind)) loaded.invalid.push({ kind: kind as Kind, name });
+  const loaded: LoadedFile = {
+    digest: createHash('sha256').update(text).digest('hex'),
+    manifests: [],
+    invalid: [],
+    diagnostics: [...parsed.diagnostics],
+  };
+  for (const { kind, name } of parsed.unreadable)
+    if (KINDS.includes(kind as Kind)) loaded.invalid.push({ kind: kind as Kind, name });
   for (const source of parsed.documents) {
     const checked = checkDocument(source);
     loaded.diagnostics.push(...checked.diagnostics);
@@ -109,7 +133,11 @@ function add(set: ManifestSet, manifest: Manifest): void {
  * refuses makes the document invalid, like any other schema error: no later
  * check sees it.
  */
-function policyConfigDiagnostics(source: SourceDocument, policies: readonly PolicySpec[], withoutConfig: ReadonlySet<number>): Diagnostic[] {
+function policyConfigDiagnostics(
+  source: SourceDocument,
+  policies: readonly PolicySpec[],
+  withoutConfig: ReadonlySet<number>,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   policies.forEach((policy, i) => {
     const errors = policyConfigSchemaErrors(policy.type, policy.config);
@@ -124,7 +152,8 @@ function policyConfigDiagnostics(source: SourceDocument, policies: readonly Poli
 function policiesWithoutConfig(doc: Record<string, unknown>): Set<number> {
   const policies = (doc.spec as { policies?: unknown } | undefined)?.policies;
   const out = new Set<number>();
-  if (Array.isArray(policies)) policies.forEach((p, i) => typeof p === 'object' && p !== null && !('config' in p) && out.add(i));
+  if (Array.isArray(policies))
+    policies.forEach((p, i) => typeof p === 'object' && p !== null && !('config' in p) && out.add(i));
   return out;
 }
 
@@ -138,34 +167,75 @@ interface CheckedDocument {
 function checkDocument(source: SourceDocument): CheckedDocument {
   const value = source.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { diagnostics: [diagnostic('TG_UNKNOWN_KIND', 'a manifest must be a mapping with apiVersion, kind, metadata and spec', locate(source, []))] };
+    return {
+      diagnostics: [
+        diagnostic(
+          'TG_UNKNOWN_KIND',
+          'a manifest must be a mapping with apiVersion, kind, metadata and spec',
+          locate(source, []),
+        ),
+      ],
+    };
   }
   const doc = value as Record<string, unknown>;
   const name = (doc.metadata as { name?: unknown } | undefined)?.name;
-  const invalid = KINDS.includes(doc.kind as Kind) && typeof name === 'string' ? { invalid: { kind: doc.kind as Kind, name } } : {};
+  const invalid =
+    KINDS.includes(doc.kind as Kind) && typeof name === 'string' ? { invalid: { kind: doc.kind as Kind, name } } : {};
   if (doc.apiVersion !== API_VERSION) {
     const got = JSON.stringify(doc.apiVersion ?? null);
-    return { ...invalid, diagnostics: [diagnostic('TG_UNKNOWN_KIND', `apiVersion must be "${API_VERSION}", got ${got}`, locate(source, ['apiVersion']), 'apiVersion')] };
+    return {
+      ...invalid,
+      diagnostics: [
+        diagnostic(
+          'TG_UNKNOWN_KIND',
+          `apiVersion must be "${API_VERSION}", got ${got}`,
+          locate(source, ['apiVersion']),
+          'apiVersion',
+        ),
+      ],
+    };
   }
   const kind = doc.kind as Kind;
   if (!KINDS.includes(kind)) {
     const got = JSON.stringify(doc.kind ?? null);
-    return { diagnostics: [diagnostic('TG_UNKNOWN_KIND', `kind must be one of ${KINDS.join(', ')}, got ${got}`, locate(source, ['kind']), 'kind')] };
+    return {
+      diagnostics: [
+        diagnostic(
+          'TG_UNKNOWN_KIND',
+          `kind must be one of ${KINDS.join(', ')}, got ${got}`,
+          locate(source, ['kind']),
+          'kind',
+        ),
+      ],
+    };
   }
   const validate = schemas().kinds[kind];
   const withoutConfig = kind === 'Application' ? new Set<number>() : policiesWithoutConfig(doc);
   if (!validate(doc)) return { ...invalid, diagnostics: schemaDiagnostics(source, validate.errors ?? []) };
   if (kind === 'Environment' || kind === 'Api') {
-    const diagnostics = policyConfigDiagnostics(source, (doc.spec as { policies: PolicySpec[] }).policies, withoutConfig);
+    const diagnostics = policyConfigDiagnostics(
+      source,
+      (doc.spec as { policies: PolicySpec[] }).policies,
+      withoutConfig,
+    );
     if (diagnostics.length) return { ...invalid, diagnostics };
   }
   const labels = (doc.metadata as { labels?: Record<string, string> }).labels;
-  const manifest = { kind, name: name as string, spec: doc.spec, source, ...(labels && Object.keys(labels).length ? { labels } : {}) } as Manifest;
+  const manifest = {
+    kind,
+    name: name as string,
+    spec: doc.spec,
+    source,
+    ...(labels && Object.keys(labels).length ? { labels } : {}),
+  } as Manifest;
   return { manifest, diagnostics: [] };
 }
 
 /** Files a revision may read: none over the per-file limit, and none at all when the total is over the repository limit. */
-async function withinLimits(files: readonly string[], limits: Readonly<ManifestLimits>): Promise<{ files: string[]; problems: Diagnostic[] }> {
+async function withinLimits(
+  files: readonly string[],
+  limits: Readonly<ManifestLimits>,
+): Promise<{ files: string[]; problems: Diagnostic[] }> {
   const stats = await statFiles(files);
   const total = stats.reduce((sum, s) => sum + s.size, 0);
   if (total > limits.maxRepositoryBytes) {
@@ -177,7 +247,13 @@ async function withinLimits(files: readonly string[], limits: Readonly<ManifestL
   for (const s of stats) {
     if (s.size <= limits.maxFileBytes) continue;
     tooLarge.add(s.file);
-    problems.push(diagnostic('TG_MANIFEST_TOO_LARGE', `${formatBytes(s.size)}, over the limit of ${formatBytes(limits.maxFileBytes)} per manifest file; it was not read. Split it into several files, or raise the limit (--max-file-size)`, { file: s.file, line: 1, col: 1 }));
+    problems.push(
+      diagnostic(
+        'TG_MANIFEST_TOO_LARGE',
+        `${formatBytes(s.size)}, over the limit of ${formatBytes(limits.maxFileBytes)} per manifest file; it was not read. Split it into several files, or raise the limit (--max-file-size)`,
+        { file: s.file, line: 1, col: 1 },
+      ),
+    );
   }
   return { files: files.filter((f) => !tooLarge.has(f)), problems };
 }

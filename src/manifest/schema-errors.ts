@@ -5,7 +5,13 @@ import { FORMAT_EXPLANATIONS } from './formats.js';
 import { locate, type SourceDocument } from './source.js';
 
 /** Turns ajv's errors into one positioned, readable diagnostic per problem. */
-export function schemaDiagnostics(source: SourceDocument, errors: readonly ErrorObject[], prefix: readonly PathSegment[] = [], code: ErrorCode = 'TG_SCHEMA', context = ''): Diagnostic[] {
+export function schemaDiagnostics(
+  source: SourceDocument,
+  errors: readonly ErrorObject[],
+  prefix: readonly PathSegment[] = [],
+  code: ErrorCode = 'TG_SCHEMA',
+  context = '',
+): Diagnostic[] {
   // Errors inside a failed oneOf/anyOf explain branches the user did not mean: keep only the summary,
   // unless the value's type picks one branch (a string or an object form): then that branch's errors say more.
   const alternatives: string[] = [];
@@ -14,11 +20,13 @@ export function schemaDiagnostics(source: SourceDocument, errors: readonly Error
     if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') continue;
     alternatives.push(e.schemaPath + '/');
     const branch = branchOfType(e);
-    if (branch !== undefined && errors.some((other) => other.schemaPath.startsWith(`${e.schemaPath}/${branch}/`))) meant.add(`${e.schemaPath}/${branch}/`);
+    if (branch !== undefined && errors.some((other) => other.schemaPath.startsWith(`${e.schemaPath}/${branch}/`)))
+      meant.add(`${e.schemaPath}/${branch}/`);
   }
   const kept = errors.filter((e) => {
     if (e.keyword === 'if') return false;
-    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && [...meant].some((m) => m.startsWith(e.schemaPath + '/'))) return false;
+    if ((e.keyword === 'oneOf' || e.keyword === 'anyOf') && [...meant].some((m) => m.startsWith(e.schemaPath + '/')))
+      return false;
     if ([...meant].some((m) => e.schemaPath.startsWith(m))) return true;
     return !alternatives.some((p) => e.schemaPath.startsWith(p) && e.schemaPath !== p.slice(0, -1));
   });
@@ -31,7 +39,14 @@ export function schemaDiagnostics(source: SourceDocument, errors: readonly Error
     const id = `${shown}|${message}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    out.push(diagnostic(code, `${context}${shown ? `${shown}: ${message}` : message}`, locate(source, keyPath, pointAtKey), shown));
+    out.push(
+      diagnostic(
+        code,
+        `${context}${shown ? `${shown}: ${message}` : message}`,
+        locate(source, keyPath, pointAtKey),
+        shown,
+      ),
+    );
   }
   return out;
 }
@@ -56,7 +71,10 @@ function parsePointer(pointer: string): PathSegment[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function describe(error: ErrorObject, path: PathSegment[]): { message: string; keyPath: PathSegment[]; pointAtKey: boolean } {
+function describe(
+  error: ErrorObject,
+  path: PathSegment[],
+): { message: string; keyPath: PathSegment[]; pointAtKey: boolean } {
   const params = error.params as Record<string, unknown>;
   const schema = error.parentSchema as { description?: string; properties?: Record<string, unknown> } | undefined;
   switch (error.keyword) {
@@ -68,15 +86,32 @@ function describe(error: ErrorObject, path: PathSegment[]): { message: string; k
       return { message: `unknown field "${field}"${hint}`, keyPath: [...path, field], pointAtKey: true };
     }
     case 'required':
-      return { message: `missing required field "${String(params.missingProperty)}"`, keyPath: path, pointAtKey: false };
+      return {
+        message: `missing required field "${String(params.missingProperty)}"`,
+        keyPath: path,
+        pointAtKey: false,
+      };
     case 'type': {
       // YAML reads leading octets such as 192.168 as a number.
-      const octets = typeof error.data === 'number' && (schema as { format?: string } | undefined)?.format === 'ip-range' ? ` (write leading octets in quotes, '${String(error.data)}': YAML reads them as a number)` : '';
-      return { message: `must be ${String(params.type)}, got ${typeName(error.data)}${octets}`, keyPath: path, pointAtKey: false };
+      const octets =
+        typeof error.data === 'number' && (schema as { format?: string } | undefined)?.format === 'ip-range'
+          ? ` (write leading octets in quotes, '${String(error.data)}': YAML reads them as a number)`
+          : '';
+      return {
+        message: `must be ${String(params.type)}, got ${typeName(error.data)}${octets}`,
+        keyPath: path,
+        pointAtKey: false,
+      };
     }
     case 'enum': {
       const allowed = params.allowedValues as unknown[];
-      const guess = typeof error.data === 'string' ? closest(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;
+      const guess =
+        typeof error.data === 'string'
+          ? closest(
+              error.data,
+              allowed.filter((v): v is string => typeof v === 'string'),
+            )
+          : undefined;
       return {
         message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(error.data)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
         keyPath: path,
@@ -84,7 +119,11 @@ function describe(error: ErrorObject, path: PathSegment[]): { message: string; k
       };
     }
     case 'const':
-      return { message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(error.data)}`, keyPath: path, pointAtKey: false };
+      return {
+        message: `must be ${JSON.stringify(params.allowedValue)}, got ${JSON.stringify(error.data)}`,
+        keyPath: path,
+        pointAtKey: false,
+      };
     case 'format': {
       const what = FORMAT_EXPLANATIONS[String(params.format)] ?? `of format ${String(params.format)}`;
       return { message: `${JSON.stringify(error.data)} is not ${what}`, keyPath: path, pointAtKey: false };
@@ -97,9 +136,17 @@ function describe(error: ErrorObject, path: PathSegment[]): { message: string; k
       };
     case 'oneOf':
     case 'anyOf':
-      return { message: `must be ${schema?.description ?? 'one of the allowed forms'}`, keyPath: path, pointAtKey: false };
+      return {
+        message: `must be ${schema?.description ?? 'one of the allowed forms'}`,
+        keyPath: path,
+        pointAtKey: false,
+      };
     default:
-      return { message: error.message ?? `breaks the schema rule "${error.keyword}"`, keyPath: path, pointAtKey: false };
+      return {
+        message: error.message ?? `breaks the schema rule "${error.keyword}"`,
+        keyPath: path,
+        pointAtKey: false,
+      };
   }
 }
 
@@ -128,7 +175,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = row;
   }

@@ -16,7 +16,15 @@ function schemaFiles(dir: string): string[] {
 }
 
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, useDefaults: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    useDefaults: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+  });
   ajv.addFormat('duration', { type: 'string', validate: isDuration });
   ajv.addFormat('cidr', { type: 'string', validate: (v: string) => parseCidr(v) !== undefined });
   ajv.addFormat('ip-range', { type: 'string', validate: (v: string) => parseIpRange(v) !== undefined });
@@ -41,7 +49,13 @@ export function schemas() {
     };
     compiled = {
       ajv,
-      kinds: { Environment: kind('environment'), Api: kind('api'), Application: kind('application'), Certificate: kind('certificate'), Alert: kind('alert') },
+      kinds: {
+        Environment: kind('environment'),
+        Api: kind('api'),
+        Application: kind('application'),
+        Certificate: kind('certificate'),
+        Alert: kind('alert'),
+      },
       policies: new Map(),
     };
   }

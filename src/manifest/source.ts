@@ -54,7 +54,8 @@ export function parseManifestText(file: string, text: string): ParsedManifestTex
       const syntax = lazySyntax(text);
       const documents: SourceDocument[] = [];
       values.forEach((value, index) => {
-        if (value !== null && value !== undefined) documents.push({ file, index, value, syntax: () => syntax(index, value) });
+        if (value !== null && value !== undefined)
+          documents.push({ file, index, value, syntax: () => syntax(index, value) });
       });
       return { documents, diagnostics: [], unreadable: [] };
     }
@@ -87,8 +88,8 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
   };
   const cache = new Map<number, Syntax>();
   return (index, value) => {
-    const known = cache.get(index);
-    if (known) return known;
+    const cached = cache.get(index);
+    if (cached) return cached;
     lines ??= text.split('\n');
     starts ??= documentStarts(lines);
     const start = starts[index];
@@ -96,10 +97,16 @@ function lazySyntax(text: string): (index: number, value: unknown) => Syntax {
     if (start !== undefined && !lines.some(isDocumentEnd)) {
       const lineCounter = new LineCounter();
       const own = lines.slice(start, starts[index + 1] ?? lines.length).join('\n');
-      const docs = parseAllDocuments('\n'.repeat(start) + own, { ...CORE_YAML, lineCounter, prettyErrors: false, logLevel: 'error' });
+      const docs = parseAllDocuments('\n'.repeat(start) + own, {
+        ...CORE_YAML,
+        lineCounter,
+        prettyErrors: false,
+        logLevel: 'error',
+      });
       const ast = Array.isArray(docs) && docs.length === 1 ? docs[0] : undefined;
       if (ast) stringifyKeys(ast);
-      if (ast && ast.errors.length === 0 && sameIdentity(ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), value)) syntax = { ast, lineCounter };
+      if (ast && ast.errors.length === 0 && sameIdentity(ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), value))
+        syntax = { ast, lineCounter };
     }
     syntax ??= wholeFile(index);
     cache.set(index, syntax);
@@ -118,13 +125,16 @@ function documentStarts(lines: readonly string[]): number[] {
     if (DOCUMENT_MARKER.test(line)) markers.push(i);
   });
   // Before the first marker there is a document only if something other than comments, blank lines and directives is there.
-  const implicit = lines.slice(0, markers[0] ?? lines.length).some((l) => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%'));
+  const implicit = lines
+    .slice(0, markers[0] ?? lines.length)
+    .some((l) => l.trim() !== '' && !l.trimStart().startsWith('#') && !l.startsWith('%'));
   return implicit || markers.length === 0 ? [0, ...markers] : markers;
 }
 
 /** The document parsed alone is the one js-yaml read: same kind and name (or the same scalar). */
 function sameIdentity(parsed: unknown, value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || typeof parsed !== 'object' || parsed === null) return parsed === value;
+  if (typeof value !== 'object' || value === null || typeof parsed !== 'object' || parsed === null)
+    return parsed === value;
   const a = parsed as { kind?: unknown; metadata?: { name?: unknown } };
   const b = value as { kind?: unknown; metadata?: { name?: unknown } };
   return a.kind === b.kind && a.metadata?.name === b.metadata?.name;
@@ -135,13 +145,29 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
   const documents: SourceDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const unreadable: { kind: string; name: string }[] = [];
-  const parsed = parseAllDocuments(text, { ...CORE_YAML, lineCounter, prettyErrors: false, strict: true, logLevel: 'error' });
+  const parsed = parseAllDocuments(text, {
+    ...CORE_YAML,
+    lineCounter,
+    prettyErrors: false,
+    strict: true,
+    logLevel: 'error',
+  });
   const all = Array.isArray(parsed) ? parsed : [parsed];
   all.forEach((ast, index) => {
     const problems = [...ast.errors];
     for (const err of problems) {
       const { line, col } = lineCounter.linePos(err.pos[0]);
-      diagnostics.push(diagnostic('TG_YAML_SYNTAX', describeYamlError(err.code, err.message, text.slice(err.pos[0], text.indexOf('\n', err.pos[0]) === -1 ? undefined : text.indexOf('\n', err.pos[0]))), { file, line, col }));
+      diagnostics.push(
+        diagnostic(
+          'TG_YAML_SYNTAX',
+          describeYamlError(
+            err.code,
+            err.message,
+            text.slice(err.pos[0], text.indexOf('\n', err.pos[0]) === -1 ? undefined : text.indexOf('\n', err.pos[0])),
+          ),
+          { file, line, col },
+        ),
+      );
     }
     if (problems.length > 0) {
       const named = nameOf(ast);
@@ -155,7 +181,9 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
       value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       const { line, col } = lineCounter.linePos(ast.contents.range[0]);
-      diagnostics.push(diagnostic('TG_YAML_SYNTAX', `cannot read the document: ${(err as Error).message}`, { file, line, col }));
+      diagnostics.push(
+        diagnostic('TG_YAML_SYNTAX', `cannot read the document: ${(err as Error).message}`, { file, line, col }),
+      );
       return;
     }
     // A document that is only a null (`--- ~`) is no document, on either path.
@@ -168,8 +196,12 @@ function parseWithPositions(file: string, text: string): ParsedManifestText {
 /** Kind and name of a document that could not be read, when they can still be made out. */
 function nameOf(ast: Document.Parsed): { kind: string; name: string } | undefined {
   try {
-    const value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as { kind?: unknown; metadata?: { name?: unknown } } | null;
-    if (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string') return { kind: value.kind, name: value.metadata.name };
+    const value = ast.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as {
+      kind?: unknown;
+      metadata?: { name?: unknown };
+    } | null;
+    if (typeof value?.kind === 'string' && typeof value.metadata?.name === 'string')
+      return { kind: value.kind, name: value.metadata.name };
   } catch {
     /* nothing can be made out */
   }
@@ -182,7 +214,8 @@ function describeYamlError(code: string, message: string, source: string): strin
     const key = source.split(/[:\n]/)[0]?.trim();
     return key ? `duplicate key "${key}": a key may appear once per mapping` : `duplicate key: ${firstLine}`;
   }
-  if (code === 'TAB_AS_INDENT' || /tab/i.test(firstLine)) return `tabs are not allowed for indentation in YAML: ${firstLine}`;
+  if (code === 'TAB_AS_INDENT' || /tab/i.test(firstLine))
+    return `tabs are not allowed for indentation in YAML: ${firstLine}`;
   return firstLine;
 }
 
@@ -227,7 +260,8 @@ export function locateInString(source: SourceDocument, path: readonly PathSegmen
   else if (node.type === 'QUOTE_SINGLE') shift = 1 + offset + (text.slice(0, offset).split("'").length - 1);
   else if (node.type === 'QUOTE_DOUBLE' && !/["\\]/.test(text.slice(0, offset))) shift = 1 + offset;
   const begin = lineCounter.linePos(start);
-  if (shift === undefined || text.slice(0, offset).includes('\n')) return { file: source.file, line: begin.line, col: begin.col };
+  if (shift === undefined || text.slice(0, offset).includes('\n'))
+    return { file: source.file, line: begin.line, col: begin.col };
   const at = lineCounter.linePos(start + shift);
   return { file: source.file, line: at.line, col: at.col };
 }

@@ -8,7 +8,15 @@ import type { PolicyType } from '../policies/catalog.js';
 /** The salted SHA-256 digest of earlier versions (still verified). */
 export type HashedSecret = { salt: string; sha256: string };
 /** What the gateway stores: scrypt with a random salt, its parameters, and a keyed check (see secrets/sealed.ts). */
-export type SealedSecret = { kdf: 'scrypt'; N: number; r: number; p: number; salt: string; hash: string; check?: string };
+export type SealedSecret = {
+  kdf: 'scrypt';
+  N: number;
+  r: number;
+  p: number;
+  salt: string;
+  hash: string;
+  check?: string;
+};
 /** `${env:NAME}`, plain text, or as a gateway stores it. */
 export type SecretValue = string | HashedSecret | SealedSecret;
 

@@ -1,5 +1,6 @@
 import jsyaml from 'js-yaml';
 import { Scalar, isMap, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
+import { isPlainObject } from '../util/plain-object.js';
 
 /**
  * One YAML semantics for every manifest: the YAML 1.2 core schema, as the
@@ -16,7 +17,11 @@ import { Scalar, isMap, isPair, isScalar, isSeq, visit, type Document } from 'ya
  * (where yes/no would be booleans), and keys that are one once made strings
  * (`1` and `"1"`) are duplicates, as js-yaml finds them.
  */
-export const CORE_YAML = { schema: 'core', version: '1.2', uniqueKeys: (a: unknown, b: unknown) => keyText(a) === keyText(b) } as const;
+export const CORE_YAML = {
+  schema: 'core',
+  version: '1.2',
+  uniqueKeys: (a: unknown, b: unknown) => keyText(a) === keyText(b),
+} as const;
 
 /** The string a mapping key becomes (see stringifyKeys). */
 function keyText(key: unknown): string {
@@ -27,7 +32,9 @@ function keyText(key: unknown): string {
 }
 
 function collectionKeyText(js: unknown): string {
-  return Array.isArray(js) ? js.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? '[object Object]' : item)).join(',') : '[object Object]';
+  return Array.isArray(js)
+    ? js.map((item) => (isPlainObject(item) ? '[object Object]' : item)).join(',')
+    : '[object Object]';
 }
 
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
@@ -40,7 +47,8 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 
 /** First-character screens, so that the common plain scalar (a word) is turned down without running a pattern. */
 const c0 = (data: string) => data.charCodeAt(0);
-const mayBeNull = (data: string) => data.length === 0 || c0(data) === 0x7e /* ~ */ || (c0(data) | 0x20) === 0x6e; /* n N */
+const mayBeNull = (data: string) =>
+  data.length === 0 || c0(data) === 0x7e /* ~ */ || (c0(data) | 0x20) === 0x6e; /* n N */
 const mayBeBool = (data: string) => (c0(data) | 0x20) === 0x74 /* t T */ || (c0(data) | 0x20) === 0x66; /* f F */
 const mayBeNumber = (data: string) => {
   const c = c0(data);
@@ -63,16 +71,30 @@ const boolType = new jsyaml.Type('tag:yaml.org,2002:bool', {
 
 const intType = new jsyaml.Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && mayBeNumber(data) && (INT.test(data) || INT_OCT.test(data) || INT_HEX.test(data)),
-  construct: (data: string) => (INT_OCT.test(data) ? parseInt(data.slice(2), 8) : INT_HEX.test(data) ? parseInt(data.slice(2), 16) : parseInt(data, 10)),
+  resolve: (data: string | null) =>
+    data !== null && mayBeNumber(data) && (INT.test(data) || INT_OCT.test(data) || INT_HEX.test(data)),
+  construct: (data: string) =>
+    INT_OCT.test(data)
+      ? parseInt(data.slice(2), 8)
+      : INT_HEX.test(data)
+        ? parseInt(data.slice(2), 16)
+        : parseInt(data, 10),
   predicate: (value: unknown) => typeof value === 'number' && Number.isInteger(value),
 });
 
 /** Floats need a dot or an exponent (a plain `12` is an int); `.inf`, `-.inf`, `.nan` in the three spellings. */
 const floatType = new jsyaml.Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && mayBeNumber(data) && (FLOAT_NAN.test(data) || (FLOAT.test(data) && !INT.test(data))),
-  construct: (data: string) => (FLOAT_NAN.test(data) ? (data.slice(-3).toLowerCase() === 'nan' ? NaN : data[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY) : parseFloat(data)),
+  resolve: (data: string | null) =>
+    data !== null && mayBeNumber(data) && (FLOAT_NAN.test(data) || (FLOAT.test(data) && !INT.test(data))),
+  construct: (data: string) =>
+    FLOAT_NAN.test(data)
+      ? data.slice(-3).toLowerCase() === 'nan'
+        ? NaN
+        : data[0] === '-'
+          ? Number.NEGATIVE_INFINITY
+          : Number.POSITIVE_INFINITY
+      : parseFloat(data),
   predicate: (value: unknown) => typeof value === 'number',
 });
 

@@ -39,7 +39,8 @@ export function effectiveApi(api: ApiManifest, environment: string): EffectiveAp
     timeoutMs: durationMs(override?.timeout ?? api.spec.timeout),
     // Replaced as a whole: TLS settings of one upstream do not mix with another's.
     // An override that moves the upstream to plain http:// leaves the Api's upstreamTls behind.
-    upstreamTls: override?.upstreamTls ?? (override?.upstream?.startsWith('http://') ? undefined : api.spec.upstreamTls),
+    upstreamTls:
+      override?.upstreamTls ?? (override?.upstream?.startsWith('http://') ? undefined : api.spec.upstreamTls),
     policies,
     slaTiers,
   };

@@ -1,3 +1,5 @@
+import { isPlainObject } from '../util/plain-object.js';
+
 /** Deep merge for config overrides: objects merge key by key, everything else (arrays too) is replaced. */
 export function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -6,8 +8,4 @@ export function deepMerge(base: Record<string, unknown>, override: Record<string
     out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : structuredClone(value);
   }
   return out;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -24,8 +24,8 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
     .filter((a) => a.spec.environments.includes(envName))
     .map((api) => {
       if (!memo) return apiState(api, env);
-      const known = memo.get(api);
-      if (known?.env === env) return known.state;
+      const cached = memo.get(api);
+      if (cached?.env === env) return cached.state;
       // Frozen: it is shared with the next revisions and keys their caches.
       const state = freezeDeep(apiState(api, env));
       memo.set(api, { env, state });
@@ -37,7 +37,9 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
     .map((app) => {
       const contracts = app.spec.contracts
         .filter((c) => deployed.get(c.api) === c.version && (!c.environments || c.environments.includes(envName)))
-        .map((c) => (c.tier === undefined ? { api: c.api, version: c.version } : { api: c.api, version: c.version, tier: c.tier }))
+        .map((c) =>
+          c.tier === undefined ? { api: c.api, version: c.version } : { api: c.api, version: c.version, tier: c.tier },
+        )
         .sort((a, b) => a.api.localeCompare(b.api));
       const state: ApplicationState = { name: app.name, ...labelsOf(app), clientId: app.spec.clientId, contracts };
       if (app.spec.clientSecret !== undefined) state.clientSecret = app.spec.clientSecret;
@@ -45,16 +47,25 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
     })
     .filter((app) => app.contracts.length > 0)
     .sort(byName);
-  const settings: EnvironmentState['environment'] = { name: env.name, precedence: env.spec.precedence, gatekeeper: env.spec.gatekeeper };
+  const settings: EnvironmentState['environment'] = {
+    name: env.name,
+    precedence: env.spec.precedence,
+    gatekeeper: env.spec.gatekeeper,
+  };
   if (env.spec.sharedStorage !== undefined) settings.sharedStorage = env.spec.sharedStorage;
   if (env.spec.requestPaths?.escapedSlashes === 'keep') settings.requestPaths = { escapedSlashes: 'keep' };
   const records = env.spec.accessRecords;
-  if (records) settings.accessRecords = { destination: records.destination, sampling: records.enabled ? records.sampling : 0 };
+  if (records)
+    settings.accessRecords = { destination: records.destination, sampling: records.enabled ? records.sampling : 0 };
   const certificates = certificatesOf(set, env, apis);
   const state: EnvironmentState = { environment: settings, apis, applications };
   if (certificates.length) {
     const tls = env.spec.tls;
-    settings.tls = { minVersion: tls?.minVersion ?? 'TLSv1.2', redirectHttp: tls?.redirectHttp ?? false, ...(tls?.ciphers ? { ciphers: tls.ciphers } : {}) };
+    settings.tls = {
+      minVersion: tls?.minVersion ?? 'TLSv1.2',
+      redirectHttp: tls?.redirectHttp ?? false,
+      ...(tls?.ciphers ? { ciphers: tls.ciphers } : {}),
+    };
     state.certificates = certificates;
   }
   return state;
@@ -64,7 +75,8 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
 function certificatesOf(set: ManifestSet, env: EnvironmentManifest, apis: readonly ApiState[]): CertificateState[] {
   const wanted = new Set(env.spec.tls?.certificates ?? []);
   const deployed = new Set(apis.map((a) => a.name));
-  for (const api of set.apis) if (deployed.has(api.name)) for (const name of api.spec.certificates ?? []) wanted.add(name);
+  for (const api of set.apis)
+    if (deployed.has(api.name)) for (const name of api.spec.certificates ?? []) wanted.add(name);
   if (wanted.size === 0) return [];
   return (set.certificates ?? [])
     .filter((c) => wanted.has(c.name))
@@ -111,7 +123,8 @@ function upstreamTlsState(tls: UpstreamTlsSpec, manifestFile: string): UpstreamT
   const out: UpstreamTlsSpec = { verify: tls.verify ?? true, minVersion: tls.minVersion ?? 'TLSv1.2' };
   if (tls.ca !== undefined) out.ca = absoluteFileReference(tls.ca, manifestFile);
   if (tls.serverName !== undefined) out.serverName = tls.serverName.toLowerCase();
-  if (tls.clientCertificate !== undefined) out.clientCertificate = absoluteFileReference(tls.clientCertificate, manifestFile);
+  if (tls.clientCertificate !== undefined)
+    out.clientCertificate = absoluteFileReference(tls.clientCertificate, manifestFile);
   if (tls.clientKey !== undefined) out.clientKey = absoluteFileReference(tls.clientKey, manifestFile);
   return out;
 }
@@ -131,7 +144,9 @@ function instance(policy: PolicySpec, origin: 'environment' | 'api', manifestFil
 /** The manifest's labels as the state keeps them (a copy, sorted by key); nothing when it has none. */
 function labelsOf(manifest: { labels?: Readonly<Record<string, string>> }): { labels?: Record<string, string> } {
   if (!manifest.labels) return {};
-  return { labels: Object.fromEntries(Object.entries(manifest.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+  return {
+    labels: Object.fromEntries(Object.entries(manifest.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {

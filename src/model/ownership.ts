@@ -24,8 +24,8 @@ const copies = new WeakMap<object, { owner: string; copy: object }>();
 
 function marked<T extends Ownership & object>(value: T, owner: string): T {
   if (value.owner === owner) return value;
-  const known = copies.get(value);
-  if (known?.owner === owner) return known.copy as T;
+  const cached = copies.get(value);
+  if (cached?.owner === owner) return cached.copy as T;
   const copy = { ...value, owner };
   if (isFrozenDeep(value)) freezeDeep(copy);
   copies.set(value, { owner, copy });

@@ -1,4 +1,16 @@
-import type { AccessRecordsDestination, GatekeeperMode, Limit, PolicyType, PrecedenceProfile, RequestPaths, Rule, SecretValue, SlaTier, TlsVersion, UpstreamTlsSpec } from '../manifest/types.js';
+import type {
+  AccessRecordsDestination,
+  GatekeeperMode,
+  Limit,
+  PolicyType,
+  PrecedenceProfile,
+  RequestPaths,
+  Rule,
+  SecretValue,
+  SlaTier,
+  TlsVersion,
+  UpstreamTlsSpec,
+} from '../manifest/types.js';
 
 /**
  * The normalized model: one environment's desired (or live) state, defaults

@@ -4,8 +4,19 @@ import { paint, type Painter } from './color.js';
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';
 
-export function renderDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, options: { files: number; color: boolean }): string {
-  if (format === 'json') return JSON.stringify({ valid: !diagnostics.some((d) => d.severity === 'error'), files: options.files, diagnostics }, null, 2) + '\n';
+export function renderDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  format: DiagnosticFormat,
+  options: { files: number; color: boolean },
+): string {
+  if (format === 'json')
+    return (
+      JSON.stringify(
+        { valid: !diagnostics.some((d) => d.severity === 'error'), files: options.files, diagnostics },
+        null,
+        2,
+      ) + '\n'
+    );
   if (format === 'github') return diagnostics.map(githubAnnotation).join('');
   return renderText(diagnostics, options.files, paint(options.color));
 }
@@ -40,7 +51,12 @@ export function plural(n: number, word: string, many = `${word}s`): string {
 
 /** `::error file=..,line=..,col=..,title=..::message`, escaped as the runner expects. */
 export function githubAnnotation(d: Diagnostic): string {
-  const props = [d.file && `file=${escapeProperty(d.file)}`, d.line && `line=${d.line}`, d.col && `col=${d.col}`, `title=${escapeProperty(d.code)}`].filter(Boolean);
+  const props = [
+    d.file && `file=${escapeProperty(d.file)}`,
+    d.line && `line=${d.line}`,
+    d.col && `col=${d.col}`,
+    `title=${escapeProperty(d.code)}`,
+  ].filter(Boolean);
   return `::${d.severity} ${props.join(',')}::${escapeData(`${d.message} (rule: ${d.rule})`)}\n`;
 }
 

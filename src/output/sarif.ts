@@ -29,17 +29,30 @@ export function renderSarif(diagnostics: readonly Diagnostic[], options: SarifOp
     defaultConfiguration: { level: LEVEL[ErrorCatalog[code].severity] },
   }));
   const results = diagnostics.map((d) => {
-    const result: Record<string, unknown> = { ruleId: d.code, ruleIndex: index.get(d.code), level: LEVEL[d.severity], message: { text: d.path ? `${d.message} (at ${d.path})` : d.message } };
+    const result: Record<string, unknown> = {
+      ruleId: d.code,
+      ruleIndex: index.get(d.code),
+      level: LEVEL[d.severity],
+      message: { text: d.path ? `${d.message} (at ${d.path})` : d.message },
+    };
     if (d.file !== undefined) {
       const region = d.line ? { startLine: d.line, ...(d.col ? { startColumn: d.col } : {}) } : undefined;
-      result.locations = [{ physicalLocation: { artifactLocation: artifact(d.file, options), ...(region ? { region } : {}) } }];
+      result.locations = [
+        { physicalLocation: { artifactLocation: artifact(d.file, options), ...(region ? { region } : {}) } },
+      ];
     }
     return result;
   });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'tollgate', version: VERSION, semanticVersion: VERSION, rules } }, columnKind: 'unicodeCodePoints', results }],
+    runs: [
+      {
+        tool: { driver: { name: 'tollgate', version: VERSION, semanticVersion: VERSION, rules } },
+        columnKind: 'unicodeCodePoints',
+        results,
+      },
+    ],
   };
   return JSON.stringify(log, null, 2) + '\n';
 }
@@ -49,7 +62,8 @@ function artifact(file: string, options: SarifOptions): { uri: string; uriBaseId
   const cwd = options.cwd ?? process.cwd();
   const absolute = path.resolve(cwd, file);
   const relative = path.relative(cwd, absolute);
-  if (relative.startsWith('..') || path.isAbsolute(relative)) return { uri: new URL(`file://${absolute.split(path.sep).join('/')}`).href };
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    return { uri: new URL(`file://${absolute.split(path.sep).join('/')}`).href };
   const posix = path.posix.join(options.base ?? '', relative.split(path.sep).join('/'));
   return { uri: posix.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }

@@ -11,7 +11,9 @@ export function canonicalState(state: EnvironmentState): EnvironmentState {
     environment: state.environment,
     apis: [...state.apis].sort(byName).map(canonicalApi),
     applications: [...state.applications].sort(byName).map(canonicalApplication),
-    ...(state.certificates?.length ? { certificates: [...state.certificates].sort(byName).map((c) => ({ ...c, hosts: [...c.hosts].sort() })) } : {}),
+    ...(state.certificates?.length
+      ? { certificates: [...state.certificates].sort(byName).map((c) => ({ ...c, hosts: [...c.hosts].sort() })) }
+      : {}),
   };
 }
 
@@ -25,14 +27,18 @@ function canonicalApi(api: ApiState): ApiState {
 
 export function canonicalPolicy(policy: PolicyInstance): PolicyInstance {
   let config = policy.config;
-  for (const path of policyModule(policy.type).unordered) config = sortAt(config, path.split('.')) as Record<string, unknown>;
+  for (const path of policyModule(policy.type).orderInsensitiveArrays)
+    config = sortAt(config, path.split('.')) as Record<string, unknown>;
   const out: PolicyInstance = { ...policy, config };
   if (policy.rules) out.rules = policy.rules.map((r) => (r.methods ? { ...r, methods: [...r.methods].sort() } : r));
   return out;
 }
 
 function canonicalApplication(app: ApplicationState): ApplicationState {
-  return { ...app, contracts: [...app.contracts].sort((a, b) => `${a.api}\0${a.version}`.localeCompare(`${b.api}\0${b.version}`)) };
+  return {
+    ...app,
+    contracts: [...app.contracts].sort((a, b) => `${a.api}\0${a.version}`.localeCompare(`${b.api}\0${b.version}`)),
+  };
 }
 
 /** Sorts the array found at `path` (`*` walks every item of an array), copying only what it changes. */
@@ -49,7 +55,10 @@ function sortByJson<T>(items: readonly T[]): T[] {
     return isSorted(items as readonly string[]) ? (items as T[]) : ([...(items as readonly string[])].sort() as T[]);
   }
   if (items.every(isWindow)) return [...items].sort((a, b) => byWindow(a as Window, b as Window));
-  return items.map((item) => ({ item, key: canonicalJson(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ item }) => item);
+  return items
+    .map((item) => ({ item, key: canonicalJson(item) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ item }) => item);
 }
 
 interface Window {
@@ -58,12 +67,21 @@ interface Window {
 }
 
 function isWindow(item: unknown): boolean {
-  return typeof item === 'object' && item !== null && typeof (item as Window).timePeriodInMilliseconds === 'number' && typeof (item as Window).maximumRequests === 'number';
+  return (
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as Window).timePeriodInMilliseconds === 'number' &&
+    typeof (item as Window).maximumRequests === 'number'
+  );
 }
 
 /** Stacked limits by window, shortest first: a plan then pairs each window with itself ("600 → 100 per minute"). */
 function byWindow(a: Window, b: Window): number {
-  return a.timePeriodInMilliseconds - b.timePeriodInMilliseconds || a.maximumRequests - b.maximumRequests || canonicalJson(a).localeCompare(canonicalJson(b));
+  return (
+    a.timePeriodInMilliseconds - b.timePeriodInMilliseconds ||
+    a.maximumRequests - b.maximumRequests ||
+    canonicalJson(a).localeCompare(canonicalJson(b))
+  );
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {

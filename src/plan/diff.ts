@@ -1,5 +1,12 @@
 import type { SecretValue } from '../manifest/types.js';
-import type { ApiState, ApplicationState, CertificateState, EnvironmentSettings, EnvironmentState, PolicyInstance } from '../model/types.js';
+import type {
+  ApiState,
+  ApplicationState,
+  CertificateState,
+  EnvironmentSettings,
+  EnvironmentState,
+  PolicyInstance,
+} from '../model/types.js';
 import { certificateView } from './certificate-view.js';
 import { policyModule } from '../policies/catalog.js';
 import { deepEqual } from '../gateway/state/digest.js';
@@ -19,7 +26,11 @@ export function diffStates(desiredState: EnvironmentState, liveState: Environmen
   const liveByName = new Map(liveState?.apis.map((a) => [a.name, a]));
   const shared = new Set(desiredState.apis.filter((a) => liveByName.get(a.name) === a).map((a) => a.name));
   const sameApplications = liveState?.applications === desiredState.applications;
-  const unshared = (state: EnvironmentState) => ({ ...state, apis: state.apis.filter((a) => !shared.has(a.name)), applications: sameApplications ? [] : state.applications });
+  const unshared = (state: EnvironmentState) => ({
+    ...state,
+    apis: state.apis.filter((a) => !shared.has(a.name)),
+    applications: sameApplications ? [] : state.applications,
+  });
   const desired = canonicalState(unshared(desiredState));
   const live = liveState && canonicalState(unshared(liveState));
   const changes: Change[] = [];
@@ -33,7 +44,8 @@ export function diffStates(desiredState: EnvironmentState, liveState: Environmen
     else changes.push(...apiChanges(api, before));
   }
   const desiredApis = new Set(desiredState.apis.map((a) => a.name));
-  for (const api of live?.apis ?? []) if (!desiredApis.has(api.name)) changes.push({ kind: 'delete-api', api: api.name, before: api });
+  for (const api of live?.apis ?? [])
+    if (!desiredApis.has(api.name)) changes.push({ kind: 'delete-api', api: api.name, before: api });
 
   const liveApps = new Map(live?.applications.map((a) => [a.name, a]));
   for (const app of desired.applications) {
@@ -45,7 +57,8 @@ export function diffStates(desiredState: EnvironmentState, liveState: Environmen
     }
   }
   const desiredApps = new Set(desired.applications.map((a) => a.name));
-  for (const app of live?.applications ?? []) if (!desiredApps.has(app.name)) changes.push({ kind: 'delete-application', application: app.name, before: app });
+  for (const app of live?.applications ?? [])
+    if (!desiredApps.has(app.name)) changes.push({ kind: 'delete-application', application: app.name, before: app });
   changes.push(...certificateChanges(desired.certificates ?? [], live?.certificates ?? []));
   return changes;
 }
@@ -60,12 +73,21 @@ function certificateChanges(desired: readonly CertificateState[], live: readonly
       changes.push({ kind: 'create-certificate', certificate: cert.name, after: cert });
       continue;
     }
-    const fields = fieldChanges({ owner: was.owner, labels: was.labels, hosts: was.hosts, key: was.key }, { owner: cert.owner, labels: cert.labels, hosts: cert.hosts, key: cert.key });
-    if (was.certificate !== cert.certificate) fields.unshift({ path: 'certificate', before: certificateView(was.certificate), after: certificateView(cert.certificate) });
+    const fields = fieldChanges(
+      { owner: was.owner, labels: was.labels, hosts: was.hosts, key: was.key },
+      { owner: cert.owner, labels: cert.labels, hosts: cert.hosts, key: cert.key },
+    );
+    if (was.certificate !== cert.certificate)
+      fields.unshift({
+        path: 'certificate',
+        before: certificateView(was.certificate),
+        after: certificateView(cert.certificate),
+      });
     if (fields.length) changes.push({ kind: 'update-certificate', certificate: cert.name, fields });
   }
   const names = new Set(desired.map((c) => c.name));
-  for (const cert of live) if (!names.has(cert.name)) changes.push({ kind: 'delete-certificate', certificate: cert.name, before: cert });
+  for (const cert of live)
+    if (!names.has(cert.name)) changes.push({ kind: 'delete-certificate', certificate: cert.name, before: cert });
   return changes;
 }
 
@@ -79,7 +101,13 @@ function environmentChanges(desired: EnvironmentSettings, live: EnvironmentSetti
 
 function secretChange(path: string, desired: SecretValue | undefined, live: SecretValue | undefined): FieldChange[] {
   if (sameSecret(desired, live)) return [];
-  return [{ path, before: live === undefined ? undefined : SECRET_MASK, after: desired === undefined ? undefined : SECRET_MASK }];
+  return [
+    {
+      path,
+      before: live === undefined ? undefined : SECRET_MASK,
+      after: desired === undefined ? undefined : SECRET_MASK,
+    },
+  ];
 }
 
 function apiChanges(desired: ApiState, live: ApiState): Change[] {
@@ -98,21 +126,47 @@ function apiChanges(desired: ApiState, live: ApiState): Change[] {
       continue;
     }
     if (before.enabled !== policy.enabled) {
-      changes.push({ kind: policy.enabled ? 'enable-policy' : 'disable-policy', api: desired.name, policy: policy.name, type: policy.type });
+      changes.push({
+        kind: policy.enabled ? 'enable-policy' : 'disable-policy',
+        api: desired.name,
+        policy: policy.name,
+        type: policy.type,
+      });
     }
     const policyFields = policyChanges(policy, before);
-    if (policyFields.length) changes.push({ kind: 'update-policy', api: desired.name, policy: policy.name, type: policy.type, fields: policyFields });
+    if (policyFields.length)
+      changes.push({
+        kind: 'update-policy',
+        api: desired.name,
+        policy: policy.name,
+        type: policy.type,
+        fields: policyFields,
+      });
   }
   const desiredNames = new Set(desiredChain.map((p) => p.name));
-  for (const policy of liveChain) if (!desiredNames.has(policy.name)) changes.push({ kind: 'remove-policy', api: desired.name, policy: policy.name, type: policy.type, before: policy });
+  for (const policy of liveChain)
+    if (!desiredNames.has(policy.name))
+      changes.push({
+        kind: 'remove-policy',
+        api: desired.name,
+        policy: policy.name,
+        type: policy.type,
+        before: policy,
+      });
 
   // A reorder: the policies both sides have, in a different relative order.
-  const kept = (chain: PolicyInstance[], other: Set<string>) => chain.filter((p) => other.has(p.name)).map((p) => p.name);
+  const kept = (chain: PolicyInstance[], other: Set<string>) =>
+    chain.filter((p) => other.has(p.name)).map((p) => p.name);
   const liveNames = new Set(liveChain.map((p) => p.name));
   const beforeOrder = kept(liveChain, desiredNames);
   const afterOrder = kept(desiredChain, liveNames);
   if (beforeOrder.join('\0') !== afterOrder.join('\0')) {
-    changes.push({ kind: 'reorder-chain', api: desired.name, before: liveChain.map((p) => p.name), after: desiredChain.map((p) => p.name) });
+    changes.push({
+      kind: 'reorder-chain',
+      api: desired.name,
+      before: liveChain.map((p) => p.name),
+      after: desiredChain.map((p) => p.name),
+    });
   }
   return changes;
 }
@@ -128,7 +182,14 @@ export function policyChanges(desired: PolicyInstance, live: PolicyInstance): Fi
   };
   const fields = fieldChanges(strip(live), strip(desired));
   if (desired.type === live.type) {
-    for (const field of secrets) fields.push(...secretChange(`config.${field}`, desired.config[field] as SecretValue | undefined, live.config[field] as SecretValue | undefined));
+    for (const field of secrets)
+      fields.push(
+        ...secretChange(
+          `config.${field}`,
+          desired.config[field] as SecretValue | undefined,
+          live.config[field] as SecretValue | undefined,
+        ),
+      );
   }
   return fields;
 }

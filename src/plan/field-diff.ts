@@ -1,6 +1,7 @@
 import { formatPath, type PathSegment } from '../errors/diagnostic.js';
 import { deepEqual } from '../gateway/state/digest.js';
 import type { FieldChange } from './types.js';
+import { isPlainObject } from '../util/plain-object.js';
 
 /**
  * Leaf-level differences between two JSON values, as before → after. Arrays of
@@ -8,7 +9,7 @@ import type { FieldChange } from './types.js';
  */
 export function fieldChanges(before: unknown, after: unknown, prefix: PathSegment[] = []): FieldChange[] {
   if (deepEqual(before, after)) return [];
-  if (isObject(before) && isObject(after)) {
+  if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => fieldChanges(before[k], after[k], [...prefix, k]));
   }
@@ -16,8 +17,4 @@ export function fieldChanges(before: unknown, after: unknown, prefix: PathSegmen
     return before.flatMap((v, i) => fieldChanges(v, after[i], [...prefix, i]));
   }
   return [{ path: formatPath(prefix), before, after }];
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -43,7 +43,11 @@ interface Owned {
  * under another owner is a conflict that refuses the plan, unless `adopt`
  * takes it over. Without prune, what only the gateway has is kept too.
  */
-export function computePlan(desired: EnvironmentState, live: EnvironmentState | undefined, options: PlanOptions): PlannedState {
+export function computePlan(
+  desired: EnvironmentState,
+  live: EnvironmentState | undefined,
+  options: PlanOptions,
+): PlannedState {
   const owner = options.owner;
   const errors: string[] = [];
   const split = live ? splitByOwner(desired, live, owner, options.adopt ?? false) : undefined;
@@ -57,14 +61,18 @@ export function computePlan(desired: EnvironmentState, live: EnvironmentState | 
   const ownLiveApis = live ? live.apis.filter((a) => a.owner === owner).length : 0;
   if (options.prune && !options.allowEmpty && desired.apis.length === 0 && ownLiveApis > 0) {
     const whose = owner === undefined ? '' : ` owned by selector "${owner}"`;
-    errors.push(`the manifests deploy no API to environment "${desired.environment.name}": pruning would delete all ${ownLiveApis} APIs${whose} of the gateway; pass --allow-empty if that is what you want`);
+    errors.push(
+      `the manifests deploy no API to environment "${desired.environment.name}": pruning would delete all ${ownLiveApis} APIs${whose} of the gateway; pass --allow-empty if that is what you want`,
+    );
   }
   const others = split?.otherApis ?? new Set<string>();
   for (const api of target.apis) {
     // Another owner's APIs are that owner's business: they were checked when it applied them.
     if (others.has(api.name)) continue;
     for (const v of chainOrderViolations(api.chain, target.environment.precedence)) {
-      errors.push(`Api "${api.name}": ${v.message}${options.prune ? '' : ' (a policy kept because --prune was not given may be the cause)'}`);
+      errors.push(
+        `Api "${api.name}": ${v.message}${options.prune ? '' : ' (a policy kept because --prune was not given may be the cause)'}`,
+      );
     }
   }
   return { plan: { environment: desired.environment.name, changes, skipped, errors }, target };
@@ -81,9 +89,18 @@ interface OwnerSplit {
 }
 
 /** Sorts the live objects into this owner's and the others', and finds the names both claim. */
-function splitByOwner(desired: EnvironmentState, live: EnvironmentState, owner: string | undefined, adopt: boolean): OwnerSplit {
+function splitByOwner(
+  desired: EnvironmentState,
+  live: EnvironmentState,
+  owner: string | undefined,
+  adopt: boolean,
+): OwnerSplit {
   const conflicts: string[] = [];
-  const claim = <T extends Owned>(kind: string, wanted: readonly T[], held: readonly T[]): { kept: T[]; conflicted: Set<string> } => {
+  const claim = <T extends Owned>(
+    kind: string,
+    wanted: readonly T[],
+    held: readonly T[],
+  ): { kept: T[]; conflicted: Set<string> } => {
     const desiredNames = new Set(wanted.map((o) => o.name));
     const kept: T[] = [];
     const conflicted = new Set<string>();
@@ -93,7 +110,9 @@ function splitByOwner(desired: EnvironmentState, live: EnvironmentState, owner: 
       else if (!adopt) {
         conflicted.add(object.name);
         kept.push(object);
-        conflicts.push(`${kind} "${object.name}" is ${describeOwner(object.owner)} on the gateway; this apply (${owner === undefined ? 'without a selector' : `selector "${owner}"`}) does not change it: rename one of them, or pass --adopt to take it over`);
+        conflicts.push(
+          `${kind} "${object.name}" is ${describeOwner(object.owner)} on the gateway; this apply (${owner === undefined ? 'without a selector' : `selector "${owner}"`}) does not change it: rename one of them, or pass --adopt to take it over`,
+        );
       }
     }
     return { kept, conflicted };
@@ -113,18 +132,40 @@ function splitByOwner(desired: EnvironmentState, live: EnvironmentState, owner: 
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** The desired state with the other owners' objects of the live state (a conflicted name keeps its live object). */
-function withOthers(desired: EnvironmentState, live: EnvironmentState, split: OwnerSplit, ownsEnvironment = true): EnvironmentState {
-  if (split.keptApis.length === 0 && split.keptApplications.length === 0 && split.keptCertificates.length === 0 && ownsEnvironment) return desired;
+function withOthers(
+  desired: EnvironmentState,
+  live: EnvironmentState,
+  split: OwnerSplit,
+  ownsEnvironment = true,
+): EnvironmentState {
+  if (
+    split.keptApis.length === 0 &&
+    split.keptApplications.length === 0 &&
+    split.keptCertificates.length === 0 &&
+    ownsEnvironment
+  )
+    return desired;
   const replaced = <T extends { name: string }>(own: readonly T[], kept: readonly T[]) => {
     const keptNames = new Set(kept.map((k) => k.name));
     return [...own.filter((o) => !keptNames.has(o.name)), ...kept].sort(byName);
   };
   const certificates = replaced(desired.certificates ?? [], split.keptCertificates);
-  return withCertificates({ environment: ownsEnvironment ? desired.environment : live.environment, apis: replaced(desired.apis, split.keptApis), applications: replaced(desired.applications, split.keptApplications) }, desired, certificates);
+  return withCertificates(
+    {
+      environment: ownsEnvironment ? desired.environment : live.environment,
+      apis: replaced(desired.apis, split.keptApis),
+      applications: replaced(desired.applications, split.keptApplications),
+    },
+    desired,
+    certificates,
+  );
 }
 
 /** Order checks of frozen chains, which the desired states of later revisions share. */
-const checkedChains = new WeakMap<readonly PolicyInstance[], { profile: PrecedenceProfile; violations: OrderViolation[] }>();
+const checkedChains = new WeakMap<
+  readonly PolicyInstance[],
+  { profile: PrecedenceProfile; violations: OrderViolation[] }
+>();
 
 function chainOrderViolations(chain: readonly PolicyInstance[], profile: PrecedenceProfile): OrderViolation[] {
   const known = checkedChains.get(chain);
@@ -148,8 +189,15 @@ function keepUnmanaged(desired: EnvironmentState, live: EnvironmentState, split?
   const desiredApps = new Set(desired.applications.map((a) => a.name));
   const applications = [...desired.applications, ...live.applications.filter((a) => !desiredApps.has(a.name))];
   const desiredCerts = new Set((desired.certificates ?? []).map((c) => c.name));
-  const certificates = [...(desired.certificates ?? []), ...(live.certificates ?? []).filter((c) => !desiredCerts.has(c.name))].sort(byName);
-  return withCertificates({ environment: desired.environment, apis: apis.sort(byName), applications: applications.sort(byName) }, desired, certificates);
+  const certificates = [
+    ...(desired.certificates ?? []),
+    ...(live.certificates ?? []).filter((c) => !desiredCerts.has(c.name)),
+  ].sort(byName);
+  return withCertificates(
+    { environment: desired.environment, apis: apis.sort(byName), applications: applications.sort(byName) },
+    desired,
+    certificates,
+  );
 }
 
 function mergeChains(desired: readonly PolicyInstance[], live: readonly PolicyInstance[]): PolicyInstance[] {
@@ -157,7 +205,10 @@ function mergeChains(desired: readonly PolicyInstance[], live: readonly PolicyIn
   const names = new Set(desired.map((p) => p.name));
   live.forEach((policy, i) => {
     if (names.has(policy.name)) return;
-    const predecessor = live.slice(0, i).reverse().find((p) => chain.some((c) => c.name === p.name));
+    const predecessor = live
+      .slice(0, i)
+      .reverse()
+      .find((p) => chain.some((c) => c.name === p.name));
     const at = predecessor ? chain.findIndex((c) => c.name === predecessor.name) + 1 : 0;
     chain.splice(at, 0, policy);
     names.add(policy.name);
@@ -189,7 +240,10 @@ export function transactionChanges(changes: readonly Change[], target: Environme
         break;
       case 'create-certificate':
       case 'update-certificate':
-        out.push({ op: 'put-certificate', certificate: target.certificates!.find((c) => c.name === change.certificate)! });
+        out.push({
+          op: 'put-certificate',
+          certificate: target.certificates!.find((c) => c.name === change.certificate)!,
+        });
         break;
       case 'delete-certificate':
         out.push({ op: 'delete-certificate', name: change.certificate });

@@ -89,7 +89,9 @@ export function renderPlansText(views: readonly NodePlanView[], p: Painter): str
   const lines: string[] = [];
   for (const group of groupIdentical(views)) {
     const first = group[0]!;
-    const revisions = group.map((v) => `${v.node}${v.revision === undefined ? '' : ` @ revision ${v.revision}`}`).join(', ');
+    const revisions = group
+      .map((v) => `${v.node}${v.revision === undefined ? '' : ` @ revision ${v.revision}`}`)
+      .join(', ');
     lines.push(p.bold(`Environment ${first.plan?.environment ?? '?'} — ${revisions}`));
     if (first.error) {
       lines.push(p.red(`  error: ${first.error}`), '');
@@ -101,7 +103,8 @@ export function renderPlansText(views: readonly NodePlanView[], p: Painter): str
       const symbol = SYMBOL[c.kind];
       const paint = symbol === '+' ? p.green : symbol === '-' ? p.red : p.yellow;
       lines.push(paint(`  ${symbol} ${describeChange(c)}`));
-      for (const f of changeFields(c)) lines.push(`      ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
+      for (const f of changeFields(c))
+        lines.push(`      ${f.path}: ${formatValue(f.before)} → ${formatValue(f.after)}`);
     }
     for (const c of plan.skipped) lines.push(p.dim(`  = ${describeChange(c)} — kept: pass --prune to delete`));
     for (const e of plan.errors) lines.push(p.red(`  error: ${e}`));
@@ -114,7 +117,10 @@ export function renderPlansMarkdown(views: readonly NodePlanView[]): string {
   const lines: string[] = [];
   for (const group of groupIdentical(views)) {
     const first = group[0]!;
-    lines.push(`### Environment \`${first.plan?.environment ?? '?'}\` — ${group.map((v) => `\`${v.node}\``).join(', ')}`, '');
+    lines.push(
+      `### Environment \`${first.plan?.environment ?? '?'}\` — ${group.map((v) => `\`${v.node}\``).join(', ')}`,
+      '',
+    );
     if (first.error) {
       lines.push(`> **Error:** ${first.error}`, '');
       continue;
@@ -126,7 +132,9 @@ export function renderPlansMarkdown(views: readonly NodePlanView[]): string {
     }
     lines.push('| | change | details |', '|---|---|---|');
     for (const c of plan.changes) {
-      const details = changeFields(c).map((f) => `\`${f.path}\`: ${tableCell(formatValue(f.before))} → ${tableCell(formatValue(f.after))}`).join('<br>');
+      const details = changeFields(c)
+        .map((f) => `\`${f.path}\`: ${tableCell(formatValue(f.before))} → ${tableCell(formatValue(f.after))}`)
+        .join('<br>');
       lines.push(`| ${SYMBOL[c.kind]} | ${tableCell(describeChange(c))} | ${details} |`);
     }
     for (const c of plan.skipped) lines.push(`| = | ${tableCell(describeChange(c))} | kept: needs \`--prune\` |`);
@@ -136,7 +144,6 @@ export function renderPlansMarkdown(views: readonly NodePlanView[]): string {
   }
   return lines.join('\n');
 }
-
 
 /** Nodes that would get the same plan are shown once. */
 function groupIdentical(views: readonly NodePlanView[]): NodePlanView[][] {

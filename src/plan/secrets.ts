@@ -8,6 +8,9 @@ export const SECRET_MASK = '(secret)';
  * and a stored secret were both reduced to their keyed check, so equal values
  * compare equal without either being revealed; anything else must be the same.
  */
-export function sameSecret(desired: SecretValue | { check: string } | undefined, live: SecretValue | { check: string } | undefined): boolean {
+export function sameSecret(
+  desired: SecretValue | { check: string } | undefined,
+  live: SecretValue | { check: string } | undefined,
+): boolean {
   return deepEqual(desired, live);
 }

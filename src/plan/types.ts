@@ -36,5 +36,10 @@ export interface Plan {
 }
 
 export function isDeletion(change: Change): boolean {
-  return change.kind === 'delete-api' || change.kind === 'remove-policy' || change.kind === 'delete-application' || change.kind === 'delete-certificate';
+  return (
+    change.kind === 'delete-api' ||
+    change.kind === 'remove-policy' ||
+    change.kind === 'delete-application' ||
+    change.kind === 'delete-certificate'
+  );
 }

@@ -39,7 +39,9 @@ const MODULES = [
 /** The name of every policy type, from the catalog. */
 export type PolicyType = (typeof MODULES)[number]['type'];
 
-export const POLICY_CATALOG: ReadonlyMap<PolicyType, PolicyModule<PolicyType>> = new Map(MODULES.map((m) => [m.type, m as unknown as PolicyModule<PolicyType>]));
+export const POLICY_CATALOG: ReadonlyMap<PolicyType, PolicyModule<PolicyType>> = new Map(
+  MODULES.map((m) => [m.type, m as unknown as PolicyModule<PolicyType>]),
+);
 
 export function policyModule(type: PolicyType): PolicyModule<PolicyType> {
   const module = POLICY_CATALOG.get(type);

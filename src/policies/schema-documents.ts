@@ -13,18 +13,29 @@ function policyDocument(types: readonly string[]): Record<string, unknown> {
     additionalProperties: false,
     required: ['name', 'type'],
     properties: {
-      name: { $ref: 'common.json#/definitions/name', description: 'Identity of the policy within its chain; stays stable across edits.' },
+      name: {
+        $ref: 'common.json#/definitions/name',
+        description: 'Identity of the policy within its chain; stays stable across edits.',
+      },
       type: { type: 'string', enum: types },
-      enabled: { type: 'boolean', default: true, description: 'A disabled policy keeps its configuration but is not enforced.' },
+      enabled: {
+        type: 'boolean',
+        default: true,
+        description: 'A disabled policy keeps its configuration but is not enforced.',
+      },
       config: { type: 'object', default: {} },
       rules: { type: 'array', minItems: 1, items: { $ref: 'common.json#/definitions/rule' } },
       order: {
         type: 'string',
         enum: ['listed', 'last'],
-        description: 'Custom policies only: `last` (the default) runs it after the built-in policies; `listed` keeps it where it is listed.',
+        description:
+          'Custom policies only: `last` (the default) runs it after the built-in policies; `listed` keeps it where it is listed.',
       },
     },
-    allOf: types.map((type) => ({ if: { properties: { type: { const: type } } }, then: { properties: { config: { $ref: `policies/${type}.json` } } } })),
+    allOf: types.map((type) => ({
+      if: { properties: { type: { const: type } } },
+      then: { properties: { config: { $ref: `policies/${type}.json` } } },
+    })),
   };
 }
 
@@ -38,7 +49,11 @@ export function policySchemaDocuments(): Map<string, Record<string, unknown>> {
   const types = [...POLICY_CATALOG.keys()];
   out.set('policy.json', policyDocument(types));
   for (const module of POLICY_CATALOG.values()) {
-    out.set(`policies/${module.type}.json`, { $schema: DRAFT, $id: `${BASE}policies/${module.type}.json`, ...module.schema });
+    out.set(`policies/${module.type}.json`, {
+      $schema: DRAFT,
+      $id: `${BASE}policies/${module.type}.json`,
+      ...module.schema,
+    });
   }
   return out;
 }

@@ -7,7 +7,14 @@ export function testDiagnostics(results: readonly TestResult[]): Diagnostic[] {
   for (const r of results) {
     const name = testLabel(r);
     if (r.outcome === 'skipped') {
-      out.push(diagnostic('TG_TEST_SKIPPED', `${name} skipped: set ${r.missing?.join(', ')} to run it`, r.where, `spec.tests[${r.index}]`));
+      out.push(
+        diagnostic(
+          'TG_TEST_SKIPPED',
+          `${name} skipped: set ${r.missing?.join(', ')} to run it`,
+          r.where,
+          `spec.tests[${r.index}]`,
+        ),
+      );
     } else if (r.outcome === 'failed' || r.outcome === 'invalid') {
       const code = r.outcome === 'failed' ? 'TG_TEST_FAILED' : 'TG_TEST_INVALID';
       for (const p of r.problems) out.push(diagnostic(code, `${name}: ${p.message}`, p.where, p.path));

@@ -19,25 +19,53 @@ export function unmetExpectations(expect: TestExpectation, got: Exchanged, redac
     out.push({ message: redact(`expected status ${expect.status}, got ${got.status}${why}`), path: ['status'] });
   }
   if (expect.upstreamCalled !== undefined && expect.upstreamCalled !== got.upstreamCalled) {
-    out.push({ message: expect.upstreamCalled ? `expected the upstream to be called, but the chain answered ${got.status}` : 'expected a policy to answer, but the request reached the upstream', path: ['upstreamCalled'] });
+    out.push({
+      message: expect.upstreamCalled
+        ? `expected the upstream to be called, but the chain answered ${got.status}`
+        : 'expected a policy to answer, but the request reached the upstream',
+      path: ['upstreamCalled'],
+    });
   }
   out.push(...unmetHeaders(expect.headers, got.headers, 'response header', ['headers'], redact));
   if (expect.upstreamHeaders) {
-    if (!got.upstreamHeaders) out.push({ message: `expected upstream request headers, but the chain answered ${got.status} without calling the upstream`, path: ['upstreamHeaders'] });
-    else out.push(...unmetHeaders(expect.upstreamHeaders, got.upstreamHeaders, 'upstream request header', ['upstreamHeaders'], redact));
+    if (!got.upstreamHeaders)
+      out.push({
+        message: `expected upstream request headers, but the chain answered ${got.status} without calling the upstream`,
+        path: ['upstreamHeaders'],
+      });
+    else
+      out.push(
+        ...unmetHeaders(
+          expect.upstreamHeaders,
+          got.upstreamHeaders,
+          'upstream request header',
+          ['upstreamHeaders'],
+          redact,
+        ),
+      );
   }
   return out;
 }
 
-function unmetHeaders(expected: ExpectedHeaders | undefined, actual: OutgoingHttpHeaders, what: string, at: PathSegment[], redact: Redact): Unmet[] {
+function unmetHeaders(
+  expected: ExpectedHeaders | undefined,
+  actual: OutgoingHttpHeaders,
+  what: string,
+  at: PathSegment[],
+  redact: Redact,
+): Unmet[] {
   const out: Unmet[] = [];
   for (const [name, value] of Object.entries(expected ?? {})) {
     const present = headerValue(actual, name.toLowerCase());
     const path = [...at, name];
     if (value === null) {
-      if (present !== undefined) out.push({ message: `expected no ${what} ${name}, got ${JSON.stringify(redact(present))}`, path });
+      if (present !== undefined)
+        out.push({ message: `expected no ${what} ${name}, got ${JSON.stringify(redact(present))}`, path });
     } else if (present !== String(value)) {
-      out.push({ message: `expected ${what} ${name}: ${JSON.stringify(redact(String(value)))}, got ${present === undefined ? 'none' : JSON.stringify(redact(present))}`, path });
+      out.push({
+        message: `expected ${what} ${name}: ${JSON.stringify(redact(String(value)))}, got ${present === undefined ? 'none' : JSON.stringify(redact(present))}`,
+        path,
+      });
     }
   }
   return out;

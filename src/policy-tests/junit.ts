@@ -29,12 +29,17 @@ export function renderTestsJunit(results: readonly TestResult[]): string {
   const totals = testTotals(results);
   const errors = results.filter((r) => r.outcome === 'invalid').length;
   const time = results.reduce((sum, r) => sum + r.durationMs, 0);
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="tollgate policy tests" tests="${results.length}" failures="${totals.failed - errors}" errors="${errors}" time="${seconds(time)}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="tollgate policy tests" tests="${results.length}" failures="${totals.failed - errors}" errors="${errors}" time="${seconds(time)}">`,
+  ];
   for (const [api, cases] of [...byApi].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const t = testTotals(cases);
     const invalid = cases.filter((r) => r.outcome === 'invalid').length;
     const file = cases[0]?.where.file ?? '';
-    lines.push(`  <testsuite name="${xml(api)}" tests="${cases.length}" failures="${t.failed - invalid}" errors="${invalid}" skipped="${t.skipped}" time="${seconds(cases.reduce((s, r) => s + r.durationMs, 0))}" file="${xml(file)}">`);
+    lines.push(
+      `  <testsuite name="${xml(api)}" tests="${cases.length}" failures="${t.failed - invalid}" errors="${invalid}" skipped="${t.skipped}" time="${seconds(cases.reduce((s, r) => s + r.durationMs, 0))}" file="${xml(file)}">`,
+    );
     for (const r of cases) {
       const open = `    <testcase name="${xml(`${r.test} [${r.environment}]`)}" classname="${xml(`tollgate.${api}`)}" time="${seconds(r.durationMs)}"`;
       if (r.outcome === 'passed') {
@@ -42,13 +47,16 @@ export function renderTestsJunit(results: readonly TestResult[]): string {
         continue;
       }
       lines.push(`${open}>`);
-      if (r.outcome === 'skipped') lines.push(`      <skipped message="${xml(`set ${r.missing?.join(', ') ?? ''} to run it`)}"/>`);
+      if (r.outcome === 'skipped')
+        lines.push(`      <skipped message="${xml(`set ${r.missing?.join(', ') ?? ''} to run it`)}"/>`);
       else {
         const element = r.outcome === 'failed' ? 'failure' : 'error';
         const code = r.outcome === 'failed' ? 'TG_TEST_FAILED' : 'TG_TEST_INVALID';
         const first = r.problems[0];
         const body = r.problems.map((p) => `${where(p.where)}: ${p.message} (${p.path})`).join('\n');
-        lines.push(`      <${element} type="${code}" message="${xml(first ? first.message : testLabel(r))}">${xml(`${testLabel(r)} at ${where(r.where)}\n${body}`)}</${element}>`);
+        lines.push(
+          `      <${element} type="${code}" message="${xml(first ? first.message : testLabel(r))}">${xml(`${testLabel(r)} at ${where(r.where)}\n${body}`)}</${element}>`,
+        );
       }
       lines.push('    </testcase>');
     }

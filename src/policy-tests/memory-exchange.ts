@@ -19,7 +19,10 @@ export interface MemoryRequest {
 /** Body reads hand out chunks of this size, so streaming parsers check their limits as they do on the wire. */
 const CHUNK_SIZE = 16 * 1024;
 
-const payloadTooLarge = (limit: number): Reply => ({ status: 413, body: { error: `request body larger than ${limit} bytes` } });
+const payloadTooLarge = (limit: number): Reply => ({
+  status: 413,
+  body: { error: `request body larger than ${limit} bytes` },
+});
 
 /**
  * The Exchange contract (src/gateway/chain/types.ts) over a request held in

@@ -19,13 +19,16 @@ export function totalsLine(totals: TestTotals): string {
   return `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`;
 }
 
-const where = (r: { where: { file: string; line: number; col: number } }) => `${r.where.file}:${r.where.line}:${r.where.col}`;
+const where = (r: { where: { file: string; line: number; col: number } }) =>
+  `${r.where.file}:${r.where.line}:${r.where.col}`;
 
 export function renderTestsText(results: readonly TestResult[], p: Painter): string {
   const lines: string[] = [];
   for (const r of results) {
-    if (r.outcome === 'passed') lines.push(`${p.green('PASS')} ${testLabel(r)} ${p.dim(`${where(r)}, ${plural(r.requests, 'request')}`)}`);
-    else if (r.outcome === 'skipped') lines.push(`${p.yellow('SKIP')} ${testLabel(r)} ${p.dim(where(r))}: set ${r.missing?.join(', ')} to run it`);
+    if (r.outcome === 'passed')
+      lines.push(`${p.green('PASS')} ${testLabel(r)} ${p.dim(`${where(r)}, ${plural(r.requests, 'request')}`)}`);
+    else if (r.outcome === 'skipped')
+      lines.push(`${p.yellow('SKIP')} ${testLabel(r)} ${p.dim(where(r))}: set ${r.missing?.join(', ')} to run it`);
     else {
       lines.push(`${p.red(r.outcome === 'failed' ? 'FAIL' : 'BAD ')} ${testLabel(r)} ${p.dim(where(r))}`);
       for (const problem of r.problems) lines.push(`     ${problem.message} ${p.dim(`(${where(problem)})`)}`);

@@ -27,7 +27,11 @@ export interface RequestProblem {
  * The in-memory request a test describes. `resolve` turns ${env:NAME}
  * references into their values (the caller made sure they are set).
  */
-export function buildRequest(request: TestRequest, basePath: string, resolve: (value: string) => string): MemoryRequest | RequestProblem {
+export function buildRequest(
+  request: TestRequest,
+  basePath: string,
+  resolve: (value: string) => string,
+): MemoryRequest | RequestProblem {
   const target = request.path ?? basePath;
   const q = target.indexOf('?');
   const pathname = q === -1 ? target : target.slice(0, q);
@@ -42,7 +46,8 @@ export function buildRequest(request: TestRequest, basePath: string, resolve: (v
   for (const [name, value] of Object.entries(request.query ?? {})) search.append(name, resolve(String(value)));
 
   const headers: IncomingHttpHeaders = { host: DEFAULT_HOST };
-  for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = resolve(String(value));
+  for (const [name, value] of Object.entries(request.headers ?? {}))
+    headers[name.toLowerCase()] = resolve(String(value));
   if (request.basicAuth) {
     const credentials = `${resolve(request.basicAuth.username)}:${resolve(request.basicAuth.password)}`;
     headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
@@ -55,7 +60,14 @@ export function buildRequest(request: TestRequest, basePath: string, resolve: (v
   }
   if (body.length > 0) headers['content-length'] = String(body.length);
 
-  return { method: request.method ?? 'GET', path: pathBelow(basePath, pathname), search: search.toString(), remoteAddress: clientIp, headers, body };
+  return {
+    method: request.method ?? 'GET',
+    path: pathBelow(basePath, pathname),
+    search: search.toString(),
+    remoteAddress: clientIp,
+    headers,
+    body,
+  };
 }
 
 /** The data plane's routing rule: the base path itself, or a path below it (a trailing slash allowed). */

@@ -55,18 +55,38 @@ export async function runPolicyTest(target: TestTarget, options: RunOptions): Pr
   const started = performance.now();
   const { api, index, test, environment } = target;
   const testAt: PathSegment[] = ['spec', 'tests', index];
-  const base = { api: api.name, test: test.name, environment, index, where: locate(api.source, [...testAt, 'name']), requests: 0 };
-  const finish = (outcome: TestResult['outcome'], problems: TestProblem[], extra: Partial<TestResult> = {}): TestResult => ({ ...base, ...extra, outcome, problems, durationMs: performance.now() - started });
-  const problemAt = (path: PathSegment[], message: string): TestProblem => ({ message, where: locate(api.source, path), path: formatPath(path) });
+  const base = {
+    api: api.name,
+    test: test.name,
+    environment,
+    index,
+    where: locate(api.source, [...testAt, 'name']),
+    requests: 0,
+  };
+  const finish = (
+    outcome: TestResult['outcome'],
+    problems: TestProblem[],
+    extra: Partial<TestResult> = {},
+  ): TestResult => ({ ...base, ...extra, outcome, problems, durationMs: performance.now() - started });
+  const problemAt = (path: PathSegment[], message: string): TestProblem => ({
+    message,
+    where: locate(api.source, path),
+    path: formatPath(path),
+  });
 
   const apiState = target.state.apis.find((a) => a.name === api.name);
-  if (!apiState) return finish('invalid', [problemAt([...testAt, 'name'], `Api "${api.name}" is not deployed to environment "${environment}"`)]);
+  if (!apiState)
+    return finish('invalid', [
+      problemAt([...testAt, 'name'], `Api "${api.name}" is not deployed to environment "${environment}"`),
+    ]);
   const steps = planSteps(test, testAt);
 
   // Secrets: what the chain and the requests reference must be set, otherwise the test is skipped, naming them.
   const requests = steps.map((s) => s.request);
   const missing = new Set(requestVariables(requests).filter((name) => !options.variables[name]));
-  const contracted = target.state.applications.filter((app) => app.contracts.some((c) => c.api === apiState.name && c.version === apiState.version));
+  const contracted = target.state.applications.filter((app) =>
+    app.contracts.some((c) => c.api === apiState.name && c.version === apiState.version),
+  );
   const applications = contracted.filter((app) => {
     const unset = unsetSecretVariable(app, options.variables);
     if (unset === undefined) return true;
@@ -83,10 +103,17 @@ export async function runPolicyTest(target: TestTarget, options: RunOptions): Pr
   const checked = checkState(structuredClone(resolved.state));
   if (!checked.state) {
     const reasons = checked.problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-    return finish('failed', [problemAt([...testAt, 'name'], `the gateway would refuse the state of environment "${environment}": ${reasons}`)]);
+    return finish('failed', [
+      problemAt([...testAt, 'name'], `the gateway would refuse the state of environment "${environment}": ${reasons}`),
+    ]);
   }
   // Sealed once per value and place in this process: the tests of one Api share their secrets' scrypt digests.
-  const sealed = (await sealSecrets(checked.state, undefined, { key: TEST_KEY, ...(sealedBefore.has(apiState.name) ? { live: sealedBefore.get(apiState.name)! } : {}) })).state;
+  const sealed = (
+    await sealSecrets(checked.state, undefined, {
+      key: TEST_KEY,
+      ...(sealedBefore.has(apiState.name) ? { live: sealedBefore.get(apiState.name)! } : {}),
+    })
+  ).state;
   sealedBefore.set(apiState.name, sealed);
 
   const resolver = requestResolver(options.variables);
@@ -98,17 +125,24 @@ export async function runPolicyTest(target: TestTarget, options: RunOptions): Pr
       const at = step.own?.[field] !== undefined ? [...step.at, 'request'] : step.inheritedAt;
       return finish('invalid', [problemAt([...at, ...request.path], request.message)]);
     }
-    if (resolver.secrets.size > 0 && request.headers.authorization) resolver.secrets.add(String(request.headers.authorization));
+    if (resolver.secrets.size > 0 && request.headers.authorization)
+      resolver.secrets.add(String(request.headers.authorization));
     built.push(request);
   }
-  const redact = (text: string) => [...resolver.secrets].reduce((out, secret) => (secret ? out.split(secret).join('(secret)') : out), text);
+  const redact = (text: string) =>
+    [...resolver.secrets].reduce((out, secret) => (secret ? out.split(secret).join('(secret)') : out), text);
 
   const clock = new TestClock();
   let chain;
   try {
     chain = await compileTestChain(sealed.apis[0] as ApiState, sealed.applications, clock, options.baseDir);
   } catch (err) {
-    return finish('failed', [problemAt([...testAt, 'name'], redact(`the chain does not compile in environment "${environment}": ${(err as Error).message}`))]);
+    return finish('failed', [
+      problemAt(
+        [...testAt, 'name'],
+        redact(`the chain does not compile in environment "${environment}": ${(err as Error).message}`),
+      ),
+    ]);
   }
   let sent = 0;
   try {
@@ -120,7 +154,9 @@ export async function runPolicyTest(target: TestTarget, options: RunOptions): Pr
         sent++;
         const unmet = unmetExpectations(step.expect, got, redact);
         if (unmet.length === 0) continue;
-        const label = [steps.length > 1 ? `step ${s + 1}` : '', repeat > 1 ? `request ${r} of ${repeat}` : ''].filter(Boolean).join(', ');
+        const label = [steps.length > 1 ? `step ${s + 1}` : '', repeat > 1 ? `request ${r} of ${repeat}` : '']
+          .filter(Boolean)
+          .join(', ');
         return finish(
           'failed',
           unmet.map((u) => problemAt([...step.at, 'expect', ...u.path], label ? `${label}: ${u.message}` : u.message)),
@@ -137,7 +173,17 @@ export async function runPolicyTest(target: TestTarget, options: RunOptions): Pr
 function planSteps(test: PolicyTest, testAt: PathSegment[]): PlannedStep[] {
   const inheritedAt = [...testAt, 'request'];
   if (!test.steps) {
-    return [{ request: mergeRequests(undefined, test.request), own: test.request, upstream: test.upstream, expect: test.expect ?? {}, waitMs: 0, at: testAt, inheritedAt }];
+    return [
+      {
+        request: mergeRequests(undefined, test.request),
+        own: test.request,
+        upstream: test.upstream,
+        expect: test.expect ?? {},
+        waitMs: 0,
+        at: testAt,
+        inheritedAt,
+      },
+    ];
   }
   return test.steps.map((step, j) => ({
     request: mergeRequests(test.request, step.request),

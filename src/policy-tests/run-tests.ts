@@ -47,7 +47,13 @@ export async function runPolicyTests(set: ManifestSet, options: PolicyTestOption
           outcome: 'invalid',
           where: locate(api.source, ['spec', 'tests', index, 'name']),
           index,
-          problems: [{ message: `Api "${api.name}" is not deployed to environment "${test.environment}" (deployed to: ${api.spec.environments.join(', ')})`, where: locate(api.source, at), path: `spec.tests[${index}].environment` }],
+          problems: [
+            {
+              message: `Api "${api.name}" is not deployed to environment "${test.environment}" (deployed to: ${api.spec.environments.join(', ')})`,
+              where: locate(api.source, at),
+              path: `spec.tests[${index}].environment`,
+            },
+          ],
           requests: 0,
           durationMs: 0,
         });

@@ -15,10 +15,11 @@ function sentStrings(request: TestRequest): string[] {
 /** Variables the requests reference. */
 export function requestVariables(requests: readonly TestRequest[]): string[] {
   const names = new Set<string>();
-  for (const request of requests) for (const value of sentStrings(request)) {
-    const name = referencedVariable(value);
-    if (name !== undefined) names.add(name);
-  }
+  for (const request of requests)
+    for (const value of sentStrings(request)) {
+      const name = referencedVariable(value);
+      if (name !== undefined) names.add(name);
+    }
   return [...names];
 }
 
@@ -31,7 +32,9 @@ export function presentsClient(requests: readonly TestRequest[], application: Ap
   return requests.some((request) => {
     const values = [...Object.values(request.headers ?? {}), ...Object.values(request.query ?? {})].map(String);
     if (request.basicAuth) values.push(request.basicAuth.username);
-    const authorization = Object.entries(request.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    const authorization = Object.entries(request.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'authorization',
+    )?.[1];
     if (typeof authorization === 'string' && /^basic /i.test(authorization)) {
       values.push(Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8').split(':')[0] ?? '');
     }
@@ -47,7 +50,10 @@ export function unsetSecretVariable(application: ApplicationState, variables: No
 }
 
 /** Resolves references in request strings, remembering the values so that messages can hide them. */
-export function requestResolver(variables: NodeJS.ProcessEnv): { resolve(value: string): string; secrets: Set<string> } {
+export function requestResolver(variables: NodeJS.ProcessEnv): {
+  resolve(value: string): string;
+  secrets: Set<string>;
+} {
   const secrets = new Set<string>();
   return {
     secrets,

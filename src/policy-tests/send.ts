@@ -11,7 +11,7 @@ export interface Exchanged {
   status: number;
   headers: OutgoingHttpHeaders;
   upstreamCalled: boolean;
-  /** The body of a policy's own answer (undefined when the upstream answered). */
+  /** The body of a policy's reply (undefined when the upstream answered). */
   body?: Reply['body'];
   /** The request headers the upstream received (when it was called). */
   upstreamHeaders?: Record<string, string | string[]>;
@@ -24,29 +24,59 @@ const DEFAULT_UPSTREAM_HEADERS = { 'content-type': 'application/json; charset=ut
 /**
  * One request through the compiled chain, in the order the data plane runs it
  * (src/gateway/data-plane/handle-request.ts): the request pass; a policy's
- * answer or the stub upstream's response; the response pass in reverse.
+ * reply or the stub upstream's response; the response pass in reverse.
  */
-export async function send(chain: TestChain, request: MemoryRequest, upstream: TestUpstream | undefined): Promise<Exchanged> {
+export async function send(
+  chain: TestChain,
+  request: MemoryRequest,
+  upstream: TestUpstream | undefined,
+): Promise<Exchanged> {
   // Policies may change request headers (header injection): every send starts from the test's own.
   return sendExchange(chain, new MemoryExchange({ ...request, headers: { ...request.headers } }), upstream);
 }
 
 /** The same for an Exchange the caller made (unit tests that watch how policies read the body). */
-export async function sendExchange(chain: Pick<TestChain, 'api' | 'logger' | 'takeErrors'>, ex: Exchange, upstream: TestUpstream | undefined): Promise<Exchanged> {
+export async function sendExchange(
+  chain: Pick<TestChain, 'api' | 'logger' | 'takeErrors'>,
+  ex: Exchange,
+  upstream: TestUpstream | undefined,
+): Promise<Exchanged> {
   const { api, logger } = chain;
   const passed = runRequestPass(api, ex, logger);
   const pass = passed instanceof Promise ? await passed : passed;
-  if (pass.answer) {
-    const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
+  if (pass.reply) {
+    const view: ResponseView = {
+      status: pass.reply.status,
+      headers: { ...ex.responseHeaders, ...pass.reply.headers },
+      shortCircuited: true,
+    };
     runResponsePass(api, ex, view, pass, logger);
-    return { status: view.status, headers: view.headers, upstreamCalled: false, body: pass.answer.body, errors: chain.takeErrors() };
+    return {
+      status: view.status,
+      headers: view.headers,
+      upstreamCalled: false,
+      body: pass.reply.body,
+      errors: chain.takeErrors(),
+    };
   }
-  const upstreamHeaders = upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: 'http', host: ex.host, prefix: api.basePath });
+  const upstreamHeaders = upstreamRequestHeaders(ex.requestHeaders, {
+    remoteAddress: ex.remoteAddress,
+    proto: 'http',
+    host: ex.host,
+    prefix: api.basePath,
+  });
   const answered: Record<string, string> = {};
-  for (const [name, value] of Object.entries(upstream?.headers ?? DEFAULT_UPSTREAM_HEADERS)) answered[name.toLowerCase()] = String(value);
+  for (const [name, value] of Object.entries(upstream?.headers ?? DEFAULT_UPSTREAM_HEADERS))
+    answered[name.toLowerCase()] = String(value);
   const headers = clientResponseHeaders(answered);
   for (const name in ex.responseHeaders) headers[name] = ex.responseHeaders[name];
   const view: ResponseView = { status: upstream?.status ?? 200, headers, shortCircuited: false };
   runResponsePass(api, ex, view, pass, logger);
-  return { status: view.status, headers: view.headers, upstreamCalled: true, upstreamHeaders, errors: chain.takeErrors() };
+  return {
+    status: view.status,
+    headers: view.headers,
+    upstreamCalled: true,
+    upstreamHeaders,
+    errors: chain.takeErrors(),
+  };
 }

@@ -19,7 +19,12 @@ export interface TestChain {
 }
 
 /** `api` and `applications` must have their secrets resolved and sealed, as the gateway receives them. */
-export async function compileTestChain(api: ApiState, applications: readonly ApplicationState[], clock: TestClock, baseDir: string): Promise<TestChain> {
+export async function compileTestChain(
+  api: ApiState,
+  applications: readonly ApplicationState[],
+  clock: TestClock,
+  baseDir: string,
+): Promise<TestChain> {
   const counters = new MemoryCounterStore({ sweepIntervalMs: 0 });
   // The pool is created by the compiler but never used: the upstream is a stub.
   const pools = new UpstreamPools();
@@ -28,7 +33,15 @@ export async function compileTestChain(api: ApiState, applications: readonly App
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(describeLogLine(line)) });
   // Every policy counts in the test's own memory: no shared storage, whatever clusterizable says.
   const selection: CounterSelection = { forPolicy: () => counters };
-  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir, clock };
+  const services = {
+    logger,
+    counters: selection,
+    runtimeState: new RuntimeStateStore(),
+    metrics: new MetricsRegistry(),
+    pools,
+    baseDir,
+    clock,
+  };
   try {
     const { compiled } = await compileApi(api, applications, 'policy-test', services);
     return {

@@ -15,7 +15,11 @@ export interface ChainEntry {
  * Declared orders that break the fixed head are rejected by the order validator,
  * never repaired here.
  */
-export function assembleChain(environmentPolicies: readonly PolicySpec[], apiPolicies: readonly PolicySpec[], profile: PrecedenceProfile): ChainEntry[] {
+export function assembleChain(
+  environmentPolicies: readonly PolicySpec[],
+  apiPolicies: readonly PolicySpec[],
+  profile: PrecedenceProfile,
+): ChainEntry[] {
   const declared: ChainEntry[] = [
     ...environmentPolicies.map((policy, index) => ({ policy, origin: 'environment' as const, index })),
     ...apiPolicies.map((policy, index) => ({ policy, origin: 'api' as const, index })),
@@ -28,5 +32,8 @@ export function assembleChain(environmentPolicies: readonly PolicySpec[], apiPol
     return base + (e.origin === 'environment' ? 0 : 1);
   };
   // Array.prototype.sort is stable: equal groups keep their declared order.
-  return declared.map((e) => ({ e, g: group(e) })).sort((a, b) => a.g - b.g).map(({ e }) => e);
+  return declared
+    .map((e) => ({ e, g: group(e) }))
+    .sort((a, b) => a.g - b.g)
+    .map(({ e }) => e);
 }

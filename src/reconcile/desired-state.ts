@@ -12,7 +12,15 @@ import type { Selector } from '../labels/selector.js';
 import { ownedState } from '../model/ownership.js';
 
 export type DesiredOutcome =
-  | { ok: true; state: EnvironmentState; environment: string; revision: string; warnings: Diagnostic[]; manifests: ManifestSet; ownsEnvironment: boolean }
+  | {
+      ok: true;
+      state: EnvironmentState;
+      environment: string;
+      revision: string;
+      warnings: Diagnostic[];
+      manifests: ManifestSet;
+      ownsEnvironment: boolean;
+    }
   | { ok: false; reason: string; diagnostics: Diagnostic[]; revision?: string };
 
 /**
@@ -34,20 +42,56 @@ export class DesiredStateBuilder {
   ) {}
 
   async build(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
-    const cached = { files: this.files, chainChecks: this.chainChecks, ...(this.limits ? { limits: this.limits } : {}), ...this.selection };
+    const cached = {
+      files: this.files,
+      chainChecks: this.chainChecks,
+      ...(this.limits ? { limits: this.limits } : {}),
+      ...this.selection,
+    };
     const result = await validatePaths(paths, env === undefined ? cached : { env, ...cached });
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) return { ok: false, reason: `${errors.length} validation error(s)`, diagnostics: errors, revision: result.digest };
+    if (errors.length)
+      return {
+        ok: false,
+        reason: `${errors.length} validation error(s)`,
+        diagnostics: errors,
+        revision: result.digest,
+      };
     const names = result.manifests.environments.map((e) => e.name);
     const chosen = env ?? (names.length === 1 ? names[0] : undefined);
     if (chosen === undefined) {
-      return { ok: false, reason: names.length ? `the manifests define several environments (${names.join(', ')}): choose one with --env` : 'the manifests define no Environment', diagnostics: [], revision: result.digest };
+      return {
+        ok: false,
+        reason: names.length
+          ? `the manifests define several environments (${names.join(', ')}): choose one with --env`
+          : 'the manifests define no Environment',
+        diagnostics: [],
+        revision: result.digest,
+      };
     }
-    const resolved = resolveStateSecrets(environmentState(result.manifests, chosen, this.apiStates), process.env, this.resolvedApis);
-    if (!resolved.state) return { ok: false, reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`, diagnostics: [], revision: result.digest };
+    const resolved = resolveStateSecrets(
+      environmentState(result.manifests, chosen, this.apiStates),
+      process.env,
+      this.resolvedApis,
+    );
+    if (!resolved.state)
+      return {
+        ok: false,
+        reason: `unset environment variable(s) referenced by secrets: ${resolved.missing.join(', ')}`,
+        diagnostics: [],
+        revision: result.digest,
+      };
     // With a selector, what is applied is marked as its own (and only the Environment it matches is its to write).
     const state = ownedState(resolved.state, this.selection.selector?.canonical);
     const ownsEnv = ownsEnvironment(result.manifests, chosen, this.selection.selector);
-    return { ok: true, state, environment: chosen, revision: result.digest, warnings: result.diagnostics.filter((d) => d.severity === 'warning'), manifests: result.manifests, ownsEnvironment: ownsEnv };
+    return {
+      ok: true,
+      state,
+      environment: chosen,
+      revision: result.digest,
+      warnings: result.diagnostics.filter((d) => d.severity === 'warning'),
+      manifests: result.manifests,
+      ownsEnvironment: ownsEnv,
+    };
   }
 }

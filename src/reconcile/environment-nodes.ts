@@ -11,7 +11,11 @@ import type { AdminTls, GatewayNode } from './admin-client.js';
  * mTLS) resolved here, by the reconciler, from its environment and files.
  * Missing variables and unreadable files are named, never guessed.
  */
-export function environmentNodes(set: ManifestSet, env: string, processEnv: NodeJS.ProcessEnv = process.env): { nodes: GatewayNode[]; missing: string[]; problems: string[]; unknown: boolean } {
+export function environmentNodes(
+  set: ManifestSet,
+  env: string,
+  processEnv: NodeJS.ProcessEnv = process.env,
+): { nodes: GatewayNode[]; missing: string[]; problems: string[]; unknown: boolean } {
   const manifest = set.environments.find((e) => e.name === env);
   if (!manifest) return { nodes: [], missing: [], problems: [], unknown: true };
   const missing: string[] = [];
@@ -32,7 +36,12 @@ export function environmentNodes(set: ManifestSet, env: string, processEnv: Node
   return { nodes, missing, problems, unknown: false };
 }
 
-function adminTls(node: GatewayNodeSpec, manifestFile: string, readers: TlsReaders, problems: string[]): AdminTls | undefined {
+function adminTls(
+  node: GatewayNodeSpec,
+  manifestFile: string,
+  readers: TlsReaders,
+  problems: string[],
+): AdminTls | undefined {
   if (node.ca === undefined && node.clientCertificate === undefined) return undefined;
   const tls: AdminTls = {};
   const read = (field: 'ca' | 'clientCertificate' | 'clientKey'): string | undefined => {

@@ -82,7 +82,9 @@ export function watchFolders(options: FolderWatchOptions): { ready: Promise<void
 /** A file's content digest; undefined for what cannot be read (deleted, a folder). */
 async function contentDigest(file: string): Promise<string | undefined> {
   try {
-    return createHash('sha256').update(await readFile(file)).digest('hex');
+    return createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
   } catch {
     return undefined;
   }

@@ -36,12 +36,22 @@ export class LeaderLease {
 
   constructor(private readonly options: LeaderLeaseOptions) {
     this.key = `tollgate:{${options.environment}}:reconciler-leader`;
-    this.redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, commandTimeout: 1000 });
+    this.redis = new Redis(options.redisUrl, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+      connectTimeout: 2000,
+      commandTimeout: 1000,
+    });
     this.redis.on('error', () => undefined); // reported through failed attempts, once per change
   }
 
   async start(): Promise<void> {
-    await this.redis.connect().catch((err: Error) => this.options.logger.warn({ err: err.message }, 'leader election: Redis unreachable; standing by'));
+    await this.redis
+      .connect()
+      .catch((err: Error) =>
+        this.options.logger.warn({ err: err.message }, 'leader election: Redis unreachable; standing by'),
+      );
     await this.attempt();
     this.schedule();
   }
@@ -52,7 +62,9 @@ export class LeaderLease {
 
   view(): { self: string; leader?: string; isLeader: boolean } {
     const leader = this.isLeader() ? this.identity : this.leaderName;
-    return leader === undefined ? { self: this.identity, isLeader: false } : { self: this.identity, leader, isLeader: this.isLeader() };
+    return leader === undefined
+      ? { self: this.identity, isLeader: false }
+      : { self: this.identity, leader, isLeader: this.isLeader() };
   }
 
   private schedule(): void {
@@ -74,7 +86,11 @@ export class LeaderLease {
       this.leaderName = held ? this.identity : ((await this.redis.get(this.key)) ?? undefined);
       this.setLeading(held);
     } catch (err) {
-      if (this.leading) this.options.logger.warn({ err: (err as Error).message }, 'leader election: cannot renew the lease; stepping down');
+      if (this.leading)
+        this.options.logger.warn(
+          { err: (err as Error).message },
+          'leader election: cannot renew the lease; stepping down',
+        );
       this.leaderName = undefined;
       this.setLeading(false);
     }
@@ -83,7 +99,10 @@ export class LeaderLease {
   private setLeading(leading: boolean): void {
     if (leading === this.leading) return;
     this.leading = leading;
-    this.options.logger.info({ identity: this.identity, environment: this.options.environment }, leading ? 'leader election: this reconciler now leads' : 'leader election: this reconciler stands by');
+    this.options.logger.info(
+      { identity: this.identity, environment: this.options.environment },
+      leading ? 'leader election: this reconciler now leads' : 'leader election: this reconciler stands by',
+    );
     this.options.onChange(leading);
   }
 

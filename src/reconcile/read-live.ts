@@ -17,7 +17,10 @@ const MAX_SELECTIVE_READ = 200;
  */
 const fingerprintsOfDesired = new WeakMap<EnvironmentState, { key: string; fingerprints: StateFingerprints }>();
 /** Fingerprints of frozen APIs (see freezeDeep), which later desired states share; `key` only for APIs holding secrets. */
-const fingerprintsOfApis = new WeakMap<ApiState, { environment: string; key: string | undefined; fingerprint: string }>();
+const fingerprintsOfApis = new WeakMap<
+  ApiState,
+  { environment: string; key: string | undefined; fingerprint: string }
+>();
 
 /** The desired state fingerprinted the way the node fingerprints its own, once per desired state and node key. */
 function desiredFingerprints(desired: EnvironmentState, key: string): StateFingerprints {

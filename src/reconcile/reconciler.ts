@@ -13,6 +13,7 @@ import { ReconcileMetrics } from './metrics.js';
 import type { ManifestSource } from './sources/types.js';
 import type { Condition, ConditionType, NodeReport, ReconcileRecord, ReconcilerStatus } from './status.js';
 import type { NodeTarget } from './target.js';
+import { backoffDelay } from '../util/retry.js';
 
 export interface ReconcilerOptions {
   /** The environment to reconcile; may be left out when the manifests define exactly one. */
@@ -61,7 +62,9 @@ export class Reconciler {
   private retryTimer: NodeJS.Timeout | undefined;
   private driftTimer: NodeJS.Timeout | undefined;
   private retryAttempt = 0;
-  private lastApplied: { revision: string; state: EnvironmentState; targets: NodeTarget[]; ownsEnvironment: boolean } | undefined;
+  private lastApplied:
+    | { revision: string; state: EnvironmentState; targets: NodeTarget[]; ownsEnvironment: boolean }
+    | undefined;
   /** Why the nodes are known not to serve lastApplied everywhere (an apply failed part-way); cleared by an apply that succeeds. */
   private unconverged: string | undefined;
   private closed = false;
@@ -71,7 +74,10 @@ export class Reconciler {
   private alertTargets: NodeTarget[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {
-    this.desiredStates = new DesiredStateBuilder(options.limits, { ...(options.selector ? { selector: options.selector } : {}), followExternalLinks: options.followExternalLinks ?? false });
+    this.desiredStates = new DesiredStateBuilder(options.limits, {
+      ...(options.selector ? { selector: options.selector } : {}),
+      followExternalLinks: options.followExternalLinks ?? false,
+    });
     this.alerting = new Alerting({ logger: options.logger, counts: () => this.readCounts() });
     this.status = {
       environment: options.environment ?? '',
@@ -136,7 +142,16 @@ export class Reconciler {
   private async reconcileOnce(trigger: string, force: boolean): Promise<void> {
     const { logger } = this.options;
     const started = performance.now();
-    const record: ReconcileRecord = { revision: undefined, digest: undefined, trigger, startedAt: new Date().toISOString(), durationMs: 0, result: 'unchanged', changes: 0, nodes: [] };
+    const record: ReconcileRecord = {
+      revision: undefined,
+      digest: undefined,
+      trigger,
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      result: 'unchanged',
+      changes: 0,
+      nodes: [],
+    };
     this.setCondition('Reconciling', true, 'Progressing', `reconciling (${trigger})`);
     try {
       let snapshot;
@@ -145,7 +160,10 @@ export class Reconciler {
       } catch (err) {
         record.result = 'source-error';
         record.error = `source unavailable: ${(err as Error).message}`;
-        this.conclude({ status: false, reason: 'SourceUnavailable', message: record.error }, { status: true, reason: 'SourceUnavailable', message: record.error });
+        this.conclude(
+          { status: false, reason: 'SourceUnavailable', message: record.error },
+          { status: true, reason: 'SourceUnavailable', message: record.error },
+        );
         this.scheduleRetry();
         return;
       }
@@ -167,22 +185,40 @@ export class Reconciler {
         record.result = 'invalid';
         const first = desired.diagnostics.slice(0, 5).map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`);
         record.error = `${desired.reason}${first.length ? `: ${first.join('; ')}` : ''}`;
-        for (const d of desired.diagnostics) logger.error({ code: d.code, file: d.file, line: d.line, col: d.col, path: d.path, revision: record.revision }, d.message);
-        logger.error({ revision: record.revision, reason: desired.reason }, 'manifests not applied; the last good state keeps serving');
+        for (const d of desired.diagnostics)
+          logger.error(
+            { code: d.code, file: d.file, line: d.line, col: d.col, path: d.path, revision: record.revision },
+            d.message,
+          );
+        logger.error(
+          { revision: record.revision, reason: desired.reason },
+          'manifests not applied; the last good state keeps serving',
+        );
         // Nothing was applied: what serves is still the last good revision, so this alone does not stall the loop.
         this.conclude(
-          { status: false, reason: 'ValidationFailed', message: `revision ${short(record.revision)} not applied; ${this.lastApplied ? `revision ${short(this.lastApplied.revision)} keeps serving` : 'nothing applied yet'}: ${record.error}` },
-          this.stalledIfUnconverged('AwaitingValidRevision', 'the source is readable; waiting for a revision that validates'),
+          {
+            status: false,
+            reason: 'ValidationFailed',
+            message: `revision ${short(record.revision)} not applied; ${this.lastApplied ? `revision ${short(this.lastApplied.revision)} keeps serving` : 'nothing applied yet'}: ${record.error}`,
+          },
+          this.stalledIfUnconverged(
+            'AwaitingValidRevision',
+            'the source is readable; waiting for a revision that validates',
+          ),
         );
         return;
       }
       this.status.environment = desired.environment;
-      for (const w of desired.warnings) logger.warn({ code: w.code, file: w.file, line: w.line, col: w.col }, w.message);
+      for (const w of desired.warnings)
+        logger.warn({ code: w.code, file: w.file, line: w.line, col: w.col }, w.message);
       const targets = this.options.targets(desired.manifests, desired.environment);
       if ('error' in targets) {
         record.result = 'failed';
         record.error = targets.error;
-        this.conclude({ status: false, reason: 'NodesUnresolved', message: targets.error }, { status: true, reason: 'NodesUnresolved', message: targets.error });
+        this.conclude(
+          { status: false, reason: 'NodesUnresolved', message: targets.error },
+          { status: true, reason: 'NodesUnresolved', message: targets.error },
+        );
         return;
       }
       // Alerts follow every revision read, on its nodes; with several reconcilers only the leader evaluates and notifies.
@@ -193,16 +229,25 @@ export class Reconciler {
       if (this.options.leadership && !this.options.leadership.isLeader()) {
         record.result = 'standby';
         // The leader applies, and answers for whether the nodes converge.
-        this.conclude({ status: true, reason: 'Standby', message: 'another reconciler leads and applies; this one keeps status' }, { status: false, reason: 'Standby', message: '' });
+        this.conclude(
+          { status: true, reason: 'Standby', message: 'another reconciler leads and applies; this one keeps status' },
+          { status: false, reason: 'Standby', message: '' },
+        );
         return;
       }
       // Already applied everywhere: nothing to do. After a failed apply, the nodes may serve
       // something else (a node that took the failed revision), so the revision is applied again.
       if (!force && this.unconverged === undefined && this.lastApplied?.revision === record.revision) {
-        this.conclude({ status: true, reason: 'Applied', message: `revision ${short(record.revision)} is applied` }, { status: false, reason: 'Converged', message: '' });
+        this.conclude(
+          { status: true, reason: 'Applied', message: `revision ${short(record.revision)} is applied` },
+          { status: false, reason: 'Converged', message: '' },
+        );
         return;
       }
-      const results = await applyEnvironment(desired.state, targets, { ...this.planOptions(desired.ownsEnvironment), source: { kind: this.options.source.kind, revision } });
+      const results = await applyEnvironment(desired.state, targets, {
+        ...this.planOptions(desired.ownsEnvironment),
+        source: { kind: this.options.source.kind, revision },
+      });
       record.nodes = results.map((r) => {
         const report: NodeReport = { name: r.node, result: r.result };
         if (r.revision !== undefined) report.gatewayRevision = r.revision;
@@ -218,7 +263,10 @@ export class Reconciler {
         record.result = 'failed';
         record.error = failed.map((r) => `${r.node}: ${r.error}`).join('; ');
         this.unconverged = `${failed.length} of ${results.length} node(s) did not converge on revision ${short(revision)}: ${record.error}`;
-        this.conclude({ status: false, reason: 'ApplyFailed', message: record.error }, { status: true, reason: 'ApplyFailed', message: `${this.unconverged}; retrying with backoff` });
+        this.conclude(
+          { status: false, reason: 'ApplyFailed', message: record.error },
+          { status: true, reason: 'ApplyFailed', message: `${this.unconverged}; retrying with backoff` },
+        );
         this.scheduleRetry();
       } else {
         record.result = results.some((r) => r.result === 'applied') ? 'applied' : 'unchanged';
@@ -227,14 +275,31 @@ export class Reconciler {
         this.retryAttempt = 0;
         this.unconverged = undefined;
         this.metrics.lastAppliedTimestamp = Date.now() / 1000;
-        for (const r of results) this.status.nodes[r.node] = { ...this.status.nodes[r.node], drift: { detected: false, checkedAt: new Date().toISOString(), changes: [] } };
-        this.conclude({ status: true, reason: 'Applied', message: `revision ${short(record.revision)} is applied on ${results.length} node(s)` }, { status: false, reason: 'Converged', message: '' });
+        for (const r of results)
+          this.status.nodes[r.node] = {
+            ...this.status.nodes[r.node],
+            drift: { detected: false, checkedAt: new Date().toISOString(), changes: [] },
+          };
+        this.conclude(
+          {
+            status: true,
+            reason: 'Applied',
+            message: `revision ${short(record.revision)} is applied on ${results.length} node(s)`,
+          },
+          { status: false, reason: 'Converged', message: '' },
+        );
       }
-      logger.info({ revision: record.revision, trigger, result: record.result, plan: summary, nodes: record.nodes }, 'reconciled');
+      logger.info(
+        { revision: record.revision, trigger, result: record.result, plan: summary, nodes: record.nodes },
+        'reconciled',
+      );
     } catch (err) {
       record.result = 'failed';
       record.error = (err as Error).message;
-      this.conclude({ status: false, reason: 'InternalError', message: record.error }, { status: true, reason: 'InternalError', message: `retrying with backoff: ${record.error}` });
+      this.conclude(
+        { status: false, reason: 'InternalError', message: record.error },
+        { status: true, reason: 'InternalError', message: `retrying with backoff: ${record.error}` },
+      );
       this.scheduleRetry();
       logger.error({ err: record.error }, 'reconcile failed');
     } finally {
@@ -248,7 +313,9 @@ export class Reconciler {
 
   /** Each node's counts for the alerts; a node that cannot be read sits this period out. */
   private async readCounts(): Promise<Map<string, NodeCounts>> {
-    const read = await Promise.all(this.alertTargets.map(async (t) => [t.name, await t.client.getCounts().catch(() => undefined)] as const));
+    const read = await Promise.all(
+      this.alertTargets.map(async (t) => [t.name, await t.client.getCounts().catch(() => undefined)] as const),
+    );
     return new Map(read.filter((entry): entry is readonly [string, NodeCounts] => entry[1] !== undefined));
   }
 
@@ -256,8 +323,7 @@ export class Reconciler {
   private scheduleRetry(): void {
     if (this.closed) return;
     const { baseMs, maxMs } = this.options.retry ?? { baseMs: 1000, maxMs: 60_000 };
-    const delay = Math.min(maxMs, baseMs * 2 ** this.retryAttempt) * (0.8 + Math.random() * 0.4);
-    this.retryAttempt++;
+    const delay = backoffDelay(++this.retryAttempt, { baseDelayMs: baseMs, maxDelayMs: maxMs, jitter: 0.2 });
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -278,7 +344,13 @@ export class Reconciler {
   /** Prune, and the ownership rules of this reconciler's selector. */
   private planOptions(ownsEnvironment: boolean): PlanOptions {
     const owner = this.options.selector?.canonical;
-    return { prune: this.options.prune, allowEmpty: this.options.allowEmpty, adopt: this.options.adopt ?? false, ownsEnvironment, ...(owner === undefined ? {} : { owner }) };
+    return {
+      prune: this.options.prune,
+      allowEmpty: this.options.allowEmpty,
+      adopt: this.options.adopt ?? false,
+      ownsEnvironment,
+      ...(owner === undefined ? {} : { owner }),
+    };
   }
 
   /** Compares every node with the last applied manifests; with selfHeal, puts differences back. */
@@ -289,15 +361,24 @@ export class Reconciler {
     let drifted = false;
     for (const plan of plans) {
       const changes = plan.plan?.changes ?? [];
-      const drift = { detected: changes.length > 0, checkedAt: new Date().toISOString(), changes, ...(plan.error ? { error: plan.error } : {}) };
+      const drift = {
+        detected: changes.length > 0,
+        checkedAt: new Date().toISOString(),
+        changes,
+        ...(plan.error ? { error: plan.error } : {}),
+      };
       this.status.nodes[plan.node] = { ...this.status.nodes[plan.node], drift };
       this.metrics.drift.set(plan.node, changes.length);
       if (changes.length) {
         drifted = true;
-        this.options.logger.warn({ node: plan.node, changes: summarize(changes), revision: applied.revision }, 'drift: the node differs from the last applied manifests');
+        this.options.logger.warn(
+          { node: plan.node, changes: summarize(changes), revision: applied.revision },
+          'drift: the node differs from the last applied manifests',
+        );
       }
     }
-    if (drifted && this.options.selfHeal && (this.options.leadership?.isLeader() ?? true)) await this.trigger('self-heal', true);
+    if (drifted && this.options.selfHeal && (this.options.leadership?.isLeader() ?? true))
+      await this.trigger('self-heal', true);
   }
 
   /**
@@ -311,7 +392,9 @@ export class Reconciler {
 
   /** For runs that apply nothing: stalled only while an earlier apply is known not to have converged. */
   private stalledIfUnconverged(reason: string, message: string): ConditionValue {
-    return this.unconverged === undefined ? { status: false, reason, message } : { status: true, reason: 'ApplyFailed', message: this.unconverged };
+    return this.unconverged === undefined
+      ? { status: false, reason, message }
+      : { status: true, reason: 'ApplyFailed', message: this.unconverged };
   }
 
   private setCondition(type: ConditionType, status: boolean, reason: string, message: string): void {
@@ -321,7 +404,9 @@ export class Reconciler {
       return;
     }
     const condition: Condition = { type, status, reason, message, since: new Date().toISOString() };
-    this.status.conditions = [...this.status.conditions.filter((c) => c.type !== type), condition].sort((a, b) => a.type.localeCompare(b.type));
+    this.status.conditions = [...this.status.conditions.filter((c) => c.type !== type), condition].sort((a, b) =>
+      a.type.localeCompare(b.type),
+    );
   }
 }
 

@@ -23,7 +23,11 @@ const REPLAY_WINDOW = { windowMs: 60 * 60_000, maxEntries: 10_000 };
 export function createReconcileServer(options: ReconcileServerOptions): FastifyInstance {
   const { reconciler, logger } = options;
   const deliveries = new RecentDeliveries(options.replayWindow ?? REPLAY_WINDOW);
-  const app = Fastify({ loggerInstance: logger.child({ component: 'reconcile-api' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 25 * 1024 * 1024 });
+  const app = Fastify({
+    loggerInstance: logger.child({ component: 'reconcile-api' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 25 * 1024 * 1024,
+  });
   answerErrorsSafely(app, logger, 'reconciler');
 
   app.get('/healthz', async () => ({ ok: true }));
@@ -38,9 +42,16 @@ export function createReconcileServer(options: ReconcileServerOptions): FastifyI
     hooks.removeAllContentTypeParsers();
     hooks.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
     hooks.post('/hooks/git', async (request, reply) => {
-      if (!options.webhookSecret) return reply.code(404).send({ error: 'no webhook secret is configured (--webhook-secret-env)' });
+      if (!options.webhookSecret)
+        return reply.code(404).send({ error: 'no webhook secret is configured (--webhook-secret-env)' });
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      if (!verifyGithubSignature(options.webhookSecret, body, request.headers['x-hub-signature-256'] as string | undefined)) {
+      if (
+        !verifyGithubSignature(
+          options.webhookSecret,
+          body,
+          request.headers['x-hub-signature-256'] as string | undefined,
+        )
+      ) {
         logger.warn({ remote: request.ip }, 'webhook refused: bad or missing X-Hub-Signature-256');
         return reply.code(401).send({ error: 'bad signature' });
       }
@@ -49,11 +60,15 @@ export function createReconcileServer(options: ReconcileServerOptions): FastifyI
       // Only signed deliveries are remembered: unsigned requests cannot fill the window.
       const delivery = request.headers['x-github-delivery'];
       if (deliveries.isReplay(typeof delivery === 'string' ? delivery : undefined, body)) {
-        logger.info({ delivery, remote: request.ip }, 'webhook: a delivery seen before was sent again; nothing triggered');
+        logger.info(
+          { delivery, remote: request.ip },
+          'webhook: a delivery seen before was sent again; nothing triggered',
+        );
         return reply.code(200).send({ ok: true, duplicate: true, triggered: false });
       }
       const ref = parseRef(body);
-      if (options.branch && ref && ref !== `refs/heads/${options.branch}`) return reply.code(202).send({ ok: true, ignored: `push to ${ref}` });
+      if (options.branch && ref && ref !== `refs/heads/${options.branch}`)
+        return reply.code(202).send({ ok: true, ignored: `push to ${ref}` });
       void reconciler.trigger('webhook');
       return reply.code(202).send({ ok: true, triggered: true });
     });

@@ -48,8 +48,20 @@ export class EngineClient implements LiveClient {
 
   async transaction(tx: Transaction): Promise<TransactionResult> {
     const outcome = await this.engine.apply(tx);
-    if (outcome.ok) return { ok: true, revision: outcome.revision, changedApis: outcome.changedApis, unchanged: outcome.unchanged, durationMs: outcome.durationMs };
-    const result: TransactionResult = { ok: false, status: outcome.status, error: outcome.code, message: outcome.message };
+    if (outcome.ok)
+      return {
+        ok: true,
+        revision: outcome.revision,
+        changedApis: outcome.changedApis,
+        unchanged: outcome.unchanged,
+        durationMs: outcome.durationMs,
+      };
+    const result: TransactionResult = {
+      ok: false,
+      status: outcome.status,
+      error: outcome.code,
+      message: outcome.message,
+    };
     if (outcome.problems) result.problems = outcome.problems;
     return result;
   }

@@ -24,7 +24,14 @@ import type { VirtualClock } from './virtual-clock.js';
  * carries the identity its request proved, not what it presented), so no
  * secret is needed, and a chain compiles as if it had them all.
  */
-const NO_SECRET: SealedSecret = Object.freeze({ kdf: 'scrypt', N: 16384, r: 8, p: 1, salt: '', hash: '' }) as SealedSecret;
+const NO_SECRET: SealedSecret = Object.freeze({
+  kdf: 'scrypt',
+  N: 16384,
+  r: 8,
+  p: 1,
+  salt: '',
+  hash: '',
+}) as SealedSecret;
 
 const EMPTY = Buffer.alloc(0);
 
@@ -33,32 +40,60 @@ const EMPTY = Buffer.alloc(0);
  * replay: counters in memory on the virtual clock, nothing shared, no upstream
  * (a request the chain lets through is admitted; nothing is sent).
  */
-export async function compiledSide(label: string, state: EnvironmentState, clock: VirtualClock, baseDir: string): Promise<ReplaySide> {
+export async function compiledSide(
+  label: string,
+  state: EnvironmentState,
+  clock: VirtualClock,
+  baseDir: string,
+): Promise<ReplaySide> {
   const counters = new MemoryCounterStore({ sweepIntervalMs: 0 });
   const selection: CounterSelection = { forPolicy: () => counters };
   const logger = pino({ level: 'silent' });
   const pools = new UpstreamPools();
-  const services = { logger, counters: selection, runtimeState: new RuntimeStateStore(), metrics: new MetricsRegistry(), pools, baseDir, clock };
+  const services = {
+    logger,
+    counters: selection,
+    runtimeState: new RuntimeStateStore(),
+    metrics: new MetricsRegistry(),
+    pools,
+    baseDir,
+    clock,
+  };
   const applications = state.applications.map(withoutClientSecret);
   // Per API, its policies whose refusals come from the recording: left out of the compiled chain (they would judge inputs records lack).
-  const fromRecording = new Map(state.apis.map((api) => [api.name, new Set(api.chain.filter((p) => p.enabled && unrecordedInput(p)).map((p) => p.name))]));
+  const fromRecording = new Map(
+    state.apis.map((api) => [
+      api.name,
+      new Set(api.chain.filter((p) => p.enabled && unrecordedInput(p)).map((p) => p.name)),
+    ]),
+  );
   const replayable = (api: ApiState): ApiState => {
     const skipped = fromRecording.get(api.name);
-    return { ...api, chain: withoutSecrets(api.chain).map((p) => (skipped?.has(p.name) ? { ...p, enabled: false } : p)) };
+    return {
+      ...api,
+      chain: withoutSecrets(api.chain).map((p) => (skipped?.has(p.name) ? { ...p, enabled: false } : p)),
+    };
   };
   const apis = new Map<string, CompiledApi>();
   try {
-    for (const api of state.apis) apis.set(api.name, (await compileApi(replayable(api), applications, `replay:${api.name}`, services)).compiled);
+    for (const api of state.apis)
+      apis.set(api.name, (await compileApi(replayable(api), applications, `replay:${api.name}`, services)).compiled);
   } catch (err) {
     counters.close();
     await pools.close();
     throw err;
   }
   const routes = new RouteTable(apis);
-  const verdictOf = (api: CompiledApi, record: ReplayRecord, status: number | undefined, stoppedAt: number): Verdict => {
+  const verdictOf = (
+    api: CompiledApi,
+    record: ReplayRecord,
+    status: number | undefined,
+    stoppedAt: number,
+  ): Verdict => {
     if (status !== undefined) return { outcome: 'refused', status, policy: api.policies[stoppedAt]?.name ?? '(chain)' };
     const answeredBy = record.answeredBy;
-    if (answeredBy !== undefined && record.api === api.name && fromRecording.get(api.name)?.has(answeredBy)) return { outcome: 'refused', status: record.status, policy: answeredBy };
+    if (answeredBy !== undefined && record.api === api.name && fromRecording.get(api.name)?.has(answeredBy))
+      return { outcome: 'refused', status: record.status, policy: answeredBy };
     return { outcome: 'admitted' };
   };
   return {
@@ -67,10 +102,18 @@ export async function compiledSide(label: string, state: EnvironmentState, clock
     decide(record) {
       const api = routes.match(record.path);
       if (!api) return { outcome: 'unrouted' };
-      const exchange = new MemoryExchange({ method: record.method, path: pathBelow(api.basePath, record.path), search: '', remoteAddress: record.clientIp, headers: recordedHeaders(record), body: EMPTY, proven: provenIdentity(record) });
+      const exchange = new MemoryExchange({
+        method: record.method,
+        path: pathBelow(api.basePath, record.path),
+        search: '',
+        remoteAddress: record.clientIp,
+        headers: recordedHeaders(record),
+        body: EMPTY,
+        proven: provenIdentity(record),
+      });
       const pass = runRequestPass(api, exchange, logger);
-      if (pass instanceof Promise) return pass.then((p) => verdictOf(api, record, p.answer?.status, p.stoppedAt));
-      return verdictOf(api, record, pass.answer?.status, pass.stoppedAt);
+      if (pass instanceof Promise) return pass.then((p) => verdictOf(api, record, p.reply?.status, p.stoppedAt));
+      return verdictOf(api, record, pass.reply?.status, pass.stoppedAt);
     },
     async close() {
       for (const api of apis.values()) for (const policy of api.policies) policy.handlers.dispose?.();

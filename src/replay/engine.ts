@@ -24,7 +24,8 @@ export async function runReplay(run: ReplayRun): Promise<ReplayReport> {
   const builder = new ReportBuilder();
   const pending = new Set<Promise<void>>();
   let replayed = 0;
-  const collect = (record: ReplayRecord, b: Verdict, h: Verdict) => builder.add(record, head.route(record) ?? base.route(record), b, h, !sameVerdict(b, h));
+  const collect = (record: ReplayRecord, b: Verdict, h: Verdict) =>
+    builder.add(record, head.route(record) ?? base.route(record), b, h, !sameVerdict(b, h));
   for await (const record of stream.records) {
     replayed++;
     if (clock.sleeping > 0) await clock.advanceTo(record.time);
@@ -44,7 +45,16 @@ export async function runReplay(run: ReplayRun): Promise<ReplayReport> {
   return builder.build({
     base: base.label,
     head: head.label,
-    records: { files: run.files, replayed, skipped: stream.skipped(), late: stream.late(), otherEnvironments: stream.otherEnvironments(), problems: stream.problems, from: null, to: null },
+    records: {
+      files: run.files,
+      replayed,
+      skipped: stream.skipped(),
+      late: stream.late(),
+      otherEnvironments: stream.otherEnvironments(),
+      problems: stream.problems,
+      from: null,
+      to: null,
+    },
     notes: run.notes,
   });
 }

@@ -14,14 +14,18 @@ export interface SideRequest {
   ref?: string;
 }
 
-export type LoadedSide = { ok: true; side: { label: string; manifests: ManifestSet } } | { ok: false; label: string; diagnostics: Diagnostic[] };
+export type LoadedSide =
+  | { ok: true; side: { label: string; manifests: ManifestSet } }
+  | { ok: false; label: string; diagnostics: Diagnostic[] };
 
 /** The manifests of one side, validated: a side with errors is not replayed (its chains would not be what a gateway runs). */
 export async function loadSide(request: SideRequest): Promise<LoadedSide> {
   let label: string;
   let loaded;
   if (request.ref === undefined) {
-    const { texts, diagnostics } = await manifestTextsOnDisk(request.paths, { followExternalLinks: request.followExternalLinks ?? false });
+    const { texts, diagnostics } = await manifestTextsOnDisk(request.paths, {
+      followExternalLinks: request.followExternalLinks ?? false,
+    });
     loaded = loadManifestTexts(texts);
     loaded.diagnostics.unshift(...diagnostics);
     label = `working tree (${request.paths.join(', ')})`;
@@ -38,11 +42,19 @@ export async function loadSide(request: SideRequest): Promise<LoadedSide> {
 }
 
 /** The environment to replay: the one asked for, else the only one the head defines. */
-export function pickEnvironment(head: ManifestSet, asked: string | undefined): { environment: string } | { error: string } {
+export function pickEnvironment(
+  head: ManifestSet,
+  asked: string | undefined,
+): { environment: string } | { error: string } {
   const names = head.environments.map((e) => e.name);
-  if (asked !== undefined) return names.includes(asked) ? { environment: asked } : { error: `environment "${asked}" is not defined (defined: ${names.join(', ') || 'none'})` };
+  if (asked !== undefined)
+    return names.includes(asked)
+      ? { environment: asked }
+      : { error: `environment "${asked}" is not defined (defined: ${names.join(', ') || 'none'})` };
   if (names.length === 1) return { environment: names[0] as string };
-  return { error: `the manifests define ${names.length} environments (${names.join(', ')}): name the one the records come from with --env` };
+  return {
+    error: `the manifests define ${names.length} environments (${names.join(', ')}): name the one the records come from with --env`,
+  };
 }
 
 export const RECORDING: SideSource = { label: 'the recording', recorded: true };

@@ -17,7 +17,10 @@ const RECORDED_HEADERS = new Set(['origin', 'x-forwarded-for']);
 export function unrecordedInput(policy: PolicyInstance): string | undefined {
   const known = UNRECORDED_INPUTS[policy.type];
   if (known) return known;
-  const selector = policy.config.keySelector as string | { source?: string; header?: string; clientIpHeader?: string } | undefined;
+  const selector = policy.config.keySelector as
+    | string
+    | { source?: string; header?: string; clientIpHeader?: string }
+    | undefined;
   if (typeof selector === 'string') return unrecordedInExpression(selector);
   const header = selector?.source === 'header' ? selector.header : selector?.clientIpHeader;
   if (header && !RECORDED_HEADERS.has(header.toLowerCase())) return `the ${header} header it counts by`;
@@ -27,7 +30,10 @@ export function unrecordedInput(policy: PolicyInstance): string | undefined {
 /** What a key expression reads beyond the recorded headers (query strings are not recorded at all). */
 function unrecordedInExpression(text: string): string | undefined {
   const { headers, queryParams } = compileStringExpression(text, { basePath: '/' });
-  const unrecorded = [...headers.filter((h) => !RECORDED_HEADERS.has(h)).map((h) => `the ${h} header`), ...queryParams.map((q) => `the ${q} query parameter`)];
+  const unrecorded = [
+    ...headers.filter((h) => !RECORDED_HEADERS.has(h)).map((h) => `the ${h} header`),
+    ...queryParams.map((q) => `the ${q} query parameter`),
+  ];
   return unrecorded.length ? `${unrecorded.join(' and ')} its key expression reads` : undefined;
 }
 
@@ -42,12 +48,18 @@ export function replayNotes(base: ManifestSet | undefined, head: ManifestSet, en
     const state = environmentState(set, environment);
     for (const api of state.apis) {
       const sampling = api.accessRecords?.sampling;
-      if (sampling !== undefined && sampling < 1) notes.add(`${api.name} records ${Math.round(sampling * 1000) / 10}% of its requests: limits see fewer requests in replay than the gateway counted, so refusals by rate limiting and spike control are under-predicted`);
+      if (sampling !== undefined && sampling < 1)
+        notes.add(
+          `${api.name} records ${Math.round(sampling * 1000) / 10}% of its requests: limits see fewer requests in replay than the gateway counted, so refusals by rate limiting and spike control are under-predicted`,
+        );
     }
     for (const api of state.apis) {
       for (const policy of api.chain) {
         const input = policy.enabled ? unrecordedInput(policy) : undefined;
-        if (input) notes.add(`${api.name}/${policy.name} (${policy.type}) reads ${input}, which access records do not carry: its refusals are taken from the recording, and a change to it is not measured`);
+        if (input)
+          notes.add(
+            `${api.name}/${policy.name} (${policy.type}) reads ${input}, which access records do not carry: its refusals are taken from the recording, and a change to it is not measured`,
+          );
       }
     }
   }

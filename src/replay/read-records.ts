@@ -68,7 +68,10 @@ export function readRecords(files: readonly string[], environment?: string): Rec
 }
 
 /** The files' records interleaved: each file is read line by line, all of them at once. */
-async function* mergeFiles(files: readonly string[], onProblem: (p: RecordProblem) => void): AsyncGenerator<ReplayRecord> {
+async function* mergeFiles(
+  files: readonly string[],
+  onProblem: (p: RecordProblem) => void,
+): AsyncGenerator<ReplayRecord> {
   if (files.length === 1) {
     yield* fileRecords(files[0] as string, onProblem);
     return;
@@ -112,7 +115,8 @@ interface Entry {
   seq: number;
 }
 
-const before = (a: Entry, b: Entry) => a.record.time < b.record.time || (a.record.time === b.record.time && a.seq < b.seq);
+const before = (a: Entry, b: Entry) =>
+  a.record.time < b.record.time || (a.record.time === b.record.time && a.seq < b.seq);
 
 /** A binary min-heap of records by time, then arrival. */
 class RecordHeap {

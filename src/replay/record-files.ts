@@ -14,7 +14,13 @@ export async function recordFiles(target: string): Promise<string[]> {
   const info = await stat(target).catch(() => undefined);
   if (!info) throw new TollgateError('TG_RECORDS', `${target}: no such file or folder`);
   if (info.isFile()) return [target];
-  const names = (await readdir(target, { withFileTypes: true })).filter((e) => e.isFile() && RECORD_FILE.test(e.name)).map((e) => path.join(target, e.name));
-  if (names.length === 0) throw new TollgateError('TG_RECORDS', `${target}: the folder holds no access-record files (*.ndjson, *.ndjson.N, *.ndjson.N.gz)`);
+  const names = (await readdir(target, { withFileTypes: true }))
+    .filter((e) => e.isFile() && RECORD_FILE.test(e.name))
+    .map((e) => path.join(target, e.name));
+  if (names.length === 0)
+    throw new TollgateError(
+      'TG_RECORDS',
+      `${target}: the folder holds no access-record files (*.ndjson, *.ndjson.N, *.ndjson.N.gz)`,
+    );
   return names.sort();
 }

@@ -1,7 +1,20 @@
 import { parseRecordTime, type AccessRecord } from '../gateway/records/access-record.js';
 
 /** What replay needs of an access record. */
-export type ReplayRecord = Pick<AccessRecord, 'time' | 'api' | 'method' | 'path' | 'status' | 'clientIp' | 'client' | 'principal' | 'answeredBy' | 'origin' | 'forwardedFor'> & { environment?: string };
+export type ReplayRecord = Pick<
+  AccessRecord,
+  | 'time'
+  | 'api'
+  | 'method'
+  | 'path'
+  | 'status'
+  | 'clientIp'
+  | 'client'
+  | 'principal'
+  | 'answeredBy'
+  | 'origin'
+  | 'forwardedFor'
+> & { environment?: string };
 
 /** A line that is not an access record: where, and why. */
 export interface RecordProblem {
@@ -27,10 +40,23 @@ export function parseRecordLine(text: string): ReplayRecord | string {
   if (!Number.isInteger(r.status)) return '"status" is not a status code';
   if (typeof r.clientIp !== 'string') return '"clientIp" is missing';
   if (r.api !== null && r.api !== undefined && typeof r.api !== 'string') return '"api" is not a name';
-  const record: ReplayRecord = { time, api: typeof r.api === 'string' ? r.api : null, method: r.method, path: r.path, status: r.status as number, clientIp: r.clientIp };
+  const record: ReplayRecord = {
+    time,
+    api: typeof r.api === 'string' ? r.api : null,
+    method: r.method,
+    path: r.path,
+    status: r.status as number,
+    clientIp: r.clientIp,
+  };
   const client = r.client as { id?: unknown; verified?: unknown } | undefined;
   if (client !== undefined) {
-    if (typeof client !== 'object' || client === null || typeof client.id !== 'string' || typeof client.verified !== 'boolean') return '"client" is not {id, verified}';
+    if (
+      typeof client !== 'object' ||
+      client === null ||
+      typeof client.id !== 'string' ||
+      typeof client.verified !== 'boolean'
+    )
+      return '"client" is not {id, verified}';
     record.client = { id: client.id, verified: client.verified };
   }
   if (typeof r.environment === 'string') record.environment = r.environment;

@@ -29,7 +29,15 @@ export async function replayEnvironment(options: ReplayEnvironmentOptions): Prom
   const clock = new VirtualClock();
   const sides: ReplaySide[] = [];
   const side = async (source: SideSource) => {
-    const made = 'recorded' in source ? recordedSide(source.label) : await compiledSide(source.label, environmentState(source.manifests, options.environment), clock, options.baseDir);
+    const made =
+      'recorded' in source
+        ? recordedSide(source.label)
+        : await compiledSide(
+            source.label,
+            environmentState(source.manifests, options.environment),
+            clock,
+            options.baseDir,
+          );
     sides.push(made);
     return made;
   };
@@ -37,7 +45,11 @@ export async function replayEnvironment(options: ReplayEnvironmentOptions): Prom
     const base = await side(options.base);
     const head = await side(options.head);
     const stream = readRecords(options.files, options.environment);
-    const notes = replayNotes('manifests' in options.base ? options.base.manifests : undefined, options.head.manifests, options.environment);
+    const notes = replayNotes(
+      'manifests' in options.base ? options.base.manifests : undefined,
+      options.head.manifests,
+      options.environment,
+    );
     return await runReplay({ stream, files: options.files, base, head, clock, notes });
   } finally {
     await Promise.all(sides.map((s) => s.close()));

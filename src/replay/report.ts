@@ -45,7 +45,16 @@ export interface PolicyTotals {
 export interface ReplayReport {
   base: string;
   head: string;
-  records: { files: string[]; replayed: number; skipped: number; late: number; otherEnvironments: number; problems: { file: string; line: number; message: string }[]; from: string | null; to: string | null };
+  records: {
+    files: string[];
+    replayed: number;
+    skipped: number;
+    late: number;
+    otherEnvironments: number;
+    problems: { file: string; line: number; message: string }[];
+    from: string | null;
+    to: string | null;
+  };
   totals: { requests: number; changed: number; newlyRefused: number; newlyAdmitted: number };
   apis: ApiTotals[];
   /** Per API and policy, largest first. */
@@ -90,31 +99,64 @@ export class ReportBuilder {
     const key = `${name}\0${deciding?.policy}\0${client}\0${change}\0${deciding?.status}`;
     let group = this.groups.get(key);
     if (!group) {
-      group = { api: name, policy: deciding?.policy ?? null, client, change, status: deciding?.status ?? null, requests: 0, examples: [] };
+      group = {
+        api: name,
+        policy: deciding?.policy ?? null,
+        client,
+        change,
+        status: deciding?.status ?? null,
+        requests: 0,
+        examples: [],
+      };
       this.groups.set(key, group);
     }
     group.requests++;
     if (group.examples.length < EXAMPLES_PER_GROUP) {
-      group.examples.push({ time: new Date(record.time).toISOString(), method: record.method, path: record.path, client, base: describeVerdict(base), head: describeVerdict(head) });
+      group.examples.push({
+        time: new Date(record.time).toISOString(),
+        method: record.method,
+        path: record.path,
+        client,
+        base: describeVerdict(base),
+        head: describeVerdict(head),
+      });
     }
   }
 
   build(header: Pick<ReplayReport, 'base' | 'head' | 'records' | 'notes'>): ReplayReport {
     const apis = [...this.apis.values()].sort((a, b) => a.api.localeCompare(b.api));
     const sum = (k: 'changed' | 'newlyRefused' | 'newlyAdmitted') => apis.reduce((n, a) => n + a[k], 0);
-    const changes = [...this.groups.values()].sort((a, b) => b.requests - a.requests || a.api.localeCompare(b.api) || a.client.localeCompare(b.client));
+    const changes = [...this.groups.values()].sort(
+      (a, b) => b.requests - a.requests || a.api.localeCompare(b.api) || a.client.localeCompare(b.client),
+    );
     const policies = new Map<string, PolicyTotals>();
     for (const g of changes) {
       const key = `${g.api}\0${g.policy}\0${g.change}\0${g.status}`;
-      const totals = policies.get(key) ?? { api: g.api, policy: g.policy, change: g.change, status: g.status, requests: 0, clients: 0 };
+      const totals = policies.get(key) ?? {
+        api: g.api,
+        policy: g.policy,
+        change: g.change,
+        status: g.status,
+        requests: 0,
+        clients: 0,
+      };
       totals.requests += g.requests;
       totals.clients++;
       policies.set(key, totals);
     }
     return {
       ...header,
-      records: { ...header.records, from: this.first === null ? null : new Date(this.first).toISOString(), to: this.last === null ? null : new Date(this.last).toISOString() },
-      totals: { requests: this.requests, changed: sum('changed'), newlyRefused: sum('newlyRefused'), newlyAdmitted: sum('newlyAdmitted') },
+      records: {
+        ...header.records,
+        from: this.first === null ? null : new Date(this.first).toISOString(),
+        to: this.last === null ? null : new Date(this.last).toISOString(),
+      },
+      totals: {
+        requests: this.requests,
+        changed: sum('changed'),
+        newlyRefused: sum('newlyRefused'),
+        newlyAdmitted: sum('newlyAdmitted'),
+      },
       apis,
       policies: [...policies.values()].sort((a, b) => b.requests - a.requests || a.api.localeCompare(b.api)),
       changes,

@@ -35,7 +35,12 @@ export function comparableApi(api: ApiState, environment: string, key: string | 
       const fields = policyModule(policy.type).secretFields;
       if (fields.length === 0) return policy;
       const config = { ...policy.config };
-      for (const field of fields) config[field] = comparable(config[field] as SecretValue | undefined, secretLocation(environment, 'api', api.name, policy.name, field), key);
+      for (const field of fields)
+        config[field] = comparable(
+          config[field] as SecretValue | undefined,
+          secretLocation(environment, 'api', api.name, policy.name, field),
+          key,
+        );
       return { ...policy, config };
     }),
   }));
@@ -43,7 +48,14 @@ export function comparableApi(api: ApiState, environment: string, key: string | 
 
 function comparableApplication(app: ApplicationState, environment: string, key: string | undefined): ApplicationState {
   if (app.clientSecret === undefined) return app;
-  return remembered(app, environment, key, () => ({ ...app, clientSecret: comparable(app.clientSecret, secretLocation(environment, 'application', app.name, 'clientSecret'), key) as SecretValue }));
+  return remembered(app, environment, key, () => ({
+    ...app,
+    clientSecret: comparable(
+      app.clientSecret,
+      secretLocation(environment, 'application', app.name, 'clientSecret'),
+      key,
+    ) as SecretValue,
+  }));
 }
 
 function remembered<T extends object>(original: T, environment: string, key: string | undefined, convert: () => T): T {
@@ -54,8 +66,13 @@ function remembered<T extends object>(original: T, environment: string, key: str
   return value;
 }
 
-function comparable(value: SecretValue | undefined, location: string, key: string | undefined): SecretValue | { check: string } | undefined {
+function comparable(
+  value: SecretValue | undefined,
+  location: string,
+  key: string | undefined,
+): SecretValue | { check: string } | undefined {
   // A reference stays a reference: it is compared as written (offline checks of manifests against manifests).
-  if (typeof value === 'string') return key === undefined || isSecretReference(value) ? value : { check: secretCheck(key, location, value) };
+  if (typeof value === 'string')
+    return key === undefined || isSecretReference(value) ? value : { check: secretCheck(key, location, value) };
   return comparableSecret(value);
 }

@@ -17,7 +17,10 @@ export function resolveSecret(value: string, env: NodeJS.ProcessEnv = process.en
   if (name === undefined) return value;
   const resolved = env[name];
   if (resolved === undefined || resolved === '') {
-    throw new TollgateError('TG_SECRET_UNRESOLVED', `environment variable ${name} is not set (referenced as \${env:${name}})`);
+    throw new TollgateError(
+      'TG_SECRET_UNRESOLVED',
+      `environment variable ${name} is not set (referenced as \${env:${name}})`,
+    );
   }
   return resolved;
 }

@@ -16,7 +16,11 @@ export type ResolvedApiMemo = WeakMap<ApiState, { values: readonly string[]; sta
  * seals them). Missing variables are listed by name (never a value) and nothing
  * is resolved partially. An API without references is returned as it is.
  */
-export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.ProcessEnv = process.env, memo?: ResolvedApiMemo): { state?: EnvironmentState; missing: string[] } {
+export function resolveStateSecrets(
+  state: EnvironmentState,
+  env: NodeJS.ProcessEnv = process.env,
+  memo?: ResolvedApiMemo,
+): { state?: EnvironmentState; missing: string[] } {
   const missing = new Set<string>();
   const valueOf = (name: string): string | undefined => {
     const value = env[name];
@@ -40,7 +44,9 @@ export function resolveStateSecrets(state: EnvironmentState, env: NodeJS.Process
     memo.set(api, { values: values as string[], state: freezeDeep(resolved) });
     return resolved;
   });
-  const applications = state.applications.map((app) => (app.clientSecret === undefined ? app : { ...app, clientSecret: resolve(app.clientSecret) }));
+  const applications = state.applications.map((app) =>
+    app.clientSecret === undefined ? app : { ...app, clientSecret: resolve(app.clientSecret) },
+  );
   if (missing.size) return { missing: [...missing].sort() };
   // sharedStorage stays a reference: the gateway resolves it from its own environment and never persists the URL.
   return { state: withCertificates({ environment: state.environment, apis, applications }, state), missing: [] };

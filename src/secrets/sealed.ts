@@ -20,7 +20,13 @@ const MAX_MEMORY = 64 * 1024 * 1024;
 
 export function isSealed(value: unknown): value is SealedSecret {
   const v = value as Partial<SealedSecret> | null;
-  return typeof v === 'object' && v !== null && v.kdf === 'scrypt' && typeof v.salt === 'string' && typeof v.hash === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    v.kdf === 'scrypt' &&
+    typeof v.salt === 'string' &&
+    typeof v.hash === 'string'
+  );
 }
 
 /** The salted SHA-256 digests of earlier versions: still verified, rewritten as scrypt by the next apply that sends the value. */
@@ -52,20 +58,38 @@ export function secretCheck(key: string, location: string, value: string): strin
 export async function sealSecret(value: string, location: string, key: string): Promise<SealedSecret> {
   const salt = randomBytes(16);
   const hash = await scryptAsync(value, salt, SCRYPT);
-  return { kdf: 'scrypt', ...SCRYPT, salt: salt.toString('base64'), hash: hash.toString('base64'), check: secretCheck(key, location, value) };
+  return {
+    kdf: 'scrypt',
+    ...SCRYPT,
+    salt: salt.toString('base64'),
+    hash: hash.toString('base64'),
+    check: secretCheck(key, location, value),
+  };
 }
 
 /** A presented credential against the stored one, in constant time; scrypt runs on libuv's thread pool. */
 export async function verifyStored(presented: string, stored: StoredSecret): Promise<boolean> {
   if (!isSealed(stored)) return verifySecret(presented, stored);
   const expected = Buffer.from(stored.hash, 'base64');
-  const actual = await scryptAsync(presented, Buffer.from(stored.salt, 'base64'), { N: stored.N, r: stored.r, p: stored.p }, expected.length);
+  const actual = await scryptAsync(
+    presented,
+    Buffer.from(stored.salt, 'base64'),
+    { N: stored.N, r: stored.r, p: stored.p },
+    expected.length,
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-function scryptAsync(value: string, salt: Buffer, params: { N: number; r: number; p: number }, length = KEY_BYTES): Promise<Buffer> {
+function scryptAsync(
+  value: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+  length = KEY_BYTES,
+): Promise<Buffer> {
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: MAX_MEMORY };
-  return new Promise((resolve, reject) => scrypt(value, salt, length, options, (err, derived) => (err ? reject(err) : resolve(derived))));
+  return new Promise((resolve, reject) =>
+    scrypt(value, salt, length, options, (err, derived) => (err ? reject(err) : resolve(derived))),
+  );
 }
 
 /** What plans and fingerprints compare a secret by: its check when it has one, else the stored value itself. */

@@ -6,6 +6,8 @@ import { daysLeft, parseCertificateChain } from './pem.js';
 
 const run = promisify(execFile);
 
+/** `openssl req` makes a new P-256 key, unencrypted. */
+const NEW_P256_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 export interface DevCertificates {
   caFile: string;
   certFile: string;
@@ -16,7 +18,11 @@ export interface DevCertificates {
 
 /** A development CA and a certificate for localhost, 127.0.0.1 and ::1, made with the openssl binary; reused while valid for a week more. */
 export async function ensureDevCertificates(dir: string): Promise<DevCertificates> {
-  const files = { caFile: path.join(dir, 'dev-ca.crt'), certFile: path.join(dir, 'localhost.crt'), keyFile: path.join(dir, 'localhost.key') };
+  const files = {
+    caFile: path.join(dir, 'dev-ca.crt'),
+    certFile: path.join(dir, 'localhost.crt'),
+    keyFile: path.join(dir, 'localhost.key'),
+  };
   try {
     const parsed = parseCertificateChain(await readFile(files.certFile, 'utf8'));
     await readFile(files.keyFile);
@@ -30,14 +36,58 @@ export async function ensureDevCertificates(dir: string): Promise<DevCertificate
       await run('openssl', args, { cwd: dir });
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
-      throw new Error(e.code === 'ENOENT' ? 'the openssl binary is needed to make a development certificate (bash scripts/install-system-deps.sh installs it)' : `openssl ${args[0]} failed: ${e.stderr ?? e.message}`);
+      throw new Error(
+        e.code === 'ENOENT'
+          ? 'the openssl binary is needed to make a development certificate (bash scripts/install-system-deps.sh installs it)'
+          : `openssl ${args[0]} failed: ${e.stderr ?? e.message}`,
+      );
     }
   };
   const ext = path.join(dir, 'localhost.ext');
-  await writeFile(ext, 'basicConstraints = CA:FALSE\nkeyUsage = digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1\n');
-  await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'dev-ca.key', '-out', 'dev-ca.crt', '-subj', '/CN=tollgate development CA', '-days', '365']);
-  await openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'localhost.key', '-out', 'localhost.csr', '-subj', '/CN=localhost']);
-  await openssl(['x509', '-req', '-in', 'localhost.csr', '-CA', 'dev-ca.crt', '-CAkey', 'dev-ca.key', '-CAcreateserial', '-out', 'localhost.leaf.crt', '-days', '90', '-extfile', 'localhost.ext']);
+  await writeFile(
+    ext,
+    'basicConstraints = CA:FALSE\nkeyUsage = digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost, IP:127.0.0.1, IP:::1\n',
+  );
+  await openssl([
+    'req',
+    '-x509',
+    ...NEW_P256_KEY,
+    '-keyout',
+    'dev-ca.key',
+    '-out',
+    'dev-ca.crt',
+    '-subj',
+    '/CN=tollgate development CA',
+    '-days',
+    '365',
+  ]);
+  await openssl([
+    'req',
+    ...NEW_P256_KEY,
+    '-keyout',
+    'localhost.key',
+    '-out',
+    'localhost.csr',
+    '-subj',
+    '/CN=localhost',
+  ]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    'localhost.csr',
+    '-CA',
+    'dev-ca.crt',
+    '-CAkey',
+    'dev-ca.key',
+    '-CAcreateserial',
+    '-out',
+    'localhost.leaf.crt',
+    '-days',
+    '90',
+    '-extfile',
+    'localhost.ext',
+  ]);
   const leaf = await readFile(path.join(dir, 'localhost.leaf.crt'), 'utf8');
   await writeFile(files.certFile, leaf + (await readFile(files.caFile, 'utf8')));
   await chmod(files.keyFile, 0o600);

@@ -16,11 +16,14 @@ export interface CertificateSummary {
 
 const BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-export type ParsedChain = { ok: true; leaf: X509Certificate; chain: X509Certificate[]; summary: CertificateSummary } | { ok: false; reason: string };
+export type ParsedChain =
+  | { ok: true; leaf: X509Certificate; chain: X509Certificate[]; summary: CertificateSummary }
+  | { ok: false; reason: string };
 
 /** Parses a PEM chain (leaf first). A PEM holding a private key is refused: keys are never written where certificates go. */
 export function parseCertificateChain(pem: string): ParsedChain {
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) return { ok: false, reason: 'it holds a private key: keys go in `key`, as a reference' };
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
+    return { ok: false, reason: 'it holds a private key: keys go in `key`, as a reference' };
   const blocks = pem.match(BLOCK) ?? [];
   if (blocks.length === 0) return { ok: false, reason: 'no "-----BEGIN CERTIFICATE-----" block found' };
   const chain: X509Certificate[] = [];
@@ -63,7 +66,11 @@ export function subjectNames(cert: X509Certificate): string[] {
 export type ParsedKey = { ok: true; key: KeyObject } | { ok: false; reason: string };
 
 export function parsePrivateKey(pem: string): ParsedKey {
-  if (/ENCRYPTED/.test(pem)) return { ok: false, reason: 'the key is encrypted: the gateway needs an unencrypted PEM key (protect the file or variable instead)' };
+  if (/ENCRYPTED/.test(pem))
+    return {
+      ok: false,
+      reason: 'the key is encrypted: the gateway needs an unencrypted PEM key (protect the file or variable instead)',
+    };
   try {
     return { ok: true, key: createPrivateKey(pem) };
   } catch {

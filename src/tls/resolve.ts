@@ -26,7 +26,9 @@ export function resolveTlsValue(value: string, readers: TlsReaders = LOCAL_READE
   if (!ref) return { ok: true, text: value };
   if (ref.kind === 'env') {
     const text = readers.env[ref.name];
-    return text === undefined || text === '' ? { ok: false, reason: `environment variable ${ref.name} is not set` } : { ok: true, text };
+    return text === undefined || text === ''
+      ? { ok: false, reason: `environment variable ${ref.name} is not set` }
+      : { ok: true, text };
   }
   const text = readers.readFile(ref.path);
   return text === undefined ? { ok: false, reason: `file ${ref.path} cannot be read` } : { ok: true, text };

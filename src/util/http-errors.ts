@@ -13,9 +13,18 @@ export function answerErrorsSafely(app: FastifyInstance, logger: Logger, compone
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.code(status).send({ error: 'TG_BAD_REQUEST', message: error.message, rule: ErrorCatalog.TG_BAD_REQUEST.rule });
+      return reply
+        .code(status)
+        .send({ error: 'TG_BAD_REQUEST', message: error.message, rule: ErrorCatalog.TG_BAD_REQUEST.rule });
     }
-    logger.error({ err: error, component, method: request.method, route: request.routeOptions.url }, 'internal error while answering a request');
-    return reply.code(500).send({ error: 'TG_INTERNAL', message: `internal error; the details are in the ${component} log`, rule: ErrorCatalog.TG_INTERNAL.rule });
+    logger.error(
+      { err: error, component, method: request.method, route: request.routeOptions.url },
+      'internal error while answering a request',
+    );
+    return reply.code(500).send({
+      error: 'TG_INTERNAL',
+      message: `internal error; the details are in the ${component} log`,
+      rule: ErrorCatalog.TG_INTERNAL.rule,
+    });
   });
 }

@@ -7,7 +7,9 @@ export function basePathDiagnostics(set: ManifestSet, environments: readonly Env
   const out: Diagnostic[] = [];
   for (const env of environments) {
     // Shortest first, so every clash is reported on the API that sits inside (or repeats) another.
-    const deployed = set.apis.filter((a) => a.spec.environments.includes(env.name)).sort((a, b) => a.spec.basePath.length - b.spec.basePath.length);
+    const deployed = set.apis
+      .filter((a) => a.spec.environments.includes(env.name))
+      .sort((a, b) => a.spec.basePath.length - b.spec.basePath.length);
     const owners = new Map<string, ApiManifest>();
     for (const api of deployed) {
       const clash = enclosing(api.spec.basePath, owners);

@@ -24,17 +24,34 @@ export function certificateDiagnostics(set: ManifestSet, options: CertificateChe
   const out: Diagnostic[] = [];
   const certificates = new Map((set.certificates ?? []).map((c) => [c.name, c]));
   const known = (name: string) => certificates.has(name) || set.invalidNames.Certificate.has(name);
-  const material = { readers: options.readers, mode: 'offline' as const, ...(options.expiryWarningDays === undefined ? {} : { expiryWarningDays: options.expiryWarningDays }), ...(options.now === undefined ? {} : { now: options.now }) };
+  const material = {
+    readers: options.readers,
+    mode: 'offline' as const,
+    ...(options.expiryWarningDays === undefined ? {} : { expiryWarningDays: options.expiryWarningDays }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  };
   const report = (source: SourceDocument, prefix: PathSegment[], problems: readonly MaterialProblem[]) => {
-    for (const p of problems) out.push(diagnostic(p.code, p.message, locate(source, [...prefix, ...p.at]), formatPath([...prefix, ...p.at])));
+    for (const p of problems)
+      out.push(diagnostic(p.code, p.message, locate(source, [...prefix, ...p.at]), formatPath([...prefix, ...p.at])));
   };
   const unknown = (source: SourceDocument, at: PathSegment[], name: string, by: string) => {
     const defined = [...certificates.keys()].join(', ') || 'none';
-    out.push(diagnostic('TG_UNKNOWN_REFERENCE', `${by} references Certificate "${name}", which is not defined (defined: ${defined})`, locate(source, at), formatPath(at)));
+    out.push(
+      diagnostic(
+        'TG_UNKNOWN_REFERENCE',
+        `${by} references Certificate "${name}", which is not defined (defined: ${defined})`,
+        locate(source, at),
+        formatPath(at),
+      ),
+    );
   };
 
   for (const cert of certificates.values()) {
-    const spec = { ...cert.spec, certificate: absoluteFileReference(cert.spec.certificate, cert.source.file), key: absoluteFileReference(cert.spec.key, cert.source.file) };
+    const spec = {
+      ...cert.spec,
+      certificate: absoluteFileReference(cert.spec.certificate, cert.source.file),
+      key: absoluteFileReference(cert.spec.key, cert.source.file),
+    };
     report(cert.source, ['spec'], checkCertificateMaterial(`Certificate "${cert.name}"`, spec, material).problems);
   }
 
@@ -44,7 +61,15 @@ export function certificateDiagnostics(set: ManifestSet, options: CertificateChe
       const cert = certificates.get(name);
       for (const host of cert?.spec.hosts ?? []) {
         const other = served.get(host.toLowerCase());
-        if (other !== undefined && other !== name) out.push(diagnostic('TG_TLS_HOSTS', `environment "${env.name}" would serve host "${host}" with two certificates, "${other}" and "${name}": SNI must pick one`, locate(source, at), formatPath(at)));
+        if (other !== undefined && other !== name)
+          out.push(
+            diagnostic(
+              'TG_TLS_HOSTS',
+              `environment "${env.name}" would serve host "${host}" with two certificates, "${other}" and "${name}": SNI must pick one`,
+              locate(source, at),
+              formatPath(at),
+            ),
+          );
         served.set(host.toLowerCase(), name);
       }
     };
@@ -64,10 +89,24 @@ export function certificateDiagnostics(set: ManifestSet, options: CertificateChe
     env.spec.nodes.forEach((node, i) => {
       const at = ['spec', 'nodes', i];
       if ((node.ca !== undefined || node.clientCertificate !== undefined) && !node.adminUrl.startsWith('https://')) {
-        out.push(diagnostic('TG_TLS_CERTIFICATE', `node "${node.name}": ca and clientCertificate apply to an https:// adminUrl, not ${node.adminUrl}`, locate(env.source, [...at, 'adminUrl']), formatPath([...at, 'adminUrl'])));
+        out.push(
+          diagnostic(
+            'TG_TLS_CERTIFICATE',
+            `node "${node.name}": ca and clientCertificate apply to an https:// adminUrl, not ${node.adminUrl}`,
+            locate(env.source, [...at, 'adminUrl']),
+            formatPath([...at, 'adminUrl']),
+          ),
+        );
       }
       if (node.clientKey !== undefined && !tlsReference(node.clientKey)) {
-        out.push(diagnostic('TG_TLS_KEY', `node "${node.name}": clientKey is written inline; only a reference is accepted (\${env:NAME} or \${file:PATH}). Rotate the exposed key`, locate(env.source, [...at, 'clientKey']), formatPath([...at, 'clientKey'])));
+        out.push(
+          diagnostic(
+            'TG_TLS_KEY',
+            `node "${node.name}": clientKey is written inline; only a reference is accepted (\${env:NAME} or \${file:PATH}). Rotate the exposed key`,
+            locate(env.source, [...at, 'clientKey']),
+            formatPath([...at, 'clientKey']),
+          ),
+        );
       }
     });
   }
@@ -80,9 +119,18 @@ export function certificateDiagnostics(set: ManifestSet, options: CertificateChe
       const tls = effective.upstreamTls;
       if (!tls) continue;
       const overridden = api.spec.overrides?.[envName]?.upstreamTls !== undefined;
-      const prefix: PathSegment[] = overridden ? ['spec', 'overrides', envName, 'upstreamTls'] : ['spec', 'upstreamTls'];
+      const prefix: PathSegment[] = overridden
+        ? ['spec', 'overrides', envName, 'upstreamTls']
+        : ['spec', 'upstreamTls'];
       const dir = path.dirname(api.source.file);
-      const absolute = { ...tls, ...(tls.ca ? { ca: absoluteFileReference(tls.ca, api.source.file) } : {}), ...(tls.clientCertificate ? { clientCertificate: absoluteFileReference(tls.clientCertificate, api.source.file) } : {}), ...(tls.clientKey ? { clientKey: absoluteFileReference(tls.clientKey, api.source.file) } : {}) };
+      const absolute = {
+        ...tls,
+        ...(tls.ca ? { ca: absoluteFileReference(tls.ca, api.source.file) } : {}),
+        ...(tls.clientCertificate
+          ? { clientCertificate: absoluteFileReference(tls.clientCertificate, api.source.file) }
+          : {}),
+        ...(tls.clientKey ? { clientKey: absoluteFileReference(tls.clientKey, api.source.file) } : {}),
+      };
       const key = `${prefix.join('.')}\0${effective.upstream}\0${dir}`;
       if (checked.has(key)) continue;
       checked.add(key);
@@ -92,4 +140,3 @@ export function certificateDiagnostics(set: ManifestSet, options: CertificateChe
   }
   return out;
 }
-

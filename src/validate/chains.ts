@@ -2,7 +2,13 @@ import path from 'node:path';
 import { diagnostic, formatPath, type Diagnostic, type PathSegment } from '../errors/diagnostic.js';
 import { schemaDiagnostics } from '../manifest/schema-errors.js';
 import { locate, locateInString, type SourceDocument } from '../manifest/source.js';
-import type { ApiManifest, EnvironmentManifest, ManifestSet, PolicySpec, PrecedenceProfile } from '../manifest/types.js';
+import type {
+  ApiManifest,
+  EnvironmentManifest,
+  ManifestSet,
+  PolicySpec,
+  PrecedenceProfile,
+} from '../manifest/types.js';
 import { effectiveApi, type EffectiveApi } from '../model/effective-api.js';
 import { CHARACTERISTICS, type Characteristic } from '../policies/characteristics.js';
 import { POLICY_CATALOG, policyModule } from '../policies/catalog.js';
@@ -24,7 +30,11 @@ interface CheckedChain {
 export type ChainCheckMemo = WeakMap<ApiManifest, WeakMap<EnvironmentManifest, CheckedChain>>;
 
 /** Checks every assembled chain of the given environments: order, automated conflicts, characteristics, configs. */
-export function chainDiagnostics(set: ManifestSet, environments: readonly EnvironmentManifest[], memo?: ChainCheckMemo): Diagnostic[] {
+export function chainDiagnostics(
+  set: ManifestSet,
+  environments: readonly EnvironmentManifest[],
+  memo?: ChainCheckMemo,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const env of environments) {
     out.push(...listDiagnostics(env.spec.policies, env.source, env.spec.precedence));
@@ -64,11 +74,19 @@ function policyPosition(entry: ChainEntry, env: EnvironmentManifest, api: Effect
 }
 
 /** Order within one declared list, plus each policy's config checks. */
-function listDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, profile: PrecedenceProfile): Diagnostic[] {
+function listDiagnostics(
+  policies: readonly PolicySpec[],
+  source: SourceDocument,
+  profile: PrecedenceProfile,
+): Diagnostic[] {
   return [...orderDiagnostics(policies, source, profile), ...configDiagnostics(policies, source, new Map())];
 }
 
-function orderDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, profile: PrecedenceProfile): Diagnostic[] {
+function orderDiagnostics(
+  policies: readonly PolicySpec[],
+  source: SourceDocument,
+  profile: PrecedenceProfile,
+): Diagnostic[] {
   return orderViolations(policies, profile).map((v) =>
     diagnostic('TG_PRECEDENCE', v.message, locate(source, ['spec', 'policies', v.index]), `spec.policies[${v.index}]`),
   );
@@ -81,7 +99,11 @@ function overridePaths(api: EffectiveApi): OverridePaths {
   const overrides = api.manifest.spec.overrides?.[api.environment]?.policies ?? {};
   const out = new Map<string, { path: PathSegment[]; config: Record<string, unknown> }>();
   for (const [name, change] of Object.entries(overrides)) {
-    if (change.config) out.set(name, { path: ['spec', 'overrides', api.environment, 'policies', name, 'config'], config: change.config });
+    if (change.config)
+      out.set(name, {
+        path: ['spec', 'overrides', api.environment, 'policies', name, 'config'],
+        config: change.config,
+      });
   }
   return out;
 }
@@ -91,7 +113,11 @@ function overridePaths(api: EffectiveApi): OverridePaths {
  * override's config is merged over the base config, and the result must still
  * match), the policy's own checks only on what the schema accepted.
  */
-function configDiagnostics(policies: readonly PolicySpec[], source: SourceDocument, overrides: OverridePaths): Diagnostic[] {
+function configDiagnostics(
+  policies: readonly PolicySpec[],
+  source: SourceDocument,
+  overrides: OverridePaths,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   policies.forEach((policy, i) => {
     const base: PathSegment[] = ['spec', 'policies', i, 'config'];
@@ -103,10 +129,23 @@ function configDiagnostics(policies: readonly PolicySpec[], source: SourceDocume
     }
     for (const problem of checked.problems) {
       // A problem in a field the override sets is the override's; otherwise it is the base config's.
-      const at = override && problem.path.length > 0 && problem.path[0] !== undefined && String(problem.path[0]) in override.config ? override.path : base;
+      const at =
+        override &&
+        problem.path.length > 0 &&
+        problem.path[0] !== undefined &&
+        String(problem.path[0]) in override.config
+          ? override.path
+          : base;
       const path = [...at, ...problem.path];
       const where = problem.offset === undefined ? locate(source, path) : locateInString(source, path, problem.offset);
-      out.push(diagnostic(problem.code ?? 'TG_POLICY_CONFIG', `${policy.type} "${policy.name}": ${problem.message}`, where, formatPath(path)));
+      out.push(
+        diagnostic(
+          problem.code ?? 'TG_POLICY_CONFIG',
+          `${policy.type} "${policy.name}": ${problem.message}`,
+          where,
+          formatPath(path),
+        ),
+      );
     }
   });
   return out;
@@ -114,7 +153,9 @@ function configDiagnostics(policies: readonly PolicySpec[], source: SourceDocume
 
 /** Custom policies are the same type when they run the same module file. */
 function typeKey(policy: PolicySpec, source: SourceDocument): string {
-  return policy.type === 'custom' ? `custom:${path.resolve(path.dirname(source.file), String(policy.config.module))}` : policy.type;
+  return policy.type === 'custom'
+    ? `custom:${path.resolve(path.dirname(source.file), String(policy.config.module))}`
+    : policy.type;
 }
 
 function automatedConflicts(env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
@@ -135,7 +176,11 @@ function automatedConflicts(env: EnvironmentManifest, api: EffectiveApi): Diagno
   return out;
 }
 
-function characteristicDiagnostics(chain: readonly ChainEntry[], env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
+function characteristicDiagnostics(
+  chain: readonly ChainEntry[],
+  env: EnvironmentManifest,
+  api: EffectiveApi,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const enabled = chain.filter((e) => e.policy.enabled);
   const providers = new Map<Characteristic, ChainEntry[]>();
@@ -178,13 +223,25 @@ function characteristicDiagnostics(chain: readonly ChainEntry[], env: Environmen
   return out;
 }
 
-function slaDiagnostics(set: ManifestSet, chain: readonly ChainEntry[], env: EnvironmentManifest, api: EffectiveApi): Diagnostic[] {
+function slaDiagnostics(
+  set: ManifestSet,
+  chain: readonly ChainEntry[],
+  env: EnvironmentManifest,
+  api: EffectiveApi,
+): Diagnostic[] {
   const sla = chain.find((e) => e.policy.enabled && e.policy.type === 'rate-limiting-sla');
   if (!sla) return [];
   const out: Diagnostic[] = [];
   if (api.slaTiers.length === 0) {
     const { where, path } = policyPosition(sla, env, api);
-    out.push(diagnostic('TG_SLA_TIER', `"${sla.policy.name}" (rate-limiting-sla) limits clients by their SLA tier, but Api "${api.manifest.name}" defines no slaTiers in environment "${env.name}"`, where, path));
+    out.push(
+      diagnostic(
+        'TG_SLA_TIER',
+        `"${sla.policy.name}" (rate-limiting-sla) limits clients by their SLA tier, but Api "${api.manifest.name}" defines no slaTiers in environment "${env.name}"`,
+        where,
+        path,
+      ),
+    );
   }
   const tiers = new Set(api.slaTiers.map((t) => t.name));
   for (const app of set.applications) {

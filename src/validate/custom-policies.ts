@@ -30,7 +30,14 @@ export function customPolicyDiagnostics(set: ManifestSet, read: AuxiliaryReader)
       const at = ['spec', 'policies', i, 'config'];
       const dir = path.dirname(source.file);
       if (read(path.resolve(dir, config.module)) === undefined) {
-        out.push(diagnostic('TG_CUSTOM_POLICY', `custom policy "${policy.name}": module ${config.module} not found (resolved against ${dir})`, locate(source, [...at, 'module']), `spec.policies[${i}].config.module`));
+        out.push(
+          diagnostic(
+            'TG_CUSTOM_POLICY',
+            `custom policy "${policy.name}": module ${config.module} not found (resolved against ${dir})`,
+            locate(source, [...at, 'module']),
+            `spec.policies[${i}].config.module`,
+          ),
+        );
       }
       if (config.schema === undefined) return;
       const text = read(path.resolve(dir, config.schema));
@@ -38,18 +45,48 @@ export function customPolicyDiagnostics(set: ManifestSet, read: AuxiliaryReader)
       try {
         schema = text === undefined ? undefined : JSON.parse(text);
       } catch (err) {
-        out.push(diagnostic('TG_CUSTOM_POLICY', `custom policy "${policy.name}": schema ${config.schema} is not JSON: ${(err as Error).message}`, locate(source, [...at, 'schema']), `spec.policies[${i}].config.schema`));
+        out.push(
+          diagnostic(
+            'TG_CUSTOM_POLICY',
+            `custom policy "${policy.name}": schema ${config.schema} is not JSON: ${(err as Error).message}`,
+            locate(source, [...at, 'schema']),
+            `spec.policies[${i}].config.schema`,
+          ),
+        );
         return;
       }
       if (schema === undefined) {
-        out.push(diagnostic('TG_CUSTOM_POLICY', `custom policy "${policy.name}": schema ${config.schema} not found (resolved against ${dir})`, locate(source, [...at, 'schema']), `spec.policies[${i}].config.schema`));
+        out.push(
+          diagnostic(
+            'TG_CUSTOM_POLICY',
+            `custom policy "${policy.name}": schema ${config.schema} not found (resolved against ${dir})`,
+            locate(source, [...at, 'schema']),
+            `spec.policies[${i}].config.schema`,
+          ),
+        );
         return;
       }
       try {
         const validate = (ajv ??= createAjv()).compile(schema as object);
-        if (!validate(config.config)) out.push(...schemaDiagnostics(source, validate.errors ?? [], [...at, 'config'], 'TG_CUSTOM_POLICY', `custom policy "${policy.name}" (schema ${config.schema}): `));
+        if (!validate(config.config))
+          out.push(
+            ...schemaDiagnostics(
+              source,
+              validate.errors ?? [],
+              [...at, 'config'],
+              'TG_CUSTOM_POLICY',
+              `custom policy "${policy.name}" (schema ${config.schema}): `,
+            ),
+          );
       } catch (err) {
-        out.push(diagnostic('TG_CUSTOM_POLICY', `custom policy "${policy.name}": schema ${config.schema} is not a valid JSON Schema: ${(err as Error).message}`, locate(source, [...at, 'schema']), `spec.policies[${i}].config.schema`));
+        out.push(
+          diagnostic(
+            'TG_CUSTOM_POLICY',
+            `custom policy "${policy.name}": schema ${config.schema} is not a valid JSON Schema: ${(err as Error).message}`,
+            locate(source, [...at, 'schema']),
+            `spec.policies[${i}].config.schema`,
+          ),
+        );
       }
     });
   for (const env of set.environments) visit(env.spec.policies, env.source);

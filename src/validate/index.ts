@@ -51,14 +51,33 @@ export function validateManifestSet(set: ManifestSet, options: ValidateOptions =
   out.push(...secretDiagnostics(set));
   out.push(...customPolicyDiagnostics(set, options.readAuxiliary ?? readFromDisk));
   out.push(...alertDiagnostics(set));
-  out.push(...certificateDiagnostics(set, { readers: { env: options.tlsEnv ?? process.env, readFile: options.readAuxiliary ?? readFromDisk }, ...(options.certExpiryWarningDays === undefined ? {} : { expiryWarningDays: options.certExpiryWarningDays }) }));
+  out.push(
+    ...certificateDiagnostics(set, {
+      readers: { env: options.tlsEnv ?? process.env, readFile: options.readAuxiliary ?? readFromDisk },
+      ...(options.certExpiryWarningDays === undefined ? {} : { expiryWarningDays: options.certExpiryWarningDays }),
+    }),
+  );
   for (const env of environments) {
     if (env.spec.nodes.length === 0) {
-      out.push(diagnostic('TG_NO_NODES', `environment "${env.name}" lists no gateway nodes: plan and apply have nowhere to go (the embedded gateway still serves it)`, locate(env.source, ['metadata', 'name']), 'metadata.name'));
+      out.push(
+        diagnostic(
+          'TG_NO_NODES',
+          `environment "${env.name}" lists no gateway nodes: plan and apply have nowhere to go (the embedded gateway still serves it)`,
+          locate(env.source, ['metadata', 'name']),
+          'metadata.name',
+        ),
+      );
     }
     // An Api that failed its schema may be deployed here: then the environment is not known to be empty.
     if (set.invalidNames.Api.size === 0 && !set.apis.some((a) => a.spec.environments.includes(env.name))) {
-      out.push(diagnostic('TG_EMPTY_ENVIRONMENT', `no Api is deployed to environment "${env.name}"`, locate(env.source, ['metadata', 'name']), 'metadata.name'));
+      out.push(
+        diagnostic(
+          'TG_EMPTY_ENVIRONMENT',
+          `no Api is deployed to environment "${env.name}"`,
+          locate(env.source, ['metadata', 'name']),
+          'metadata.name',
+        ),
+      );
     }
   }
   return dedupe(out);
@@ -69,8 +88,13 @@ export interface ValidationResult extends LoadResult {
 }
 
 /** Load, schema-check and validate the manifests under `paths`. */
-export async function validatePaths(paths: readonly string[], options: ValidateOptions = {}): Promise<ValidationResult> {
-  const loaded = await loadManifests(paths, options.files, options.limits, { followExternalLinks: options.followExternalLinks ?? false });
+export async function validatePaths(
+  paths: readonly string[],
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
+  const loaded = await loadManifests(paths, options.files, options.limits, {
+    followExternalLinks: options.followExternalLinks ?? false,
+  });
   return finish(loaded, options);
 }
 

@@ -7,19 +7,39 @@ import { policyModule } from '../policies/catalog.js';
 /** Plain-text secrets in git are reported as warnings; references and hashes are fine. */
 export function secretDiagnostics(set: ManifestSet): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const check = (value: SecretValue | undefined, source: SourceDocument, path: (string | number)[], what: string, where = '') => {
+  const check = (
+    value: SecretValue | undefined,
+    source: SourceDocument,
+    path: (string | number)[],
+    what: string,
+    where = '',
+  ) => {
     if (typeof value !== 'string' || isSecretReference(value)) return;
-    out.push(diagnostic('TG_PLAINTEXT_SECRET', `${what} is written in clear text${where}; use a reference such as \${env:NAME}`, locate(source, path), formatPath(path)));
+    out.push(
+      diagnostic(
+        'TG_PLAINTEXT_SECRET',
+        `${what} is written in clear text${where}; use a reference such as \${env:NAME}`,
+        locate(source, path),
+        formatPath(path),
+      ),
+    );
   };
   const policies = (list: readonly PolicySpec[], source: SourceDocument) =>
     list.forEach((p, i) => {
       for (const field of policyModule(p.type).secretFields) {
-        check(p.config[field] as SecretValue | undefined, source, ['spec', 'policies', i, 'config', field], `${p.type} "${p.name}" ${field}`);
+        check(
+          p.config[field] as SecretValue | undefined,
+          source,
+          ['spec', 'policies', i, 'config', field],
+          `${p.type} "${p.name}" ${field}`,
+        );
       }
     });
   for (const env of set.environments) {
     policies(env.spec.policies, env.source);
-    env.spec.nodes.forEach((n, i) => check(n.token, env.source, ['spec', 'nodes', i, 'token'], `admin token of node "${n.name}"`));
+    env.spec.nodes.forEach((n, i) =>
+      check(n.token, env.source, ['spec', 'nodes', i, 'token'], `admin token of node "${n.name}"`),
+    );
     const storage = env.spec.sharedStorage;
     if (typeof storage === 'string' && !isSecretReference(storage) && /\/\/[^/@]*:[^/@]+@/.test(storage)) {
       check(storage, env.source, ['spec', 'sharedStorage'], 'the password in sharedStorage');
@@ -32,17 +52,35 @@ export function secretDiagnostics(set: ManifestSet): Diagnostic[] {
         const policy = api.spec.policies.find((p) => p.name === name);
         if (!policy || !change.config) continue;
         for (const field of policyModule(policy.type).secretFields) {
-          check(change.config[field] as SecretValue | undefined, api.source, ['spec', 'overrides', envName, 'policies', name, 'config', field], `${policy.type} "${policy.name}" ${field}`, ` in the override for ${envName}`);
+          check(
+            change.config[field] as SecretValue | undefined,
+            api.source,
+            ['spec', 'overrides', envName, 'policies', name, 'config', field],
+            `${policy.type} "${policy.name}" ${field}`,
+            ` in the override for ${envName}`,
+          );
         }
       }
     }
   }
-  for (const app of set.applications) check(app.spec.clientSecret, app.source, ['spec', 'clientSecret'], `client secret of application "${app.name}"`);
+  for (const app of set.applications)
+    check(app.spec.clientSecret, app.source, ['spec', 'clientSecret'], `client secret of application "${app.name}"`);
   for (const alert of set.alerts ?? []) {
     alert.spec.notify.forEach((target, i) => {
-      check(target.secret, alert.source, ['spec', 'notify', i, 'secret'], `the webhook secret of alert "${alert.name}"`);
+      check(
+        target.secret,
+        alert.source,
+        ['spec', 'notify', i, 'secret'],
+        `the webhook secret of alert "${alert.name}"`,
+      );
       // A Slack incoming-webhook URL carries its credential in the path.
-      if (target.format === 'slack') check(target.webhook, alert.source, ['spec', 'notify', i, 'webhook'], `the Slack webhook URL of alert "${alert.name}"`);
+      if (target.format === 'slack')
+        check(
+          target.webhook,
+          alert.source,
+          ['spec', 'notify', i, 'webhook'],
+          `the Slack webhook URL of alert "${alert.name}"`,
+        );
     });
   }
   return out;

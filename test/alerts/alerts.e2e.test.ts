@@ -57,7 +57,10 @@ spec:
     - { webhook: "${flaky.url}" }
 `,
     );
-    gw = await startGatewayProcess({ args: ['--config', dir, '--watch'], env: { ALERT_SECRET: SECRET, SLACK_URL: slack.url } });
+    gw = await startGatewayProcess({
+      args: ['--config', dir, '--watch'],
+      env: { ALERT_SECRET: SECRET, SLACK_URL: slack.url },
+    });
     await gw.waitForLog((l) => l.msg === 'reloaded');
   });
   afterAll(async () => {
@@ -78,27 +81,46 @@ spec:
     // Only state changes are delivered: once firing, once resolved, however many periods the burst lasted.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(signed.received).toHaveLength(2);
-    const [firing, resolved] = signed.received.map((r) => ({ ...r, payload: JSON.parse(r.body) as Record<string, unknown> }));
-    expect(firing!.payload).toMatchObject({ alert: 'orders-throttled', state: 'firing', severity: 'critical', type: 'policy-violation', environment: 'dev', api: 'orders', policy: 'quota', scope: 'node', condition: { operator: 'greater', threshold: 3, periods: 1, periodMs: 1000 } });
+    const [firing, resolved] = signed.received.map((r) => ({
+      ...r,
+      payload: JSON.parse(r.body) as Record<string, unknown>,
+    }));
+    expect(firing!.payload).toMatchObject({
+      alert: 'orders-throttled',
+      state: 'firing',
+      severity: 'critical',
+      type: 'policy-violation',
+      environment: 'dev',
+      api: 'orders',
+      policy: 'quota',
+      scope: 'node',
+      condition: { operator: 'greater', threshold: 3, periods: 1, periodMs: 1000 },
+    });
     expect(Number(firing!.payload.value)).toBeGreaterThan(3);
     // Resolved by the first period that no longer meets the condition (the burst's tail may still count a few).
     expect(resolved!.payload).toMatchObject({ alert: 'orders-throttled', state: 'resolved' });
     expect(Number(resolved!.payload.value)).toBeLessThanOrEqual(3);
     for (const { headers, body } of [firing!, resolved!]) {
-      expect(headers['x-tollgate-signature-256']).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+      expect(headers['x-tollgate-signature-256']).toBe(
+        `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+      );
       expect(headers['content-type']).toBe('application/json');
     }
     expect(firing!.headers['x-tollgate-delivery']).not.toBe(resolved!.headers['x-tollgate-delivery']);
     // Slack: its incoming-webhook message, unsigned (its URL is the secret).
     await eventually(async () => slack.received.length >= 2);
-    expect(JSON.parse(slack.received[0]!.body).text).toMatch(/^:rotating_light: \*orders-throttled\* is firing \(critical\) — dev \/ orders on .+: policy violations of policy quota \d+ per 1s, greater 3 for 1 period\(s\)$/);
+    expect(JSON.parse(slack.received[0]!.body).text).toMatch(
+      /^:rotating_light: \*orders-throttled\* is firing \(critical\) — dev \/ orders on .+: policy violations of policy quota \d+ per 1s, greater 3 for 1 period\(s\)$/,
+    );
     expect(JSON.parse(slack.received[1]!.body).text).toMatch(/^:white_check_mark: \*orders-throttled\* resolved/);
     expect(slack.received[0]!.headers['x-tollgate-signature-256']).toBeUndefined();
     // The receiver that answered 503 twice got both notifications through the retries.
     await eventually(async () => flaky.received.length >= 2, 20_000);
     expect(flaky.attempts()).toBeGreaterThanOrEqual(4);
     const status = (await gw.admin('GET', '/status')).body;
-    expect(status.reconciler.alerting.alerts).toEqual([expect.objectContaining({ alert: 'orders-throttled', api: 'orders', state: 'ok' })]);
+    expect(status.reconciler.alerting.alerts).toEqual([
+      expect.objectContaining({ alert: 'orders-throttled', api: 'orders', state: 'ok' }),
+    ]);
     expect(status.reconciler.alerting.deliveries).toMatchObject({ delivered: 6, failed: 0 });
     expect(status.reconciler.alerting.deliveries.retried).toBeGreaterThanOrEqual(2);
     // Status names receivers without secrets: the Slack URL stays out.

@@ -13,7 +13,11 @@ interface Finding {
 }
 interface Report {
   findings: Finding[];
-  plans: { environment: string; status: string; alerts: { kind: string; alert: string; fields?: { path: string; before: unknown; after: unknown }[] }[] }[];
+  plans: {
+    environment: string;
+    status: string;
+    alerts: { kind: string; alert: string; fields?: { path: string; before: unknown; after: unknown }[] }[];
+  }[];
 }
 
 const environment = (name: string) => `apiVersion: tollgate.dev/v1
@@ -93,27 +97,57 @@ describe('check: alerts in a pull request', () => {
     await branch('deleted', { 'errors.yaml': null });
     await branch('prod-dropped', { 'errors.yaml': alert('errors', { environments: '[dev]' }) });
     await branch('retyped', { 'errors.yaml': alert('errors', { type: 'request-count', extra: '' }) });
-    await branch('duller', { 'errors.yaml': alert('errors', { threshold: 50, periods: 5, severity: 'info', extra: '  codes: [500]\n' }) });
+    await branch('duller', {
+      'errors.yaml': alert('errors', { threshold: 50, periods: 5, severity: 'info', extra: '  codes: [500]\n' }),
+    });
     await branch('same-rate', { 'errors.yaml': alert('errors', { threshold: 20, period: '2m', periods: 1 }) });
-    await branch('sharper', { 'errors.yaml': alert('errors', { threshold: 5, periods: 1 }), 'throttled.yaml': alert('throttled', { type: 'policy-violation', extra: '  policy: quota\n' }) });
+    await branch('sharper', {
+      'errors.yaml': alert('errors', { threshold: 5, periods: 1 }),
+      'throttled.yaml': alert('throttled', { type: 'policy-violation', extra: '  policy: quota\n' }),
+    });
   });
 
   it('an alert deleted is flagged in every environment it watched', async () => {
     const { findings, plans } = await report(repo, 'deleted');
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_ALERT_REMOVED', severity: 'warning', environments: ['dev', 'prod'], message: expect.stringMatching(/^Alert "errors" \(response-code\) was deleted$/) }));
-    expect(plans.find((p) => p.environment === 'prod')).toMatchObject({ status: 'changed', alerts: [{ kind: 'remove-alert', alert: 'errors' }] });
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        code: 'TG_ALERT_REMOVED',
+        severity: 'warning',
+        environments: ['dev', 'prod'],
+        message: expect.stringMatching(/^Alert "errors" \(response-code\) was deleted$/),
+      }),
+    );
+    expect(plans.find((p) => p.environment === 'prod')).toMatchObject({
+      status: 'changed',
+      alerts: [{ kind: 'remove-alert', alert: 'errors' }],
+    });
   });
 
   it('an alert that stops watching an environment is flagged at its environments, there only', async () => {
     const { findings, plans } = await report(repo, 'prod-dropped');
     const removed = findings.filter((f) => f.code === 'TG_ALERT_REMOVED');
-    expect(removed).toEqual([expect.objectContaining({ file: 'errors.yaml', line: 5, path: 'spec.environments', environments: ['prod'], message: 'Alert "errors" no longer watches environment "prod"' })]);
+    expect(removed).toEqual([
+      expect.objectContaining({
+        file: 'errors.yaml',
+        line: 5,
+        path: 'spec.environments',
+        environments: ['prod'],
+        message: 'Alert "errors" no longer watches environment "prod"',
+      }),
+    ]);
     expect(plans.find((p) => p.environment === 'dev')).toMatchObject({ status: 'unchanged', alerts: [] });
   });
 
   it('an alert turned into another type is the old alert removed', async () => {
     const { findings } = await report(repo, 'retyped');
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_ALERT_REMOVED', line: 6, path: 'spec.type', message: expect.stringMatching(/watches request-count instead of response-code/) }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        code: 'TG_ALERT_REMOVED',
+        line: 6,
+        path: 'spec.type',
+        message: expect.stringMatching(/watches request-count instead of response-code/),
+      }),
+    );
   });
 
   it('a higher threshold, more periods, fewer codes and a lower severity are each flagged at their field', async () => {
@@ -133,7 +167,11 @@ describe('check: alerts in a pull request', () => {
     ]);
     const update = plans.find((p) => p.environment === 'dev')?.alerts[0];
     expect(update).toMatchObject({ kind: 'update-alert', alert: 'errors' });
-    expect(update?.fields).toContainEqual({ path: 'condition', before: 'greater 10 for 2 × 1m', after: 'greater 50 for 5 × 1m' });
+    expect(update?.fields).toContainEqual({
+      path: 'condition',
+      before: 'greater 10 for 2 × 1m',
+      after: 'greater 50 for 5 × 1m',
+    });
   });
 
   it('the same rate over one longer period that fires as soon is not weaker', async () => {
@@ -145,11 +183,18 @@ describe('check: alerts in a pull request', () => {
   it('a sharper alert and a new one are shown in the plan, not flagged, in text and markdown too', async () => {
     const { findings, plans } = await report(repo, 'sharper');
     expect(findings.filter((f) => f.code.startsWith('TG_ALERT'))).toEqual([]);
-    expect(plans.find((p) => p.environment === 'prod')?.alerts.map((a) => `${a.kind} ${a.alert}`)).toEqual(['update-alert errors', 'add-alert throttled']);
+    expect(plans.find((p) => p.environment === 'prod')?.alerts.map((a) => `${a.kind} ${a.alert}`)).toEqual([
+      'update-alert errors',
+      'add-alert throttled',
+    ]);
     const text = await check(repo, 'sharper', 'text');
     expect(text.stdout).toContain('alerts: 1 to add, 1 to change, 0 to remove');
-    expect(text.stdout).toContain('+ add alert throttled (policy-violation of quota greater 10 for 2 × 1m, critical, node counts, every API → json: ${env:ONCALL_URL} (signed))');
+    expect(text.stdout).toContain(
+      '+ add alert throttled (policy-violation of quota greater 10 for 2 × 1m, critical, node counts, every API → json: ${env:ONCALL_URL} (signed))',
+    );
     const markdown = await check(repo, 'sharper', 'markdown');
-    expect(markdown.stdout).toContain('| update alert errors | `condition`: greater 10 for 2 × 1m → greater 5 for 1 × 1m |');
+    expect(markdown.stdout).toContain(
+      '| update alert errors | `condition`: greater 10 for 2 × 1m → greater 5 for 1 × 1m |',
+    );
   });
 });

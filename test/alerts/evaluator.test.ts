@@ -4,12 +4,32 @@ import type { AlertDefinition } from '../../src/alerts/definitions.js';
 import { AlertEvaluator, type AlertEvent } from '../../src/alerts/evaluator.js';
 
 const alert = (over: Partial<AlertDefinition>): AlertDefinition => {
-  const base = { name: 'a', type: 'request-count' as const, codes: [], severity: 'warning' as const, operator: 'greater' as const, threshold: 5, periods: 1, periodMs: 60_000, scope: 'node' as const, apis: ['orders'], notify: [], ...over };
+  const base = {
+    name: 'a',
+    type: 'request-count' as const,
+    codes: [],
+    severity: 'warning' as const,
+    operator: 'greater' as const,
+    threshold: 5,
+    periods: 1,
+    periodMs: 60_000,
+    scope: 'node' as const,
+    apis: ['orders'],
+    notify: [],
+    ...over,
+  };
   const { notify: _n, ...rest } = base;
   return { ...base, identity: JSON.stringify(rest) };
 };
 
-const counts = (over: Partial<ApiCounts> = {}): ApiCounts => ({ requests: 0, statuses: {}, latencySumMs: 0, latencyCount: 0, rejections: {}, ...over });
+const counts = (over: Partial<ApiCounts> = {}): ApiCounts => ({
+  requests: 0,
+  statuses: {},
+  latencySumMs: 0,
+  latencyCount: 0,
+  rejections: {},
+  ...over,
+});
 
 /** Drives an evaluator period by period with given cumulative readings per node (its timers are too slow for a test: periods are stepped by hand). */
 function harness(definition: AlertDefinition) {
@@ -18,9 +38,20 @@ function harness(definition: AlertDefinition) {
   const evaluator = new AlertEvaluator({ counts: async () => reading, onEvent: (e) => events.push(e), now: () => 0 });
   const step = async (next: Record<string, Partial<ApiCounts>>) => {
     reading = new Map(Object.entries(next).map(([node, c]) => [node, { orders: counts(c) }]));
-    await (evaluator as unknown as { evaluate(r: unknown): Promise<void> }).evaluate((evaluator as unknown as { running: Map<string, unknown> }).running.get(definition.name));
+    await (evaluator as unknown as { evaluate(r: unknown): Promise<void> }).evaluate(
+      (evaluator as unknown as { running: Map<string, unknown> }).running.get(definition.name),
+    );
   };
-  return { evaluator, events, step, start: async (first: Record<string, Partial<ApiCounts>>) => { reading = new Map(Object.entries(first).map(([node, c]) => [node, { orders: counts(c) }])); evaluator.define([definition]); await new Promise((r) => setImmediate(r)); } };
+  return {
+    evaluator,
+    events,
+    step,
+    start: async (first: Record<string, Partial<ApiCounts>>) => {
+      reading = new Map(Object.entries(first).map(([node, c]) => [node, { orders: counts(c) }]));
+      evaluator.define([definition]);
+      await new Promise((r) => setImmediate(r));
+    },
+  };
 }
 
 describe('alert evaluation', () => {
@@ -33,7 +64,10 @@ describe('alert evaluation', () => {
     await h.step({ n1: { requests: 30 } }); // still holds: nothing new
     expect(h.events.map((e) => [e.state, e.value])).toEqual([['firing', 10]]);
     await h.step({ n1: { requests: 32 } }); // 2: resolves
-    expect(h.events.map((e) => [e.state, e.value])).toEqual([['firing', 10], ['resolved', 2]]);
+    expect(h.events.map((e) => [e.state, e.value])).toEqual([
+      ['firing', 10],
+      ['resolved', 2],
+    ]);
     h.evaluator.close();
   });
 

@@ -13,7 +13,9 @@ import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 const CHROMIUM = process.env.TOLLGATE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** What the page saw of one fetch: the response it could read, or the CORS failure (a TypeError). */
-type Seen = { ok: true; status: number; body: string; exposed: string | null; hidden: string | null } | { ok: false; error: string };
+type Seen =
+  | { ok: true; status: number; body: string; exposed: string | null; hidden: string | null }
+  | { ok: false; error: string };
 
 /**
  * A real browser enforces CORS on what the gateway answers: a page served from
@@ -43,12 +45,31 @@ describe('CORS in a real browser (headless Chromium)', () => {
     origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
     gw = await startGatewayProcess();
     gateway = gw.url.replace('127.0.0.1', 'localhost');
-    const group = { origins: [origin], allowedMethods: [{ methodName: 'GET', isAllowed: true }, 'PUT', 'POST', 'OPTIONS', { methodName: 'DELETE', isAllowed: false }], headers: ['content-type', 'x-custom'], exposedHeaders: ['x-upstream'], accessControlMaxAge: 0 };
+    const group = {
+      origins: [origin],
+      allowedMethods: [
+        { methodName: 'GET', isAllowed: true },
+        'PUT',
+        'POST',
+        'OPTIONS',
+        { methodName: 'DELETE', isAllowed: false },
+      ],
+      headers: ['content-type', 'x-custom'],
+      exposedHeaders: ['x-upstream'],
+      accessControlMaxAge: 0,
+    };
     const state = environmentState(
       [
         api('allowed', upstream.url, [policy('cors', 'cors', { publicResource: false, originGroups: [group] })]),
-        api('credentialed', upstream.url, [policy('cors', 'cors', { publicResource: false, supportCredentials: true, originGroups: [group] })]),
-        api('refused', upstream.url, [policy('cors', 'cors', { publicResource: false, originGroups: [{ ...group, origins: ['https://elsewhere.example'] }] })]),
+        api('credentialed', upstream.url, [
+          policy('cors', 'cors', { publicResource: false, supportCredentials: true, originGroups: [group] }),
+        ]),
+        api('refused', upstream.url, [
+          policy('cors', 'cors', {
+            publicResource: false,
+            originGroups: [{ ...group, origins: ['https://elsewhere.example'] }],
+          }),
+        ]),
         api('public', upstream.url, [policy('cors', 'cors')]),
       ],
       [],
@@ -62,7 +83,14 @@ describe('CORS in a real browser (headless Chromium)', () => {
       headless: true,
       // Root needs --no-sandbox (chromiumSandbox: false); background networking off, or it calls out to a network there is none of.
       chromiumSandbox: false,
-      args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${origin}/`);
@@ -77,19 +105,29 @@ describe('CORS in a real browser (headless Chromium)', () => {
   });
 
   /** fetch() run by the page, as a script of that origin would. */
-  const fetchFromPage = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string; credentials?: 'include' | 'omit' } = {}): Promise<Seen> =>
+  const fetchFromPage = (
+    url: string,
+    init: { method?: string; headers?: Record<string, string>; body?: string; credentials?: 'include' | 'omit' } = {},
+  ): Promise<Seen> =>
     page.evaluate(
       async ({ url, init }) => {
         try {
           const res = await fetch(url, { ...init, cache: 'no-store' });
-          return { ok: true as const, status: res.status, body: await res.text(), exposed: res.headers.get('x-upstream'), hidden: res.headers.get('x-secret-header') };
+          return {
+            ok: true as const,
+            status: res.status,
+            body: await res.text(),
+            exposed: res.headers.get('x-upstream'),
+            hidden: res.headers.get('x-secret-header'),
+          };
         } catch (error) {
           return { ok: false as const, error: String(error) };
         }
       },
       { url, init },
     );
-  const methodsSeen = (apiName: string) => upstream.seen.filter((r) => r.headers['x-forwarded-prefix'] === `/${apiName}`).map((r) => r.method);
+  const methodsSeen = (apiName: string) =>
+    upstream.seen.filter((r) => r.headers['x-forwarded-prefix'] === `/${apiName}`).map((r) => r.method);
 
   // Reference (cors): "a non-matching origin gets no CORS headers".
   it('a simple request: readable from an allowed origin (only exposed headers visible), a CORS failure from another', async () => {
@@ -101,9 +139,17 @@ describe('CORS in a real browser (headless Chromium)', () => {
 
   // Reference (cors): "every OPTIONS request is answered by the gateway and never reaches the backend".
   it('a preflighted request: the gateway answers the preflight, the browser then sends the request; refused origins and methods never get past the preflight', async () => {
-    const put = await fetchFromPage(`${gateway}/allowed/item`, { method: 'PUT', headers: { 'content-type': 'application/json', 'x-custom': '1' }, body: '{}' });
+    const put = await fetchFromPage(`${gateway}/allowed/item`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-custom': '1' },
+      body: '{}',
+    });
     expect(put).toMatchObject({ ok: true, status: 200, body: 'upstream saw PUT' });
-    const refused = await fetchFromPage(`${gateway}/refused/item`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const refused = await fetchFromPage(`${gateway}/refused/item`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(refused).toEqual({ ok: false, error: expect.stringContaining('TypeError') });
     // DELETE is listed with isAllowed: false.
     const deleted = await fetchFromPage(`${gateway}/allowed/item`, { method: 'DELETE' });

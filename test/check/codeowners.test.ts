@@ -45,7 +45,9 @@ describe('CODEOWNERS patterns', () => {
 
   it('dir/* matches files directly in dir only; a folder pattern matches everything below it', () => {
     expect(parseCodeowners('c', 'docs/*  @docs\n').rules[0]?.matches.test('docs/getting-started.md')).toBe(true);
-    expect(parseCodeowners('c', 'docs/*  @docs\n').rules[0]?.matches.test('docs/build-app/troubleshooting.md')).toBe(false);
+    expect(parseCodeowners('c', 'docs/*  @docs\n').rules[0]?.matches.test('docs/build-app/troubleshooting.md')).toBe(
+      false,
+    );
     expect(owners('scripts/ci/run.sh')).toEqual(['@doctocat', '@octocat']);
     expect(owners('services/apps/a.yaml')).toEqual(['@octocat']);
   });
@@ -72,7 +74,8 @@ describe('CODEOWNERS locations', () => {
   it('.github/CODEOWNERS comes before CODEOWNERS and docs/CODEOWNERS; without one, the message says so', async () => {
     if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first');
     const { '.github/CODEOWNERS': _owners, ...files } = BASE_FILES;
-    const relax = (r: GitRepo) => r.edit('environments/environments.yaml', ['precedence: strict', 'precedence: cors-first']);
+    const relax = (r: GitRepo) =>
+      r.edit('environments/environments.yaml', ['precedence: strict', 'precedence: cors-first']);
     const conflictOwners = async (repo: GitRepo) => {
       const { report } = await checkJson(repo.dir, ['--base', 'main', '--head', 'relax', '--no-tests']);
       return report.findings.find((f) => f.code === 'TG_ENV_POLICY_CONFLICT');
@@ -80,16 +83,21 @@ describe('CODEOWNERS locations', () => {
 
     const docsOnly = new GitRepo();
     repos.push(docsOnly);
-    docsOnly.write({ ...files, 'docs/CODEOWNERS': '* @docs-team\n', 'CODEOWNERS': '* @root-team\n' }).commit('base');
+    docsOnly.write({ ...files, 'docs/CODEOWNERS': '* @docs-team\n', CODEOWNERS: '* @root-team\n' }).commit('base');
     docsOnly.branch('relax', relax);
-    expect((await conflictOwners(docsOnly))?.owners?.[0]).toEqual({ file: 'environments/environments.yaml', owners: ['@root-team'] });
+    expect((await conflictOwners(docsOnly))?.owners?.[0]).toEqual({
+      file: 'environments/environments.yaml',
+      owners: ['@root-team'],
+    });
 
     const none = new GitRepo();
     repos.push(none);
     none.write(files).commit('base');
     none.branch('relax', relax);
     const finding = await conflictOwners(none);
-    expect(finding?.message).toMatch(/Both sides have to agree: the owners of environments\/environments\.yaml, apis\/catalog\.yaml, apis\/orders\.yaml \(the repository has no CODEOWNERS\)\.$/);
+    expect(finding?.message).toMatch(
+      /Both sides have to agree: the owners of environments\/environments\.yaml, apis\/catalog\.yaml, apis\/orders\.yaml \(the repository has no CODEOWNERS\)\.$/,
+    );
     expect(finding?.owners).toEqual([
       { file: 'environments/environments.yaml', owners: [] },
       { file: 'apis/catalog.yaml', owners: [] },

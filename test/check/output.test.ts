@@ -47,7 +47,8 @@ let repo: GitRepo;
 let scratch: string;
 
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first: these tests spawn the built CLI');
+  if (!existsSync(path.join(ROOT, 'dist/cli/main.js')))
+    throw new Error('run `npm run build` first: these tests spawn the built CLI');
   scratch = mkdtempSync(path.join(tmpdir(), 'tollgate-summary-'));
   repo = new GitRepo();
   const files: Record<string, string> = { 'manifests/environments.yaml': ENVIRONMENT, 'README.md': 'not a manifest\n' };
@@ -55,10 +56,16 @@ beforeAll(() => {
   repo.write(files).commit('base');
   repo.branch('loosen-everything', (r) => {
     for (let i = 1; i <= APIS; i++) {
-      r.edit(`manifests/apis/shop-${String(i).padStart(2, '0')}.yaml`, ['      type: basic-auth\n', '      type: basic-auth\n      enabled: false\n'], ['maximumRequests: 10,', 'maximumRequests: 100,']);
+      r.edit(
+        `manifests/apis/shop-${String(i).padStart(2, '0')}.yaml`,
+        ['      type: basic-auth\n', '      type: basic-auth\n      enabled: false\n'],
+        ['maximumRequests: 10,', 'maximumRequests: 100,'],
+      );
     }
   });
-  repo.branch('one-warning', (r) => r.edit('manifests/apis/shop-01.yaml', ['maximumRequests: 10,', 'maximumRequests: 30,']));
+  repo.branch('one-warning', (r) =>
+    r.edit('manifests/apis/shop-01.yaml', ['maximumRequests: 10,', 'maximumRequests: 30,']),
+  );
 });
 
 afterAll(() => {
@@ -72,7 +79,10 @@ describe('tollgate check --output github', () => {
   it('writes at most 10 error and 10 warning annotations, a notice for the rest, and a summary line', async () => {
     const summary = path.join(scratch, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
-    const run = await runCli(['check', '--base', 'main', '--head', 'loosen-everything', '--output', 'github', 'manifests'], { cwd: repo.dir, env: { GITHUB_STEP_SUMMARY: summary } });
+    const run = await runCli(
+      ['check', '--base', 'main', '--head', 'loosen-everything', '--output', 'github', 'manifests'],
+      { cwd: repo.dir, env: { GITHUB_STEP_SUMMARY: summary } },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
     const lines = run.stdout.trimEnd().split('\n');
@@ -83,20 +93,29 @@ describe('tollgate check --output github', () => {
       return { severity: m[1], file: m[2], line: Number(m[3]), col: Number(m[4]), title: m[5], message: m[6] };
     });
     expect(annotations.slice(0, 10).every((a) => a.severity === 'error' && a.title === 'TG_AUTH_REMOVED')).toBe(true);
-    expect(annotations.slice(10).every((a) => a.severity === 'warning' && a.title === 'TG_RATE_LIMIT_LOOSENED')).toBe(true);
+    expect(annotations.slice(10).every((a) => a.severity === 'warning' && a.title === 'TG_RATE_LIMIT_LOOSENED')).toBe(
+      true,
+    );
     const head = repo.git('show', 'loosen-everything:manifests/apis/shop-01.yaml');
     expect(annotations[0]).toEqual({
       severity: 'error',
       file: 'manifests/apis/shop-01.yaml',
       ...positionOf(head, 'false'),
       title: 'TG_AUTH_REMOVED',
-      message: 'Api "shop-1": basic-auth "login" was disabled, and no enabled policy authenticates callers any more: the Api is open to anyone [production] (rule: An Api that authenticated its callers must keep an enabled authentication or client-id policy.)',
+      message:
+        'Api "shop-1": basic-auth "login" was disabled, and no enabled policy authenticates callers any more: the Api is open to anyone [production] (rule: An Api that authenticated its callers must keep an enabled authentication or client-id policy.)',
     });
     expect(lines[0]).toBe(
       `::error file=manifests/apis/shop-01.yaml,line=${positionOf(head, 'false').line},col=${positionOf(head, 'false').col},title=TG_AUTH_REMOVED::Api "shop-1": basic-auth "login" was disabled, and no enabled policy authenticates callers any more: the Api is open to anyone [production] (rule: An Api that authenticated its callers must keep an enabled authentication or client-id policy.)`,
     );
-    expect(annotations[10]).toMatchObject({ file: 'manifests/apis/shop-01.yaml', ...positionOf(head, '100,'), message: expect.stringContaining('raised from 10 to 100 requests per minute (10×)') });
-    expect(lines[20]).toBe('::notice title=tollgate check::4 more findings not annotated: see the job summary or run tollgate check locally');
+    expect(annotations[10]).toMatchObject({
+      file: 'manifests/apis/shop-01.yaml',
+      ...positionOf(head, '100,'),
+      message: expect.stringContaining('raised from 10 to 100 requests per minute (10×)'),
+    });
+    expect(lines[20]).toBe(
+      '::notice title=tollgate check::4 more findings not annotated: see the job summary or run tollgate check locally',
+    );
     expect(lines[21]).toBe('tollgate check: 12 errors, 12 warnings; policy tests: 0 passed, 0 failed');
 
     const written = readFileSync(summary, 'utf8');
@@ -107,26 +126,44 @@ describe('tollgate check --output github', () => {
   });
 
   it('writes nothing to the step summary when $GITHUB_STEP_SUMMARY is not set, and exits 0 on warnings only', async () => {
-    const run = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'github'], { cwd: repo.dir, env: { GITHUB_STEP_SUMMARY: '' } });
+    const run = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'github'], {
+      cwd: repo.dir,
+      env: { GITHUB_STEP_SUMMARY: '' },
+    });
     expect(run.code).toBe(0);
-    expect(run.stdout.split('\n')[0]).toMatch(/^::warning file=manifests\/apis\/shop-01\.yaml,line=\d+,col=\d+,title=TG_RATE_LIMIT_LOOSENED::Api "shop-1": rate-limiting "quota" raised from 10 to 30 requests per minute \(3×\) \[production\] \(rule: /);
-    const strict = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'github', '--fail-on', 'warning'], { cwd: repo.dir });
+    expect(run.stdout.split('\n')[0]).toMatch(
+      /^::warning file=manifests\/apis\/shop-01\.yaml,line=\d+,col=\d+,title=TG_RATE_LIMIT_LOOSENED::Api "shop-1": rate-limiting "quota" raised from 10 to 30 requests per minute \(3×\) \[production\] \(rule: /,
+    );
+    const strict = await runCli(
+      ['check', '--base', 'main', '--head', 'one-warning', '--output', 'github', '--fail-on', 'warning'],
+      { cwd: repo.dir },
+    );
     expect(strict.code).toBe(1);
     // Run from a sub-folder, annotations still name files from the repository root, as GitHub places them.
-    const sub = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'github', '.'], { cwd: path.join(repo.dir, 'manifests') });
-    expect(sub.stdout.split('\n')[0]).toMatch(/^::warning file=manifests\/apis\/shop-01\.yaml,line=\d+,col=\d+,title=TG_RATE_LIMIT_LOOSENED::/);
+    const sub = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'github', '.'], {
+      cwd: path.join(repo.dir, 'manifests'),
+    });
+    expect(sub.stdout.split('\n')[0]).toMatch(
+      /^::warning file=manifests\/apis\/shop-01\.yaml,line=\d+,col=\d+,title=TG_RATE_LIMIT_LOOSENED::/,
+    );
   });
 });
 
 describe('tollgate check: other outputs', () => {
   it('markdown for a pull-request comment', async () => {
-    const run = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'markdown'], { cwd: repo.dir });
+    const run = await runCli(['check', '--base', 'main', '--head', 'one-warning', '--output', 'markdown'], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toBe('## ⚠️ tollgate check: 0 errors, 1 warning');
-    expect(lines[2]).toMatch(/^base `main \([0-9a-f]{12}\)` → head `one-warning \([0-9a-f]{12}\)` · 1 manifest file changed · policy tests: 0 passed, 0 failed$/);
+    expect(lines[2]).toMatch(
+      /^base `main \([0-9a-f]{12}\)` → head `one-warning \([0-9a-f]{12}\)` · 1 manifest file changed · policy tests: 0 passed, 0 failed$/,
+    );
     expect(run.stdout).toContain('| ⚠️ warning | `manifests/apis/shop-01.yaml:');
-    expect(run.stdout).toContain('| update policy shop-1/quota (rate-limiting) | `config.rateLimits[0].maximumRequests`: 10 → 30 |');
+    expect(run.stdout).toContain(
+      '| update policy shop-1/quota (rate-limiting) | `config.rateLimits[0].maximumRequests`: 10 → 30 |',
+    );
   });
 
   it('text: sections for validation, findings, plans and tests', async () => {
@@ -134,7 +171,9 @@ describe('tollgate check: other outputs', () => {
     expect(run.stdout).toContain('tollgate check: main (');
     expect(run.stdout).toContain('1 manifest file changed: manifests/apis/shop-01.yaml');
     expect(run.stdout).toMatch(/manifests\/apis\/shop-01\.yaml:\d+:\d+: warning TG_RATE_LIMIT_LOOSENED Api "shop-1"/);
-    expect(run.stdout).toContain('  production: 0 to add, 1 to change, 0 to delete\n    ~ update policy shop-1/quota (rate-limiting)\n        config.rateLimits[0].maximumRequests: 10 → 30');
+    expect(run.stdout).toContain(
+      '  production: 0 to add, 1 to change, 0 to delete\n    ~ update policy shop-1/quota (rate-limiting)\n        config.rateLimits[0].maximumRequests: 10 → 30',
+    );
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('Result: 0 errors, 1 warning');
   });
 });
@@ -147,7 +186,13 @@ describe('tollgate check: the head', () => {
       expect(run.code).toBe(0);
       expect(report.head).toEqual({ ref: 'working tree' });
       expect(report.changedFiles).toEqual(['manifests/apis/shop-03.yaml']);
-      expect(report.findings).toMatchObject([{ code: 'TG_RATE_LIMIT_LOOSENED', file: 'manifests/apis/shop-03.yaml', ...positionOf(repo.read('manifests/apis/shop-03.yaml'), '50,') }]);
+      expect(report.findings).toMatchObject([
+        {
+          code: 'TG_RATE_LIMIT_LOOSENED',
+          file: 'manifests/apis/shop-03.yaml',
+          ...positionOf(repo.read('manifests/apis/shop-03.yaml'), '50,'),
+        },
+      ]);
       // From a sub-folder, files are named relative to it.
       const sub = await checkJson(path.join(repo.dir, 'manifests'), ['--base', 'main']);
       expect(sub.report.findings.map((f) => f.file)).toEqual(['apis/shop-03.yaml']);
@@ -162,7 +207,11 @@ describe('tollgate check: the head', () => {
       const { run, report } = await checkJson(repo.dir, ['--base', 'main', 'manifests']);
       expect(run.code).toBe(1);
       expect(report.valid).toBe(false);
-      expect(report.validation[0]).toMatchObject({ code: 'TG_YAML_SYNTAX', file: 'manifests/apis/shop-05.yaml', line: 7 });
+      expect(report.validation[0]).toMatchObject({
+        code: 'TG_YAML_SYNTAX',
+        file: 'manifests/apis/shop-05.yaml',
+        line: 7,
+      });
       expect(report.plans).toEqual([]);
     } finally {
       repo.git('checkout', '-q', '--', '.');
@@ -176,7 +225,10 @@ describe('tollgate check: the head', () => {
           'manifests/policies/stamp.js': 'export function create() { return { request() { return undefined; } }; }\n',
           'manifests/policies/stamp.schema.json': '{ "type": "object", "required": ["label"] }\n',
         })
-        .edit('manifests/apis/shop-02.yaml', ['    - name: login\n', '    - name: stamp\n      type: custom\n      config: { module: ../policies/stamp.js, schema: ../policies/stamp.schema.json, config: { label: x } }\n    - name: login\n']),
+        .edit('manifests/apis/shop-02.yaml', [
+          '    - name: login\n',
+          '    - name: stamp\n      type: custom\n      config: { module: ../policies/stamp.js, schema: ../policies/stamp.schema.json, config: { label: x } }\n    - name: login\n',
+        ]),
     );
     // The working tree (main) has neither file: only the commit does.
     expect(existsSync(path.join(repo.dir, 'manifests/policies/stamp.js'))).toBe(false);
@@ -189,7 +241,9 @@ describe('tollgate check: the head', () => {
   it('an unknown base ref: a TG_GIT error that says how to get it, exit 1', async () => {
     const run = await runCli(['check', '--base', 'no-such-branch'], { cwd: repo.dir });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`error TG_GIT: unknown revision "no-such-branch" in ${repo.dir}: fetch it first (e.g. git fetch origin no-such-branch; in GitHub Actions check out with fetch-depth: 0)\n`);
+    expect(run.stderr).toBe(
+      `error TG_GIT: unknown revision "no-such-branch" in ${repo.dir}: fetch it first (e.g. git fetch origin no-such-branch; in GitHub Actions check out with fetch-depth: 0)\n`,
+    );
   });
 
   it('outside a git repository: a TG_GIT error', async () => {

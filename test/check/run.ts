@@ -9,13 +9,21 @@ export interface CheckJson {
   validation: Diagnostic[];
   findings: (Diagnostic & { environments?: string[]; owners?: { file: string; owners: string[] }[] })[];
   plans: { environment: string; status: string; changes: { kind: string; api?: string; policy?: string }[] }[];
-  tests: { run: boolean; totals: { passed: number; failed: number; skipped: number }; results: { api: string; test: string; outcome: string }[] };
+  tests: {
+    run: boolean;
+    totals: { passed: number; failed: number; skipped: number };
+    results: { api: string; test: string; outcome: string }[];
+  };
   summary: { errors: number; warnings: number };
   exitCode: number;
 }
 
 /** `tollgate check ... --output json` in `cwd`; the parsed report with the process's exit code. */
-export async function checkJson(cwd: string, args: string[], env: Record<string, string> = {}): Promise<{ run: CliRun; report: CheckJson }> {
+export async function checkJson(
+  cwd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ run: CliRun; report: CheckJson }> {
   const run = await runCli(['check', '--output', 'json', ...args], { cwd, env });
   let report: CheckJson;
   try {
@@ -27,7 +35,9 @@ export async function checkJson(cwd: string, args: string[], env: Record<string,
 }
 
 /** Findings reduced to what the tests compare. */
-export function summarize(findings: CheckJson['findings']): { code: string; file?: string; line?: number; col?: number; environments?: string[] }[] {
+export function summarize(
+  findings: CheckJson['findings'],
+): { code: string; file?: string; line?: number; col?: number; environments?: string[] }[] {
   return findings.map((f) => {
     const out: { code: string; file?: string; line?: number; col?: number; environments?: string[] } = { code: f.code };
     if (f.file !== undefined) Object.assign(out, { file: f.file, line: f.line, col: f.col });

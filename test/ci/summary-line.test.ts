@@ -18,7 +18,11 @@ interface Ran {
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.resume();
@@ -31,7 +35,15 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
 async function ciLine(fixture: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; lines: string[] }> {
   const summary = path.join(await mkdtemp(path.join(tmpdir(), 'tollgate-ci-line-')), 'summary.json');
   const vitest = await run(
-    [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/ci/fixtures/vitest.config.ts', '--reporter=./scripts/test-summary-reporter.ts', '--coverage.enabled=false', fixture],
+    [
+      path.join(ROOT, 'node_modules/vitest/vitest.mjs'),
+      'run',
+      '--config',
+      'test/ci/fixtures/vitest.config.ts',
+      '--reporter=./scripts/test-summary-reporter.ts',
+      '--coverage.enabled=false',
+      fixture,
+    ],
     { ...env, TOLLGATE_TEST_SUMMARY: summary },
   );
   const line = await run(['scripts/test-line.mjs', summary, String(vitest.code)]);
@@ -57,7 +69,9 @@ describe('the CI line', () => {
   it('a hook that throws is a failure', async () => {
     const { code, lines } = await ciLine('throwing-after-all.fixture.ts');
     expect(lines.at(-1)).toBe('tests: 1 passed, 1 failed');
-    expect(lines).toContainEqual(expect.stringMatching(/^failure: .*throwing-after-all\.fixture\.ts: Error: cleanup failed$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^failure: .*throwing-after-all\.fixture\.ts: Error: cleanup failed$/),
+    );
     expect(code).toBe(1);
   });
 
@@ -70,7 +84,9 @@ describe('the CI line', () => {
 
   it('a redis-server that cannot start fails the tests that need it, not skips them', async () => {
     const bin = await brokenRedisServer();
-    const { code, lines } = await ciLine('needs-redis.fixture.ts', { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` });
+    const { code, lines } = await ciLine('needs-redis.fixture.ts', {
+      PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+    });
     // Two tests that could not run, and the hook that failed.
     expect(lines.at(-1)).toBe('tests: 0 passed, 3 failed');
     expect(lines).toContainEqual(expect.stringMatching(/^failure: .*redis-server exited with 1: FATAL: cannot start/));
@@ -95,5 +111,18 @@ describe('the CI line', () => {
     const noResults = await run(['scripts/test-line.mjs', path.join(dir, 'missing.json'), '1']);
     expect(noResults.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 0 passed, 1 failed');
     expect(noResults.code).toBe(1);
+  });
+
+  it('a check that failed (npm run lint) is one failure more; one that passed adds nothing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-ci-line-'));
+    const summary = path.join(dir, 'summary.json');
+    await writeFile(summary, JSON.stringify({ passed: 3, failed: 0, skipped: 0, problems: [] }));
+    const lintFailed = await run(['scripts/test-line.mjs', '--check', 'lint', '1', summary, '0']);
+    expect(lintFailed.stdout).toMatch(/^failure: lint failed/m);
+    expect(lintFailed.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 3 passed, 1 failed');
+    expect(lintFailed.code).toBe(1);
+    const lintPassed = await run(['scripts/test-line.mjs', '--check', 'lint', '0', summary, '0']);
+    expect(lintPassed.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 3 passed, 0 failed');
+    expect(lintPassed.code).toBe(0);
   });
 });

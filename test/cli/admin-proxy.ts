@@ -31,10 +31,16 @@ export async function startAdminProxy(target: string, inFlight: InFlight, holdMs
         const headers = { ...req.headers };
         delete headers.host;
         delete headers.connection;
-        const upstream = await request(target + (req.url ?? '/'), { method: (req.method ?? 'GET') as 'GET', headers, body: chunks.length ? Buffer.concat(chunks) : null });
+        const upstream = await request(target + (req.url ?? '/'), {
+          method: (req.method ?? 'GET') as 'GET',
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : null,
+        });
         const body = Buffer.from(await upstream.body.arrayBuffer());
         await new Promise((r) => setTimeout(r, holdMs));
-        res.writeHead(upstream.statusCode, { 'content-type': String(upstream.headers['content-type'] ?? 'application/json') });
+        res.writeHead(upstream.statusCode, {
+          'content-type': String(upstream.headers['content-type'] ?? 'application/json'),
+        });
         res.end(body);
       } catch (err) {
         res.writeHead(502).end(String(err));

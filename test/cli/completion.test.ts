@@ -28,7 +28,9 @@ describe('tollgate completion', () => {
   it('bash: commands, the options of a command, and the choices of an option', async () => {
     const file = await script('bash');
     expect(bashComplete(file, ['tollgate', 'va'])).toEqual(['validate']);
-    expect(bashComplete(file, ['tollgate', ''])).toEqual(expect.arrayContaining(['validate', 'plan', 'apply', 'reconcile', 'check', 'gateway', 'completion']));
+    expect(bashComplete(file, ['tollgate', ''])).toEqual(
+      expect.arrayContaining(['validate', 'plan', 'apply', 'reconcile', 'check', 'gateway', 'completion']),
+    );
     expect(bashComplete(file, ['tollgate', 'validate', '--o'])).toEqual(['--output']);
     expect(bashComplete(file, ['tollgate', 'validate', '--output', ''])).toEqual(['text', 'json', 'github', 'sarif']);
     expect(bashComplete(file, ['tollgate', 'check', '--fail-on', 'w'])).toEqual(['warning']);
@@ -43,19 +45,31 @@ describe('tollgate completion', () => {
   it.skipIf(!has('fish'))('fish: the same completions', async () => {
     const file = await script('fish');
     const complete = (line: string) =>
-      spawnSync('fish', ['--no-config', '-c', `source ${JSON.stringify(file)}; complete -C ${JSON.stringify(line)}`], { encoding: 'utf8' })
+      spawnSync('fish', ['--no-config', '-c', `source ${JSON.stringify(file)}; complete -C ${JSON.stringify(line)}`], {
+        encoding: 'utf8',
+      })
         .stdout.split('\n')
         .filter(Boolean)
         .map((l) => l.split('\t')[0]);
     expect(complete('tollgate va')).toEqual(['validate']);
-    expect(complete('tollgate validate --output ')).toEqual(expect.arrayContaining(['text', 'json', 'github', 'sarif']));
+    expect(complete('tollgate validate --output ')).toEqual(
+      expect.arrayContaining(['text', 'json', 'github', 'sarif']),
+    );
     expect(complete('tollgate check --fail')).toEqual(['--fail-on']);
     expect(complete('tollgate completion ')).toEqual(expect.arrayContaining(['bash', 'zsh', 'fish']));
   });
 
   it.skipIf(!has('zsh'))('zsh: the script loads into compinit and registers _tollgate for tollgate', async () => {
     const file = await script('zsh');
-    const run = spawnSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -D && source ${JSON.stringify(file)} && print -r -- $_comps[tollgate] && whence -w _tollgate`], { encoding: 'utf8' });
+    const run = spawnSync(
+      'zsh',
+      [
+        '-f',
+        '-c',
+        `autoload -U compinit && compinit -u -D && source ${JSON.stringify(file)} && print -r -- $_comps[tollgate] && whence -w _tollgate`,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.stderr).toBe('');
     expect(run.stdout.split('\n').filter(Boolean)).toEqual(['_tollgate', '_tollgate: function']);
     expect(spawnSync('zsh', ['-n', file]).status).toBe(0);
@@ -64,6 +78,8 @@ describe('tollgate completion', () => {
   it('refuses a shell it does not know', async () => {
     const run = await runCli(['completion', 'powershell']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.");
+    expect(run.stderr).toContain(
+      "value 'powershell' is invalid for argument 'shell'. Allowed choices are bash, zsh, fish.",
+    );
   });
 });

@@ -21,7 +21,8 @@ describe('plan, apply and dump: options and refusals', () => {
   const env = { GW_TOKEN: ADMIN_TOKEN };
   const cli = (args: string[], extra: Record<string, string> = env): Promise<CliRun> => runCli(args, { env: extra });
 
-  const api = (name: string) => `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: ${name} }\nspec:\n  version: v1\n  basePath: /${name}\n  upstream: ${upstream.url}\n  environments: [prod, lonely]\n`;
+  const api = (name: string) =>
+    `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: ${name} }\nspec:\n  version: v1\n  basePath: /${name}\n  upstream: ${upstream.url}\n  environments: [prod, lonely]\n`;
   const writeRepo = async (apis: string[]) => {
     const [pa, pb] = proxies;
     await writeFile(
@@ -30,7 +31,8 @@ describe('plan, apply and dump: options and refusals', () => {
     );
     await writeFile(path.join(repo, 'apis.yaml'), apis.map(api).join(''));
   };
-  const apisOn = async (gw: GatewayProcess) => ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((x: { name: string }) => x.name);
+  const apisOn = async (gw: GatewayProcess) =>
+    ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((x: { name: string }) => x.name);
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -57,7 +59,12 @@ describe('plan, apply and dump: options and refusals', () => {
     const one = await cli(['apply', '--env', 'prod', '--yes', '--concurrency', '1', repo]);
     expect(one.code, one.stdout + one.stderr).toBe(0);
     expect(inFlight.max).toBe(1);
-    expect(one.stderr.split('\n').filter(Boolean).map((l) => l.replace(/ in \d+ ms$/, ''))).toEqual(['[node-a] applied @ revision 1', '[node-b] applied @ revision 1']);
+    expect(
+      one.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.replace(/ in \d+ ms$/, '')),
+    ).toEqual(['[node-a] applied @ revision 1', '[node-b] applied @ revision 1']);
     await writeRepo(['orders', 'catalog', 'extra']);
     inFlight.max = 0;
     const both = await cli(['apply', '--env', 'prod', '--yes', repo]);
@@ -99,7 +106,10 @@ describe('plan, apply and dump: options and refusals', () => {
   });
 
   it('dump --node reads that node; a node the environment does not have is TG_NO_NODES', async () => {
-    await b.admin('POST', '/transactions', { expectedRevision: (await b.admin('GET', '/state')).body.revision, state: { ...(await b.admin('GET', '/state')).body.state, apis: [] } });
+    await b.admin('POST', '/transactions', {
+      expectedRevision: (await b.admin('GET', '/state')).body.revision,
+      state: { ...(await b.admin('GET', '/state')).body.state, apis: [] },
+    });
     const fromB = await cli(['dump', '--env', 'prod', '--node', 'node-b', repo]);
     expect(fromB.code, fromB.stderr).toBe(0);
     expect(fromB.stderr).toMatch(/^dumped node node-b at revision \d+\n/);
@@ -112,29 +122,44 @@ describe('plan, apply and dump: options and refusals', () => {
 
   it('an environment without nodes: plan refuses with TG_NO_NODES, validate warns with it', async () => {
     const plan = await cli(['plan', '--env', 'lonely', repo]);
-    expect(plan).toMatchObject({ code: 1, stderr: 'error TG_NO_NODES: environment "lonely" lists no gateway nodes (spec.nodes)\n' });
+    expect(plan).toMatchObject({
+      code: 1,
+      stderr: 'error TG_NO_NODES: environment "lonely" lists no gateway nodes (spec.nodes)\n',
+    });
     const validate = await cli(['validate', '--env', 'lonely', '--output', 'json', repo]);
     expect(validate.code).toBe(0);
-    const diagnostics = (JSON.parse(validate.stdout) as { diagnostics: { code: string; severity: string; line: number; col: number }[] }).diagnostics;
+    const diagnostics = (
+      JSON.parse(validate.stdout) as { diagnostics: { code: string; severity: string; line: number; col: number }[] }
+    ).diagnostics;
     expect(diagnostics.map((d) => [d.code, d.severity, d.line, d.col])).toEqual([['TG_NO_NODES', 'warning', 11, 19]]);
   });
 
   it('a token that is not set: TG_SECRET_UNRESOLVED before anything is sent', async () => {
     const seen = inFlight.seen;
     for (const command of ['plan', 'apply']) {
-      const run = await cli([command, '--env', 'prod', '--yes', repo].filter((x) => command === 'apply' || x !== '--yes'), {});
+      const run = await cli(
+        [command, '--env', 'prod', '--yes', repo].filter((x) => command === 'apply' || x !== '--yes'),
+        {},
+      );
       expect(run.code).toBe(1);
-      expect(run.stderr).toBe('error TG_SECRET_UNRESOLVED: set these environment variables first (referenced as ${env:NAME}): GW_TOKEN\nnothing was sent.\n');
+      expect(run.stderr).toBe(
+        'error TG_SECRET_UNRESOLVED: set these environment variables first (referenced as ${env:NAME}): GW_TOKEN\nnothing was sent.\n',
+      );
     }
     const dump = await cli(['dump', '--env', 'prod', repo], {});
-    expect(dump).toMatchObject({ code: 1, stderr: 'error TG_SECRET_UNRESOLVED: set GW_TOKEN (admin tokens of the nodes)\n' });
+    expect(dump).toMatchObject({
+      code: 1,
+      stderr: 'error TG_SECRET_UNRESOLVED: set GW_TOKEN (admin tokens of the nodes)\n',
+    });
     expect(inFlight.seen).toBe(seen);
   });
 
   it('a wrong token: every node refuses (401), nothing is applied', async () => {
     const run = await cli(['apply', '--env', 'prod', '--yes', repo], { GW_TOKEN: 'not-the-token' });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/node-a: failed — node node-a: GET \/state\/digests answered 401: Admin API calls need the bearer token of the node\./);
+    expect(run.stdout).toMatch(
+      /node-a: failed — node node-a: GET \/state\/digests answered 401: Admin API calls need the bearer token of the node\./,
+    );
     expect(await apisOn(a)).toEqual(['catalog', 'extra', 'orders']);
   });
 });

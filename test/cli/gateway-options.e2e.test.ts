@@ -14,7 +14,8 @@ describe('gateway --config with --env', () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     dir = await mkdtemp(path.join(tmpdir(), 'tollgate-gw-env-'));
-    const environment = (name: string) => `apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: ${name} }\nspec:\n  gatekeeper: strict\n---\n`;
+    const environment = (name: string) =>
+      `apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: ${name} }\nspec:\n  gatekeeper: strict\n---\n`;
     await writeFile(
       path.join(dir, 'all.yaml'),
       environment('dev') +

@@ -21,24 +21,34 @@ describe('severities per code', () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('warning TG_PLAINTEXT_SECRET');
 
-    const raised = await runCli(['validate', FIXTURE], { env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: error\n') } });
+    const raised = await runCli(['validate', FIXTURE], {
+      env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: error\n') },
+    });
     expect(raised.code).toBe(1);
     expect(raised.stdout).toContain('error TG_PLAINTEXT_SECRET');
 
-    const off = await runCli(['validate', '--output', 'json', FIXTURE], { env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: off\n') } });
+    const off = await runCli(['validate', '--output', 'json', FIXTURE], {
+      env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: off\n') },
+    });
     expect(off.code).toBe(0);
     expect((JSON.parse(off.stdout) as { diagnostics: unknown[] }).diagnostics).toEqual([]);
 
     const strict = await runCli(['validate', '--warnings-as-errors', '--output', 'sarif', FIXTURE]);
     expect(strict.code).toBe(1);
-    expect((JSON.parse(strict.stdout) as { runs: { results: { level: string }[] }[] }).runs[0]?.results.map((r) => r.level)).toEqual(['error']);
+    expect(
+      (JSON.parse(strict.stdout) as { runs: { results: { level: string }[] }[] }).runs[0]?.results.map((r) => r.level),
+    ).toEqual(['error']);
     // Turned off in the file wins over --warnings-as-errors: there is nothing left to raise.
-    const both = await runCli(['validate', '--warnings-as-errors', FIXTURE], { env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: off\n') } });
+    const both = await runCli(['validate', '--warnings-as-errors', FIXTURE], {
+      env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: off\n') },
+    });
     expect(both.code).toBe(0);
   });
 
   it('plan refuses manifests with a warning raised to an error, as validate does (nothing is sent)', async () => {
-    const run = await runCli(['plan', '--env', 'dev', FIXTURE], { env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: error\n') } });
+    const run = await runCli(['plan', '--env', 'dev', FIXTURE], {
+      env: { TOLLGATE_CONFIG_FILE: configFile('severity:\n  TG_PLAINTEXT_SECRET: error\n') },
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error TG_PLAINTEXT_SECRET');
     expect(run.stderr).toContain('nothing was planned');
@@ -55,17 +65,30 @@ describe('severities per code', () => {
       repo.edit('greetings.yaml', ['type: basic-auth', 'type: basic-auth\n      enabled: false']);
       const base = await runCli(['check', '--base', 'main', '--output', 'json', '.'], { cwd: repo.dir });
       expect(base.code).toBe(1);
-      const codes = (JSON.parse(base.stdout) as { findings: { code: string; severity: string }[] }).findings.map((f) => `${f.code}:${f.severity}`);
+      const codes = (JSON.parse(base.stdout) as { findings: { code: string; severity: string }[] }).findings.map(
+        (f) => `${f.code}:${f.severity}`,
+      );
       expect(codes).toContain('TG_AUTH_REMOVED:error');
       expect(JSON.parse(base.stdout).tests.totals.failed).toBeGreaterThan(0);
 
-      writeFileSync(path.join(repo.dir, '.tollgate.yaml'), 'severity:\n  TG_AUTH_REMOVED: warning\n  TG_TEST_FAILED: warning\n');
+      writeFileSync(
+        path.join(repo.dir, '.tollgate.yaml'),
+        'severity:\n  TG_AUTH_REMOVED: warning\n  TG_TEST_FAILED: warning\n',
+      );
       const lowered = await runCli(['check', '--base', 'main', '--output', 'json', '.'], { cwd: repo.dir });
-      const report = JSON.parse(lowered.stdout) as { findings: { code: string; severity: string }[]; summary: { errors: number }; exitCode: number; severity: unknown };
+      const report = JSON.parse(lowered.stdout) as {
+        findings: { code: string; severity: string }[];
+        summary: { errors: number };
+        exitCode: number;
+        severity: unknown;
+      };
       expect(report.findings.map((f) => `${f.code}:${f.severity}`)).toContain('TG_AUTH_REMOVED:warning');
       expect(report.summary.errors).toBe(0);
       expect(lowered.code).toBe(0);
-      expect(report.severity).toEqual({ levels: { TG_AUTH_REMOVED: 'warning', TG_TEST_FAILED: 'warning' }, warningsAsErrors: false });
+      expect(report.severity).toEqual({
+        levels: { TG_AUTH_REMOVED: 'warning', TG_TEST_FAILED: 'warning' },
+        warningsAsErrors: false,
+      });
 
       const strict = await runCli(['check', '--base', 'main', '--warnings-as-errors', '.'], { cwd: repo.dir });
       expect(strict.code).toBe(1);

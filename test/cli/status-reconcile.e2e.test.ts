@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { signGithubPayload } from '../../src/reconcile/webhook.js';
 import { runCli } from '../helpers/cli.js';
-import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
+import {
+  ADMIN_TOKEN,
+  spawnCli,
+  startGatewayProcess,
+  type GatewayProcess,
+  type LoggedProcess,
+} from '../helpers/gateway-process.js';
 import { freePort } from '../helpers/redis.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { eventually } from '../helpers/wait.js';
@@ -20,12 +26,26 @@ describe('tollgate status and reconcile options', () => {
 
   const manifests = (apis: string[], limit: number | string = 10) =>
     `apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: prod }\nspec:\n  nodes: [{ name: gw, adminUrl: "${gw.adminUrl}", token: "\${env:GW_TOKEN}" }]\n` +
-    apis.map((name) => `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: ${name} }\nspec:\n  version: v1\n  basePath: /${name}\n  upstream: ${upstream.url}\n  environments: [prod]\n  policies:\n    - { name: limit, type: rate-limiting, config: { rateLimits: [{ maximumRequests: ${limit}, timePeriodInMilliseconds: 1000 }] } }\n`).join('');
-  const liveApis = async () => ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((a: { name: string }) => a.name);
+    apis
+      .map(
+        (name) =>
+          `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: ${name} }\nspec:\n  version: v1\n  basePath: /${name}\n  upstream: ${upstream.url}\n  environments: [prod]\n  policies:\n    - { name: limit, type: rate-limiting, config: { rateLimits: [{ maximumRequests: ${limit}, timePeriodInMilliseconds: 1000 }] } }\n`,
+      )
+      .join('');
+  const liveApis = async () =>
+    ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((a: { name: string }) => a.name);
   const status = (...args: string[]) => runCli(['status', '--url', url, ...args]);
   const hook = (secret: string) => {
     const payload = JSON.stringify({ ref: 'refs/heads/main' });
-    return request(`${url}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signGithubPayload(secret, payload) }, body: payload });
+    return request(`${url}/hooks/git`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': signGithubPayload(secret, payload),
+      },
+      body: payload,
+    });
   };
 
   beforeAll(async () => {
@@ -34,11 +54,29 @@ describe('tollgate status and reconcile options', () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tollgate-status-'));
     await writeFile(path.join(dir, 'all.yaml'), manifests(['catalog', 'orders']));
     const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-status-state-'));
-    reconciler = spawnCli(['reconcile', '--env', 'prod', '--source', dir, '--prune', '--drift-interval', '0', '--webhook-secret-env', 'HOOK_SECRET_UNDER_TEST', '--listen', '127.0.0.1:0', '--state-dir', stateDir], {
-      GW_TOKEN: ADMIN_TOKEN,
-      HOOK_SECRET_UNDER_TEST: 'the-named-secret',
-      TOLLGATE_WEBHOOK_SECRET: 'the-default-variable',
-    });
+    reconciler = spawnCli(
+      [
+        'reconcile',
+        '--env',
+        'prod',
+        '--source',
+        dir,
+        '--prune',
+        '--drift-interval',
+        '0',
+        '--webhook-secret-env',
+        'HOOK_SECRET_UNDER_TEST',
+        '--listen',
+        '127.0.0.1:0',
+        '--state-dir',
+        stateDir,
+      ],
+      {
+        GW_TOKEN: ADMIN_TOKEN,
+        HOOK_SECRET_UNDER_TEST: 'the-named-secret',
+        TOLLGATE_WEBHOOK_SECRET: 'the-default-variable',
+      },
+    );
     url = String((await reconciler.waitForLog((l) => l.msg === 'reconciler listening')).url);
     await eventually(async () => (await liveApis()).length === 2);
   });
@@ -64,13 +102,21 @@ describe('tollgate status and reconcile options', () => {
       '  nodes:',
       '    gw: applied @ gateway revision 1; in sync',
       '  history:',
-      expect.stringMatching(new RegExp(`^ {4}\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  ${revision.slice(0, 19)}  applied +\\d+ ms  3 change\\(s\\)  \\(start\\)$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^ {4}\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  ${revision.slice(0, 19)}  applied +\\d+ ms  3 change\\(s\\)  \\(start\\)$`,
+        ),
+      ),
       'healthy: Ready, not stalled',
       '',
     ]);
     const json = await status('--output', 'json');
     expect(json.code).toBe(0);
-    const parsed = JSON.parse(json.stdout) as { environment: string; lastAppliedRevision: string; conditions: { type: string; status: boolean }[] };
+    const parsed = JSON.parse(json.stdout) as {
+      environment: string;
+      lastAppliedRevision: string;
+      conditions: { type: string; status: boolean }[];
+    };
     expect(parsed.environment).toBe('prod');
     expect(parsed.lastAppliedRevision).toBe(revision);
     expect(parsed.conditions.find((c) => c.type === 'Ready')?.status).toBe(true);
@@ -109,7 +155,10 @@ describe('tollgate status and reconcile options', () => {
   it('reconcile needs exactly one source: TG_USAGE', async () => {
     for (const args of [[], ['--source', dir, '--git', dir]]) {
       const run = await runCli(['reconcile', '--env', 'prod', ...args]);
-      expect(run).toMatchObject({ code: 1, stderr: 'error TG_USAGE: give exactly one of --source <dir> or --git <url>\n' });
+      expect(run).toMatchObject({
+        code: 1,
+        stderr: 'error TG_USAGE: give exactly one of --source <dir> or --git <url>\n',
+      });
     }
   });
 });

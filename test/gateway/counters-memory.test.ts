@@ -98,7 +98,10 @@ describe('MemoryCounterStore', () => {
     expect(counters.hit('k', [{ maximumRequests: 3, timePeriodInMilliseconds: 1000 }], 0).allowed).toBe(true);
     expect(counters.hit('k', [{ maximumRequests: 3, timePeriodInMilliseconds: 1000 }], 0).allowed).toBe(false);
     // Reload: a different period is a different window.
-    expect(counters.hit('k', [{ maximumRequests: 1, timePeriodInMilliseconds: 2000 }], 0)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(counters.hit('k', [{ maximumRequests: 1, timePeriodInMilliseconds: 2000 }], 0)).toMatchObject({
+      allowed: true,
+      remaining: 0,
+    });
   });
 
   it('keeps keys apart', () => {

@@ -12,7 +12,15 @@ describe('persisted state', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const snapshot = (revision: number, apis = [api('orders', 'http://127.0.0.1:1', [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }] })]), api('users', 'http://127.0.0.1:2')]): PersistedState => ({
+  const snapshot = (
+    revision: number,
+    apis = [
+      api('orders', 'http://127.0.0.1:1', [
+        policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }] }),
+      ]),
+      api('users', 'http://127.0.0.1:2'),
+    ],
+  ): PersistedState => ({
     revision,
     digest: `sha256:${revision}`,
     source: { kind: 'folder', revision: `r${revision}` },
@@ -24,7 +32,9 @@ describe('persisted state', () => {
     const cache = new WeakMap<object, string>();
     for (const value of [snapshot(1), { ...snapshot(2), source: undefined }]) {
       await persistState(dir, value, cache);
-      expect(JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8'))).toStrictEqual(JSON.parse(JSON.stringify(value)));
+      expect(JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8'))).toStrictEqual(
+        JSON.parse(JSON.stringify(value)),
+      );
       expect(await loadPersistedState(dir)).toEqual(JSON.parse(JSON.stringify(value)));
     }
     expect(await readdir(dir)).toEqual(['state.json']);

@@ -6,7 +6,13 @@ import type { EnvironmentState } from '../../src/model/types.js';
 import { StateStore, changesBetween } from '../../src/gateway/state/state-store.js';
 import { api, environmentState } from '../helpers/state.js';
 
-const at = (revision: number, state: EnvironmentState) => ({ revision, digest: `d${revision}`, source: undefined, state, savedAt: `t${revision}` });
+const at = (revision: number, state: EnvironmentState) => ({
+  revision,
+  digest: `d${revision}`,
+  source: undefined,
+  state,
+  savedAt: `t${revision}`,
+});
 
 describe('the state store: a snapshot and a journal of changes', () => {
   it('a one-API change is appended, not rewritten whole; a new store replays the journal over the snapshot', async () => {

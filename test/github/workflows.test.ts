@@ -28,7 +28,9 @@ function yamlFile(file: string): unknown {
 /** The ```yaml blocks of a markdown file. */
 function yamlBlocks(file: string): unknown[] {
   const text = readFileSync(path.join(ROOT, file), 'utf8');
-  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1] as string, { strict: true, uniqueKeys: true }));
+  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) =>
+    parse(m[1] as string, { strict: true, uniqueKeys: true }),
+  );
 }
 
 function expectValid(validate: ValidateFunction, value: unknown): void {
@@ -50,13 +52,17 @@ describe('GitHub workflow and action files', () => {
   const workflowSchema = schema('github-workflow.json');
   const actionSchema = schema('github-action.json');
 
-  it('.github/workflows/ci.yml: a valid workflow that runs the project\'s CI on every supported Node.js release', () => {
-    const workflow = yamlFile('.github/workflows/ci.yml') as Workflow & { jobs: Record<string, { strategy?: { matrix?: { node?: number[] } } }> };
+  it(".github/workflows/ci.yml: a valid workflow that runs the project's CI on every supported Node.js release", () => {
+    const workflow = yamlFile('.github/workflows/ci.yml') as Workflow & {
+      jobs: Record<string, { strategy?: { matrix?: { node?: number[] } } }>;
+    };
     expectValid(workflowSchema, workflow);
     const job = workflow.jobs.test;
     expect(job?.strategy?.matrix?.node).toEqual([20, 22, 24, 26]);
     const steps = job?.steps ?? [];
-    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['node-version']).toBe('${{ matrix.node }}');
+    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with?.['node-version']).toBe(
+      '${{ matrix.node }}',
+    );
     expect(steps.some((s) => s.run === 'bash .ci/run')).toBe(true);
     // The engines field says the same: 20.19 and later.
     expect(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).engines.node).toBe('>=20.19');
@@ -73,7 +79,9 @@ describe('GitHub workflow and action files', () => {
     const action = yamlFile('.github/actions/check/action.yml') as Action;
     expectValid(actionSchema, action);
     expect(action.runs.using).toBe('composite');
-    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['paths', 'base-ref', 'fail-on', 'selector', 'sarif-file']));
+    expect(Object.keys(action.inputs)).toEqual(
+      expect.arrayContaining(['paths', 'base-ref', 'fail-on', 'selector', 'sarif-file']),
+    );
     // It runs the tollgate it ships with, never one from the registry.
     expect(Object.keys(action.inputs)).not.toContain('version');
     expect(JSON.stringify(action.runs.steps)).not.toMatch(/npx|tollgate@/);
@@ -90,6 +98,8 @@ describe('GitHub workflow and action files', () => {
 
   it('the schemas do reject broken files', () => {
     expect(workflowSchema({ on: 'push', jobs: { test: { steps: [{ run: 'true' }] } } })).toBe(false);
-    expect(actionSchema({ name: 'x', description: 'y', runs: { using: 'composite', steps: [{ run: 'true' }] } })).toBe(false);
+    expect(actionSchema({ name: 'x', description: 'y', runs: { using: 'composite', steps: [{ run: 'true' }] } })).toBe(
+      false,
+    );
   });
 });

@@ -61,7 +61,10 @@ export interface TestChain {
   records(): LogRecord[];
 }
 
-export async function compileChain(policies: PolicySpec | PolicySpec[], options: ChainOptions = {}): Promise<TestChain> {
+export async function compileChain(
+  policies: PolicySpec | PolicySpec[],
+  options: ChainOptions = {},
+): Promise<TestChain> {
   const specs = Array.isArray(policies) ? policies : [policies];
   const api: ApiState = {
     name: 'orders',
@@ -71,7 +74,14 @@ export async function compileChain(policies: PolicySpec | PolicySpec[], options:
     timeoutMs: 5000,
     slaTiers: [],
     ...options.api,
-    chain: specs.map((p) => ({ name: p.name ?? p.type, type: p.type, enabled: p.enabled ?? true, origin: 'api', config: p.config as Record<string, unknown>, ...(p.rules ? { rules: p.rules } : {}) })),
+    chain: specs.map((p) => ({
+      name: p.name ?? p.type,
+      type: p.type,
+      enabled: p.enabled ?? true,
+      origin: 'api',
+      config: p.config as Record<string, unknown>,
+      ...(p.rules ? { rules: p.rules } : {}),
+    })),
   };
   const lines: string[] = [];
   const logger = pino({ level: options.logLevel ?? 'debug' }, { write: (line: string) => void lines.push(line) });
@@ -79,7 +89,15 @@ export async function compileChain(policies: PolicySpec | PolicySpec[], options:
   const runtimeState = options.runtimeState ?? new RuntimeStateStore();
   // The compiler picks an upstream pool; nothing is ever sent to it.
   const pools = new UpstreamPools();
-  const services = { logger, counters, runtimeState, metrics: new MetricsRegistry(), pools, baseDir: options.baseDir ?? process.cwd(), ...(options.clock ? { clock: options.clock } : {}) };
+  const services = {
+    logger,
+    counters,
+    runtimeState,
+    metrics: new MetricsRegistry(),
+    pools,
+    baseDir: options.baseDir ?? process.cwd(),
+    ...(options.clock ? { clock: options.clock } : {}),
+  };
   const { compiled } = await compileApi(api, options.applications ?? [], 'unit-test', services);
   await pools.close();
   let reported = 0;
@@ -95,7 +113,12 @@ export async function compileChain(policies: PolicySpec | PolicySpec[], options:
       if (!policy) throw new Error(`no compiled policy at ${index}`);
       return policy.handlers;
     },
-    send: (request = {}, upstream) => sendExchange({ api: compiled, logger, takeErrors }, isExchange(request) ? request : makeExchange(request), upstream),
+    send: (request = {}, upstream) =>
+      sendExchange(
+        { api: compiled, logger, takeErrors },
+        isExchange(request) ? request : makeExchange(request),
+        upstream,
+      ),
     counters,
     runtimeState,
     lines,

@@ -19,11 +19,13 @@ export async function writeConfigMap(dir: string, files: Record<string, string>)
   await symlink(stamp, path.join(dir, '..data_tmp'));
   await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
   const existing = new Set(await readdir(dir));
-  for (const name of Object.keys(files)) if (!existing.has(name)) await symlink(path.join('..data', name), path.join(dir, name));
+  for (const name of Object.keys(files))
+    if (!existing.has(name)) await symlink(path.join('..data', name), path.join(dir, name));
   for (const name of existing) {
     if (name.startsWith('.') || name in files) continue;
     // A key removed from the ConfigMap: its link goes.
-    if ((await readlink(path.join(dir, name)).catch(() => undefined))?.startsWith('..data')) await unlink(path.join(dir, name));
+    if ((await readlink(path.join(dir, name)).catch(() => undefined))?.startsWith('..data'))
+      await unlink(path.join(dir, name));
   }
   for (const old of before) await rm(path.join(dir, old), { recursive: true, force: true });
 }

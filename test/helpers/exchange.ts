@@ -67,12 +67,20 @@ export interface CountingExchange extends TestExchange {
   consumed: number;
 }
 
-export function bufferExchange(body: Buffer | string, options: { contentType?: string; method?: string; chunkSize?: number; onChunk?: (index: number) => void } = {}): CountingExchange {
+export function bufferExchange(
+  body: Buffer | string,
+  options: { contentType?: string; method?: string; chunkSize?: number; onChunk?: (index: number) => void } = {},
+): CountingExchange {
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   const headers: Record<string, string> = {};
   if (options.contentType !== undefined) headers['content-type'] = options.contentType;
   if (bytes.length > 0) headers['content-length'] = String(bytes.length);
-  const exchange = makeExchange({ method: options.method ?? 'POST', headers, body: bytes, chunkSize: options.chunkSize ?? 64 * 1024 });
+  const exchange = makeExchange({
+    method: options.method ?? 'POST',
+    headers,
+    body: bytes,
+    chunkSize: options.chunkSize ?? 64 * 1024,
+  });
   const readChunks = exchange.readBodyChunks.bind(exchange);
   const counting = Object.assign(exchange, { consumed: 0 });
   counting.readBodyChunks = async function* (limit: number) {

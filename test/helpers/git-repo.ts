@@ -14,7 +14,8 @@ export interface TestRepo {
 
 export async function createRepo(branch = 'main'): Promise<TestRepo> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-git-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1' } }).trim();
   git('init', '-q', '-b', branch);
   git('config', 'user.email', 'tests@tollgate.dev');
   git('config', 'user.name', 'tollgate tests');

@@ -10,7 +10,12 @@ export async function inProcessGateway(options: { stateDir?: string } = {}) {
   const logger = pino({ level: 'silent' });
   const counters = new MemoryCounterStore();
   const runtime = new DataPlaneRuntime({ logger, counters, baseDir: process.cwd(), nodeName: 'in-process' });
-  const engine = new ControlEngine({ logger, link: directLink(runtime), secretCheckKey: secretCheckKey('in-process-test-token'), ...(options.stateDir ? { stateDir: options.stateDir } : {}) });
+  const engine = new ControlEngine({
+    logger,
+    link: directLink(runtime),
+    secretCheckKey: secretCheckKey('in-process-test-token'),
+    ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+  });
   await engine.start();
   return {
     engine,

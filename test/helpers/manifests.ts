@@ -2,8 +2,15 @@
  * An Environment and an Api `orders` limited to `limit` requests a day, as
  * one YAML file. The layout is fixed: the limit's value is at line 18, column 49.
  */
-export function ordersManifests(options: { environment: string; upstream: string; limit: number | string; adminUrl?: string }): string {
-  const node = options.adminUrl ? `  nodes: [{ name: gw, adminUrl: "${options.adminUrl}", token: "\${env:GW_TOKEN}" }]` : '  precedence: strict';
+export function ordersManifests(options: {
+  environment: string;
+  upstream: string;
+  limit: number | string;
+  adminUrl?: string;
+}): string {
+  const node = options.adminUrl
+    ? `  nodes: [{ name: gw, adminUrl: "${options.adminUrl}", token: "\${env:GW_TOKEN}" }]`
+    : '  precedence: strict';
   return `apiVersion: tollgate.dev/v1
 kind: Environment
 metadata: { name: ${options.environment} }

@@ -47,14 +47,27 @@ export async function startRedis(): Promise<TestRedis> {
 
   const launch = async () => {
     output = '';
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     child = proc;
     running.add(proc);
     proc.once('exit', () => running.delete(proc));
     proc.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     proc.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const spawnError = new Promise<never>((_, reject) => proc.once('error', (err) => reject(new Error(`redis-server could not start (${err.message}): run scripts/install-system-deps.sh`))));
-    await Promise.race([spawnError, waitForPing(port, () => (proc.exitCode !== null ? `redis-server exited with ${proc.exitCode}: ${output}` : undefined))]);
+    const spawnError = new Promise<never>((_, reject) =>
+      proc.once('error', (err) =>
+        reject(new Error(`redis-server could not start (${err.message}): run scripts/install-system-deps.sh`)),
+      ),
+    );
+    await Promise.race([
+      spawnError,
+      waitForPing(port, () =>
+        proc.exitCode !== null ? `redis-server exited with ${proc.exitCode}: ${output}` : undefined,
+      ),
+    ]);
   };
 
   const stop = async (hard = false) => {

@@ -24,10 +24,20 @@ export async function startUpstream(handler?: UpstreamHandler): Promise<TestUpst
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
+      const request = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       seen.push(request);
       if (handler) return handler(request, res);
-      const body = JSON.stringify({ method: request.method, url: request.url, headers: request.headers, bodyBytes: request.body.length });
+      const body = JSON.stringify({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        bodyBytes: request.body.length,
+      });
       res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'yes' });
       res.end(body);
     });
@@ -39,9 +49,10 @@ export async function startUpstream(handler?: UpstreamHandler): Promise<TestUpst
     url: `http://127.0.0.1:${port}`,
     seen,
     server,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -28,5 +28,11 @@ export async function startWebhookReceiver(failFirst = 0): Promise<WebhookReceiv
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/tollgate`, received, attempts: () => attempts, server, close };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/tollgate`,
+    received,
+    attempts: () => attempts,
+    server,
+    close,
+  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matches, parseSelector, SelectorError } from '../../src/labels/selector.js';
+import { SelectorError } from '../../src/errors/catalog.js';
+import { matches, parseSelector } from '../../src/labels/selector.js';
 
 describe('label selectors (Kubernetes syntax)', () => {
   it('parses every operator and spells each meaning one way (the owner mark)', () => {
@@ -7,7 +8,9 @@ describe('label selectors (Kubernetes syntax)', () => {
     expect(parseSelector('team==a')?.canonical).toBe('team=a');
     expect(parseSelector(' tier != test , team = a ')?.canonical).toBe('team=a,tier!=test');
     expect(parseSelector('team in (b, a, b),!legacy,app')?.canonical).toBe('app,!legacy,team in (a,b)');
-    expect(parseSelector('env notin (prod),example.com/owner=ops')?.canonical).toBe('env notin (prod),example.com/owner=ops');
+    expect(parseSelector('env notin (prod),example.com/owner=ops')?.canonical).toBe(
+      'env notin (prod),example.com/owner=ops',
+    );
     expect(parseSelector('team=a,team=a')?.canonical).toBe('team=a');
     expect(parseSelector('value=')?.requirements).toEqual([{ key: 'value', operator: '=', values: [''] }]);
     expect(parseSelector('   ')).toBeUndefined();

@@ -12,13 +12,17 @@ const tmp = () => mkdtemp(path.join(tmpdir(), 'tollgate-links-'));
 describe('manifest discovery follows links inside the folder (Kubernetes ConfigMap volumes)', () => {
   it('a ConfigMap mounted as a folder reads as the files it holds, under their link names', async () => {
     const dir = await tmp();
-    await writeConfigMap(dir, { 'orders.yaml': ordersManifests({ environment: 'dev', upstream: 'http://127.0.0.1:9/', limit: 5 }) });
+    await writeConfigMap(dir, {
+      'orders.yaml': ordersManifests({ environment: 'dev', upstream: 'http://127.0.0.1:9/', limit: 5 }),
+    });
     const result = await validatePaths([dir]);
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.files).toEqual([path.join(dir, 'orders.yaml')]);
     expect(result.manifests.apis.map((a) => a.name)).toEqual(['orders']);
     // After an update (the ..data swap), the same names hold the new content.
-    await writeConfigMap(dir, { 'orders.yaml': ordersManifests({ environment: 'dev', upstream: 'http://127.0.0.1:9/', limit: 7 }) });
+    await writeConfigMap(dir, {
+      'orders.yaml': ordersManifests({ environment: 'dev', upstream: 'http://127.0.0.1:9/', limit: 7 }),
+    });
     const again = await validatePaths([dir]);
     expect(JSON.stringify(again.manifests.apis[0]?.spec.policies)).toContain('"maximumRequests":7');
     expect(again.digest).not.toBe(result.digest);
@@ -26,7 +30,10 @@ describe('manifest discovery follows links inside the folder (Kubernetes ConfigM
 
   it('does not follow a link outside the folder unless asked, and says so', async () => {
     const outside = await tmp();
-    await writeFile(path.join(outside, 'orders.yaml'), ordersManifests({ environment: 'dev', upstream: 'http://127.0.0.1:9/', limit: 5 }));
+    await writeFile(
+      path.join(outside, 'orders.yaml'),
+      ordersManifests({ environment: 'dev', upstream: 'http://127.0.0.1:9/', limit: 5 }),
+    );
     const dir = await tmp();
     await symlink(path.join(outside, 'orders.yaml'), path.join(dir, 'orders.yaml'));
     await symlink(outside, path.join(dir, 'shared'));

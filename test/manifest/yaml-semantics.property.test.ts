@@ -17,19 +17,106 @@ import { CORE_JSYAML_SCHEMA, CORE_YAML, stringifyKeys } from '../../src/manifest
 
 /** Plain scalars where the YAML 1.1 / 1.2 / js-yaml readings part ways. */
 const TRICKY = [
-  '0b101', '0B101', '0o17', '0O17', '0x1F', '0X1F', '+0x1F', '-0x1F', '0o8', '0xG', '017', '08', '-0', '+0', '0', '+12', '-12',
-  '1_000', '1__0', '.5', '-.5', '+.5', '5.', '-5.', '1.5e3', '1.5E-3', '1e3', '-1e3', '.5e1', '1e', 'e1', '1.2.3',
-  '.inf', '-.inf', '+.inf', '.Inf', '.INF', '.iNf', '.nan', '.NaN', '.NAN', '-.nan', 'inf', 'nan',
-  '~', 'null', 'Null', 'NULL', 'nUll', 'true', 'True', 'TRUE', 'tRue', 'false', 'False', 'FALSE',
-  'yes', 'Yes', 'YES', 'no', 'No', 'NO', 'on', 'off', 'On', 'Off', 'y', 'n', 'Y', 'N',
-  '2001-12-14', '2001-12-14t21:59:43.10-05:00', '2001-12-14 21:59:43.10 -5', '12:30:00', '1:30', '190:20:30',
-  '12345678901234567890', '0x7fffffffffffffff', '1.0', '1.10', '0.0', '00', '0x', '0o', '+', '-', '.', '..',
+  '0b101',
+  '0B101',
+  '0o17',
+  '0O17',
+  '0x1F',
+  '0X1F',
+  '+0x1F',
+  '-0x1F',
+  '0o8',
+  '0xG',
+  '017',
+  '08',
+  '-0',
+  '+0',
+  '0',
+  '+12',
+  '-12',
+  '1_000',
+  '1__0',
+  '.5',
+  '-.5',
+  '+.5',
+  '5.',
+  '-5.',
+  '1.5e3',
+  '1.5E-3',
+  '1e3',
+  '-1e3',
+  '.5e1',
+  '1e',
+  'e1',
+  '1.2.3',
+  '.inf',
+  '-.inf',
+  '+.inf',
+  '.Inf',
+  '.INF',
+  '.iNf',
+  '.nan',
+  '.NaN',
+  '.NAN',
+  '-.nan',
+  'inf',
+  'nan',
+  '~',
+  'null',
+  'Null',
+  'NULL',
+  'nUll',
+  'true',
+  'True',
+  'TRUE',
+  'tRue',
+  'false',
+  'False',
+  'FALSE',
+  'yes',
+  'Yes',
+  'YES',
+  'no',
+  'No',
+  'NO',
+  'on',
+  'off',
+  'On',
+  'Off',
+  'y',
+  'n',
+  'Y',
+  'N',
+  '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  '2001-12-14 21:59:43.10 -5',
+  '12:30:00',
+  '1:30',
+  '190:20:30',
+  '12345678901234567890',
+  '0x7fffffffffffffff',
+  '1.0',
+  '1.10',
+  '0.0',
+  '00',
+  '0x',
+  '0o',
+  '+',
+  '-',
+  '.',
+  '..',
 ];
 
 const digits = fc.stringMatching(/^[0-9]{1,6}$/);
 /** Number-like plain scalars built from parts: signs, radix prefixes, dots, exponents, underscores. */
 const numberLike = fc
-  .tuple(fc.constantFrom('', '+', '-'), fc.constantFrom('', '0b', '0o', '0x', '0B', '0O', '0X'), digits, fc.constantFrom('', '.', '.5', '_0', 'e3', 'E-2', 'e+1'), fc.constantFrom('', '0', 'f', 'F'))
+  .tuple(
+    fc.constantFrom('', '+', '-'),
+    fc.constantFrom('', '0b', '0o', '0x', '0B', '0O', '0X'),
+    digits,
+    fc.constantFrom('', '.', '.5', '_0', 'e3', 'E-2', 'e+1'),
+    fc.constantFrom('', '0', 'f', 'F'),
+  )
   .map((parts) => parts.join(''));
 const word = fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9 ._/-]{0,12}[a-zA-Z0-9]$/);
 const plain = fc.oneof(fc.constantFrom(...TRICKY), numberLike, word);
@@ -40,9 +127,18 @@ const written: fc.Arbitrary<Written> = fc.oneof(
   { weight: 6, arbitrary: plain.map((text) => ({ kind: 'inline' as const, text })) },
   { weight: 2, arbitrary: plain.map((text) => ({ kind: 'inline' as const, text: `'${text.replace(/'/g, "''")}'` })) },
   { weight: 2, arbitrary: plain.map((text) => ({ kind: 'inline' as const, text: JSON.stringify(text) })) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('|', '>', '|-', '>-', '|+', '>+'), fc.array(plain, { minLength: 1, maxLength: 3 })).map(([indicator, lines]) => ({ kind: 'block' as const, indicator, lines })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('|', '>', '|-', '>-', '|+', '>+'), fc.array(plain, { minLength: 1, maxLength: 3 }))
+      .map(([indicator, lines]) => ({ kind: 'block' as const, indicator, lines })),
+  },
 );
-const key = fc.oneof(plain, plain.map((t) => JSON.stringify(t)), fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/));
+const key = fc.oneof(
+  plain,
+  plain.map((t) => JSON.stringify(t)),
+  fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/),
+);
 
 interface Tree {
   kind: 'map' | 'seq' | 'flow-map' | 'flow-seq' | 'scalar';
@@ -55,10 +151,25 @@ const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     written.map((scalar) => ({ kind: 'scalar' as const, scalar })),
-    fc.array(fc.record({ key, value: tie('node') }), { minLength: 1, maxLength: 4 }).map((entries) => ({ kind: 'map' as const, entries })),
+    fc
+      .array(fc.record({ key, value: tie('node') }), { minLength: 1, maxLength: 4 })
+      .map((entries) => ({ kind: 'map' as const, entries })),
     fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((items) => ({ kind: 'seq' as const, items })),
-    fc.array(fc.record({ key, value: plain.map((text) => ({ kind: 'scalar' as const, scalar: { kind: 'inline' as const, text } })) }), { minLength: 1, maxLength: 3 }).map((entries) => ({ kind: 'flow-map' as const, entries })),
-    fc.array(plain.map((text) => ({ kind: 'scalar' as const, scalar: { kind: 'inline' as const, text } })), { minLength: 1, maxLength: 3 }).map((items) => ({ kind: 'flow-seq' as const, items })),
+    fc
+      .array(
+        fc.record({
+          key,
+          value: plain.map((text) => ({ kind: 'scalar' as const, scalar: { kind: 'inline' as const, text } })),
+        }),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((entries) => ({ kind: 'flow-map' as const, entries })),
+    fc
+      .array(
+        plain.map((text) => ({ kind: 'scalar' as const, scalar: { kind: 'inline' as const, text } })),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((items) => ({ kind: 'flow-seq' as const, items })),
   ),
 })).node;
 
@@ -72,7 +183,10 @@ function render(node: Tree, indent: number): { value: string; lines: string[] } 
       return { value: s.indicator, lines: s.lines.map((l) => `${pad}  ${l}`) };
     }
     case 'flow-map':
-      return { value: `{ ${(node.entries ?? []).map((e) => `${e.key}: ${render(e.value, 0).value}`).join(', ')} }`, lines: [] };
+      return {
+        value: `{ ${(node.entries ?? []).map((e) => `${e.key}: ${render(e.value, 0).value}`).join(', ')} }`,
+        lines: [],
+      };
     case 'flow-seq':
       return { value: `[ ${(node.items ?? []).map((i) => render(i, 0).value).join(', ')} ]`, lines: [] };
     case 'map': {
@@ -102,7 +216,9 @@ function documentText(node: Tree): string {
   return [`v: ${r.value}`, ...r.lines].join('\n');
 }
 
-const file = fc.array(tree, { minLength: 1, maxLength: 3 }).map((docs) => docs.map((d) => `---\n${documentText(d)}\n`).join(''));
+const file = fc
+  .array(tree, { minLength: 1, maxLength: 3 })
+  .map((docs) => docs.map((d) => `---\n${documentText(d)}\n`).join(''));
 
 /** js-yaml with the project's core schema; undefined where it refuses the text. */
 function readJsyaml(text: string): unknown[] | undefined {
@@ -132,15 +248,26 @@ function readYaml(text: string): unknown[] | undefined {
 function same(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+  if (
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    a !== null &&
+    b !== null &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    return (
+      ka.length === kb.length &&
+      ka.every((k, i) => k === kb[i] && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+    );
   }
   return false;
 }
 
-const values = (text: string) => parseManifestText('m.yaml', text).documents.map((d) => ({ index: d.index, value: d.value }));
+const values = (text: string) =>
+  parseManifestText('m.yaml', text).documents.map((d) => ({ index: d.index, value: d.value }));
 
 describe('one YAML semantics (YAML 1.2 core schema) on both reading paths', () => {
   it('reads each tricky plain scalar as the other reader does, as a value and as a key', () => {
@@ -148,7 +275,10 @@ describe('one YAML semantics (YAML 1.2 core schema) on both reading paths', () =
       for (const text of [`v: ${s}\n`, `${s}: v\n`, `- ${s}\n`, `v: [${s}]\n`]) {
         const a = takesFastPath(text) ? readJsyaml(text) : undefined;
         const b = readYaml(text);
-        if (a && b) expect(same(a, b), `${JSON.stringify(text)}: js-yaml ${JSON.stringify(a)} vs yaml ${JSON.stringify(b)}`).toBe(true);
+        if (a && b)
+          expect(same(a, b), `${JSON.stringify(text)}: js-yaml ${JSON.stringify(a)} vs yaml ${JSON.stringify(b)}`).toBe(
+            true,
+          );
       }
     }
   });
@@ -203,7 +333,13 @@ spec:
     expect(summary(plainFile).join('\n')).toMatch(/maximumRequests.*integer|integer/);
     // And what each reader makes of the value itself.
     expect(values('v: 0b101\n')[0]?.value).toEqual({ v: '0b101' });
-    expect(values('v: -.5\nw: .inf\nx: ~\ny: yes\nz: 0o17\n')[0]?.value).toEqual({ v: -0.5, w: Infinity, x: null, y: 'yes', z: 15 });
+    expect(values('v: -.5\nw: .inf\nx: ~\ny: yes\nz: 0o17\n')[0]?.value).toEqual({
+      v: -0.5,
+      w: Infinity,
+      x: null,
+      y: 'yes',
+      z: 15,
+    });
     expect(values('%YAML 1.1\n---\nv: yes\n')[0]?.value).toEqual({ v: 'yes' });
   });
 

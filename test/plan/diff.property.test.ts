@@ -10,37 +10,69 @@ const names = ['alpha', 'beta', 'gamma', 'delta'];
 const ip = fc.constantFrom('10.0.0.0/8', '192.168.0.0/16', '127.0.0.1', '2001:db8::/32');
 
 const policyArb: fc.Arbitrary<PolicyInstance> = fc.oneof(
-  fc.record({ value: fc.constantFrom('a', 'b', 'c') }).map(({ value }) => ({ name: 'tag', type: 'header-injection' as const, enabled: true, origin: 'api' as const, config: { inboundHeaders: [{ key: 'X-Tag', value }], outboundHeaders: [] } })),
+  fc.record({ value: fc.constantFrom('a', 'b', 'c') }).map(({ value }) => ({
+    name: 'tag',
+    type: 'header-injection' as const,
+    enabled: true,
+    origin: 'api' as const,
+    config: { inboundHeaders: [{ key: 'X-Tag', value }], outboundHeaders: [] },
+  })),
   fc.record({ max: fc.integer({ min: 1, max: 5 }), enabled: fc.boolean() }).map(({ max, enabled }) => ({
     name: 'limit',
     type: 'rate-limiting' as const,
     enabled,
     origin: 'api' as const,
-    config: { rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: 1000 }], keySelector: { source: 'api' }, exposeHeaders: false, clusterizable: true, failMode: 'open' },
+    config: {
+      rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: 1000 }],
+      keySelector: { source: 'api' },
+      exposeHeaders: false,
+      clusterizable: true,
+      failMode: 'open',
+    },
   })),
-  fc.uniqueArray(ip, { minLength: 1, maxLength: 3 }).map((ips) => ({ name: 'office', type: 'ip-allowlist' as const, enabled: true, origin: 'api' as const, config: { ips, trustedProxies: [] } })),
-  fc.constantFrom('user', 'admin').map((username) => ({ name: 'login', type: 'basic-auth' as const, enabled: true, origin: 'api' as const, config: { username, password: { salt: 'salt-salt-salt', sha256: 'a'.repeat(64) }, realm: 'x' } })),
+  fc.uniqueArray(ip, { minLength: 1, maxLength: 3 }).map((ips) => ({
+    name: 'office',
+    type: 'ip-allowlist' as const,
+    enabled: true,
+    origin: 'api' as const,
+    config: { ips, trustedProxies: [] },
+  })),
+  fc.constantFrom('user', 'admin').map((username) => ({
+    name: 'login',
+    type: 'basic-auth' as const,
+    enabled: true,
+    origin: 'api' as const,
+    config: { username, password: { salt: 'salt-salt-salt', sha256: 'a'.repeat(64) }, realm: 'x' },
+  })),
 );
 
 const chainArb = fc.uniqueArray(policyArb, { maxLength: 4, selector: (p) => p.name });
 
 const apiArb = (name: string): fc.Arbitrary<ApiState> =>
-  fc.record({ chain: chainArb, upstream: fc.constantFrom('http://a.test', 'http://b.test'), timeoutMs: fc.constantFrom(1000, 30000) }).map(({ chain, upstream, timeoutMs }) => ({
-    name,
-    version: 'v1',
-    basePath: `/${name}`,
-    upstream,
-    timeoutMs,
-    chain,
-    slaTiers: [],
-  }));
+  fc
+    .record({
+      chain: chainArb,
+      upstream: fc.constantFrom('http://a.test', 'http://b.test'),
+      timeoutMs: fc.constantFrom(1000, 30000),
+    })
+    .map(({ chain, upstream, timeoutMs }) => ({
+      name,
+      version: 'v1',
+      basePath: `/${name}`,
+      upstream,
+      timeoutMs,
+      chain,
+      slaTiers: [],
+    }));
 
 const appArb = (name: string): fc.Arbitrary<ApplicationState> =>
-  fc.record({ api: fc.constantFrom(...names), tier: fc.option(fc.constantFrom('gold', 'silver'), { nil: undefined }) }).map(({ api, tier }) => ({
-    name,
-    clientId: `${name}-id`,
-    contracts: [tier === undefined ? { api, version: 'v1' } : { api, version: 'v1', tier }],
-  }));
+  fc
+    .record({ api: fc.constantFrom(...names), tier: fc.option(fc.constantFrom('gold', 'silver'), { nil: undefined }) })
+    .map(({ api, tier }) => ({
+      name,
+      clientId: `${name}-id`,
+      contracts: [tier === undefined ? { api, version: 'v1' } : { api, version: 'v1', tier }],
+    }));
 
 const stateArb: fc.Arbitrary<EnvironmentState> = fc
   .record({
@@ -49,10 +81,16 @@ const stateArb: fc.Arbitrary<EnvironmentState> = fc
     gatekeeper: fc.constantFrom('strict' as const, 'flexible' as const),
   })
   .chain(({ apiNames, appNames, gatekeeper }) =>
-    fc.record({
-      apis: fc.tuple(...apiNames.map(apiArb)),
-      applications: fc.tuple(...appNames.map(appArb)),
-    }).map(({ apis, applications }) => ({ environment: { name: 'prod', precedence: 'cors-first' as const, gatekeeper }, apis: [...apis], applications: [...applications] })),
+    fc
+      .record({
+        apis: fc.tuple(...apiNames.map(apiArb)),
+        applications: fc.tuple(...appNames.map(appArb)),
+      })
+      .map(({ apis, applications }) => ({
+        environment: { name: 'prod', precedence: 'cors-first' as const, gatekeeper },
+        apis: [...apis],
+        applications: [...applications],
+      })),
   );
 
 /** The same state as new objects: the diff may short-cut shared objects by identity, a copy must be compared for real. */
@@ -97,7 +135,8 @@ describe('plan: properties over random desired/live pairs', () => {
           expect(canonicalState(alone), JSON.stringify(change)).not.toEqual(canonicalState(live));
           if ('fields' in change) {
             expect(change.fields.length, JSON.stringify(change)).toBeGreaterThan(0);
-            for (const field of change.fields) expect(field.after, `${JSON.stringify(change)}: ${field.path}`).not.toEqual(field.before);
+            for (const field of change.fields)
+              expect(field.after, `${JSON.stringify(change)}: ${field.path}`).not.toEqual(field.before);
           }
         }
       }),
@@ -109,7 +148,11 @@ describe('plan: properties over random desired/live pairs', () => {
     fc.assert(
       fc.property(stateArb, stateArb, (desired, live) => {
         const { plan, applied } = applyPlan(desired, live, false);
-        expect(plan.changes.some((c) => c.kind === 'delete-api' || c.kind === 'remove-policy' || c.kind === 'delete-application')).toBe(false);
+        expect(
+          plan.changes.some(
+            (c) => c.kind === 'delete-api' || c.kind === 'remove-policy' || c.kind === 'delete-application',
+          ),
+        ).toBe(false);
         for (const api of live.apis) expect(applied.apis.some((a) => a.name === api.name)).toBe(true);
         for (const api of desired.apis) {
           const got = applied.apis.find((a) => a.name === api.name)!;

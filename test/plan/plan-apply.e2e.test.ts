@@ -36,11 +36,16 @@ describe('plan, apply and dump against two real gateway nodes', () => {
     const limit = `    - name: limit\n      type: rate-limiting\n      config: { rateLimits: [{ maximumRequests: ${o.limit ?? 100}, timePeriodInMilliseconds: 60000 }] }\n`;
     const auth = `    - name: login\n      type: basic-auth\n      enabled: ${o.authEnabled ?? true}\n      config: { username: ops, password: "\${env:ORDERS_PASSWORD}" }\n`;
     const order = o.order ?? 'tag-first';
-    const chain = order === 'broken' ? allow + limit + tag + auth : limit + (order === 'tag-first' ? tag + allow : allow + tag) + auth;
+    const chain =
+      order === 'broken'
+        ? allow + limit + tag + auth
+        : limit + (order === 'tag-first' ? tag + allow : allow + tag) + auth;
     const apis = o.noApis
       ? ''
       : `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: orders }\nspec:\n  version: v1\n  basePath: /orders\n  upstream: ${upstream.url}\n  environments: [prod]\n  policies:\n${chain}` +
-        (o.catalog ?? true ? `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: catalog }\nspec:\n  version: v1\n  basePath: /catalog\n  upstream: ${upstream.url}\n  environments: [prod]\n` : '');
+        ((o.catalog ?? true)
+          ? `---\napiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: catalog }\nspec:\n  version: v1\n  basePath: /catalog\n  upstream: ${upstream.url}\n  environments: [prod]\n`
+          : '');
     await writeFile(
       path.join(repo, 'prod.yaml'),
       `apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: prod }\nspec:\n  precedence: strict\n  nodes:\n    - { name: node-a, adminUrl: "${a.adminUrl}", token: "\${env:GW_TOKEN}" }\n    - { name: node-b, adminUrl: "${b.adminUrl}", token: "\${env:GW_TOKEN}" }\n${apis}`,
@@ -70,7 +75,9 @@ describe('plan, apply and dump against two real gateway nodes', () => {
     const again = await cli(['plan', '--env', 'prod', repo]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('no changes');
-    const res = await request(`${a.url}/orders/1`, { headers: { authorization: `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}` } });
+    const res = await request(`${a.url}/orders/1`, {
+      headers: { authorization: `Basic ${Buffer.from(`ops:${PASSWORD}`).toString('base64')}` },
+    });
     expect(res.statusCode).toBe(200);
     await res.body.dump();
   });
@@ -81,7 +88,13 @@ describe('plan, apply and dump against two real gateway nodes', () => {
     expect(plan.code).toBe(2);
     const parsed = JSON.parse(plan.stdout) as { nodes: { plan: { changes: unknown[] } }[] };
     expect(parsed.nodes[0]!.plan.changes).toEqual([
-      { kind: 'update-policy', api: 'orders', policy: 'limit', type: 'rate-limiting', fields: [{ path: 'config.rateLimits[0].maximumRequests', before: 100, after: 50 }] },
+      {
+        kind: 'update-policy',
+        api: 'orders',
+        policy: 'limit',
+        type: 'rate-limiting',
+        fields: [{ path: 'config.rateLimits[0].maximumRequests', before: 100, after: 50 }],
+      },
     ]);
     expect((await cli(['apply', '--env', 'prod', '--yes', repo])).code).toBe(0);
     for (const node of [a, b]) {
@@ -93,13 +106,17 @@ describe('plan, apply and dump against two real gateway nodes', () => {
   it('a reorder the profile allows is applied; one it forbids is refused before anything is sent', async () => {
     await writeRepo({ limit: 50, order: 'allow-first' });
     const plan = await cli(['plan', '--env', 'prod', repo]);
-    expect(plan.stdout).toContain('↕ reorder chain of orders: limit → tag → office → login  ⇒  limit → office → tag → login');
+    expect(plan.stdout).toContain(
+      '↕ reorder chain of orders: limit → tag → office → login  ⇒  limit → office → tag → login',
+    );
     expect((await cli(['apply', '--env', 'prod', '--yes', repo])).code).toBe(0);
     const revision = (await a.admin('GET', '/state')).body.revision;
     await writeRepo({ limit: 50, order: 'broken' });
     const refused = await cli(['apply', '--env', 'prod', '--yes', repo]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/TG_PRECEDENCE .*"limit" \(rate-limiting\) is listed after "office" \(ip-allowlist\)/);
+    expect(refused.stderr).toMatch(
+      /TG_PRECEDENCE .*"limit" \(rate-limiting\) is listed after "office" \(ip-allowlist\)/,
+    );
     expect((await a.admin('GET', '/state')).body.revision).toBe(revision);
   });
 
@@ -121,8 +138,13 @@ describe('plan, apply and dump against two real gateway nodes', () => {
     await writeRepo({ limit: 50, order: 'allow-first', catalog: false });
     const kept = await cli(['apply', '--env', 'prod', '--yes', repo]);
     expect(kept.code).toBe(0);
-    expect((await a.admin('GET', '/state')).body.state.apis.map((x: { name: string }) => x.name)).toEqual(['catalog', 'orders']);
-    expect((await cli(['plan', '--env', 'prod', repo])).stdout).toContain('= delete api catalog (/catalog) — kept: pass --prune to delete');
+    expect((await a.admin('GET', '/state')).body.state.apis.map((x: { name: string }) => x.name)).toEqual([
+      'catalog',
+      'orders',
+    ]);
+    expect((await cli(['plan', '--env', 'prod', repo])).stdout).toContain(
+      '= delete api catalog (/catalog) — kept: pass --prune to delete',
+    );
     expect((await cli(['apply', '--env', 'prod', '--yes', '--prune', repo])).code).toBe(0);
     expect((await a.admin('GET', '/state')).body.state.apis.map((x: { name: string }) => x.name)).toEqual(['orders']);
     await writeRepo({ noApis: true });
@@ -139,12 +161,18 @@ describe('plan, apply and dump against two real gateway nodes', () => {
     expect((await cli(['apply', '--env', 'prod', '--yes', repo])).code).toBe(0);
     const live = (await b.admin('GET', '/state')).body;
     const tampered = structuredClone(live.state);
-    tampered.apis.find((x: { name: string }) => x.name === 'orders').chain.find((p: { name: string }) => p.name === 'limit').config.rateLimits[0].maximumRequests = 100000;
-    expect((await b.admin('POST', '/transactions', { expectedRevision: live.revision, state: tampered })).status).toBe(200);
+    tampered.apis
+      .find((x: { name: string }) => x.name === 'orders')
+      .chain.find((p: { name: string }) => p.name === 'limit').config.rateLimits[0].maximumRequests = 100000;
+    expect((await b.admin('POST', '/transactions', { expectedRevision: live.revision, state: tampered })).status).toBe(
+      200,
+    );
     const plan = await cli(['plan', '--env', 'prod', repo]);
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/— node-a @ revision \d+\n\s+no changes/);
-    expect(plan.stdout).toMatch(/— node-b @ revision \d+\n\s+~ update policy orders\/limit \(rate-limiting\)\n\s+config\.rateLimits\[0\]\.maximumRequests: 100000 → 50/);
+    expect(plan.stdout).toMatch(
+      /— node-b @ revision \d+\n\s+~ update policy orders\/limit \(rate-limiting\)\n\s+config\.rateLimits\[0\]\.maximumRequests: 100000 → 50/,
+    );
     expect((await cli(['apply', '--env', 'prod', '--yes', repo])).code).toBe(0);
     expect((await cli(['plan', '--env', 'prod', repo])).code).toBe(0);
   });

@@ -2,21 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../../src/secrets/hash.js';
 import { compileChain } from '../helpers/chain.js';
 
-const basic = (user: string, password: string, scheme = 'Basic') => `${scheme} ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string, scheme = 'Basic') =>
+  `${scheme} ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-const policy = () => compileChain({ type: 'basic-auth', config: { username: 'ops', password: hashSecret('s3cret:with-colon'), realm: 'orders api' } });
+const policy = () =>
+  compileChain({
+    type: 'basic-auth',
+    config: { username: 'ops', password: hashSecret('s3cret:with-colon'), realm: 'orders api' },
+  });
 
 describe('basic-auth', () => {
   it('admits the configured username and password', async () => {
     const chain = await policy();
     expect((await chain.send({ headers: { authorization: basic('ops', 's3cret:with-colon') } })).status).toBe(200);
     // The scheme is case-insensitive.
-    expect((await chain.send({ headers: { authorization: basic('ops', 's3cret:with-colon', 'basic') } })).status).toBe(200);
+    expect((await chain.send({ headers: { authorization: basic('ops', 's3cret:with-colon', 'basic') } })).status).toBe(
+      200,
+    );
   });
 
   it('answers 401 with a Basic challenge for the realm when credentials are missing or wrong', async () => {
     const chain = await policy();
-    for (const authorization of [undefined, basic('ops', 'wrong'), basic('root', 's3cret:with-colon'), 'Basic !!!not-base64', 'Bearer token']) {
+    for (const authorization of [
+      undefined,
+      basic('ops', 'wrong'),
+      basic('root', 's3cret:with-colon'),
+      'Basic !!!not-base64',
+      'Bearer token',
+    ]) {
       const result = await chain.send({ headers: authorization === undefined ? {} : { authorization } });
       expect(result.status).toBe(401);
       expect(result.upstreamCalled).toBe(false);
@@ -32,18 +45,28 @@ describe('basic-auth', () => {
   });
 
   it('applies only to the requests its rules match', async () => {
-    const chain = await compileChain({ type: 'basic-auth', config: { username: 'ops', password: hashSecret('pw'), realm: 'r' }, rules: [{ methods: ['POST'], path: '^/admin' }] });
+    const chain = await compileChain({
+      type: 'basic-auth',
+      config: { username: 'ops', password: hashSecret('pw'), realm: 'r' },
+      rules: [{ methods: ['POST'], path: '^/admin' }],
+    });
     expect((await chain.send({ method: 'GET', path: '/admin/users' })).status).toBe(200);
     expect((await chain.send({ method: 'POST', path: '/public' })).status).toBe(200);
     expect((await chain.send({ method: 'POST', path: '/admin/users' })).status).toBe(401);
   });
 
   it('is not enforced when disabled', async () => {
-    const chain = await compileChain({ type: 'basic-auth', config: { username: 'ops', password: hashSecret('pw'), realm: 'r' }, enabled: false });
+    const chain = await compileChain({
+      type: 'basic-auth',
+      config: { username: 'ops', password: hashSecret('pw'), realm: 'r' },
+      enabled: false,
+    });
     expect((await chain.send()).status).toBe(200);
   });
 
   it('refuses to compile with an unsealed password', async () => {
-    await expect(compileChain({ type: 'basic-auth', config: { username: 'ops', password: 'plain', realm: 'r' } })).rejects.toThrow(/unsealed/);
+    await expect(
+      compileChain({ type: 'basic-auth', config: { username: 'ops', password: 'plain', realm: 'r' } }),
+    ).rejects.toThrow(/unsealed/);
   });
 });

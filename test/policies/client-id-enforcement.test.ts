@@ -12,9 +12,15 @@ const applications: ApplicationState[] = [
 ];
 
 function config(partial: Partial<ClientIdEnforcementConfig> = {}): ClientIdEnforcementConfig {
-  return { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: "#[attributes.headers['client_secret']]", ...partial };
+  return {
+    credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression',
+    clientIdExpression: "#[attributes.headers['client_id']]",
+    clientSecretExpression: "#[attributes.headers['client_secret']]",
+    ...partial,
+  };
 }
-const policy = (partial: Partial<ClientIdEnforcementConfig> = {}, apps = applications) => compileChain({ type: 'client-id-enforcement', config: config(partial) }, { applications: apps });
+const policy = (partial: Partial<ClientIdEnforcementConfig> = {}, apps = applications) =>
+  compileChain({ type: 'client-id-enforcement', config: config(partial) }, { applications: apps });
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('client-id-enforcement', () => {
@@ -27,8 +33,13 @@ describe('client-id-enforcement', () => {
   });
 
   it('reads configured header names case-insensitively', async () => {
-    const chain = await policy({ clientIdExpression: "#[attributes.headers['X-Client-Id']]", clientSecretExpression: "#[attributes.headers['X-Client-Secret']]" });
-    expect((await chain.send({ headers: { 'x-client-id': 'shop-id', 'X-CLIENT-SECRET': 'shop-secret' } })).status).toBe(200);
+    const chain = await policy({
+      clientIdExpression: "#[attributes.headers['X-Client-Id']]",
+      clientSecretExpression: "#[attributes.headers['X-Client-Secret']]",
+    });
+    expect((await chain.send({ headers: { 'x-client-id': 'shop-id', 'X-CLIENT-SECRET': 'shop-secret' } })).status).toBe(
+      200,
+    );
   });
 
   // Reference: "401 for bad or missing credentials, with WWW-Authenticate: Client-ID-Enforcement in header/query mode".
@@ -58,7 +69,9 @@ describe('client-id-enforcement', () => {
   });
 
   it('cannot admit an application without a secret when a secret is required', async () => {
-    expect((await (await policy()).send({ headers: { client_id: 'batch-id', client_secret: 'anything' } })).status).toBe(401);
+    expect(
+      (await (await policy()).send({ headers: { client_id: 'batch-id', client_secret: 'anything' } })).status,
+    ).toBe(401);
   });
 
   // Reference: "the secret is optional": an empty client secret expression reads none.
@@ -73,7 +86,13 @@ describe('client-id-enforcement', () => {
 
   it('reads credentials from query parameters, decoding them', async () => {
     const apps = [{ name: 'q', clientId: 'q id', clientSecret: hashSecret('s&cret'), contracts: v1 }];
-    const chain = await policy({ clientIdExpression: "#[attributes.queryParams['client_id']]", clientSecretExpression: "#[attributes.queryParams['client_secret']]" }, apps);
+    const chain = await policy(
+      {
+        clientIdExpression: "#[attributes.queryParams['client_id']]",
+        clientSecretExpression: "#[attributes.queryParams['client_secret']]",
+      },
+      apps,
+    );
     expect((await chain.send({ search: 'x=1&client_id=q+id&client_secret=s%26cret' })).status).toBe(200);
     expect((await chain.send({ search: 'client_id=q+id' })).status).toBe(401);
     expect((await chain.send({ headers: { client_id: 'q id', client_secret: 's&cret' } })).status).toBe(401);
@@ -90,7 +109,10 @@ describe('client-id-enforcement', () => {
   });
 
   it('credentials may come from any expression: a header, else a query parameter', async () => {
-    const chain = await policy({ clientIdExpression: "#[attributes.headers['x-app'] default attributes.queryParams['app']]", clientSecretExpression: "#[attributes.headers['x-key'] default attributes.queryParams['key']]" });
+    const chain = await policy({
+      clientIdExpression: "#[attributes.headers['x-app'] default attributes.queryParams['app']]",
+      clientSecretExpression: "#[attributes.headers['x-key'] default attributes.queryParams['key']]",
+    });
     expect((await chain.send({ headers: { 'x-app': 'shop-id', 'x-key': 'shop-secret' } })).status).toBe(200);
     expect((await chain.send({ search: 'app=shop-id&key=shop-secret' })).status).toBe(200);
     // Every place an expression reads is a place a credential must come once.
@@ -99,8 +121,13 @@ describe('client-id-enforcement', () => {
 
   it('admits only applications with a contract for this API version', async () => {
     // The shop has a contract for v1 only; the same Api at v2 does not know it.
-    const v2 = await compileChain({ type: 'client-id-enforcement', config: config() }, { applications, api: { version: 'v2' } });
+    const v2 = await compileChain(
+      { type: 'client-id-enforcement', config: config() },
+      { applications, api: { version: 'v2' } },
+    );
     expect((await v2.send({ headers: { client_id: 'shop-id', client_secret: 'shop-secret' } })).status).toBe(401);
-    expect((await (await policy()).send({ headers: { client_id: 'shop-id', client_secret: 'shop-secret' } })).status).toBe(200);
+    expect(
+      (await (await policy()).send({ headers: { client_id: 'shop-id', client_secret: 'shop-secret' } })).status,
+    ).toBe(200);
   });
 });

@@ -4,9 +4,20 @@ import { TestClock } from '../../src/policy-tests/test-clock.js';
 import { compileChain } from '../helpers/chain.js';
 
 function group(partial: Partial<OriginGroup> & Pick<OriginGroup, 'origins'>): OriginGroup {
-  return { accessControlMaxAge: 30, allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'], headers: [], exposedHeaders: [], ...partial };
+  return {
+    accessControlMaxAge: 30,
+    allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'],
+    headers: [],
+    exposedHeaders: [],
+    ...partial,
+  };
 }
-const corsConfig = (config: Partial<CorsConfig> = {}): CorsConfig => ({ publicResource: true, supportCredentials: false, originGroups: [], ...config });
+const corsConfig = (config: Partial<CorsConfig> = {}): CorsConfig => ({
+  publicResource: true,
+  supportCredentials: false,
+  originGroups: [],
+  ...config,
+});
 const cors = (config: Partial<CorsConfig> = {}) => compileChain({ type: 'cors', config: corsConfig(config) });
 const preflight = (origin: string, extra: Record<string, string> = {}) => ({
   method: 'OPTIONS',
@@ -23,7 +34,9 @@ describe('cors: public resource', () => {
   });
 
   it('answers preflights at the gateway with the default methods and max age, reflecting requested headers', async () => {
-    const result = await (await cors()).send(preflight('https://anyone.example', { 'access-control-request-headers': 'content-type, x-trace' }));
+    const result = await (await cors()).send(
+      preflight('https://anyone.example', { 'access-control-request-headers': 'content-type, x-trace' }),
+    );
     expect(result.upstreamCalled).toBe(false);
     expect(result.status).toBe(204);
     expect(result.headers).toMatchObject({
@@ -48,14 +61,29 @@ describe('cors: public resource', () => {
     const withoutOrigin = await (await cors()).send({ method: 'OPTIONS' });
     expect(withoutOrigin).toMatchObject({ status: 204, upstreamCalled: false });
     expect(withoutOrigin.headers['access-control-allow-origin']).toBeUndefined();
-    const refused = await (await cors({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] })).send({ method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
+    const refused = await (
+      await cors({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] })
+    ).send({ method: 'OPTIONS', headers: { origin: 'https://evil.example' } });
     expect(refused).toMatchObject({ status: 204, upstreamCalled: false });
     expect(Object.keys(refused.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
   });
 
   // Reference: "allowedMethods (the full list: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT; also written as {methodName, isAllowed})".
   it('accepts the {methodName, isAllowed} form of the method list', async () => {
-    const chain = await cors({ publicResource: false, originGroups: [group({ origins: ['https://app.example'], allowedMethods: [{ methodName: 'GET', isAllowed: true }, { methodName: 'DELETE', isAllowed: false }, 'PUT', { methodName: 'PATCH', isAllowed: true }] })] });
+    const chain = await cors({
+      publicResource: false,
+      originGroups: [
+        group({
+          origins: ['https://app.example'],
+          allowedMethods: [
+            { methodName: 'GET', isAllowed: true },
+            { methodName: 'DELETE', isAllowed: false },
+            'PUT',
+            { methodName: 'PATCH', isAllowed: true },
+          ],
+        }),
+      ],
+    });
     const result = await chain.send(preflight('https://app.example'));
     expect(result.headers['access-control-allow-methods']).toBe('GET, PUT, PATCH');
   });
@@ -66,7 +94,13 @@ describe('cors: origin groups with credentials', () => {
     publicResource: false,
     supportCredentials: true,
     originGroups: [
-      group({ origins: ['https://app.example', 'https://admin.example'], accessControlMaxAge: 600, allowedMethods: ['GET', 'POST'], headers: ['Content-Type', 'X-Request-Id'], exposedHeaders: ['X-Total-Count'] }),
+      group({
+        origins: ['https://app.example', 'https://admin.example'],
+        accessControlMaxAge: 600,
+        allowedMethods: ['GET', 'POST'],
+        headers: ['Content-Type', 'X-Request-Id'],
+        exposedHeaders: ['X-Total-Count'],
+      }),
     ],
   };
 
@@ -84,7 +118,10 @@ describe('cors: origin groups with credentials', () => {
   });
 
   it('echoes a listed origin on actual requests with exposed headers and credentials', async () => {
-    const result = await (await cors(config)).send({ headers: { origin: 'https://admin.example' } }, { headers: { vary: 'Accept-Encoding' } });
+    const result = await (await cors(config)).send(
+      { headers: { origin: 'https://admin.example' } },
+      { headers: { vary: 'Accept-Encoding' } },
+    );
     expect(result.headers).toMatchObject({
       'access-control-allow-origin': 'https://admin.example',
       'access-control-expose-headers': 'X-Total-Count',
@@ -110,7 +147,9 @@ describe('cors: origin groups with credentials', () => {
   });
 
   it('answers a wildcard group with "*" and never with credentials', async () => {
-    const result = await (await cors({ publicResource: false, supportCredentials: false, originGroups: [group({ origins: ['*'] })] })).send({
+    const result = await (
+      await cors({ publicResource: false, supportCredentials: false, originGroups: [group({ origins: ['*'] })] })
+    ).send({
       headers: { origin: 'https://x.example' },
     });
     expect(result.headers['access-control-allow-origin']).toBe('*');
@@ -118,7 +157,9 @@ describe('cors: origin groups with credentials', () => {
   });
 
   it('drops credentials when a public resource is (wrongly) configured with them', async () => {
-    const result = await (await cors({ publicResource: true, supportCredentials: true })).send(preflight('https://x.example'));
+    const result = await (await cors({ publicResource: true, supportCredentials: true })).send(
+      preflight('https://x.example'),
+    );
     expect(result.headers['access-control-allow-origin']).toBe('*');
     expect(result.headers['access-control-allow-credentials']).toBeUndefined();
   });
@@ -128,8 +169,21 @@ describe('cors on gateway rejections', () => {
   it('adds CORS headers to a 429 produced by a later policy', async () => {
     const chain = await compileChain(
       [
-        { type: 'cors', config: corsConfig({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] }) },
-        { type: 'rate-limiting', name: 'limit', config: { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }], keySelector: { source: 'api' }, exposeHeaders: false, clusterizable: true, failMode: 'open' } },
+        {
+          type: 'cors',
+          config: corsConfig({ publicResource: false, originGroups: [group({ origins: ['https://app.example'] })] }),
+        },
+        {
+          type: 'rate-limiting',
+          name: 'limit',
+          config: {
+            rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }],
+            keySelector: { source: 'api' },
+            exposeHeaders: false,
+            clusterizable: true,
+            failMode: 'open',
+          },
+        },
       ],
       // A test clock: both requests fall in one minute window.
       { clock: new TestClock() },

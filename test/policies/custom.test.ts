@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileChain } from '../helpers/chain.js';
 import { makeExchange } from '../helpers/exchange.js';
 
-const custom = (config: { module: string; config: Record<string, unknown> }, baseDir?: string, name = 'custom') => compileChain({ type: 'custom', name, config }, baseDir === undefined ? {} : { baseDir });
+const custom = (config: { module: string; config: Record<string, unknown> }, baseDir?: string, name = 'custom') =>
+  compileChain({ type: 'custom', name, config }, baseDir === undefined ? {} : { baseDir });
 
 let dir: string;
 beforeAll(async () => {
@@ -47,7 +48,10 @@ describe('custom', () => {
   });
 
   it('a request handler that throws answers 500 and is logged; the policies before it still see the answer', async () => {
-    await writeFile(join(dir, 'throwing.mjs'), `export const create = () => ({ request() { throw new Error('bug in the policy'); } });`);
+    await writeFile(
+      join(dir, 'throwing.mjs'),
+      `export const create = () => ({ request() { throw new Error('bug in the policy'); } });`,
+    );
     await writeFile(join(dir, 'tagging.mjs'), TAGGING_MODULE);
     const chain = await compileChain(
       [
@@ -63,8 +67,14 @@ describe('custom', () => {
   });
 
   it("a policy's answer keeps its own headers over those earlier policies set for every response", async () => {
-    await writeFile(join(dir, 'marks.mjs'), `export const create = () => ({ request(ex) { ex.responseHeaders['x-who'] = 'earlier policy'; } });`);
-    await writeFile(join(dir, 'answers.mjs'), `export const create = () => ({ request: () => ({ status: 403, headers: { 'x-who': 'the answer' } }) });`);
+    await writeFile(
+      join(dir, 'marks.mjs'),
+      `export const create = () => ({ request(ex) { ex.responseHeaders['x-who'] = 'earlier policy'; } });`,
+    );
+    await writeFile(
+      join(dir, 'answers.mjs'),
+      `export const create = () => ({ request: () => ({ status: 403, headers: { 'x-who': 'the answer' } }) });`,
+    );
     const chain = await compileChain(
       [
         { type: 'custom', name: 'marks', config: { module: './marks.mjs', config: {} } },
@@ -74,18 +84,27 @@ describe('custom', () => {
     );
     expect((await chain.send()).headers['x-who']).toBe('the answer');
     // On the upstream's response, the headers policies set win.
-    const passing = await compileChain({ type: 'custom', name: 'marks', config: { module: './marks.mjs', config: {} } }, { baseDir: dir });
+    const passing = await compileChain(
+      { type: 'custom', name: 'marks', config: { module: './marks.mjs', config: {} } },
+      { baseDir: dir },
+    );
     expect((await passing.send({}, { headers: { 'x-who': 'upstream' } })).headers['x-who']).toBe('earlier policy');
   });
 
   it('resolves a relative path against ctx.baseDir and accepts a default export with create', async () => {
-    await writeFile(join(dir, 'default-export.mjs'), `export default { create: (config) => ({ request: () => ({ status: config.status }) }) };`);
+    await writeFile(
+      join(dir, 'default-export.mjs'),
+      `export default { create: (config) => ({ request: () => ({ status: config.status }) }) };`,
+    );
     const chain = await custom({ module: './default-export.mjs', config: { status: 451 } }, dir);
     expect((await chain.send()).status).toBe(451);
   });
 
   it('awaits an asynchronous create()', async () => {
-    await writeFile(join(dir, 'async-create.mjs'), `export async function create() { await new Promise((r) => setTimeout(r, 5)); return { request: () => ({ status: 202 }) }; }`);
+    await writeFile(
+      join(dir, 'async-create.mjs'),
+      `export async function create() { await new Promise((r) => setTimeout(r, 5)); return { request: () => ({ status: 202 }) }; }`,
+    );
     const chain = await custom({ module: 'async-create.mjs', config: {} }, dir);
     expect((await chain.send()).status).toBe(202);
   });
@@ -110,13 +129,17 @@ describe('custom', () => {
 
   it('fails with a clear error when the module exports no create', async () => {
     await writeFile(join(dir, 'no-create.mjs'), `export const build = () => ({});`);
-    await expect(custom({ module: 'no-create.mjs', config: {} }, dir)).rejects.toThrow(/exports no create\(config, ctx\) function/);
+    await expect(custom({ module: 'no-create.mjs', config: {} }, dir)).rejects.toThrow(
+      /exports no create\(config, ctx\) function/,
+    );
   });
 
   it('fails with a clear error when the module does not load or create() returns no handlers', async () => {
     await writeFile(join(dir, 'broken.mjs'), `export function create( {`);
     await expect(custom({ module: 'broken.mjs', config: {} }, dir)).rejects.toThrow(/failed to load/);
     await writeFile(join(dir, 'bad-handlers.mjs'), `export const create = () => ({ request: 'yes' });`);
-    await expect(custom({ module: 'bad-handlers.mjs', config: {} }, dir)).rejects.toThrow(/request that is not a function/);
+    await expect(custom({ module: 'bad-handlers.mjs', config: {} }, dir)).rejects.toThrow(
+      /request that is not a function/,
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileBooleanExpression, compileStringExpression, compileStringValue, expressionProblem } from '../../src/policies/expressions/index.js';
+import {
+  compileBooleanExpression,
+  compileStringExpression,
+  compileStringValue,
+  expressionProblem,
+} from '../../src/policies/expressions/index.js';
 import { makeExchange } from '../helpers/exchange.js';
 
 const scope = { basePath: '/orders' };
@@ -74,7 +79,7 @@ describe('expressions: the reference DataWeave subset', () => {
   it.each([
     ['#[payload.id]', 2, 'payload is not supported'],
     ['#[vars.clientId]', 2, 'vars are not supported'],
-    ["#[upper(attributes.method)]", 2, 'functions such as upper(...) are not supported'],
+    ['#[upper(attributes.method)]', 2, 'functions such as upper(...) are not supported'],
     ["#[if (true) 'a' else 'b']", 2, 'if/else is not supported'],
     ['#[attributes.method ++ 1]', 23, 'numbers are not supported'],
     ["#[attributes.method + 'x']", 20, 'arithmetic (+) is not supported'],
@@ -82,7 +87,7 @@ describe('expressions: the reference DataWeave subset', () => {
     ['#[attributes.body]', 13, 'attributes.body is not supported'],
     ['#[authentication.properties]', 17, 'authentication.properties is not supported'],
     ["#[attributes.method == 'GET']", 2, 'gives a boolean; a string is expected'],
-    ["#[attributes.method ++ true]", 23, '++ joins strings; this is a boolean'],
+    ['#[attributes.method ++ true]', 23, '++ joins strings; this is a boolean'],
     ["#['unclosed]", 2, 'not closed'],
     ['#[attributes.method', 0, 'not closed with ]'],
     ['#[attributes.method] tail', 20, 'text after the closing ]'],
@@ -98,7 +103,11 @@ describe('expressions: the reference DataWeave subset', () => {
   });
 
   it('a condition must give true or false', () => {
-    expect(expressionProblem("#[attributes.method]", 'boolean')?.message).toContain('gives a string; a boolean is expected');
-    expect(expressionProblem("#[attributes.method == 'GET' and attributes.method]", 'boolean')?.message).toContain('and combines true/false values');
+    expect(expressionProblem('#[attributes.method]', 'boolean')?.message).toContain(
+      'gives a string; a boolean is expected',
+    );
+    expect(expressionProblem("#[attributes.method == 'GET' and attributes.method]", 'boolean')?.message).toContain(
+      'and combines true/false values',
+    );
   });
 });

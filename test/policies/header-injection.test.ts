@@ -9,7 +9,13 @@ const injection = (config: HeaderInjectionConfig) => compileChain({ type: 'heade
 describe('header-injection', () => {
   // Reference: "adds the header; an existing header of the same name is not overridden (the injected value is added beside it)".
   it('adds inbound headers to the request sent upstream; a header the client sent keeps its value, the injected one is added beside it', async () => {
-    const chain = await injection({ inboundHeaders: [{ key: 'X-Gateway', value: 'tollgate' }, { key: 'X-Env', value: 'prod' }], outboundHeaders: [] });
+    const chain = await injection({
+      inboundHeaders: [
+        { key: 'X-Gateway', value: 'tollgate' },
+        { key: 'X-Env', value: 'prod' },
+      ],
+      outboundHeaders: [],
+    });
     const result = await chain.send({ headers: { 'x-env': 'from-client' } });
     expect(result.upstreamHeaders?.['x-gateway']).toBe('tollgate');
     expect(result.upstreamHeaders?.['x-env']).toEqual(['from-client', 'prod']);
@@ -17,10 +23,20 @@ describe('header-injection', () => {
   });
 
   it("adds outbound headers to the response beside the upstream's, whatever the spelling of its name", async () => {
-    const chain = await injection({ inboundHeaders: [], outboundHeaders: [{ key: 'Cache-Control', value: 'no-store' }, { key: 'X-Frame-Options', value: 'DENY' }] });
+    const chain = await injection({
+      inboundHeaders: [],
+      outboundHeaders: [
+        { key: 'Cache-Control', value: 'no-store' },
+        { key: 'X-Frame-Options', value: 'DENY' },
+      ],
+    });
     expect(chain.handlers().request).toBeUndefined();
     const result = await chain.send({}, { headers: { 'cache-control': 'max-age=60', 'content-type': 'text/plain' } });
-    expect(result.headers).toEqual({ 'cache-control': ['max-age=60', 'no-store'], 'x-frame-options': 'DENY', 'content-type': 'text/plain' });
+    expect(result.headers).toEqual({
+      'cache-control': ['max-age=60', 'no-store'],
+      'x-frame-options': 'DENY',
+      'content-type': 'text/plain',
+    });
     const ex = makeExchange();
     ex.responseHeaders['X-FRAME-OPTIONS'] = 'SAMEORIGIN';
     expect((await chain.send(ex)).headers['X-FRAME-OPTIONS']).toEqual(['SAMEORIGIN', 'DENY']);
@@ -36,7 +52,10 @@ describe('header-injection', () => {
       ],
       outboundHeaders: [{ key: 'X-Status', value: '#[attributes.statusCode]' }],
     });
-    const named = await chain.send({ method: 'PUT', path: '/42', headers: { client_id: 'c-1' }, search: 'tag=a%0D%0Ab' }, { status: 201 });
+    const named = await chain.send(
+      { method: 'PUT', path: '/42', headers: { client_id: 'c-1' }, search: 'tag=a%0D%0Ab' },
+      { status: 201 },
+    );
     expect(named.upstreamHeaders).toMatchObject({ 'x-client': 'c-1', 'x-route': 'PUT /orders/42' });
     expect(named.upstreamHeaders?.['x-tag']).toBeUndefined();
     expect(named.headers['x-status']).toBe('201');
@@ -46,8 +65,21 @@ describe('header-injection', () => {
 
   it('also sets outbound headers on rejections of later policies', async () => {
     const chain = await compileChain([
-      { type: 'header-injection', config: { inboundHeaders: [], outboundHeaders: [{ key: 'X-Served-By', value: 'tollgate' }] } },
-      { type: 'rate-limiting', name: 'limit', config: { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 3_600_000 }], keySelector: { source: 'api' }, exposeHeaders: false, clusterizable: true, failMode: 'open' } },
+      {
+        type: 'header-injection',
+        config: { inboundHeaders: [], outboundHeaders: [{ key: 'X-Served-By', value: 'tollgate' }] },
+      },
+      {
+        type: 'rate-limiting',
+        name: 'limit',
+        config: {
+          rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 3_600_000 }],
+          keySelector: { source: 'api' },
+          exposeHeaders: false,
+          clusterizable: true,
+          failMode: 'open',
+        },
+      },
     ]);
     await chain.send();
     const rejected = await chain.send();
@@ -57,8 +89,14 @@ describe('header-injection', () => {
 
   // Reference: "both empty is invalid".
   it('a config with both lists empty is invalid; a bad expression is reported at its token', () => {
-    expect(checkPolicyConfig('header-injection', {}).problems.map((p) => p.message)).toEqual([expect.stringContaining('both empty')]);
-    const bad = checkPolicyConfig('header-injection', { inboundHeaders: [{ key: 'X-A', value: "#[vars.tenant]" }] }).problems;
-    expect(bad).toEqual([expect.objectContaining({ path: ['inboundHeaders', 0, 'value'], code: 'TG_EXPRESSION', offset: 2 })]);
+    expect(checkPolicyConfig('header-injection', {}).problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('both empty'),
+    ]);
+    const bad = checkPolicyConfig('header-injection', {
+      inboundHeaders: [{ key: 'X-A', value: '#[vars.tenant]' }],
+    }).problems;
+    expect(bad).toEqual([
+      expect.objectContaining({ path: ['inboundHeaders', 0, 'value'], code: 'TG_EXPRESSION', offset: 2 }),
+    ]);
   });
 });

@@ -4,8 +4,12 @@ import { checkPolicyConfig } from '../../src/policies/config-check.js';
 import { compileChain } from '../helpers/chain.js';
 import type { ExchangeInit } from '../helpers/exchange.js';
 
-const policy = (config: Partial<IpFilterConfig> & Pick<IpFilterConfig, 'ips'>) => compileChain({ type: 'ip-allowlist', config: { trustedProxies: [], ...config } });
-const from = (remoteAddress: string, xff?: string): ExchangeInit => ({ remoteAddress, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
+const policy = (config: Partial<IpFilterConfig> & Pick<IpFilterConfig, 'ips'>) =>
+  compileChain({ type: 'ip-allowlist', config: { trustedProxies: [], ...config } });
+const from = (remoteAddress: string, xff?: string): ExchangeInit => ({
+  remoteAddress,
+  headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+});
 
 describe('ip-allowlist', () => {
   it('admits addresses inside the IPv4 ranges and answers 403 otherwise', async () => {
@@ -31,7 +35,11 @@ describe('ip-allowlist', () => {
   });
 
   it('takes the client from X-Forwarded-For when the peer is a trusted proxy', async () => {
-    const chain = await policy({ ips: ['203.0.113.0/24'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.0/16'] });
+    const chain = await policy({
+      ips: ['203.0.113.0/24'],
+      clientIpHeader: 'X-Forwarded-For',
+      trustedProxies: ['192.168.0.0/16'],
+    });
     // The right-most hop that is not a trusted proxy is the client.
     expect((await chain.send(from('192.168.0.10', '203.0.113.5, 192.168.0.11'))).status).toBe(200);
     expect((await chain.send(from('192.168.0.10', '[2001:db8::5]:443, 203.0.113.9:5555'))).status).toBe(200);
@@ -40,26 +48,40 @@ describe('ip-allowlist', () => {
   });
 
   it("ignores an untrusted peer's X-Forwarded-For", async () => {
-    const chain = await policy({ ips: ['203.0.113.0/24'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.0/16'] });
+    const chain = await policy({
+      ips: ['203.0.113.0/24'],
+      clientIpHeader: 'X-Forwarded-For',
+      trustedProxies: ['192.168.0.0/16'],
+    });
     expect((await chain.send(from('198.51.100.7', '203.0.113.5'))).status).toBe(403);
   });
 
   it('treats a trusted proxy that forwards nothing as the client, and an unparseable header as not allowed', async () => {
-    const chain = await policy({ ips: ['192.168.0.0/16'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['192.168.0.1'] });
+    const chain = await policy({
+      ips: ['192.168.0.0/16'],
+      clientIpHeader: 'X-Forwarded-For',
+      trustedProxies: ['192.168.0.1'],
+    });
     expect((await chain.send(from('192.168.0.1'))).status).toBe(200);
     expect((await chain.send(from('192.168.0.1', 'not-an-ip'))).status).toBe(403);
   });
 
   it('uses the left-most hop when every hop is a trusted proxy', async () => {
-    const chain = await policy({ ips: ['10.0.0.5'], clientIpHeader: 'X-Forwarded-For', trustedProxies: ['10.0.0.0/8'] });
+    const chain = await policy({
+      ips: ['10.0.0.5'],
+      clientIpHeader: 'X-Forwarded-For',
+      trustedProxies: ['10.0.0.0/8'],
+    });
     expect((await chain.send(from('10.0.0.1', '10.0.0.5, 10.0.0.2'))).status).toBe(200);
   });
 
   // Reference: "ips (required): single addresses, CIDR ranges, or leading octets (`192.168` = 192.168.0.0/16)".
   it('accepts leading octets as ranges: 192.168 is 192.168.0.0/16, 10.1.2 is 10.1.2.0/24, 10 is 10.0.0.0/8', async () => {
     const chain = await policy({ ips: ['192.168', '10.1.2', '172'] });
-    for (const inside of ['192.168.200.1', '10.1.2.254', '172.31.0.1']) expect((await chain.send(from(inside))).status, inside).toBe(200);
-    for (const outside of ['192.169.0.1', '10.1.3.1', '173.0.0.1']) expect((await chain.send(from(outside))).status, outside).toBe(403);
+    for (const inside of ['192.168.200.1', '10.1.2.254', '172.31.0.1'])
+      expect((await chain.send(from(inside))).status, inside).toBe(200);
+    for (const outside of ['192.169.0.1', '10.1.3.1', '173.0.0.1'])
+      expect((await chain.send(from(outside))).status, outside).toBe(403);
     expect(checkPolicyConfig('ip-allowlist', { ips: ['10.256'] }).schemaErrors).not.toEqual([]);
     expect(checkPolicyConfig('ip-allowlist', { ips: ['10.1.2.3.4'] }).schemaErrors).not.toEqual([]);
   });
@@ -72,17 +94,30 @@ describe('ip-allowlist', () => {
     expect((await chain.send(from('198.51.100.7', '198.51.100.1, 203.0.113.5'))).status).toBe(403);
     // No header: the peer is the client.
     expect((await chain.send(from('203.0.113.77'))).status).toBe(200);
-    expect(checkPolicyConfig('ip-allowlist', config).problems).toEqual([expect.objectContaining({ path: ['ipExpression'], code: 'TG_CLIENT_ADDRESS_SPOOFABLE' })]);
+    expect(checkPolicyConfig('ip-allowlist', config).problems).toEqual([
+      expect.objectContaining({ path: ['ipExpression'], code: 'TG_CLIENT_ADDRESS_SPOOFABLE' }),
+    ]);
   });
 
   it('an ipExpression with trusted proxies is believed only from them, right-most untrusted address first; no warning', async () => {
-    const config = { ips: ['203.0.113.0/24'], ipExpression: "#[attributes.headers['x-real-chain']]", trustedProxies: ['10.0.0.0/8'] };
+    const config = {
+      ips: ['203.0.113.0/24'],
+      ipExpression: "#[attributes.headers['x-real-chain']]",
+      trustedProxies: ['10.0.0.0/8'],
+    };
     const chain = await policy(config);
-    const via = (peer: string, chain_: string): ExchangeInit => ({ remoteAddress: peer, headers: { 'x-real-chain': chain_ } });
+    const via = (peer: string, chain_: string): ExchangeInit => ({
+      remoteAddress: peer,
+      headers: { 'x-real-chain': chain_ },
+    });
     expect((await chain.send(via('10.0.0.1', '198.51.100.1, 203.0.113.5, 10.0.0.2'))).status).toBe(200);
     expect((await chain.send(via('198.51.100.9', '203.0.113.5'))).status).toBe(403);
     expect(checkPolicyConfig('ip-allowlist', config).problems).toEqual([]);
-    expect(checkPolicyConfig('ip-allowlist', { ...config, clientIpHeader: 'X-Forwarded-For' }).problems).toEqual([expect.objectContaining({ path: ['clientIpHeader'] })]);
-    expect(checkPolicyConfig('ip-allowlist', { ips: ['10'], ipExpression: '#[payload]' }).problems).toEqual([expect.objectContaining({ code: 'TG_EXPRESSION', offset: 2 })]);
+    expect(checkPolicyConfig('ip-allowlist', { ...config, clientIpHeader: 'X-Forwarded-For' }).problems).toEqual([
+      expect.objectContaining({ path: ['clientIpHeader'] }),
+    ]);
+    expect(checkPolicyConfig('ip-allowlist', { ips: ['10'], ipExpression: '#[payload]' }).problems).toEqual([
+      expect.objectContaining({ code: 'TG_EXPRESSION', offset: 2 }),
+    ]);
   });
 });

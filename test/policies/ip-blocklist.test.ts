@@ -3,8 +3,12 @@ import type { IpBlocklistConfig } from '../../src/policies/ip-blocklist/index.js
 import { compileChain } from '../helpers/chain.js';
 import type { ExchangeInit } from '../helpers/exchange.js';
 
-const policy = (config: Partial<IpBlocklistConfig> & Pick<IpBlocklistConfig, 'ips'>) => compileChain({ type: 'ip-blocklist', config: { trustedProxies: [], ...config } });
-const from = (remoteAddress: string, xff?: string): ExchangeInit => ({ remoteAddress, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
+const policy = (config: Partial<IpBlocklistConfig> & Pick<IpBlocklistConfig, 'ips'>) =>
+  compileChain({ type: 'ip-blocklist', config: { trustedProxies: [], ...config } });
+const from = (remoteAddress: string, xff?: string): ExchangeInit => ({
+  remoteAddress,
+  headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+});
 
 describe('ip-blocklist', () => {
   it('rejects listed IPv4 and IPv6 addresses with 403 and admits the rest', async () => {
@@ -23,7 +27,11 @@ describe('ip-blocklist', () => {
   });
 
   it('blocks the forwarded client behind a trusted proxy, but not on an untrusted peer’s say-so', async () => {
-    const chain = await policy({ ips: ['198.51.100.0/24'], clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] });
+    const chain = await policy({
+      ips: ['198.51.100.0/24'],
+      clientIpHeader: 'x-forwarded-for',
+      trustedProxies: ['10.0.0.0/8'],
+    });
     expect((await chain.send(from('10.0.0.2', '198.51.100.1'))).status).toBe(403);
     // An untrusted peer cannot get someone else blocked (nor itself unblocked).
     expect((await chain.send(from('203.0.113.1', '198.51.100.1'))).status).toBe(200);
@@ -31,7 +39,11 @@ describe('ip-blocklist', () => {
   });
 
   it('falls back to the peer when the forwarded address cannot be parsed', async () => {
-    const chain = await policy({ ips: ['10.0.0.66'], clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] });
+    const chain = await policy({
+      ips: ['10.0.0.66'],
+      clientIpHeader: 'x-forwarded-for',
+      trustedProxies: ['10.0.0.0/8'],
+    });
     expect((await chain.send(from('10.0.0.2', 'garbage'))).status).toBe(200);
     expect((await chain.send(from('10.0.0.66', 'garbage'))).status).toBe(403);
   });

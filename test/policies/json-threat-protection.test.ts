@@ -4,9 +4,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 import { GatewayExchange } from '../../src/gateway/data-plane/exchange.js';
-import { type JsonThreatProtectionConfig as FullConfig, jsonThreatProtection } from '../../src/policies/json-threat-protection/index.js';
+import {
+  type JsonThreatProtectionConfig as FullConfig,
+  jsonThreatProtection,
+} from '../../src/policies/json-threat-protection/index.js';
 import { checkPolicyConfig } from '../../src/policies/config-check.js';
-import { type JsonLimits, JsonLimitsScanner, compileJsonLimits } from '../../src/policies/json-threat-protection/json-limits-scanner.js';
+import {
+  type JsonLimits,
+  JsonLimitsScanner,
+  compileJsonLimits,
+} from '../../src/policies/json-threat-protection/json-limits-scanner.js';
 import { compileChain } from '../helpers/chain.js';
 import { bufferExchange } from '../helpers/exchange.js';
 import { LiveHeapGrowth } from '../helpers/heap.js';
@@ -15,7 +22,9 @@ import { LiveHeapGrowth } from '../helpers/heap.js';
 type JsonThreatProtectionConfig = Partial<FullConfig>;
 
 /** The policy compiled into a chain as the gateway compiles it; request() is what the chain answered (undefined: it went upstream). */
-async function policy(config: JsonThreatProtectionConfig): Promise<{ request(exchange: Exchange): Promise<Reply | undefined> }> {
+async function policy(
+  config: JsonThreatProtectionConfig,
+): Promise<{ request(exchange: Exchange): Promise<Reply | undefined> }> {
   const chain = await compileChain({ type: jsonThreatProtection.type, config });
   return {
     async request(exchange) {
@@ -27,7 +36,12 @@ async function policy(config: JsonThreatProtectionConfig): Promise<{ request(exc
 
 type ReplyBody = { error: string; limit?: string; max?: number; at: number };
 
-async function send(config: JsonThreatProtectionConfig, body: Buffer | string, chunkSize?: number, contentType = 'application/json') {
+async function send(
+  config: JsonThreatProtectionConfig,
+  body: Buffer | string,
+  chunkSize?: number,
+  contentType = 'application/json',
+) {
   const exchange = bufferExchange(body, { contentType, ...(chunkSize === undefined ? {} : { chunkSize }) });
   const reply = await (await policy(config)).request(exchange);
   return { reply, body: reply?.body as ReplyBody | undefined, exchange };
@@ -50,22 +64,31 @@ function scanPieces(limits: JsonLimits, bytes: Buffer, cuts: number[]) {
 describe('json-threat-protection: which requests are inspected', () => {
   const strict: JsonThreatProtectionConfig = { maxContainerDepth: 1 };
 
-  it.each(['application/json', 'application/json; charset=utf-8', 'Application/JSON', 'application/merge-patch+json', 'application/vnd.api+json', 'text/json', 'application/x-json'])(
-    'inspects %s',
-    async (contentType) => {
-      const { reply } = await send(strict, '[[1]]', undefined, contentType);
-      expect(reply?.status).toBe(400);
-    },
-  );
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'application/merge-patch+json',
+    'application/vnd.api+json',
+    'text/json',
+    'application/x-json',
+  ])('inspects %s', async (contentType) => {
+    const { reply } = await send(strict, '[[1]]', undefined, contentType);
+    expect(reply?.status).toBe(400);
+  });
 
-  it.each(['text/plain', 'application/xml', 'application/jsonp', 'application/x-json-stream', 'application/+json', 'multipart/form-data; boundary=x'])(
-    'lets %s pass untouched',
-    async (contentType) => {
-      const { reply, exchange } = await send(strict, '[[[[[[ not json', undefined, contentType);
-      expect(reply).toBeUndefined();
-      expect(exchange.consumed).toBe(0);
-    },
-  );
+  it.each([
+    'text/plain',
+    'application/xml',
+    'application/jsonp',
+    'application/x-json-stream',
+    'application/+json',
+    'multipart/form-data; boundary=x',
+  ])('lets %s pass untouched', async (contentType) => {
+    const { reply, exchange } = await send(strict, '[[[[[[ not json', undefined, contentType);
+    expect(reply).toBeUndefined();
+    expect(exchange.consumed).toBe(0);
+  });
 
   it('lets a request without Content-Type pass', async () => {
     const exchange = bufferExchange('[[[[');
@@ -108,7 +131,14 @@ describe('json-threat-protection: each limit at and over its value', () => {
       limit: 'maxObjectEntryNameLength',
       max: 3,
       // \u0061 is one character; é one UTF-16 unit; 😀 two (a surrogate pair).
-      at: ['{"abc":1}', '{"\\u0061bc":1}', '{"\\"\\\\/":1}', '{"é😀":1}', '{"":1}', '{"a":"a string longer than three"}'],
+      at: [
+        '{"abc":1}',
+        '{"\\u0061bc":1}',
+        '{"\\"\\\\/":1}',
+        '{"é😀":1}',
+        '{"":1}',
+        '{"a":"a string longer than three"}',
+      ],
       over: ['{"abcd":1}', '{"\\u0061bcd":1}', '{"éé😀":1}', '{"😀😀":1}', '{"ok":{"long":1}}'],
     },
     {
@@ -120,7 +150,13 @@ describe('json-threat-protection: each limit at and over its value', () => {
     {
       limit: 'maxStringValueLength',
       max: 5,
-      at: ['"abcde"', '["abcde","\\n\\t\\r\\b\\f"]', '{"a key longer than five":"abcde"}', '"é😀ab"', '"\\ud83d\\ude00abc"'],
+      at: [
+        '"abcde"',
+        '["abcde","\\n\\t\\r\\b\\f"]',
+        '{"a key longer than five":"abcde"}',
+        '"é😀ab"',
+        '"\\ud83d\\ude00abc"',
+      ],
       over: ['"abcdef"', '{"a":"abcdef"}', '"é😀abc"', '"\\ud83d\\ude00abcd"', '["ok","123456"]'],
     },
   ];
@@ -214,7 +250,10 @@ describe('json-threat-protection: malformed bodies', () => {
 
   it('names the offending byte', async () => {
     expect((await send({}, '[1,]')).body?.at).toBe(3);
-    expect((await send({}, '[1,2')).body).toMatchObject({ at: 4, error: 'invalid JSON body at byte 4: unexpected end of body' });
+    expect((await send({}, '[1,2')).body).toMatchObject({
+      at: 4,
+      error: 'invalid JSON body at byte 4: unexpected end of body',
+    });
   });
 
   it('accepts a UTF-8 byte order mark', async () => {
@@ -223,7 +262,11 @@ describe('json-threat-protection: malformed bodies', () => {
 
   it('agrees with JSON.parse on mutated documents', () => {
     const noLimits = compileJsonLimits({});
-    const mutation = fc.tuple(fc.nat(), fc.constantFrom(...'{}[]:,"\\ -0123456789.eE+tfnulrsa\u00e9\u0001'.split('')), fc.constantFrom('insert', 'delete', 'replace'));
+    const mutation = fc.tuple(
+      fc.nat(),
+      fc.constantFrom(...'{}[]:,"\\ -0123456789.eE+tfnulrsa\u00e9\u0001'.split('')),
+      fc.constantFrom('insert', 'delete', 'replace'),
+    );
     fc.assert(
       fc.property(fc.json({ maxDepth: 4 }), fc.array(mutation, { maxLength: 3 }), (text, mutations) => {
         let mutated = text;
@@ -355,7 +398,13 @@ describe('json-threat-protection: bounded work and memory', () => {
 
     // The live heap every 16 chunks of 64 KiB, while the scanner holds its state.
     const heap = new LiveHeapGrowth();
-    const exchange = bufferExchange(body, { contentType: 'application/json', chunkSize: 64 * 1024, onChunk: (i) => { if (i % 16 === 0) heap.sample(); } });
+    const exchange = bufferExchange(body, {
+      contentType: 'application/json',
+      chunkSize: 64 * 1024,
+      onChunk: (i) => {
+        if (i % 16 === 0) heap.sample();
+      },
+    });
     const reply = await handler.request(exchange);
     heap.sample();
     const grown = heap.peak;
@@ -369,7 +418,10 @@ describe('json-threat-protection: bounded work and memory', () => {
 
 describe('json-threat-protection: over a real socket and the gateway Exchange', () => {
   /** Posts the body to a server whose only handler is the policy; reports the status and the bytes the policy pulled. */
-  async function postThroughPolicy(config: JsonThreatProtectionConfig, body: Buffer): Promise<{ status: number; consumed: number }> {
+  async function postThroughPolicy(
+    config: JsonThreatProtectionConfig,
+    body: Buffer,
+  ): Promise<{ status: number; consumed: number }> {
     const handler = await policy(config);
     let consumed = 0;
     const server = createServer((req: IncomingMessage, res) => {
@@ -390,10 +442,13 @@ describe('json-threat-protection: over a real socket and the gateway Exchange', 
     try {
       const { port } = server.address() as AddressInfo;
       const status = await new Promise<number>((resolve, reject) => {
-        const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
+        const req = httpRequest(
+          { port, host: '127.0.0.1', method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
         // The server may answer and close before the whole body is sent: that is the point.
         req.on('error', (err) => (req.writableFinished ? reject(err) : undefined));
         req.end(body);
@@ -406,11 +461,17 @@ describe('json-threat-protection: over a real socket and the gateway Exchange', 
   }
 
   it('passes a valid body', async () => {
-    expect(await postThroughPolicy({ maxContainerDepth: 3 }, Buffer.from('{"a":[1,{"b":2}]}'))).toEqual({ status: 200, consumed: 17 });
+    expect(await postThroughPolicy({ maxContainerDepth: 3 }, Buffer.from('{"a":[1,{"b":2}]}'))).toEqual({
+      status: 200,
+      consumed: 17,
+    });
   });
 
   it('answers 400 to a 5 MB [[[[… body having read only a prefix of it', async () => {
-    const { status, consumed } = await postThroughPolicy({ maxContainerDepth: 100 }, Buffer.alloc(5 * 1024 * 1024, 0x5b));
+    const { status, consumed } = await postThroughPolicy(
+      { maxContainerDepth: 100 },
+      Buffer.alloc(5 * 1024 * 1024, 0x5b),
+    );
     expect(status).toBe(400);
     expect(consumed).toBeLessThan(256 * 1024);
   });
@@ -421,7 +482,13 @@ describe('json-threat-protection: -1 is unlimited, and the default', () => {
   it('fills every limit with -1, accepts -1 where a limit is written, and lets any body through under -1', async () => {
     const config: Record<string, unknown> = { maxContainerDepth: -1 };
     expect(checkPolicyConfig('json-threat-protection', config).schemaErrors).toEqual([]);
-    expect(config).toEqual({ maxContainerDepth: -1, maxObjectEntryCount: -1, maxObjectEntryNameLength: -1, maxArrayElementCount: -1, maxStringValueLength: -1 });
+    expect(config).toEqual({
+      maxContainerDepth: -1,
+      maxObjectEntryCount: -1,
+      maxObjectEntryNameLength: -1,
+      maxArrayElementCount: -1,
+      maxStringValueLength: -1,
+    });
     expect(checkPolicyConfig('json-threat-protection', { maxContainerDepth: -2 }).schemaErrors).not.toEqual([]);
     const deep = '['.repeat(500) + ']'.repeat(500);
     expect((await send(config as FullConfig, deep)).reply).toBeUndefined();

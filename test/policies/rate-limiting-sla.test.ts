@@ -8,11 +8,28 @@ import { compileChain, type ChainOptions } from '../helpers/chain.js';
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const slaTiers = [
-  { name: 'gold', limits: [{ maximumRequests: 3, timePeriodInMilliseconds: HOUR }, { maximumRequests: 100, timePeriodInMilliseconds: DAY }] },
-  { name: 'tight', limits: [{ maximumRequests: 50, timePeriodInMilliseconds: HOUR }, { maximumRequests: 2, timePeriodInMilliseconds: DAY }] },
+  {
+    name: 'gold',
+    limits: [
+      { maximumRequests: 3, timePeriodInMilliseconds: HOUR },
+      { maximumRequests: 100, timePeriodInMilliseconds: DAY },
+    ],
+  },
+  {
+    name: 'tight',
+    limits: [
+      { maximumRequests: 50, timePeriodInMilliseconds: HOUR },
+      { maximumRequests: 2, timePeriodInMilliseconds: DAY },
+    ],
+  },
 ];
 const applications: ApplicationState[] = [
-  { name: 'gold-app', clientId: 'gold', clientSecret: hashSecret('g'), contracts: [{ api: 'orders', version: 'v1', tier: 'gold' }] },
+  {
+    name: 'gold-app',
+    clientId: 'gold',
+    clientSecret: hashSecret('g'),
+    contracts: [{ api: 'orders', version: 'v1', tier: 'gold' }],
+  },
   { name: 'tight-app', clientId: 'tight', contracts: [{ api: 'orders', version: 'v1', tier: 'tight' }] },
   { name: 'untiered', clientId: 'untiered', contracts: [{ api: 'orders', version: 'v1' }] },
 ];
@@ -20,13 +37,22 @@ const applications: ApplicationState[] = [
 const around = (): ChainOptions => ({ api: { slaTiers }, applications, clock: new TestClock() });
 
 function config(partial: Partial<RateLimitingSlaConfig> = {}): RateLimitingSlaConfig {
-  return { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['client_id']]", clientSecretExpression: '', exposeHeaders: false, clusterizable: true, failMode: 'open', ...partial };
+  return {
+    credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression',
+    clientIdExpression: "#[attributes.headers['client_id']]",
+    clientSecretExpression: '',
+    exposeHeaders: false,
+    clusterizable: true,
+    failMode: 'open',
+    ...partial,
+  };
 }
-const policy = (partial: Partial<RateLimitingSlaConfig> = {}) => compileChain({ type: 'rate-limiting-sla', name: 'sla', config: config(partial) }, around());
+const policy = (partial: Partial<RateLimitingSlaConfig> = {}) =>
+  compileChain({ type: 'rate-limiting-sla', name: 'sla', config: config(partial) }, around());
 const as = (clientId: string) => ({ headers: { client_id: clientId } });
 
 describe('rate-limiting-sla', () => {
-  it("limits each client by its tier and answers 429 over quota", async () => {
+  it('limits each client by its tier and answers 429 over quota', async () => {
     const chain = await policy();
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await chain.send(as('gold'))).status);
@@ -71,9 +97,21 @@ describe('rate-limiting-sla', () => {
   it('reuses the client identified by client-id-enforcement', async () => {
     const chain = await compileChain(
       [
-        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['x-app']]", clientSecretExpression: "#[attributes.headers['x-app-secret']]" } },
+        {
+          type: 'client-id-enforcement',
+          name: 'ids',
+          config: {
+            credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression',
+            clientIdExpression: "#[attributes.headers['x-app']]",
+            clientSecretExpression: "#[attributes.headers['x-app-secret']]",
+          },
+        },
         // Reads credentials from the query, which this request does not use: it must rely on the earlier identification.
-        { type: 'rate-limiting-sla', name: 'sla', config: config({ clientIdExpression: "#[attributes.queryParams['client_id']]" }) },
+        {
+          type: 'rate-limiting-sla',
+          name: 'sla',
+          config: config({ clientIdExpression: "#[attributes.queryParams['client_id']]" }),
+        },
       ],
       around(),
     );

@@ -9,12 +9,20 @@ import { compileChain, type ChainOptions, type TestChain } from '../helpers/chai
 import { makeExchange, type ExchangeInit } from '../helpers/exchange.js';
 
 function config(rateLimits: Limit[], partial: Partial<RateLimitingConfig> = {}): RateLimitingConfig {
-  return { rateLimits, keySelector: { source: 'api' }, exposeHeaders: false, clusterizable: true, failMode: 'open', ...partial };
+  return {
+    rateLimits,
+    keySelector: { source: 'api' },
+    exposeHeaders: false,
+    clusterizable: true,
+    failMode: 'open',
+    ...partial,
+  };
 }
 // Hour-long windows: a burst of a test never straddles two of them in practice.
 const perHour = (n: number): Limit[] => [{ maximumRequests: n, timePeriodInMilliseconds: 3_600_000 }];
 
-const limiter = (c: RateLimitingConfig, options: ChainOptions = {}, name = 'limit') => compileChain({ type: 'rate-limiting', name, config: c }, options);
+const limiter = (c: RateLimitingConfig, options: ChainOptions = {}, name = 'limit') =>
+  compileChain({ type: 'rate-limiting', name, config: c }, options);
 
 async function statuses(chain: TestChain, inits: ExchangeInit[]): Promise<number[]> {
   const out: number[] = [];
@@ -60,7 +68,10 @@ describe('rate-limiting', () => {
   it('starts a new window after the period, not before', async () => {
     // A test clock: the window ends when the test says, however busy the machine is.
     const clock = new TestClock();
-    const chain = await limiter(config([{ maximumRequests: 1, timePeriodInMilliseconds: 50 }], { exposeHeaders: true }), { clock });
+    const chain = await limiter(
+      config([{ maximumRequests: 1, timePeriodInMilliseconds: 50 }], { exposeHeaders: true }),
+      { clock },
+    );
     expect((await chain.send()).status).toBe(200);
     const rejected = await chain.send();
     expect(rejected.status).toBe(429);
@@ -74,9 +85,14 @@ describe('rate-limiting', () => {
 
   it('counts per client IP', async () => {
     const chain = await limiter(config(perHour(1), { keySelector: { source: 'ip' } }));
-    expect(await statuses(chain, [{ remoteAddress: '10.0.0.1' }, { remoteAddress: '10.0.0.2' }, { remoteAddress: '10.0.0.1' }, { remoteAddress: '2001:db8::1' }])).toEqual([
-      200, 200, 429, 200,
-    ]);
+    expect(
+      await statuses(chain, [
+        { remoteAddress: '10.0.0.1' },
+        { remoteAddress: '10.0.0.2' },
+        { remoteAddress: '10.0.0.1' },
+        { remoteAddress: '2001:db8::1' },
+      ]),
+    ).toEqual([200, 200, 429, 200]);
   });
 
   it('counts per client IP behind trusted proxies, and ignores the header of anyone else', async () => {
@@ -84,9 +100,15 @@ describe('rate-limiting', () => {
     const chain = await limiter(config(perHour(1), { keySelector }));
     const viaProxy = (chain: string) => ({ remoteAddress: '10.1.2.3', headers: { 'x-forwarded-for': chain } });
     // Two clients behind one load balancer; the right-most untrusted hop is the client.
-    expect(await statuses(chain, [viaProxy('203.0.113.1'), viaProxy('203.0.113.2'), viaProxy('198.51.100.9, 203.0.113.1, 10.9.9.9'), viaProxy('garbage'), viaProxy('also garbage')])).toEqual([
-      200, 200, 429, 200, 429,
-    ]);
+    expect(
+      await statuses(chain, [
+        viaProxy('203.0.113.1'),
+        viaProxy('203.0.113.2'),
+        viaProxy('198.51.100.9, 203.0.113.1, 10.9.9.9'),
+        viaProxy('garbage'),
+        viaProxy('also garbage'),
+      ]),
+    ).toEqual([200, 200, 429, 200, 429]);
     // A client that is not a trusted proxy cannot pick its bucket with the header.
     const direct = (spoofed: string) => ({ remoteAddress: '192.0.2.50', headers: { 'x-forwarded-for': spoofed } });
     expect(await statuses(chain, [direct('203.0.113.77'), direct('203.0.113.78')])).toEqual([200, 429]);
@@ -95,20 +117,44 @@ describe('rate-limiting', () => {
   it('counts per header value, requests without the header sharing one bucket', async () => {
     const chain = await limiter(config(perHour(1), { keySelector: { source: 'header', header: 'X-Tenant' } }));
     expect(
-      await statuses(chain, [{ headers: { 'x-tenant': 'a' } }, { headers: { 'x-tenant': 'b' } }, { headers: { 'x-tenant': 'a' } }, {}, {}]),
+      await statuses(chain, [
+        { headers: { 'x-tenant': 'a' } },
+        { headers: { 'x-tenant': 'b' } },
+        { headers: { 'x-tenant': 'a' } },
+        {},
+        {},
+      ]),
     ).toEqual([200, 200, 429, 200, 429]);
   });
 
   it('counts per client_id header', async () => {
     const chain = await limiter(config(perHour(1), { keySelector: { source: 'client-id' } }));
-    expect(await statuses(chain, [{ headers: { client_id: 'one' } }, { headers: { client_id: 'two' } }, { headers: { client_id: 'one' } }])).toEqual([200, 200, 429]);
+    expect(
+      await statuses(chain, [
+        { headers: { client_id: 'one' } },
+        { headers: { client_id: 'two' } },
+        { headers: { client_id: 'one' } },
+      ]),
+    ).toEqual([200, 200, 429]);
   });
 
   it('prefers the client an earlier policy identified over the raw header', async () => {
-    const applications = ['a', 'b'].map((id) => ({ name: `app-${id}`, clientId: id, contracts: [{ api: 'orders', version: 'v1' }] }));
+    const applications = ['a', 'b'].map((id) => ({
+      name: `app-${id}`,
+      clientId: id,
+      contracts: [{ api: 'orders', version: 'v1' }],
+    }));
     const chain = await compileChain(
       [
-        { type: 'client-id-enforcement', name: 'ids', config: { credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression', clientIdExpression: "#[attributes.headers['X-Client']]", clientSecretExpression: '' } },
+        {
+          type: 'client-id-enforcement',
+          name: 'ids',
+          config: {
+            credentialsOriginHasHttpBasicAuthenticationHeader: 'customExpression',
+            clientIdExpression: "#[attributes.headers['X-Client']]",
+            clientSecretExpression: '',
+          },
+        },
         { type: 'rate-limiting', name: 'limit', config: config(perHour(1), { keySelector: { source: 'client-id' } }) },
       ],
       { applications },
@@ -121,14 +167,31 @@ describe('rate-limiting', () => {
 
   // Reference: "keySelector (an expression; default: the whole API; a request whose key is missing counts in its own bucket)".
   it('a keySelector expression keys requests by its value; requests whose key is missing share a bucket of their own', async () => {
-    const chain = await limiter(config(perHour(1), { keySelector: "#[attributes.headers['x-tenant'] ++ ':' ++ attributes.method]" }));
-    const as = (tenant: string | undefined, method = 'GET'): ExchangeInit => ({ method, headers: tenant === undefined ? {} : { 'x-tenant': tenant } });
-    expect(await statuses(chain, [as('a'), as('a', 'POST'), as('b'), as('a'), as(undefined), as(undefined, 'POST'), as('')])).toEqual([200, 200, 200, 429, 200, 429, 200]);
+    const chain = await limiter(
+      config(perHour(1), { keySelector: "#[attributes.headers['x-tenant'] ++ ':' ++ attributes.method]" }),
+    );
+    const as = (tenant: string | undefined, method = 'GET'): ExchangeInit => ({
+      method,
+      headers: tenant === undefined ? {} : { 'x-tenant': tenant },
+    });
+    expect(
+      await statuses(chain, [as('a'), as('a', 'POST'), as('b'), as('a'), as(undefined), as(undefined, 'POST'), as('')]),
+    ).toEqual([200, 200, 200, 429, 200, 429, 200]);
   });
 
   it('an expression key that reads a client id counts under it only when the request proves to be that client', async () => {
-    const applications = [{ name: 'partner', clientId: 'partner-id', clientSecret: hashSecret('partner-secret'), contracts: [{ api: 'orders', version: 'v1' }] }];
-    const chain = await limiter(config(perHour(2), { keySelector: "#[attributes.headers['client_id'] ++ '/' ++ attributes.method]" }), { applications });
+    const applications = [
+      {
+        name: 'partner',
+        clientId: 'partner-id',
+        clientSecret: hashSecret('partner-secret'),
+        contracts: [{ api: 'orders', version: 'v1' }],
+      },
+    ];
+    const chain = await limiter(
+      config(perHour(2), { keySelector: "#[attributes.headers['client_id'] ++ '/' ++ attributes.method]" }),
+      { applications },
+    );
     const forged = { headers: { client_id: 'partner-id' } };
     const proven = { headers: { client_id: 'partner-id', client_secret: 'partner-secret' } };
     // Forged claims share the window of unproven claims; the partner keeps its own quota.
@@ -149,7 +212,10 @@ describe('rate-limiting', () => {
     const before = await limiter(config(perHour(2)));
     await before.send();
     await before.send();
-    const after = await limiter(config(perHour(2), { exposeHeaders: true }), { counters: before.counters, runtimeState: before.runtimeState });
+    const after = await limiter(config(perHour(2), { exposeHeaders: true }), {
+      counters: before.counters,
+      runtimeState: before.runtimeState,
+    });
     expect((await after.send()).status).toBe(429);
   });
 
@@ -164,7 +230,10 @@ describe('rate-limiting', () => {
   it('works with an asynchronous store', async () => {
     const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
     // A store that answers later, as a networked one does.
-    const remote: CounterStore = { hit: (key, limits, now) => new Promise((r) => setImmediate(() => r(memory.hit(key, limits, now)))), slide: (key, limit, now) => memory.slide(key, limit, now) };
+    const remote: CounterStore = {
+      hit: (key, limits, now) => new Promise((r) => setImmediate(() => r(memory.hit(key, limits, now)))),
+      slide: (key, limit, now) => memory.slide(key, limit, now),
+    };
     const chain = await limiter(config(perHour(1), { exposeHeaders: true }), { counters: remote });
     const pending = chain.handlers().request?.(makeExchange());
     expect(pending).toBeInstanceOf(Promise);

@@ -10,15 +10,26 @@ import { ROOT } from '../helpers/gateway-process.js';
 /** A file of schemas/ as committed (HEAD), or as on disk outside a git checkout. */
 function committed(file: string): string | undefined {
   try {
-    return execFileSync('git', ['show', `HEAD:schemas/${file}`], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('git', ['show', `HEAD:schemas/${file}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   } catch {
     return undefined;
   }
 }
 
 function committedPolicyFiles(): string[] {
-  const listed = execFileSync('git', ['ls-tree', '--name-only', 'HEAD', 'schemas/policies/'], { cwd: ROOT, encoding: 'utf8' });
-  return listed.split('\n').filter(Boolean).map((f) => path.relative('schemas', f)).sort();
+  const listed = execFileSync('git', ['ls-tree', '--name-only', 'HEAD', 'schemas/policies/'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return listed
+    .split('\n')
+    .filter(Boolean)
+    .map((f) => path.relative('schemas', f))
+    .sort();
 }
 
 describe('policy schemas come from the catalog', () => {
@@ -30,7 +41,8 @@ describe('policy schemas come from the catalog', () => {
   });
 
   it('the files on disk are the generated ones too (the build wrote them)', () => {
-    for (const [file, document] of documents) expect(readFileSync(path.join(ROOT, 'schemas', file), 'utf8')).toBe(schemaFileText(document));
+    for (const [file, document] of documents)
+      expect(readFileSync(path.join(ROOT, 'schemas', file), 'utf8')).toBe(schemaFileText(document));
   });
 
   it('policy.json lists every type of the catalog, each with its config branch', () => {
@@ -40,7 +52,9 @@ describe('policy schemas come from the catalog', () => {
   });
 
   it('the shared schema parts are the definitions of schemas/common.json of the same name', () => {
-    const common = JSON.parse(readFileSync(path.join(ROOT, 'schemas/common.json'), 'utf8')) as { definitions: Record<string, unknown> };
+    const common = JSON.parse(readFileSync(path.join(ROOT, 'schemas/common.json'), 'utf8')) as {
+      definitions: Record<string, unknown>;
+    };
     for (const [name, part] of Object.entries(COMMON_PARTS)) expect(part, name).toEqual(common.definitions[name]);
   });
 });

@@ -11,14 +11,17 @@ const GATEWAY = path.join(SRC, 'gateway');
 function specifiers(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)) found.push(m[1] as string);
+  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g))
+    found.push(m[1] as string);
   for (const m of text.matchAll(/(?:^|[\s;])import\s*['"]([^'"]+)['"]/g)) found.push(m[1] as string);
   for (const m of text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1] as string);
   return found;
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+  );
 }
 
 /** Source files reachable from `start` through relative imports, each with the chain of files that leads to it. */
@@ -41,7 +44,9 @@ function reachable(start: readonly string[]): Map<string, string[]> {
 describe('the policy SDK boundary', () => {
   // DESIGN.md: "The contract between the chain and the policies is the policies' own SDK, owned by src/policies, which imports nothing from src/gateway."
   it('nothing under src/policies imports from src/gateway, directly or through another module', () => {
-    const crossings = [...reachable(filesUnder(POLICIES))].filter(([file]) => file.startsWith(GATEWAY + path.sep)).map(([, chain]) => chain.map((f) => path.relative(ROOT, f)).join(' → '));
+    const crossings = [...reachable(filesUnder(POLICIES))]
+      .filter(([file]) => file.startsWith(GATEWAY + path.sep))
+      .map(([, chain]) => chain.map((f) => path.relative(ROOT, f)).join(' → '));
     expect(crossings).toEqual([]);
   });
 

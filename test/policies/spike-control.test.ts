@@ -4,11 +4,22 @@ import { TestClock } from '../../src/policy-tests/test-clock.js';
 import { compileChain, type ChainOptions } from '../helpers/chain.js';
 
 function config(partial: Partial<SpikeControlConfig>): SpikeControlConfig {
-  return { maximumRequests: 1, timePeriodInMilliseconds: 1000, delayTimeInMillis: 1000, delayAttempts: 1, queuingLimit: 0, exposeHeaders: false, clusterizable: true, failMode: 'open', ...partial };
+  return {
+    maximumRequests: 1,
+    timePeriodInMilliseconds: 1000,
+    delayTimeInMillis: 1000,
+    delayAttempts: 1,
+    queuingLimit: 0,
+    exposeHeaders: false,
+    clusterizable: true,
+    failMode: 'open',
+    ...partial,
+  };
 }
 
 // Windows follow a test clock: a window ends when the test advances it, however busy the machine is.
-const spikeControl = (partial: Partial<SpikeControlConfig>, options: ChainOptions = {}) => compileChain({ type: 'spike-control', config: config(partial) }, { clock: new TestClock(), ...options });
+const spikeControl = (partial: Partial<SpikeControlConfig>, options: ChainOptions = {}) =>
+  compileChain({ type: 'spike-control', config: config(partial) }, { clock: new TestClock(), ...options });
 
 async function timed<T>(promise: Promise<T>): Promise<{ result: T; ms: number }> {
   const started = performance.now();
@@ -20,8 +31,15 @@ describe('spike-control', () => {
   // Reference: "a sliding window"; "X-Ratelimit-Reset is 0 while quota remains".
   it('counts in a sliding window, and reports reset 0 while quota remains', async () => {
     const clock = new TestClock();
-    const chain = await spikeControl({ maximumRequests: 2, timePeriodInMilliseconds: 1000, delayAttempts: 0, exposeHeaders: true }, { clock });
-    expect((await chain.send()).headers).toMatchObject({ 'x-ratelimit-limit': '2', 'x-ratelimit-remaining': '1', 'x-ratelimit-reset': '0' });
+    const chain = await spikeControl(
+      { maximumRequests: 2, timePeriodInMilliseconds: 1000, delayAttempts: 0, exposeHeaders: true },
+      { clock },
+    );
+    expect((await chain.send()).headers).toMatchObject({
+      'x-ratelimit-limit': '2',
+      'x-ratelimit-remaining': '1',
+      'x-ratelimit-reset': '0',
+    });
     clock.advance(600);
     expect((await chain.send()).headers).toMatchObject({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '400' });
     clock.advance(400);
@@ -98,7 +116,11 @@ describe('spike-control', () => {
     expect((await before.send()).status).toBe(200);
     let waited = false;
     const waiting = before.send().then((r) => ((waited = true), r)); // takes the only queue place
-    const reloaded = await spikeControl(settings, { clock, counters: before.counters, runtimeState: before.runtimeState });
+    const reloaded = await spikeControl(settings, {
+      clock,
+      counters: before.counters,
+      runtimeState: before.runtimeState,
+    });
     const overflow = await reloaded.send();
     expect(overflow.status).toBe(429);
     // Rejected at once, while the queued request still waits its 1 s delay.

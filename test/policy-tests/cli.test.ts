@@ -9,7 +9,8 @@ import { ROOT } from '../helpers/gateway-process.js';
 
 let scratch: string;
 beforeAll(() => {
-  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('run `npm run build` first: these tests spawn the built CLI');
+  if (!existsSync(path.join(ROOT, 'dist/cli/main.js')))
+    throw new Error('run `npm run build` first: these tests spawn the built CLI');
   scratch = mkdtempSync(path.join(tmpdir(), 'tollgate-test-cli-'));
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -19,7 +20,9 @@ describe('tollgate test on the examples', () => {
     const run = await runCli(['test', 'examples/quickstart'], { cwd: ROOT });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('PASS greetings › anonymous callers are challenged [local] examples/quickstart/greetings.yaml:');
+    expect(run.stdout).toContain(
+      'PASS greetings › anonymous callers are challenged [local] examples/quickstart/greetings.yaml:',
+    );
     expect(run.stdout).toContain('PASS greetings › the 6th request in a minute from one client gets 429 [local]');
     expect(run.stdout).toContain('PASS greetings › a preflight from another origin gets no CORS headers [local]');
     expect(run.stdout).toContain('PASS orders › a partner without credentials gets 401 [local]');
@@ -29,7 +32,10 @@ describe('tollgate test on the examples', () => {
   it('examples/multi-env: every test passes, in each environment it applies to, without any secret set', async () => {
     const run = await runCli(['test', 'examples/multi-env', '--output', 'json'], { cwd: ROOT });
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as { totals: { passed: number; failed: number; skipped: number }; results: { environment: string }[] };
+    const report = JSON.parse(run.stdout) as {
+      totals: { passed: number; failed: number; skipped: number };
+      results: { environment: string }[];
+    };
     expect(report.totals).toEqual({ passed: 18, failed: 0, skipped: 0 });
     expect(new Set(report.results.map((r) => r.environment))).toEqual(new Set(['sandbox', 'production']));
   });
@@ -63,15 +69,26 @@ describe('tollgate test: failures', () => {
     const dir = path.join(scratch, 'invalid');
     cpSync(path.join(ROOT, 'examples/quickstart'), dir, { recursive: true });
     const file = path.join(dir, 'orders.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('      expect: { status: 401, upstreamCalled: false }', '      expect: { status: 401, upstreamCalld: false }'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        '      expect: { status: 401, upstreamCalled: false }',
+        '      expect: { status: 401, upstreamCalld: false }',
+      ),
+    );
     const run = await runCli(['test', '.'], { cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^orders\.yaml:\d+:\d+: error TG_SCHEMA spec\.tests\[0\]\.expect\.upstreamCalld: unknown field "upstreamCalld" \(did you mean "upstreamCalled"\?\)/);
+    expect(run.stdout).toMatch(
+      /^orders\.yaml:\d+:\d+: error TG_SCHEMA spec\.tests\[0\]\.expect\.upstreamCalld: unknown field "upstreamCalld" \(did you mean "upstreamCalled"\?\)/,
+    );
     expect(run.stderr).toBe('policy tests not run: the manifests are invalid\n');
   });
 
   it('a skipped test names the variable to set and exits 0', async () => {
-    const run = await runCli(['test', '--output', 'github', '.'], { cwd: path.join(ROOT, 'examples/multi-env'), env: {} });
+    const run = await runCli(['test', '--output', 'github', '.'], {
+      cwd: path.join(ROOT, 'examples/multi-env'),
+      env: {},
+    });
     expect(run.code).toBe(0);
     const dir = path.join(scratch, 'secret');
     cpSync(path.join(ROOT, 'examples/multi-env'), dir, { recursive: true });
@@ -91,14 +108,22 @@ describe('tollgate test: failures', () => {
     );
     const skipped = await runCli(['test', '--api', 'backoffice', '.'], { cwd: dir, env: { BACKOFFICE_PASSWORD: '' } });
     expect(skipped.code).toBe(0);
-    expect(skipped.stdout).toMatch(/^SKIP backoffice › staff log in from the office \[production\] apis\/backoffice\.yaml:\d+:\d+: set BACKOFFICE_PASSWORD to run it$/m);
+    expect(skipped.stdout).toMatch(
+      /^SKIP backoffice › staff log in from the office \[production\] apis\/backoffice\.yaml:\d+:\d+: set BACKOFFICE_PASSWORD to run it$/m,
+    );
     expect(skipped.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 0 passed, 0 failed, 1 skipped');
-    const annotated = await runCli(['test', '--api', 'backoffice', '--output', 'github', '.'], { cwd: dir, env: { BACKOFFICE_PASSWORD: '' } });
+    const annotated = await runCli(['test', '--api', 'backoffice', '--output', 'github', '.'], {
+      cwd: dir,
+      env: { BACKOFFICE_PASSWORD: '' },
+    });
     expect(annotated.code).toBe(0);
     expect(annotated.stdout.split('\n')[0]).toBe(
       `::warning file=apis/backoffice.yaml,${positionIn(readFileSync(file, 'utf8'), 'staff log in from the office')},title=TG_TEST_SKIPPED::backoffice › staff log in from the office [production] skipped: set BACKOFFICE_PASSWORD to run it (rule: A policy test that needs a \${env:NAME} secret runs only when that variable is set.)`,
     );
-    const ran = await runCli(['test', '--api', 'backoffice', '.'], { cwd: dir, env: { BACKOFFICE_PASSWORD: 'office-password' } });
+    const ran = await runCli(['test', '--api', 'backoffice', '.'], {
+      cwd: dir,
+      env: { BACKOFFICE_PASSWORD: 'office-password' },
+    });
     expect(ran.stdout.trimEnd().split('\n').at(-1)).toBe('tests: 1 passed, 0 failed');
     expect(ran.stdout).not.toContain('office-password');
   });
@@ -107,11 +132,15 @@ describe('tollgate test: failures', () => {
     const dir = path.join(scratch, 'not-deployed');
     cpSync(path.join(ROOT, 'examples/quickstart'), dir, { recursive: true });
     const file = path.join(dir, 'greetings.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8') + `    - name: in production
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8') +
+        `    - name: in production
       environment: production
       request: { path: /greetings/hello }
       expect: { status: 401 }
-`);
+`,
+    );
     const run = await runCli(['test', '--api', 'greetings', '--output', 'github', '.'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout.split('\n')[0]).toBe(

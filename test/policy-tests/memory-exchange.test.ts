@@ -2,12 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { MemoryExchange } from '../../src/policy-tests/memory-exchange.js';
 
 const exchange = (body: string) =>
-  new MemoryExchange({ method: 'POST', path: '/items', search: 'a=1', remoteAddress: '203.0.113.9', headers: { host: 'shop.example', 'content-type': 'application/json' }, body: Buffer.from(body) });
+  new MemoryExchange({
+    method: 'POST',
+    path: '/items',
+    search: 'a=1',
+    remoteAddress: '203.0.113.9',
+    headers: { host: 'shop.example', 'content-type': 'application/json' },
+    body: Buffer.from(body),
+  });
 
 describe('MemoryExchange: the Exchange contract over a request in memory', () => {
   it('carries the request as the data plane parsed it', () => {
     const ex = exchange('{}');
-    expect([ex.method, ex.path, ex.search, ex.host, ex.remoteAddress]).toEqual(['POST', '/items', 'a=1', 'shop.example', '203.0.113.9']);
+    expect([ex.method, ex.path, ex.search, ex.host, ex.remoteAddress]).toEqual([
+      'POST',
+      '/items',
+      'a=1',
+      'shop.example',
+      '203.0.113.9',
+    ]);
     ex.locals.client = 'x';
     ex.responseHeaders['x-a'] = '1';
     expect(ex.locals).toEqual({ client: 'x' });

@@ -36,7 +36,11 @@ ${tests}`;
 }
 
 async function run(files: Record<string, string>, variables: NodeJS.ProcessEnv = {}): Promise<TestResult[]> {
-  const loaded = finish(loadManifestTexts(Object.entries({ 'environments.yaml': ENVIRONMENTS, ...files }).map(([file, text]) => ({ file, text }))));
+  const loaded = finish(
+    loadManifestTexts(
+      Object.entries({ 'environments.yaml': ENVIRONMENTS, ...files }).map(([file, text]) => ({ file, text })),
+    ),
+  );
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(`invalid manifests: ${JSON.stringify(errors, null, 2)}`);
   return runPolicyTests(loaded.manifests, { variables });
@@ -72,11 +76,27 @@ describe('policy tests: expectations', () => {
 `,
     );
     const [passed, failed] = await run({ 'shop.yaml': text });
-    expect(passed).toMatchObject({ api: 'shop', test: 'first request passes', environment: 'live', outcome: 'passed', requests: 1, problems: [], where: { file: 'shop.yaml', ...pos(text, 'first request passes') } });
+    expect(passed).toMatchObject({
+      api: 'shop',
+      test: 'first request passes',
+      environment: 'live',
+      outcome: 'passed',
+      requests: 1,
+      problems: [],
+      where: { file: 'shop.yaml', ...pos(text, 'first request passes') },
+    });
     expect(failed?.outcome).toBe('failed');
     expect(failed?.problems).toEqual([
-      { message: 'expected status 429, got 200', where: { file: 'shop.yaml', ...pos(text, '429') }, path: 'spec.tests[1].expect.status' },
-      { message: 'expected response header X-Ratelimit-Limit: "4", got "3"', where: { file: 'shop.yaml', ...pos(text, '"4"') }, path: 'spec.tests[1].expect.headers.X-Ratelimit-Limit' },
+      {
+        message: 'expected status 429, got 200',
+        where: { file: 'shop.yaml', ...pos(text, '429') },
+        path: 'spec.tests[1].expect.status',
+      },
+      {
+        message: 'expected response header X-Ratelimit-Limit: "4", got "3"',
+        where: { file: 'shop.yaml', ...pos(text, '"4"') },
+        path: 'spec.tests[1].expect.headers.X-Ratelimit-Limit',
+      },
     ]);
   });
 
@@ -137,7 +157,13 @@ describe('policy tests: sequences', () => {
     const [sequence, fresh, failing] = await run({ 'shop.yaml': text });
     expect(sequence).toMatchObject({ outcome: 'passed', requests: 7 });
     expect(fresh).toMatchObject({ outcome: 'passed', requests: 1 });
-    expect(failing?.problems).toEqual([{ message: 'request 4 of 5: expected status 200, got 429', where: { file: 'shop.yaml', ...pos(text, '200', 'a failing repetition') }, path: 'spec.tests[2].steps[0].expect.status' }]);
+    expect(failing?.problems).toEqual([
+      {
+        message: 'request 4 of 5: expected status 200, got 429',
+        where: { file: 'shop.yaml', ...pos(text, '200', 'a failing repetition') },
+        path: 'spec.tests[2].steps[0].expect.status',
+      },
+    ]);
     expect(failing?.requests).toBe(4);
   });
 });
@@ -186,7 +212,7 @@ describe('policy tests: secrets', () => {
     ]);
   });
 
-  it('application secrets: needed only by tests that present the application\'s client id', async () => {
+  it("application secrets: needed only by tests that present the application's client id", async () => {
     const text = api(
       `    - name: partners
       type: client-id-enforcement
@@ -211,7 +237,9 @@ spec:
       ['passed', undefined],
       ['skipped', ['PARTNER_SECRET']],
     ]);
-    expect((await run({ 'shop.yaml': text, 'partner.yaml': partner }, { PARTNER_SECRET: 'p-secret' })).map((r) => r.outcome)).toEqual(['passed', 'passed']);
+    expect(
+      (await run({ 'shop.yaml': text, 'partner.yaml': partner }, { PARTNER_SECRET: 'p-secret' })).map((r) => r.outcome),
+    ).toEqual(['passed', 'passed']);
   });
 });
 
@@ -258,9 +286,21 @@ describe('policy tests: environments and invalid tests', () => {
 `,
     );
     const results = await run({ 'shop.yaml': text });
-    expect(results.map((r) => [r.outcome, r.problems[0]?.message, r.problems[0]?.where.line, r.problems[0]?.where.col])).toEqual([
-      ['invalid', 'Api "shop" is not deployed to environment "trial" (deployed to: live)', pos(text, 'trial').line, pos(text, 'trial').col],
-      ['invalid', "path /shopping is not under the Api's base path /shop", pos(text, '/shopping').line, pos(text, '/shopping').col],
+    expect(
+      results.map((r) => [r.outcome, r.problems[0]?.message, r.problems[0]?.where.line, r.problems[0]?.where.col]),
+    ).toEqual([
+      [
+        'invalid',
+        'Api "shop" is not deployed to environment "trial" (deployed to: live)',
+        pos(text, 'trial').line,
+        pos(text, 'trial').col,
+      ],
+      [
+        'invalid',
+        "path /shopping is not under the Api's base path /shop",
+        pos(text, '/shopping').line,
+        pos(text, '/shopping').col,
+      ],
       ['invalid', 'clientIp "not-an-ip" is not an IP address', pos(text, 'not-an-ip').line, pos(text, 'not-an-ip').col],
     ]);
   });
@@ -268,18 +308,23 @@ describe('policy tests: environments and invalid tests', () => {
 
 describe('policy tests: the schema', () => {
   it('a test needs expect or steps, not both', () => {
-    const text = api(LIMITED, `    - name: both
+    const text = api(
+      LIMITED,
+      `    - name: both
       request: { path: /shop }
       expect: { status: 200 }
       steps: [{ expect: { status: 200 } }]
     - name: neither
       request: { path: /shop }
-`);
+`,
+    );
     const loaded = loadManifestTexts([{ file: 'shop.yaml', text }]);
     expect(loaded.diagnostics.map((d) => [d.code, d.path, d.line])).toEqual([
       ['TG_SCHEMA', 'spec.tests[0]', pos(text, 'name: both').line],
       ['TG_SCHEMA', 'spec.tests[1]', pos(text, 'name: neither').line],
     ]);
-    expect(loaded.diagnostics[0]?.message).toBe('spec.tests[0]: must be a policy test: a name, and either request + expect (one exchange) or steps (a sequence that shares counters)');
+    expect(loaded.diagnostics[0]?.message).toBe(
+      'spec.tests[0]: must be a policy test: a name, and either request + expect (one exchange) or steps (a sequence that shares counters)',
+    );
   });
 });

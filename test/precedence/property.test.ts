@@ -73,7 +73,12 @@ const profileArb = fc.constantFrom(...PROFILES);
 describe('the policy catalog agrees with the fixed heads stated here', () => {
   it('cors, spike-control and rate-limiting are the fixed classes; every other built-in type is free', () => {
     for (const [type, module] of POLICY_CATALOG) {
-      const expected = type === 'cors' || type === 'spike-control' || type === 'rate-limiting' ? type : type === 'custom' ? 'custom' : 'standard';
+      const expected =
+        type === 'cors' || type === 'spike-control' || type === 'rate-limiting'
+          ? type
+          : type === 'custom'
+            ? 'custom'
+            : 'standard';
       expect(module.precedence, type).toBe(expected);
     }
     expect(BUILT_IN.length).toBe(13);
@@ -118,7 +123,12 @@ describe('orderViolations against the independent statement of the rule', () => 
         const byName = new Map(policies.map((p) => [p.name, p]));
         const reordered = names.map((n) => byName.get(n) as PolicySpec);
         expect([...names].sort()).toEqual(policies.map((p) => p.name).sort());
-        expect(isValidOrder(reordered.map((p) => p.type), profile)).toBe(true);
+        expect(
+          isValidOrder(
+            reordered.map((p) => p.type),
+            profile,
+          ),
+        ).toBe(true);
         const free = (list: PolicySpec[]) => list.filter((p) => rank(p.type, profile) === undefined).map((p) => p.name);
         expect(free(reordered)).toEqual(free(policies));
       }),
@@ -130,7 +140,8 @@ describe('orderViolations against the independent statement of the rule', () => 
     fc.assert(
       fc.property(listArb, (types) => {
         const policies = types.map((t, i) => spec(t, i));
-        if (orderViolations(policies, 'strict').length === 0) expect(orderViolations(policies, 'cors-first')).toEqual([]);
+        if (orderViolations(policies, 'strict').length === 0)
+          expect(orderViolations(policies, 'cors-first')).toEqual([]);
       }),
       { numRuns: 1000 },
     );
@@ -140,7 +151,8 @@ describe('orderViolations against the independent statement of the rule', () => 
   });
 
   it('examples from the reference', () => {
-    const names = (list: PolicySpec[], profile: PrecedenceProfile) => orderViolations(list, profile).map((v) => [v.index, v.aboveIndex]);
+    const names = (list: PolicySpec[], profile: PrecedenceProfile) =>
+      orderViolations(list, profile).map((v) => [v.index, v.aboveIndex]);
     // Rate limiting after an IP filter: rejected under strict, fine under cors-first.
     const rl = [spec('ip-allowlist', 0), spec('rate-limiting', 1)];
     expect(names(rl, 'strict')).toEqual([[1, 0]]);
@@ -151,7 +163,8 @@ describe('orderViolations against the independent statement of the rule', () => 
       [2, 0],
     ]);
     // Anything above cors is rejected by both profiles.
-    for (const profile of PROFILES) expect(names([spec('header-injection', 0), spec('cors', 1)], profile)).toEqual([[1, 0]]);
+    for (const profile of PROFILES)
+      expect(names([spec('header-injection', 0), spec('cors', 1)], profile)).toEqual([[1, 0]]);
     // Repeating a fixed class is not an order violation.
     expect(names([spec('cors', 0), spec('cors', 1), spec('spike-control', 2)], 'strict')).toEqual([]);
   });
@@ -191,49 +204,69 @@ describe('assembleChain against an independent model of the execution order', ()
 
   const policyArb = fc.oneof(
     { weight: 4, arbitrary: typeArb.map((type) => ({ type })) },
-    { weight: 1, arbitrary: fc.record({ type: fc.constant<PolicyType>('custom'), order: fc.constantFrom<'listed' | 'last' | undefined>('listed', 'last', undefined) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        type: fc.constant<PolicyType>('custom'),
+        order: fc.constantFrom<'listed' | 'last' | undefined>('listed', 'last', undefined),
+      }),
+    },
   );
   const toSpecs = (prefix: string, list: { type: PolicyType; order?: 'listed' | 'last' | undefined }[]) =>
-    list.map(({ type, order }, i) => spec(type, i, { name: `${prefix}-${type}-${i}`, ...(order === undefined ? {} : { order }) }));
+    list.map(({ type, order }, i) =>
+      spec(type, i, { name: `${prefix}-${type}-${i}`, ...(order === undefined ? {} : { order }) }),
+    );
 
   const key = (d: { origin: Origin; index: number }) => `${d.origin}:${d.index}`;
 
   it('matches the model: fixed classes first in fixed order, then environment, then Api, then custom', () => {
     fc.assert(
-      fc.property(fc.array(policyArb, { maxLength: 5 }), fc.array(policyArb, { maxLength: 8 }), profileArb, (envList, apiList, profile) => {
-        const env = toSpecs('env', envList);
-        const api = toSpecs('api', apiList);
-        const chain = assembleChain(env, api, profile);
-        expect(chain.map(key)).toEqual(model(env, api, profile).map(key));
-        // Entries point back at what was declared.
-        for (const e of chain) expect(e.policy).toBe((e.origin === 'environment' ? env : api)[e.index]);
-      }),
+      fc.property(
+        fc.array(policyArb, { maxLength: 5 }),
+        fc.array(policyArb, { maxLength: 8 }),
+        profileArb,
+        (envList, apiList, profile) => {
+          const env = toSpecs('env', envList);
+          const api = toSpecs('api', apiList);
+          const chain = assembleChain(env, api, profile);
+          expect(chain.map(key)).toEqual(model(env, api, profile).map(key));
+          // Entries point back at what was declared.
+          for (const e of chain) expect(e.policy).toBe((e.origin === 'environment' ? env : api)[e.index]);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
 
   it('is a permutation whose head is the fixed classes in fixed order, and keeps the relative order of the rest', () => {
     fc.assert(
-      fc.property(fc.array(policyArb, { maxLength: 5 }), fc.array(policyArb, { maxLength: 8 }), profileArb, (envList, apiList, profile) => {
-        const env = toSpecs('env', envList);
-        const api = toSpecs('api', apiList);
-        const chain = assembleChain(env, api, profile);
-        expect(chain.length).toBe(env.length + api.length);
-        expect(new Set(chain.map(key)).size).toBe(chain.length);
-        const ranks = chain.map((e) => rank(e.policy.type, profile));
-        const headLength = ranks.findIndex((r) => r === undefined);
-        const head = headLength === -1 ? ranks : ranks.slice(0, headLength);
-        expect(head).toEqual([...head].sort((a, b) => (a as number) - (b as number)));
-        if (headLength !== -1) expect(ranks.slice(headLength).every((r) => r === undefined)).toBe(true);
-        // Within each origin, the free policies that do not run last keep their declared order.
-        for (const origin of ['environment', 'api'] as const) {
-          const indices = chain.filter((e) => e.origin === origin && rank(e.policy.type, profile) === undefined && !runsLast(e.policy)).map((e) => e.index);
-          expect(indices).toEqual([...indices].sort((a, b) => a - b));
-        }
-        // Custom policies without order: listed come after every other free policy.
-        const firstLast = chain.findIndex((e) => runsLast(e.policy));
-        if (firstLast !== -1) expect(chain.slice(firstLast).every((e) => runsLast(e.policy))).toBe(true);
-      }),
+      fc.property(
+        fc.array(policyArb, { maxLength: 5 }),
+        fc.array(policyArb, { maxLength: 8 }),
+        profileArb,
+        (envList, apiList, profile) => {
+          const env = toSpecs('env', envList);
+          const api = toSpecs('api', apiList);
+          const chain = assembleChain(env, api, profile);
+          expect(chain.length).toBe(env.length + api.length);
+          expect(new Set(chain.map(key)).size).toBe(chain.length);
+          const ranks = chain.map((e) => rank(e.policy.type, profile));
+          const headLength = ranks.findIndex((r) => r === undefined);
+          const head = headLength === -1 ? ranks : ranks.slice(0, headLength);
+          expect(head).toEqual([...head].sort((a, b) => (a as number) - (b as number)));
+          if (headLength !== -1) expect(ranks.slice(headLength).every((r) => r === undefined)).toBe(true);
+          // Within each origin, the free policies that do not run last keep their declared order.
+          for (const origin of ['environment', 'api'] as const) {
+            const indices = chain
+              .filter((e) => e.origin === origin && rank(e.policy.type, profile) === undefined && !runsLast(e.policy))
+              .map((e) => e.index);
+            expect(indices).toEqual([...indices].sort((a, b) => a - b));
+          }
+          // Custom policies without order: listed come after every other free policy.
+          const firstLast = chain.findIndex((e) => runsLast(e.policy));
+          if (firstLast !== -1) expect(chain.slice(firstLast).every((e) => runsLast(e.policy))).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -249,10 +282,29 @@ describe('assembleChain against an independent model of the execution order', ()
     );
   });
 
-  it('automated policies run before the Api\'s own free policies, and after the Api\'s fixed head', () => {
+  it("automated policies run before the Api's own free policies, and after the Api's fixed head", () => {
     const env = [spec('ip-blocklist', 0, { name: 'known-abusers' }), spec('message-logging', 1, { name: 'audit' })];
-    const api = [spec('cors', 0, { name: 'browsers' }), spec('rate-limiting', 1, { name: 'quota' }), spec('basic-auth', 2, { name: 'login' }), spec('custom', 3, { name: 'fraud' })];
-    expect(assembleChain(env, api, 'strict').map((e) => e.policy.name)).toEqual(['browsers', 'quota', 'known-abusers', 'audit', 'login', 'fraud']);
-    expect(assembleChain(env, api, 'cors-first').map((e) => e.policy.name)).toEqual(['browsers', 'known-abusers', 'audit', 'quota', 'login', 'fraud']);
+    const api = [
+      spec('cors', 0, { name: 'browsers' }),
+      spec('rate-limiting', 1, { name: 'quota' }),
+      spec('basic-auth', 2, { name: 'login' }),
+      spec('custom', 3, { name: 'fraud' }),
+    ];
+    expect(assembleChain(env, api, 'strict').map((e) => e.policy.name)).toEqual([
+      'browsers',
+      'quota',
+      'known-abusers',
+      'audit',
+      'login',
+      'fraud',
+    ]);
+    expect(assembleChain(env, api, 'cors-first').map((e) => e.policy.name)).toEqual([
+      'browsers',
+      'known-abusers',
+      'audit',
+      'quota',
+      'login',
+      'fraud',
+    ]);
   });
 });

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { runCli } from '../helpers/cli.js';
-import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
+import type { ReconcilerStatus } from '../../src/reconcile/status.js';
+import {
+  ADMIN_TOKEN,
+  spawnCli,
+  startGatewayProcess,
+  type GatewayProcess,
+  type LoggedProcess,
+} from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { ordersManifests } from '../helpers/manifests.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
@@ -18,18 +25,32 @@ import { eventually } from '../helpers/wait.js';
 
 interface Reconcile extends LoggedProcess {
   url: string;
-  status(): Promise<any>;
+  status(): Promise<ReconcilerStatus>;
 }
 
 async function startReconcile(args: string[]): Promise<Reconcile> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-rc-'));
-  const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, '--drift-interval', '0', ...args], { GW_TOKEN: ADMIN_TOKEN, WRONG_TOKEN: 'not-the-admin-token' });
+  const proc = spawnCli(
+    [
+      'reconcile',
+      '--env',
+      'prod',
+      '--listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      stateDir,
+      '--drift-interval',
+      '0',
+      ...args,
+    ],
+    { GW_TOKEN: ADMIN_TOKEN, WRONG_TOKEN: 'not-the-admin-token' },
+  );
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
   const url = String(listening.url);
-  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as any };
+  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus };
 }
 
-const condition = (status: any, type: string) => status.conditions.find((c: any) => c.type === type);
+const condition = (status: ReconcilerStatus, type: string) => status.conditions.find((c) => c.type === type);
 
 /** Two nodes, the second reached with the token in `gw2Token`: the orders API limited to `limit` requests a minute. */
 function twoNodes(adminUrls: [string, string], upstream: string, limit: number, gw2Token: string): string {
@@ -72,7 +93,10 @@ describe('reconcile conditions and tollgate status', () => {
   it('the git remote disappears: Stalled SourceUnavailable and status exits 1; it comes back: Stalled clears and status exits 0', async () => {
     const gw = track(await startGatewayProcess());
     const repo = await createRepo();
-    await repo.write('all.yaml', ordersManifests({ environment: 'prod', adminUrl: gw.adminUrl, upstream: upstream.url, limit: 5 }));
+    await repo.write(
+      'all.yaml',
+      ordersManifests({ environment: 'prod', adminUrl: gw.adminUrl, upstream: upstream.url, limit: 5 }),
+    );
     const sha = repo.commit('initial');
     const rc = track(await startReconcile(['--git', repo.dir, '--interval', '200ms']));
     await eventually(async () => (await rc.status()).lastAppliedRevision === sha);
@@ -107,7 +131,9 @@ describe('reconcile conditions and tollgate status', () => {
     expect((await runCli(['status', '--url', rc.url, '--output', 'json'])).code).toBe(0);
     // The last line says why the exit code is what it is.
     expect(healthy.stdout).toContain('healthy: Ready, not stalled');
-    expect(unhealthy.stdout).toContain('unhealthy: Ready is false (SourceUnavailable); Stalled is true (SourceUnavailable)');
+    expect(unhealthy.stdout).toContain(
+      'unhealthy: Ready is false (SourceUnavailable); Stalled is true (SourceUnavailable)',
+    );
   }, 60_000);
 
   it('status exits 1 for an address that is not a reconciler', async () => {
@@ -127,7 +153,8 @@ describe('reconcile conditions and tollgate status', () => {
     const first = repo.commit('five');
     const rc = track(await startReconcile(['--git', repo.dir, '--interval', '200ms']));
     await eventually(async () => (await rc.status()).lastAppliedRevision === first);
-    const limitOn = async (gw: GatewayProcess) => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests as number;
+    const limitOn = async (gw: GatewayProcess) =>
+      (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests as number;
     expect(await limitOn(gw1)).toBe(5);
 
     await repo.write('all.yaml', twoNodes(adminUrls, upstream.url, 50, 'WRONG_TOKEN'));
@@ -141,10 +168,14 @@ describe('reconcile conditions and tollgate status', () => {
 
     // Back to the revision applied last: gw1 serves 50, so it must be applied again, not reported as applied.
     repo.git('reset', '-q', '--hard', first);
-    const readyAgain = await eventually(async () => {
-      const s = await rc.status();
-      return s.lastAttemptedRevision === first && condition(s, 'Ready').status && s;
-    }, 20_000, 10);
+    const readyAgain = await eventually(
+      async () => {
+        const s = await rc.status();
+        return s.lastAttemptedRevision === first && condition(s, 'Ready')?.status && s;
+      },
+      20_000,
+      10,
+    );
     expect(await limitOn(gw1)).toBe(5);
     expect(condition(readyAgain, 'Stalled')).toMatchObject({ status: false, reason: 'Converged' });
     expect(await limitOn(gw2)).toBe(5);

@@ -19,11 +19,32 @@ const SECRETS = {
 
 /** Each edit is applied to the repository in turn; after each, an incremental build must equal a build from scratch. */
 const EDITS: { name: string; file: string; edit: (text: string) => string }[] = [
-  { name: 'a rate limit', file: 'apis/backoffice.yaml', edit: (t) => t.replace('maximumRequests: 100,', 'maximumRequests: 150,') },
-  { name: 'an upstream', file: 'apis/catalog.yaml', edit: (t) => t.replace('http://catalog.prod.svc.cluster.local:8080', 'http://catalog-v2.prod.svc.cluster.local:8080') },
-  { name: 'an automated policy of the environment', file: 'environments/production.yaml', edit: (t) => t.replace('- 198.51.100.17', '- 198.51.100.18') },
-  { name: 'an override', file: 'apis/backoffice.yaml', edit: (t) => t.replace('value: sandbox }', 'value: sandbox-eu }') },
-  { name: 'an application contract', file: 'applications/corner-shop.yaml', edit: (t) => t.replace(', environments: [sandbox]', '') },
+  {
+    name: 'a rate limit',
+    file: 'apis/backoffice.yaml',
+    edit: (t) => t.replace('maximumRequests: 100,', 'maximumRequests: 150,'),
+  },
+  {
+    name: 'an upstream',
+    file: 'apis/catalog.yaml',
+    edit: (t) =>
+      t.replace('http://catalog.prod.svc.cluster.local:8080', 'http://catalog-v2.prod.svc.cluster.local:8080'),
+  },
+  {
+    name: 'an automated policy of the environment',
+    file: 'environments/production.yaml',
+    edit: (t) => t.replace('- 198.51.100.17', '- 198.51.100.18'),
+  },
+  {
+    name: 'an override',
+    file: 'apis/backoffice.yaml',
+    edit: (t) => t.replace('value: sandbox }', 'value: sandbox-eu }'),
+  },
+  {
+    name: 'an application contract',
+    file: 'applications/corner-shop.yaml',
+    edit: (t) => t.replace(', environments: [sandbox]', ''),
+  },
   { name: 'a comment only', file: 'apis/payments.yaml', edit: (t) => `# reviewed\n${t}` },
 ];
 
@@ -88,7 +109,14 @@ describe('DesiredStateBuilder: revision after revision', () => {
     await edit('environments/production.yaml', (t) => t.replace('level: INFO', 'level: WARN'));
     const envEdited = ok(await builder.build([repo], 'production'));
     expect(envEdited.apis.some((api, i) => api === edited.apis[i])).toBe(false);
-    for (const api of envEdited.apis) expect((api.chain.find((p) => p.name === 'audit-log')?.config as { loggingConfiguration: { itemData: { level: string } }[] }).loggingConfiguration[0]?.itemData.level).toBe('WARN');
+    for (const api of envEdited.apis)
+      expect(
+        (
+          api.chain.find((p) => p.name === 'audit-log')?.config as {
+            loggingConfiguration: { itemData: { level: string } }[];
+          }
+        ).loggingConfiguration[0]?.itemData.level,
+      ).toBe('WARN');
   });
 
   it('hands out frozen APIs: writing to one throws instead of staling what later revisions share', async () => {
@@ -104,7 +132,8 @@ describe('DesiredStateBuilder: revision after revision', () => {
 
   it('resolves secrets again when their variables change', async () => {
     const builder = new DesiredStateBuilder();
-    const password = (s: EnvironmentState) => s.apis.find((a) => a.name === 'backoffice')?.chain.find((p) => p.name === 'staff-login')?.config.password;
+    const password = (s: EnvironmentState) =>
+      s.apis.find((a) => a.name === 'backoffice')?.chain.find((p) => p.name === 'staff-login')?.config.password;
     expect(password(ok(await builder.build([repo], 'production')))).toBe('prod-backoffice-pw');
     process.env.BACKOFFICE_PASSWORD = 'rotated-pw';
     expect(password(ok(await builder.build([repo], 'production')))).toBe('rotated-pw');
@@ -154,7 +183,10 @@ describe('DesiredStateBuilder: revision after revision', () => {
       const live = engine.publicView(['catalog']);
       const catalog = live.state?.apis[0];
       if (!catalog) throw new Error('catalog is not on the gateway');
-      const outcome = await engine.apply({ expectedRevision: live.revision, changes: [{ op: 'put-api', api: { ...catalog, chain: catalog.chain.slice(0, -1) } }] });
+      const outcome = await engine.apply({
+        expectedRevision: live.revision,
+        changes: [{ op: 'put-api', api: { ...catalog, chain: catalog.chain.slice(0, -1) } }],
+      });
       expect(outcome.ok).toBe(true);
       const [plan] = await planEnvironment(ok(await builder.build([repo], 'sandbox')), node, { prune: true });
       expect(plan?.plan?.changes.map((c) => `${c.kind} ${'api' in c ? c.api : ''}`)).toEqual(['add-policy catalog']);

@@ -13,7 +13,11 @@ describe('watchFolders', () => {
   let readByOnChange: string[];
 
   const watch = async (debounceMs: number) => {
-    watcher = watchFolders({ paths: [dir], debounceMs, onChange: () => void readFile(file, 'utf8').then((text) => readByOnChange.push(text)) });
+    watcher = watchFolders({
+      paths: [dir],
+      debounceMs,
+      onChange: () => void readFile(file, 'utf8').then((text) => readByOnChange.push(text)),
+    });
     await watcher.ready;
   };
 
@@ -60,7 +64,11 @@ describe('watchFolders on a Kubernetes ConfigMap volume', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-cm-watch-'));
     await writeConfigMap(dir, { 'orders.yaml': 'limit: 0\n', 'other.yaml': 'x: 1\n' });
     const reads: string[] = [];
-    const watcher = watchFolders({ paths: [dir], debounceMs: 25, onChange: () => void readFile(path.join(dir, 'orders.yaml'), 'utf8').then((t) => reads.push(t)) });
+    const watcher = watchFolders({
+      paths: [dir],
+      debounceMs: 25,
+      onChange: () => void readFile(path.join(dir, 'orders.yaml'), 'utf8').then((t) => reads.push(t)),
+    });
     try {
       await watcher.ready;
       for (let i = 1; i <= 3; i++) {

@@ -4,7 +4,14 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { signGithubPayload } from '../../src/reconcile/webhook.js';
-import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
+import type { ReconcilerStatus } from '../../src/reconcile/status.js';
+import {
+  ADMIN_TOKEN,
+  spawnCli,
+  startGatewayProcess,
+  type GatewayProcess,
+  type LoggedProcess,
+} from '../helpers/gateway-process.js';
 import { createRepo } from '../helpers/git-repo.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { ordersManifests } from '../helpers/manifests.js';
@@ -12,23 +19,24 @@ import { eventually, statusOf } from '../helpers/wait.js';
 
 const SECRET = 'webhook-secret-for-tests';
 
-
-
 function manifests(adminUrl: string, upstream: string, limit: number | string): string {
   return ordersManifests({ environment: 'prod', adminUrl, upstream, limit });
 }
 
 interface Reconcile extends LoggedProcess {
   url: string;
-  status(): Promise<any>;
+  status(): Promise<ReconcilerStatus>;
 }
 
 async function startReconcile(args: string[]): Promise<Reconcile> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-rc-'));
-  const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, ...args], { GW_TOKEN: ADMIN_TOKEN, TOLLGATE_WEBHOOK_SECRET: SECRET });
+  const proc = spawnCli(['reconcile', '--env', 'prod', '--listen', '127.0.0.1:0', '--state-dir', stateDir, ...args], {
+    GW_TOKEN: ADMIN_TOKEN,
+    TOLLGATE_WEBHOOK_SECRET: SECRET,
+  });
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
   const url = String(listening.url);
-  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as any };
+  return { ...proc, url, status: async () => (await (await request(`${url}/status`)).body.json()) as ReconcilerStatus };
 }
 
 describe('tollgate reconcile', () => {
@@ -59,10 +67,10 @@ describe('tollgate reconcile', () => {
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 'plenty'));
     const invalid = await eventually(async () => {
       const s = await rc.status();
-      return s.conditions.find((c: any) => c.type === 'Ready' && c.reason === 'ValidationFailed') && s;
+      return s.conditions.find((c) => c.type === 'Ready' && c.reason === 'ValidationFailed') && s;
     });
     expect(invalid.history[0]).toMatchObject({ result: 'invalid' });
-    expect(invalid.history[0].error).toContain(`${file}:18:49 TG_SCHEMA`);
+    expect(invalid.history[0]?.error).toContain(`${file}:18:49 TG_SCHEMA`);
     expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
 
     await writeFile(file, manifests(gw.adminUrl, upstream.url, 10));
@@ -70,10 +78,10 @@ describe('tollgate reconcile', () => {
     // The gateway serves the fix as soon as its transaction is committed; the reconciler records the outcome right after.
     const s = await eventually(async () => {
       const status = await rc.status();
-      return status.conditions.find((c: any) => c.type === 'Ready' && c.status === true) ? status : undefined;
+      return status.conditions.find((c) => c.type === 'Ready' && c.status === true) ? status : undefined;
     });
-    expect(s.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: true, reason: 'Applied' });
-    expect(s.history.map((h: any) => h.result)).toEqual(expect.arrayContaining(['applied', 'invalid']));
+    expect(s.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: true, reason: 'Applied' });
+    expect(s.history.map((h) => h.result)).toEqual(expect.arrayContaining(['applied', 'invalid']));
   });
 
   it('git: a commit is applied at its SHA by polling, and by a signed webhook; a wrongly signed webhook is refused', async () => {
@@ -81,7 +89,9 @@ describe('tollgate reconcile', () => {
     const repo = await createRepo();
     await repo.write('gateway/all.yaml', manifests(gw.adminUrl, upstream.url, 5));
     const first = repo.commit('initial');
-    const poller = track(await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '300ms']));
+    const poller = track(
+      await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '300ms']),
+    );
     await eventually(async () => (await poller.status()).lastAppliedRevision === first);
     expect((await gw.admin('GET', '/state')).body.source).toEqual({ kind: 'git', revision: first });
 
@@ -90,17 +100,35 @@ describe('tollgate reconcile', () => {
     await eventually(async () => (await gw.admin('GET', '/state')).body.source?.revision === second);
     await poller.stop();
 
-    const hooked = track(await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '1h']));
+    const hooked = track(
+      await startReconcile(['--git', repo.dir, '--branch', 'main', '--path', 'gateway', '--interval', '1h']),
+    );
     await eventually(async () => (await hooked.status()).lastAppliedRevision === second);
     await repo.write('gateway/all.yaml', manifests(gw.adminUrl, upstream.url, 7));
     const third = repo.commit('raise it again');
     const payload = JSON.stringify({ ref: 'refs/heads/main', after: third });
-    const forged = await request(`${hooked.url}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signGithubPayload('not-the-secret', payload) }, body: payload });
+    const forged = await request(`${hooked.url}/hooks/git`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': signGithubPayload('not-the-secret', payload),
+      },
+      body: payload,
+    });
     expect(forged.statusCode).toBe(401);
     await forged.body.dump();
     await new Promise((r) => setTimeout(r, 300));
     expect((await hooked.status()).lastAppliedRevision).toBe(second);
-    const signed = await request(`${hooked.url}/hooks/git`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-hub-signature-256': signGithubPayload(SECRET, payload) }, body: payload });
+    const signed = await request(`${hooked.url}/hooks/git`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'push',
+        'x-hub-signature-256': signGithubPayload(SECRET, payload),
+      },
+      body: payload,
+    });
     expect(signed.statusCode).toBe(202);
     await signed.body.dump();
     await eventually(async () => (await hooked.status()).lastAppliedRevision === third, 5000);
@@ -114,7 +142,9 @@ describe('tollgate reconcile', () => {
     const tamper = async () => {
       const live = (await gw.admin('GET', '/state')).body;
       live.state.apis[0].chain[0].config.rateLimits[0].maximumRequests = 999;
-      expect((await gw.admin('POST', '/transactions', { expectedRevision: live.revision, state: live.state })).status).toBe(200);
+      expect(
+        (await gw.admin('POST', '/transactions', { expectedRevision: live.revision, state: live.state })).status,
+      ).toBe(200);
     };
     const watcher = track(await startReconcile(['--source', dir, '--drift-interval', '200ms']));
     await eventually(async () => (await watcher.status()).lastAppliedRevision);
@@ -123,16 +153,31 @@ describe('tollgate reconcile', () => {
       const s = await watcher.status();
       return s.nodes.gw?.drift?.detected && s;
     });
-    expect(drifted.nodes.gw.drift.changes[0]).toMatchObject({ kind: 'update-policy', api: 'orders', policy: 'limit' });
-    expect((await request(`${watcher.url}/metrics`).then((r) => r.body.text()))).toMatch(/tollgate_drift_changes\{environment="prod",node="gw"\} 1/);
-    expect((await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests).toBe(999);
+    expect(drifted.nodes.gw?.drift?.changes[0]).toMatchObject({
+      kind: 'update-policy',
+      api: 'orders',
+      policy: 'limit',
+    });
+    expect(await request(`${watcher.url}/metrics`).then((r) => r.body.text())).toMatch(
+      /tollgate_drift_changes\{environment="prod",node="gw"\} 1/,
+    );
+    expect((await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests).toBe(
+      999,
+    );
     await watcher.stop();
 
     const healer = track(await startReconcile(['--source', dir, '--drift-interval', '200ms', '--self-heal']));
-    await eventually(async () => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3);
+    await eventually(
+      async () =>
+        (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3,
+    );
     await tamper();
-    await eventually(async () => (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3, 5000);
-    expect((await healer.status()).history.some((h: any) => h.trigger === 'self-heal' && h.result === 'applied')).toBe(true);
+    await eventually(
+      async () =>
+        (await gw.admin('GET', '/state')).body.state.apis[0].chain[0].config.rateLimits[0].maximumRequests === 3,
+      5000,
+    );
+    expect((await healer.status()).history.some((h) => h.trigger === 'self-heal' && h.result === 'applied')).toBe(true);
   });
 
   it('a gateway down during a commit stalls the loop; when it is back, the loop converges', async () => {
@@ -149,13 +194,13 @@ describe('tollgate reconcile', () => {
     const sha = repo.commit('while the gateway is down');
     const stalled = await eventually(async () => {
       const s = await rc.status();
-      return s.conditions.find((c: any) => c.type === 'Stalled' && c.status) && s;
+      return s.conditions.find((c) => c.type === 'Stalled' && c.status) && s;
     }, 15_000);
     expect(stalled.lastAttemptedRevision).toBe(sha);
-    expect(stalled.conditions.find((c: any) => c.type === 'Stalled').reason).toBe('ApplyFailed');
+    expect(stalled.conditions.find((c) => c.type === 'Stalled')?.reason).toBe('ApplyFailed');
     gw = await startGatewayProcess({ stateDir, args: ['--admin-listen', `127.0.0.1:${adminPort}`] });
     await eventually(async () => (await rc.status()).lastAppliedRevision === sha, 20_000);
-    expect((await rc.status()).conditions.find((c: any) => c.type === 'Stalled').status).toBe(false);
+    expect((await rc.status()).conditions.find((c) => c.type === 'Stalled')?.status).toBe(false);
   });
 
   it('shuts down cleanly on SIGTERM', async () => {

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, spawnCli, startGatewayProcess, type GatewayProcess, type LoggedProcess } from '../helpers/gateway-process.js';
+import type { ReconcilerStatus } from '../../src/reconcile/status.js';
+import {
+  ADMIN_TOKEN,
+  spawnCli,
+  startGatewayProcess,
+  type GatewayProcess,
+  type LoggedProcess,
+} from '../helpers/gateway-process.js';
 import { runCli } from '../helpers/cli.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { eventually, statusOf } from '../helpers/wait.js';
@@ -35,14 +42,35 @@ spec:
 `;
 
 interface Reconciler extends LoggedProcess {
-  status(): Promise<any>;
+  status(): Promise<ReconcilerStatus>;
 }
 
 async function startReconciler(dir: string, selector: string): Promise<Reconciler> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-team-rc-'));
-  const proc = spawnCli(['reconcile', '--env', 'shared', '--source', dir, '--selector', selector, '--prune', '--drift-interval', '200ms', '--listen', '127.0.0.1:0', '--state-dir', stateDir], { GW_TOKEN: ADMIN_TOKEN });
+  const proc = spawnCli(
+    [
+      'reconcile',
+      '--env',
+      'shared',
+      '--source',
+      dir,
+      '--selector',
+      selector,
+      '--prune',
+      '--drift-interval',
+      '200ms',
+      '--listen',
+      '127.0.0.1:0',
+      '--state-dir',
+      stateDir,
+    ],
+    { GW_TOKEN: ADMIN_TOKEN },
+  );
   const listening = await proc.waitForLog((l) => l.msg === 'reconciler listening');
-  return { ...proc, status: async () => (await (await request(`${String(listening.url)}/status`)).body.json()) as any };
+  return {
+    ...proc,
+    status: async () => (await (await request(`${String(listening.url)}/status`)).body.json()) as ReconcilerStatus,
+  };
 }
 
 describe('two teams, two reconcilers with their own selectors, one gateway', () => {
@@ -52,7 +80,10 @@ describe('two teams, two reconcilers with their own selectors, one gateway', () 
   let teamB: Reconciler;
   let dirA: string;
   let dirB: string;
-  const liveApis = async () => ((await gw.admin('GET', '/state')).body.state?.apis ?? []).map((a: any) => `${a.name}:${a.owner ?? '-'}`).sort();
+  const liveApis = async () =>
+    ((await gw.admin('GET', '/state')).body.state?.apis ?? [])
+      .map((a: { name: string; owner?: string }) => `${a.name}:${a.owner ?? '-'}`)
+      .sort();
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -74,14 +105,17 @@ describe('two teams, two reconcilers with their own selectors, one gateway', () 
   });
 
   it('both teams apply with --prune, and each one’s APIs survive the other’s reconciles and drift checks', async () => {
-    await eventually(async () => (await liveApis()).join() === 'catalog:team=b,invoices:team=a,orders:team=a' || undefined, 15_000);
+    await eventually(
+      async () => (await liveApis()).join() === 'catalog:team=b,invoices:team=a,orders:team=a' || undefined,
+      15_000,
+    );
     // Several drift checks (every 200 ms) and reconciles later, nothing was deleted or reported as drift.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await liveApis()).toEqual(['catalog:team=b', 'invoices:team=a', 'orders:team=a']);
     for (const rc of [teamA, teamB]) {
       const status = await rc.status();
-      expect(status.nodes.gw.drift?.detected, JSON.stringify(status.nodes.gw)).toBe(false);
-      expect(status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({ status: true });
+      expect(status.nodes.gw?.drift?.detected, JSON.stringify(status.nodes.gw)).toBe(false);
+      expect(status.conditions.find((c) => c.type === 'Ready')).toMatchObject({ status: true });
     }
     for (const name of ['orders', 'invoices', 'catalog']) expect(await statusOf(`${gw.url}/${name}/x`)).toBe(200);
   });
@@ -98,7 +132,9 @@ describe('two teams, two reconcilers with their own selectors, one gateway', () 
     const failed = await eventually(async () => {
       const s = await teamA.status();
       const last = s.history[0];
-      return last?.result === 'failed' && String(last.error ?? s.nodes.gw?.lastResult?.error ?? '').length > 0 ? s : undefined;
+      return last?.result === 'failed' && String(last.error ?? s.nodes.gw?.lastResult?.error ?? '').length > 0
+        ? s
+        : undefined;
     }, 15_000);
     expect(JSON.stringify(failed)).toContain('Api \\"catalog\\" is owned by selector \\"team=b\\" on the gateway');
     expect(await liveApis()).toEqual(['catalog:team=b', 'orders:team=a']);
@@ -111,7 +147,9 @@ describe('two teams, two reconcilers with their own selectors, one gateway', () 
     const env = { GW_TOKEN: ADMIN_TOKEN };
     const dumped = await runCli(['dump', '--env', 'shared', '--selector', 'team=b', '--out', out, dirB], { env });
     expect(dumped.code, dumped.stderr).toBe(0);
-    const plan = await runCli(['plan', '--env', 'shared', '--selector', 'team=b', '--prune', '--output', 'json', out], { env });
+    const plan = await runCli(['plan', '--env', 'shared', '--selector', 'team=b', '--prune', '--output', 'json', out], {
+      env,
+    });
     expect(plan.code, plan.stdout + plan.stderr).toBe(0);
     const files = (await runCli(['validate', '--output', 'json', out])).stdout;
     expect(files).toContain('"valid": true');

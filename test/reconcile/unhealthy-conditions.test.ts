@@ -4,8 +4,20 @@ import { unhealthyConditions, type Condition } from '../../src/reconcile/status.
 /** What `tollgate status` exits 1 for: every bad condition, not only a false Ready. */
 
 const at = '2025-01-01T00:00:00.000Z';
-const ready = (status: boolean, reason = status ? 'Applied' : 'ApplyFailed'): Condition => ({ type: 'Ready', status, reason, message: '', since: at });
-const stalled = (status: boolean, reason = status ? 'SourceUnavailable' : 'Converged'): Condition => ({ type: 'Stalled', status, reason, message: '', since: at });
+const ready = (status: boolean, reason = status ? 'Applied' : 'ApplyFailed'): Condition => ({
+  type: 'Ready',
+  status,
+  reason,
+  message: '',
+  since: at,
+});
+const stalled = (status: boolean, reason = status ? 'SourceUnavailable' : 'Converged'): Condition => ({
+  type: 'Stalled',
+  status,
+  reason,
+  message: '',
+  since: at,
+});
 const reconciling: Condition = { type: 'Reconciling', status: true, reason: 'Progressing', message: '', since: at };
 
 describe('unhealthyConditions', () => {
@@ -19,7 +31,10 @@ describe('unhealthyConditions', () => {
   });
 
   it('Ready false, or not reported yet, is bad', () => {
-    expect(unhealthyConditions([ready(false), stalled(true, 'ApplyFailed')])).toEqual(['Ready is false (ApplyFailed)', 'Stalled is true (ApplyFailed)']);
+    expect(unhealthyConditions([ready(false), stalled(true, 'ApplyFailed')])).toEqual([
+      'Ready is false (ApplyFailed)',
+      'Stalled is true (ApplyFailed)',
+    ]);
     expect(unhealthyConditions([reconciling])).toEqual(['Ready is not reported yet']);
   });
 });

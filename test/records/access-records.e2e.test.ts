@@ -7,11 +7,16 @@ import { api, environmentState, policy } from '../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { eventually, statusOf } from '../helpers/wait.js';
 
-const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
 
 async function lines(file: string): Promise<Record<string, unknown>[]> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('access records', () => {
@@ -25,15 +30,32 @@ describe('access records', () => {
     gw = await startGatewayProcess({ args: ['--node-name', 'gw-test-1'] });
     const state = environmentState(
       [
-        api('orders', upstream.url, [
-          policy('quota', 'rate-limiting', { rateLimits: [{ maximumRequests: 2, timePeriodInMilliseconds: 3_600_000 }], keySelector: { source: 'api' } }),
-          policy('login', 'basic-auth', { username: 'ops', password: 'a-long-password', realm: 'r' }),
-          policy('admin-only', 'ip-allowlist', { ips: ['10.0.0.0/8'] }, { rules: [{ path: '^/admin' }] }),
-        ], { accessRecords: { sampling: 1 } }),
-        api('partners', upstream.url, [policy('partners', 'client-id-enforcement')], { accessRecords: { sampling: 1 } }),
+        api(
+          'orders',
+          upstream.url,
+          [
+            policy('quota', 'rate-limiting', {
+              rateLimits: [{ maximumRequests: 2, timePeriodInMilliseconds: 3_600_000 }],
+              keySelector: { source: 'api' },
+            }),
+            policy('login', 'basic-auth', { username: 'ops', password: 'a-long-password', realm: 'r' }),
+            policy('admin-only', 'ip-allowlist', { ips: ['10.0.0.0/8'] }, { rules: [{ path: '^/admin' }] }),
+          ],
+          { accessRecords: { sampling: 1 } },
+        ),
+        api('partners', upstream.url, [policy('partners', 'client-id-enforcement')], {
+          accessRecords: { sampling: 1 },
+        }),
         api('quiet', upstream.url),
       ],
-      [{ name: 'acme', clientId: 'acme-id', clientSecret: 'acme-secret-value', contracts: [{ api: 'partners', version: 'v1' }] }],
+      [
+        {
+          name: 'acme',
+          clientId: 'acme-id',
+          clientSecret: 'acme-secret-value',
+          contracts: [{ api: 'partners', version: 'v1' }],
+        },
+      ],
       { accessRecords: { destination: { file }, sampling: 1 } },
     );
     expect((await gw.applyState(state)).status).toBe(200);
@@ -47,7 +69,9 @@ describe('access records', () => {
     expect(await statusOf(`${gw.url}/orders/a?token=query-secret`, basic('ops', 'a-long-password'))).toBe(200);
     expect(await statusOf(`${gw.url}/orders/b`, basic('ops', 'wrong-password'))).toBe(401);
     expect(await statusOf(`${gw.url}/orders/c`, basic('ops', 'a-long-password'))).toBe(429);
-    expect(await statusOf(`${gw.url}/partners/x`, { client_id: 'acme-id', client_secret: 'acme-secret-value' })).toBe(200);
+    expect(await statusOf(`${gw.url}/partners/x`, { client_id: 'acme-id', client_secret: 'acme-secret-value' })).toBe(
+      200,
+    );
     expect(await statusOf(`${gw.url}/partners/x`, { client_id: 'acme-id', client_secret: 'a-guess' })).toBe(401);
     expect(await statusOf(`${gw.url}/quiet/x`)).toBe(200);
     expect(await statusOf(`${gw.url}/nowhere`)).toBe(404);
@@ -57,7 +81,17 @@ describe('access records', () => {
     });
     expect(records).toHaveLength(6);
     const [ok, wrong, limited, partner, guess, missing] = records;
-    expect(ok).toMatchObject({ environment: 'test', node: 'gw-test-1', api: 'orders', method: 'GET', path: '/orders/a', status: 200, clientIp: '127.0.0.1', principal: 'ops', policies: ['quota', 'login'] });
+    expect(ok).toMatchObject({
+      environment: 'test',
+      node: 'gw-test-1',
+      api: 'orders',
+      method: 'GET',
+      path: '/orders/a',
+      status: 200,
+      clientIp: '127.0.0.1',
+      principal: 'ops',
+      policies: ['quota', 'login'],
+    });
     expect(ok!.answeredBy).toBeUndefined();
     expect(Number(ok!.bytes)).toBeGreaterThan(0);
     expect(Number(ok!.latencyMs)).toBeGreaterThan(0);
@@ -70,7 +104,15 @@ describe('access records', () => {
     // The quiet API has no records; a path no API serves follows the environment's sampling.
     expect(missing).toMatchObject({ api: null, path: '/nowhere', status: 404, policies: [] });
     const text = await readFile(file, 'utf8');
-    for (const secret of ['a-long-password', 'wrong-password', 'acme-secret-value', 'a-guess', 'query-secret', 'Basic ']) expect(text).not.toContain(secret);
+    for (const secret of [
+      'a-long-password',
+      'wrong-password',
+      'acme-secret-value',
+      'a-guess',
+      'query-secret',
+      'Basic ',
+    ])
+      expect(text).not.toContain(secret);
   });
 
   it('reopens the file on SIGHUP, as log rotation expects', async () => {

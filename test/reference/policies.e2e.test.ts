@@ -20,7 +20,8 @@ async function call(url: string, options: Parameters<typeof request>[1] = {}) {
   const text = await res.body.text();
   return { status: res.statusCode, headers: res.headers, text };
 }
-const header = (value: string | string[] | undefined): string => (Array.isArray(value) ? value.join(', ') : (value ?? ''));
+const header = (value: string | string[] | undefined): string =>
+  Array.isArray(value) ? value.join(', ') : (value ?? '');
 
 describe('policies answer as the reference says, on a real gateway', () => {
   let gw: GatewayProcess;
@@ -31,45 +32,137 @@ describe('policies answer as the reference says, on a real gateway', () => {
     upstream = await startUpstream();
     // An upstream with CORS and caching headers of its own, for the response-side policies.
     corsy = await startUpstream((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/plain', 'access-control-allow-origin': '*', 'Access-Control-Expose-Headers': 'x-total', 'access-control-max-age': '5', 'cache-control': 'max-age=60', 'x-kept': 'yes' });
+      res.writeHead(200, {
+        'content-type': 'text/plain',
+        'access-control-allow-origin': '*',
+        'Access-Control-Expose-Headers': 'x-total',
+        'access-control-max-age': '5',
+        'cache-control': 'max-age=60',
+        'x-kept': 'yes',
+      });
       res.end('ok');
     });
     gw = await startGatewayProcess();
     const applications = [
-      { name: 'partner', clientId: 'partner-id', clientSecret: 'partner-secret', contracts: ['ids', 'ids-basic', 'ids-query', 'ids-optional', 'sla-alone'].map((name) => ({ api: name, version: 'v1', tier: 'gold' })) },
+      {
+        name: 'partner',
+        clientId: 'partner-id',
+        clientSecret: 'partner-secret',
+        contracts: ['ids', 'ids-basic', 'ids-query', 'ids-optional', 'sla-alone'].map((name) => ({
+          api: name,
+          version: 'v1',
+          tier: 'gold',
+        })),
+      },
       { name: 'no-secret', clientId: 'open-id', contracts: [{ api: 'ids-optional', version: 'v1' }] },
     ];
     const gold = { slaTiers: [{ name: 'gold', limits: [{ maximumRequests: 2, timePeriodInMilliseconds: DAY }] }] };
     const state = environmentState(
       [
-        api('by-key', upstream.url, [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 2, timePeriodInMilliseconds: DAY }], keySelector: "#[attributes.headers['x-key']]", exposeHeaders: true })]),
-        api('short', upstream.url, [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 3_000 }], exposeHeaders: true })]),
-        api('spiky', upstream.url, [policy('spike', 'spike-control', { maximumRequests: 2, timePeriodInMilliseconds: 6_000, delayAttempts: 0, exposeHeaders: true })]),
+        api('by-key', upstream.url, [
+          policy('limit', 'rate-limiting', {
+            rateLimits: [{ maximumRequests: 2, timePeriodInMilliseconds: DAY }],
+            keySelector: "#[attributes.headers['x-key']]",
+            exposeHeaders: true,
+          }),
+        ]),
+        api('short', upstream.url, [
+          policy('limit', 'rate-limiting', {
+            rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 3_000 }],
+            exposeHeaders: true,
+          }),
+        ]),
+        api('spiky', upstream.url, [
+          policy('spike', 'spike-control', {
+            maximumRequests: 2,
+            timePeriodInMilliseconds: 6_000,
+            delayAttempts: 0,
+            exposeHeaders: true,
+          }),
+        ]),
         api('sla-alone', upstream.url, [policy('quota', 'rate-limiting-sla', { exposeHeaders: true })], gold),
         api('ids', upstream.url, [policy('ids', 'client-id-enforcement')]),
-        api('ids-basic', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader' })]),
-        api('ids-query', upstream.url, [policy('ids', 'client-id-enforcement', { clientIdExpression: "#[attributes.queryParams['client_id']]", clientSecretExpression: "#[attributes.queryParams['client_secret']]" })]),
+        api('ids-basic', upstream.url, [
+          policy('ids', 'client-id-enforcement', {
+            credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader',
+          }),
+        ]),
+        api('ids-query', upstream.url, [
+          policy('ids', 'client-id-enforcement', {
+            clientIdExpression: "#[attributes.queryParams['client_id']]",
+            clientSecretExpression: "#[attributes.queryParams['client_secret']]",
+          }),
+        ]),
         api('ids-optional', upstream.url, [policy('ids', 'client-id-enforcement', { clientSecretExpression: '' })]),
         api('inject', corsy.url, [
           policy('inject', 'header-injection', {
-            inboundHeaders: [{ key: 'X-Tenant', value: 'acme' }, { key: 'X-Caller', value: "#[attributes.headers['x-user'] default 'anonymous']" }],
-            outboundHeaders: [{ key: 'Cache-Control', value: 'no-store' }, { key: 'X-Path', value: '#[attributes.requestPath]' }],
+            inboundHeaders: [
+              { key: 'X-Tenant', value: 'acme' },
+              { key: 'X-Caller', value: "#[attributes.headers['x-user'] default 'anonymous']" },
+            ],
+            outboundHeaders: [
+              { key: 'Cache-Control', value: 'no-store' },
+              { key: 'X-Path', value: '#[attributes.requestPath]' },
+            ],
           }),
         ]),
-        api('strip', corsy.url, [policy('strip', 'header-removal', { inboundHeaders: ['x-debug-.*'], outboundHeaders: ['Access-Control.*'] })]),
+        api('strip', corsy.url, [
+          policy('strip', 'header-removal', { inboundHeaders: ['x-debug-.*'], outboundHeaders: ['Access-Control.*'] }),
+        ]),
         api('octets', upstream.url, [policy('office', 'ip-allowlist', { ips: ['10.1', '127.0'] })]),
         api('elsewhere', upstream.url, [policy('office', 'ip-allowlist', { ips: ['10.1.2'] })]),
-        api('forwarded', upstream.url, [policy('office', 'ip-allowlist', { ips: ['203.0.113'], ipExpression: "#[attributes.headers['x-forwarded-for']]" })]),
-        api('browser', upstream.url, [policy('cors', 'cors', { publicResource: false, originGroups: [{ origins: ['https://app.example'], allowedMethods: [{ methodName: 'GET', isAllowed: true }, { methodName: 'PUT', isAllowed: false }, 'DELETE'] }] })]),
+        api('forwarded', upstream.url, [
+          policy('office', 'ip-allowlist', {
+            ips: ['203.0.113'],
+            ipExpression: "#[attributes.headers['x-forwarded-for']]",
+          }),
+        ]),
+        api('browser', upstream.url, [
+          policy('cors', 'cors', {
+            publicResource: false,
+            originGroups: [
+              {
+                origins: ['https://app.example'],
+                allowedMethods: [
+                  { methodName: 'GET', isAllowed: true },
+                  { methodName: 'PUT', isAllowed: false },
+                  'DELETE',
+                ],
+              },
+            ],
+          }),
+        ]),
         api('public', upstream.url, [policy('cors', 'cors')]),
-        api('json', upstream.url, [policy('json', 'json-threat-protection', { maxStringValueLength: -1, maxArrayElementCount: 3 })]),
+        api('json', upstream.url, [
+          policy('json', 'json-threat-protection', { maxStringValueLength: -1, maxArrayElementCount: 3 }),
+        ]),
         api('xml', upstream.url, [policy('xml', 'xml-threat-protection', { maxAttributeCountPerElement: 1 })]),
         api('logged', upstream.url, [
           policy('audit', 'message-logging', {
             loggingConfiguration: [
-              { itemName: 'in', itemData: { message: "#['in ' ++ attributes.method ++ ' ' ++ attributes.requestPath]", category: 'reference.audit', level: 'INFO', firstSection: true } },
-              { itemName: 'out', itemData: { message: "#['out ' ++ attributes.statusCode]", conditional: "#[attributes.method == 'POST']", category: 'reference.audit', level: 'WARN', secondSection: true } },
-              { itemName: 'never', itemData: { message: 'neither section', category: 'reference.audit', level: 'ERROR' } },
+              {
+                itemName: 'in',
+                itemData: {
+                  message: "#['in ' ++ attributes.method ++ ' ' ++ attributes.requestPath]",
+                  category: 'reference.audit',
+                  level: 'INFO',
+                  firstSection: true,
+                },
+              },
+              {
+                itemName: 'out',
+                itemData: {
+                  message: "#['out ' ++ attributes.statusCode]",
+                  conditional: "#[attributes.method == 'POST']",
+                  category: 'reference.audit',
+                  level: 'WARN',
+                  secondSection: true,
+                },
+              },
+              {
+                itemName: 'never',
+                itemData: { message: 'neither section', category: 'reference.audit', level: 'ERROR' },
+              },
             ],
           }),
         ]),
@@ -95,14 +188,20 @@ describe('policies answer as the reference says, on a real gateway', () => {
     expect(Number(first.headers['x-ratelimit-reset'])).toBeGreaterThan(DAY - 10_000);
     await sleep(300);
     const second = await call(`${gw.url}/by-key/x`, { headers: { 'x-key': 'a' } });
-    expect(Number(second.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(Number(first.headers['x-ratelimit-reset']) - 300);
+    expect(Number(second.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(
+      Number(first.headers['x-ratelimit-reset']) - 300,
+    );
     expect((await call(`${gw.url}/by-key/x`, { headers: { 'x-key': 'a' } })).status).toBe(429);
     // Another key starts a window of its own, with its own first request.
     const other = await call(`${gw.url}/by-key/x`, { headers: { 'x-key': 'b' } });
     expect(other.status).toBe(200);
     expect(Number(other.headers['x-ratelimit-reset'])).toBeGreaterThan(Number(second.headers['x-ratelimit-reset']));
     // Reference: "a request whose key is missing counts in its own bucket".
-    expect([(await call(`${gw.url}/by-key/x`)).status, (await call(`${gw.url}/by-key/x`)).status, (await call(`${gw.url}/by-key/x`)).status]).toEqual([200, 200, 429]);
+    expect([
+      (await call(`${gw.url}/by-key/x`)).status,
+      (await call(`${gw.url}/by-key/x`)).status,
+      (await call(`${gw.url}/by-key/x`)).status,
+    ]).toEqual([200, 200, 429]);
   });
 
   // Reference (rate-limiting): "fixed windows, each started by the first request of its key".
@@ -161,13 +260,18 @@ describe('policies answer as the reference says, on a real gateway', () => {
   it('client-id-enforcement: the reference challenges, credentials from headers, query parameters or Basic, an optional secret', async () => {
     const missing = await call(`${gw.url}/ids/x`);
     expect([missing.status, missing.headers['www-authenticate']]).toEqual([401, 'Client-ID-Enforcement']);
-    expect((await call(`${gw.url}/ids/x`, { headers: { client_id: 'partner-id', client_secret: 'partner-secret' } })).status).toBe(200);
+    expect(
+      (await call(`${gw.url}/ids/x`, { headers: { client_id: 'partner-id', client_secret: 'partner-secret' } })).status,
+    ).toBe(200);
     const query = await call(`${gw.url}/ids-query/x?client_id=partner-id&client_secret=wrong`);
     expect([query.status, query.headers['www-authenticate']]).toEqual([401, 'Client-ID-Enforcement']);
     expect((await call(`${gw.url}/ids-query/x?client_id=partner-id&client_secret=partner-secret`)).status).toBe(200);
     const basicMissing = await call(`${gw.url}/ids-basic/x`);
     expect([basicMissing.status, basicMissing.headers['www-authenticate']]).toEqual([401, 'Basic realm="tollgate"']);
-    expect((await call(`${gw.url}/ids-basic/x`, { headers: { authorization: basic('partner-id', 'partner-secret') } })).status).toBe(200);
+    expect(
+      (await call(`${gw.url}/ids-basic/x`, { headers: { authorization: basic('partner-id', 'partner-secret') } }))
+        .status,
+    ).toBe(200);
     expect((await call(`${gw.url}/ids-optional/x`, { headers: { client_id: 'open-id' } })).status).toBe(200);
     expect((await call(`${gw.url}/ids-optional/x`, { headers: { client_id: 'nobody' } })).status).toBe(401);
   });
@@ -187,7 +291,12 @@ describe('policies answer as the reference says, on a real gateway', () => {
   // Reference (header-injection): "both empty is invalid".
   it('header-injection: the gateway refuses a config whose two lists are empty', async () => {
     const current = await gw.admin('GET', '/state');
-    const refused = await gw.admin('POST', '/transactions', { expectedRevision: current.body.revision, changes: [{ op: 'put-api', api: api('empty-injection', upstream.url, [policy('inject', 'header-injection', {})]) }] });
+    const refused = await gw.admin('POST', '/transactions', {
+      expectedRevision: current.body.revision,
+      changes: [
+        { op: 'put-api', api: api('empty-injection', upstream.url, [policy('inject', 'header-injection', {})]) },
+      ],
+    });
     expect(refused.status).toBe(422);
     expect(JSON.stringify(refused.body)).toContain('both empty');
   });
@@ -210,8 +319,12 @@ describe('policies answer as the reference says, on a real gateway', () => {
 
   // Reference (ip-allowlist): "ipExpression (default: the first X-Forwarded-For address)".
   it('ip-allowlist: an ipExpression over X-Forwarded-For takes its first address, as the reference does by default', async () => {
-    expect((await call(`${gw.url}/forwarded/x`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } })).status).toBe(200);
-    expect((await call(`${gw.url}/forwarded/x`, { headers: { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' } })).status).toBe(403);
+    expect(
+      (await call(`${gw.url}/forwarded/x`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } })).status,
+    ).toBe(200);
+    expect(
+      (await call(`${gw.url}/forwarded/x`, { headers: { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' } })).status,
+    ).toBe(403);
     // tollgate's own default (no ipExpression) is the TCP peer: see the octets API, which sees 127.0.0.1.
   });
 
@@ -220,30 +333,52 @@ describe('policies answer as the reference says, on a real gateway', () => {
   it('cors: OPTIONS never reaches the upstream; the full default method list; {methodName, isAllowed} entries', async () => {
     const before = upstream.seen.length;
     const plain = await call(`${gw.url}/browser/x`, { method: 'OPTIONS' });
-    const allowed = await call(`${gw.url}/browser/x`, { method: 'OPTIONS', headers: { origin: 'https://app.example' } });
-    const preflight = await call(`${gw.url}/browser/x`, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'DELETE' } });
-    const stranger = await call(`${gw.url}/browser/x`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const allowed = await call(`${gw.url}/browser/x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example' },
+    });
+    const preflight = await call(`${gw.url}/browser/x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'DELETE' },
+    });
+    const stranger = await call(`${gw.url}/browser/x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+    });
     expect([plain.status, allowed.status, preflight.status, stranger.status]).toEqual([204, 204, 204, 204]);
     expect(upstream.seen.length).toBe(before);
     expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example');
     expect(preflight.headers['access-control-allow-methods']).toBe('GET, DELETE');
     expect(Object.keys(stranger.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
-    const open = await call(`${gw.url}/public/x`, { method: 'OPTIONS', headers: { origin: 'https://any.example', 'access-control-request-method': 'TRACE' } });
-    expect(open.headers['access-control-allow-methods']).toBe('GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT');
+    const open = await call(`${gw.url}/public/x`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://any.example', 'access-control-request-method': 'TRACE' },
+    });
+    expect(open.headers['access-control-allow-methods']).toBe(
+      'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, TRACE, CONNECT',
+    );
   });
 
   // Reference (json-threat-protection): "each -1 = unlimited, the default".
   it('json-threat-protection: -1 and unset limits are unlimited; a set limit still answers 400', async () => {
     const deep = JSON.stringify({ s: 'x'.repeat(100_000), d: JSON.parse('['.repeat(200) + ']'.repeat(200)) });
-    expect((await call(`${gw.url}/json/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep })).status).toBe(200);
-    const wide = await call(`${gw.url}/json/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1,2,3,4]' });
+    expect(
+      (await call(`${gw.url}/json/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep }))
+        .status,
+    ).toBe(200);
+    const wide = await call(`${gw.url}/json/x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1,2,3,4]',
+    });
     expect(wide.status).toBe(400);
     expect(JSON.parse(wide.text).limit).toBe('maxArrayElementCount');
   });
 
   // Reference (xml-threat-protection): "namespace declarations are not counted as attributes".
   it('xml-threat-protection: xmlns and xmlns:* are not counted as attributes', async () => {
-    const post = (body: string) => call(`${gw.url}/xml/x`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
+    const post = (body: string) =>
+      call(`${gw.url}/xml/x`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body });
     expect((await post('<a xmlns="urn:a" xmlns:p="urn:p" p:x="1"/>')).status).toBe(200);
     expect((await post('<a xmlns="urn:a" p:x="1" y="2"/>')).status).toBe(400);
   });

@@ -21,8 +21,21 @@ describe('windows shared between replicas', () => {
     [one, two] = await Promise.all([startGatewayProcess({ env }), startGatewayProcess({ env })]);
     const state = environmentState(
       [
-        api('keyed', upstream.url, [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 3, timePeriodInMilliseconds: DAY }], keySelector: "#[attributes.headers['x-key']]", exposeHeaders: true })]),
-        api('spiky', upstream.url, [policy('spike', 'spike-control', { maximumRequests: 2, timePeriodInMilliseconds: 6_000, delayAttempts: 0, exposeHeaders: true })]),
+        api('keyed', upstream.url, [
+          policy('limit', 'rate-limiting', {
+            rateLimits: [{ maximumRequests: 3, timePeriodInMilliseconds: DAY }],
+            keySelector: "#[attributes.headers['x-key']]",
+            exposeHeaders: true,
+          }),
+        ]),
+        api('spiky', upstream.url, [
+          policy('spike', 'spike-control', {
+            maximumRequests: 2,
+            timePeriodInMilliseconds: 6_000,
+            delayAttempts: 0,
+            exposeHeaders: true,
+          }),
+        ]),
       ],
       [],
       { sharedStorage: '${env:SHARED_REDIS_URL}' },
@@ -43,7 +56,9 @@ describe('windows shared between replicas', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429, 429]);
     expect(Number(answers[0]!.headers['x-ratelimit-reset'])).toBeGreaterThan(DAY - 10_000);
     // The replica that did not see the first request reports the same window.
-    expect(Math.abs(Number(answers[1]!.headers['x-ratelimit-reset']) - Number(answers[0]!.headers['x-ratelimit-reset']))).toBeLessThan(5_000);
+    expect(
+      Math.abs(Number(answers[1]!.headers['x-ratelimit-reset']) - Number(answers[0]!.headers['x-ratelimit-reset'])),
+    ).toBeLessThan(5_000);
     const [first] = await redis.client().keys('tollgate:{test}:keyed/limit/expr:*');
     expect(await redis.client().hget(first!, 'c')).toBe('3');
     for (const gw of [one, two]) expect((await sharedStorageStatus(gw)).fallbacks).toEqual({ open: 0, closed: 0 });

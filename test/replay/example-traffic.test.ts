@@ -16,18 +16,29 @@ describe("the README's replay example", () => {
     const file = path.join(repo.dir, 'apis/catalog.yaml');
     const text = await readFile(file, 'utf8');
     expect(text).toContain('{ maximumRequests: 600, timePeriodInMilliseconds: 60000 }');
-    await writeFile(file, text.replace('{ maximumRequests: 600, timePeriodInMilliseconds: 60000 }', '{ maximumRequests: 100, timePeriodInMilliseconds: 60000 }'));
+    await writeFile(
+      file,
+      text.replace(
+        '{ maximumRequests: 600, timePeriodInMilliseconds: 60000 }',
+        '{ maximumRequests: 100, timePeriodInMilliseconds: 60000 }',
+      ),
+    );
     repo.commit('catalog: at most 100 requests a minute per address');
   });
 
   it('the recorded day against the manifests that served it: nothing changes', async () => {
-    const run = await runCli(['replay', '--records', 'traffic/production.ndjson', '--env', 'production', '--head', 'main', '.'], { cwd: repo.dir });
+    const run = await runCli(
+      ['replay', '--records', 'traffic/production.ndjson', '--env', 'production', '--head', 'main', '.'],
+      { cwd: repo.dir },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('418 recorded requests replayed: none changes verdict');
   });
 
   it('check --replay names the crawler the lowered limit would refuse, at the limit', async () => {
-    const run = await runCli(['check', '--base', 'main', '--replay', 'traffic/production.ndjson', '--no-tests', '.'], { cwd: repo.dir });
+    const run = await runCli(['check', '--base', 'main', '--replay', 'traffic/production.ndjson', '--no-tests', '.'], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(0);
     const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
     for (const line of [

@@ -6,11 +6,21 @@ import { policy } from '../helpers/state.js';
 
 describe('what replay cannot measure', () => {
   it('names the inputs a policy reads that records do not carry, and nothing for what they do', () => {
-    const limit = (keySelector: unknown) => unrecordedInput(policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 1000 }], keySelector }));
+    const limit = (keySelector: unknown) =>
+      unrecordedInput(
+        policy('limit', 'rate-limiting', {
+          rateLimits: [{ maximumRequests: 1, timePeriodInMilliseconds: 1000 }],
+          keySelector,
+        }),
+      );
     expect(unrecordedInput(policy('body', 'json-threat-protection'))).toBe('request bodies');
     expect(limit({ source: 'header', header: 'X-Tenant' })).toBe('the X-Tenant header it counts by');
-    expect(limit({ source: 'ip', clientIpHeader: 'X-Real-IP', trustedProxies: ['10.0.0.0/8'] })).toBe('the X-Real-IP header it counts by');
-    expect(limit("#[attributes.headers['x-tenant'] ++ attributes.queryParams['key']]")).toBe('the x-tenant header and the key query parameter its key expression reads');
+    expect(limit({ source: 'ip', clientIpHeader: 'X-Real-IP', trustedProxies: ['10.0.0.0/8'] })).toBe(
+      'the X-Real-IP header it counts by',
+    );
+    expect(limit("#[attributes.headers['x-tenant'] ++ attributes.queryParams['key']]")).toBe(
+      'the x-tenant header and the key query parameter its key expression reads',
+    );
     // Records hold these: replay sends them again.
     expect(limit({ source: 'header', header: 'Origin' })).toBeUndefined();
     expect(limit({ source: 'ip', clientIpHeader: 'X-Forwarded-For', trustedProxies: ['10.0.0.0/8'] })).toBeUndefined();
@@ -38,6 +48,9 @@ describe('record times', () => {
     expect(parseRecordLine(JSON.stringify({ ...base, path: 'a' }))).toBe('"path" is not a path');
     expect(parseRecordLine(JSON.stringify({ ...base, status: '200' }))).toBe('"status" is not a status code');
     expect(parseRecordLine(JSON.stringify({ ...base, client: { id: 'x' } }))).toBe('"client" is not {id, verified}');
-    expect(parseRecordLine(JSON.stringify({ ...base, api: 'orders', principal: 'ops', unknown: 1 }))).toMatchObject({ api: 'orders', principal: 'ops' });
+    expect(parseRecordLine(JSON.stringify({ ...base, api: 'orders', principal: 'ops', unknown: 1 }))).toMatchObject({
+      api: 'orders',
+      principal: 'ops',
+    });
   });
 });

@@ -7,15 +7,31 @@ import type { ReplayRecord } from '../../src/replay/records.js';
 import { VirtualClock } from '../../src/replay/virtual-clock.js';
 
 const T0 = Date.UTC(2026, 10, 30, 9, 0, 0);
-const line = (time: number, extra: Record<string, unknown> = {}) => JSON.stringify({ time: new Date(time).toISOString(), environment: 'prod', node: 'n1', api: 'orders', method: 'GET', path: '/orders/1', status: 200, latencyMs: 1, bytes: 2, clientIp: '10.0.0.1', policies: [], ...extra });
+const line = (time: number, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    time: new Date(time).toISOString(),
+    environment: 'prod',
+    node: 'n1',
+    api: 'orders',
+    method: 'GET',
+    path: '/orders/1',
+    status: 200,
+    latencyMs: 1,
+    bytes: 2,
+    clientIp: '10.0.0.1',
+    policies: [],
+    ...extra,
+  });
 
 async function files(contents: Record<string, string>): Promise<string[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-records-'));
-  return Promise.all(Object.entries(contents).map(async ([name, text]) => {
-    const file = path.join(dir, name);
-    await writeFile(file, text);
-    return file;
-  }));
+  return Promise.all(
+    Object.entries(contents).map(async ([name, text]) => {
+      const file = path.join(dir, name);
+      await writeFile(file, text);
+      return file;
+    }),
+  );
 }
 
 async function all(stream: AsyncIterable<ReplayRecord>): Promise<ReplayRecord[]> {
@@ -36,21 +52,51 @@ describe('reading access records', () => {
   });
 
   it('puts back in order a record written after later ones (a slow response), and keeps arrival order within a millisecond', async () => {
-    const [file] = await files({ 'a.ndjson': [line(T0 + 5, { path: '/first' }), line(T0 + 5, { path: '/second' }), line(T0 + 9), line(T0 + 1, { path: '/slow' })].join('\n') });
+    const [file] = await files({
+      'a.ndjson': [
+        line(T0 + 5, { path: '/first' }),
+        line(T0 + 5, { path: '/second' }),
+        line(T0 + 9),
+        line(T0 + 1, { path: '/slow' }),
+      ].join('\n'),
+    });
     const records = await all(readRecords([file!]).records);
     expect(records.map((r) => r.path)).toEqual(['/slow', '/first', '/second', '/orders/1']);
   });
 
   it('replays a record later than the reorder window at the time the replay already reached, and counts it', async () => {
-    const [file] = await files({ 'a.ndjson': [line(T0), line(T0 + REORDER_WINDOW_MS + 1000), line(T0 + 2 * REORDER_WINDOW_MS + 2000), line(T0 + 500, { path: '/very-late' })].join('\n') });
+    const [file] = await files({
+      'a.ndjson': [
+        line(T0),
+        line(T0 + REORDER_WINDOW_MS + 1000),
+        line(T0 + 2 * REORDER_WINDOW_MS + 2000),
+        line(T0 + 500, { path: '/very-late' }),
+      ].join('\n'),
+    });
     const stream = readRecords([file!]);
     const records = await all(stream.records);
-    expect(records.map((r) => r.time - T0)).toEqual([0, REORDER_WINDOW_MS + 1000, REORDER_WINDOW_MS + 1000, 2 * REORDER_WINDOW_MS + 2000]);
+    expect(records.map((r) => r.time - T0)).toEqual([
+      0,
+      REORDER_WINDOW_MS + 1000,
+      REORDER_WINDOW_MS + 1000,
+      2 * REORDER_WINDOW_MS + 2000,
+    ]);
     expect(stream.late()).toBe(1);
   });
 
   it('skips lines that are not records, naming file and line; blank lines are not problems', async () => {
-    const [file] = await files({ 'a.ndjson': [line(T0), '', 'not json', '[1]', line(T0, { time: 'yesterday' }), line(T0, { status: '200' }), line(T0, { client: { id: 'acme' } }), line(T0 + 1)].join('\n') });
+    const [file] = await files({
+      'a.ndjson': [
+        line(T0),
+        '',
+        'not json',
+        '[1]',
+        line(T0, { time: 'yesterday' }),
+        line(T0, { status: '200' }),
+        line(T0, { client: { id: 'acme' } }),
+        line(T0 + 1),
+      ].join('\n'),
+    });
     const stream = readRecords([file!]);
     expect(await all(stream.records)).toHaveLength(2);
     expect(stream.skipped()).toBe(5);
@@ -64,9 +110,32 @@ describe('reading access records', () => {
   });
 
   it('keeps what replay needs: environment, identities, the answering policy, Origin and X-Forwarded-For; never more', async () => {
-    const [file] = await files({ 'a.ndjson': line(T0, { client: { id: 'acme', verified: true }, principal: 'ops', answeredBy: 'quota', status: 429, origin: 'https://shop.example', forwardedFor: '203.0.113.9', latencyMs: 3 }) });
+    const [file] = await files({
+      'a.ndjson': line(T0, {
+        client: { id: 'acme', verified: true },
+        principal: 'ops',
+        answeredBy: 'quota',
+        status: 429,
+        origin: 'https://shop.example',
+        forwardedFor: '203.0.113.9',
+        latencyMs: 3,
+      }),
+    });
     const [record] = await all(readRecords([file!]).records);
-    expect(record).toEqual({ time: T0, environment: 'prod', api: 'orders', method: 'GET', path: '/orders/1', status: 429, clientIp: '10.0.0.1', client: { id: 'acme', verified: true }, principal: 'ops', answeredBy: 'quota', origin: 'https://shop.example', forwardedFor: '203.0.113.9' });
+    expect(record).toEqual({
+      time: T0,
+      environment: 'prod',
+      api: 'orders',
+      method: 'GET',
+      path: '/orders/1',
+      status: 429,
+      clientIp: '10.0.0.1',
+      client: { id: 'acme', verified: true },
+      principal: 'ops',
+      answeredBy: 'quota',
+      origin: 'https://shop.example',
+      forwardedFor: '203.0.113.9',
+    });
   });
 });
 

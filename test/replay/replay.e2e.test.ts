@@ -11,7 +11,13 @@ import { eventually, statusOf } from '../helpers/wait.js';
 const SECRETS = { ACME_SECRET: 'acme-secret-0123456789', BETA_SECRET: 'beta-secret-0123456789' };
 
 /** One environment: orders (a limit per client, then client-id enforcement) and catalog (spike control). */
-function manifests(o: { upstream: string; records: string; perClient: number; spike?: string; enforcement?: boolean }): Record<string, string> {
+function manifests(o: {
+  upstream: string;
+  records: string;
+  perClient: number;
+  spike?: string;
+  enforcement?: boolean;
+}): Record<string, string> {
   return {
     'prod.yaml': `apiVersion: tollgate.dev/v1
 kind: Environment
@@ -76,7 +82,8 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
   let repo: TestRepo;
   let records: string;
   let served: number;
-  const replay = (...args: string[]) => runCli(['replay', '--records', records, ...args], { cwd: repo.dir, env: { ACME_SECRET: '', BETA_SECRET: '' } });
+  const replay = (...args: string[]) =>
+    runCli(['replay', '--records', records, ...args], { cwd: repo.dir, env: { ACME_SECRET: '', BETA_SECRET: '' } });
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -89,8 +96,10 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     const gw: GatewayProcess = await startGatewayProcess({ args: ['--config', repo.dir], env: SECRETS });
     try {
       await gw.waitForLog((l) => l.msg === 'reloaded');
-      for (let i = 0; i < 5; i++) expect(await statusOf(`${gw.url}/orders/o${i}`, client('acme', SECRETS.ACME_SECRET))).toBe(200);
-      for (let i = 0; i < 2; i++) expect(await statusOf(`${gw.url}/orders/b${i}`, client('beta', SECRETS.BETA_SECRET))).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect(await statusOf(`${gw.url}/orders/o${i}`, client('acme', SECRETS.ACME_SECRET))).toBe(200);
+      for (let i = 0; i < 2; i++)
+        expect(await statusOf(`${gw.url}/orders/b${i}`, client('beta', SECRETS.BETA_SECRET))).toBe(200);
       expect(await statusOf(`${gw.url}/orders/guess`, client('acme', 'a-guessed-secret'))).toBe(401);
       expect(await statusOf(`${gw.url}/orders/anonymous`)).toBe(401);
       const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => statusOf(`${gw.url}/catalog/item${i}`)));
@@ -111,7 +120,11 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     expect(JSON.parse(run.stdout).changes).toEqual([]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report).toMatchObject({ base: 'the recording', totals: { requests: 15, changed: 0 }, records: { replayed: 15, skipped: 0 } });
+    expect(report).toMatchObject({
+      base: 'the recording',
+      totals: { requests: 15, changed: 0 },
+      records: { replayed: 15, skipped: 0 },
+    });
   });
 
   it('a lower limit per client: the verified client that goes over it, as verified, without its secret; nothing sent upstream', async () => {
@@ -123,28 +136,57 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     const report = JSON.parse(run.stdout);
     expect(report.totals).toEqual({ requests: 15, changed: 2, newlyRefused: 2, newlyAdmitted: 0 });
     expect(report.changes).toEqual([
-      expect.objectContaining({ api: 'orders', policy: 'per-client', client: 'acme', change: 'newly-refused', status: 429, requests: 2, examples: [expect.objectContaining({ path: '/orders/o3', base: 'admitted', head: '429 by per-client' }), expect.objectContaining({ path: '/orders/o4' })] }),
+      expect.objectContaining({
+        api: 'orders',
+        policy: 'per-client',
+        client: 'acme',
+        change: 'newly-refused',
+        status: 429,
+        requests: 2,
+        examples: [
+          expect.objectContaining({ path: '/orders/o3', base: 'admitted', head: '429 by per-client' }),
+          expect.objectContaining({ path: '/orders/o4' }),
+        ],
+      }),
     ]);
     expect(upstream.seen.length).toBe(served);
     const text = await replay('--base', 'main', '--head', 'lower-limit');
-    expect(text.stdout).toContain('15 recorded requests replayed: 2 (13.3%) change verdict — 2 newly refused, 0 newly admitted');
+    expect(text.stdout).toContain(
+      '15 recorded requests replayed: 2 (13.3%) change verdict — 2 newly refused, 0 newly admitted',
+    );
     expect(text.stdout).toContain('orders: 2 requests of acme newly refused (429 by per-client)');
     expect(text.stdout).not.toContain(SECRETS.ACME_SECRET);
   });
 
   it('check --replay: the newly refused requests as a finding at the head policy, in json, markdown and github', async () => {
-    const json = await runCli(['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '-o', 'json'], { cwd: repo.dir });
+    const json = await runCli(['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '-o', 'json'], {
+      cwd: repo.dir,
+    });
     const report = JSON.parse(json.stdout);
-    expect(report.replay).toEqual([expect.objectContaining({ environment: 'prod', report: expect.objectContaining({ totals: expect.objectContaining({ newlyRefused: 2 }) }) })]);
+    expect(report.replay).toEqual([
+      expect.objectContaining({
+        environment: 'prod',
+        report: expect.objectContaining({ totals: expect.objectContaining({ newlyRefused: 2 }) }),
+      }),
+    ]);
     const finding = report.findings.find((f: { code: string }) => f.code === 'TG_REPLAY_REFUSED');
     expect(finding).toMatchObject({ severity: 'warning', file: 'orders.yaml', line: 10, environments: ['prod'] });
     expect(finding.message).toContain('2 recorded requests of 1 client to orders would be refused 429 by per-client');
-    const markdown = await runCli(['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '-o', 'markdown'], { cwd: repo.dir });
+    const markdown = await runCli(
+      ['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '-o', 'markdown'],
+      { cwd: repo.dir },
+    );
     expect(markdown.stdout).toContain('### Replay of recorded traffic: prod');
     expect(markdown.stdout).toContain('| orders | newly refused | per-client (429) | 2 | 1 |');
-    const github = await runCli(['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '-o', 'github'], { cwd: repo.dir });
+    const github = await runCli(
+      ['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '-o', 'github'],
+      { cwd: repo.dir },
+    );
     expect(github.stdout).toMatch(/^::warning file=orders\.yaml,line=10,.*TG_REPLAY_REFUSED/m);
-    const failing = await runCli(['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '--fail-on', 'warning'], { cwd: repo.dir });
+    const failing = await runCli(
+      ['check', '--base', 'main', '--head', 'lower-limit', '--replay', records, '--fail-on', 'warning'],
+      { cwd: repo.dir },
+    );
     expect(failing.code).toBe(1);
   });
 
@@ -156,14 +198,35 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     const run = await replay('--base', 'main', '--head', 'open', '-o', 'json');
     const report = JSON.parse(run.stdout);
     expect(report.totals).toMatchObject({ changed: 2, newlyAdmitted: 2, newlyRefused: 0 });
-    expect(report.changes.map((g: { client: string; policy: string; status: number }) => `${g.client} ${g.policy} ${g.status}`).sort()).toEqual(['acme (unverified) partners 401', 'ip 127.0.0.1 partners 401']);
-    const check = await runCli(['check', '--base', 'main', '--head', 'open', '--replay', records, '-o', 'json'], { cwd: repo.dir });
+    expect(
+      report.changes
+        .map((g: { client: string; policy: string; status: number }) => `${g.client} ${g.policy} ${g.status}`)
+        .sort(),
+    ).toEqual(['acme (unverified) partners 401', 'ip 127.0.0.1 partners 401']);
+    const check = await runCli(['check', '--base', 'main', '--head', 'open', '--replay', records, '-o', 'json'], {
+      cwd: repo.dir,
+    });
     const admitted = JSON.parse(check.stdout).findings.filter((f: { code: string }) => f.code === 'TG_REPLAY_ADMITTED');
-    expect(admitted).toEqual([expect.objectContaining({ file: 'orders.yaml', message: expect.stringContaining('that partners refused 401 at the base would be admitted') })]);
+    expect(admitted).toEqual([
+      expect.objectContaining({
+        file: 'orders.yaml',
+        message: expect.stringContaining('that partners refused 401 at the base would be admitted'),
+      }),
+    ]);
   });
 
   it('spike control that delays instead of refusing: the held requests wait in virtual time and two of them get through', async () => {
-    await writeAll(repo, manifests({ upstream: upstream.url, records, perClient: 10, enforcement: false, spike: '{ maximumRequests: 2, timePeriodInMilliseconds: 1000, delayTimeInMillis: 600, delayAttempts: 2, queuingLimit: 10 }' }));
+    await writeAll(
+      repo,
+      manifests({
+        upstream: upstream.url,
+        records,
+        perClient: 10,
+        enforcement: false,
+        spike:
+          '{ maximumRequests: 2, timePeriodInMilliseconds: 1000, delayTimeInMillis: 600, delayAttempts: 2, queuingLimit: 10 }',
+      }),
+    );
     const run = await replay('--base', 'main', '-o', 'json');
     const report = JSON.parse(run.stdout);
     const catalog = report.apis.find((a: { api: string }) => a.api === 'catalog');
@@ -177,9 +240,15 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     await writeFile(path.join(folder, 'access.ndjson.1.gz'), gzipSync(lines.slice(0, 8).join('\n') + '\n'));
     await writeFile(path.join(folder, 'access.ndjson'), `${lines.slice(8).join('\n')}\nnot a record\n`);
     await writeFile(path.join(folder, 'notes.txt'), 'ignored');
-    const run = await runCli(['replay', '--records', folder, '--base', 'main', '--head', 'lower-limit', '-o', 'json'], { cwd: repo.dir });
+    const run = await runCli(['replay', '--records', folder, '--base', 'main', '--head', 'lower-limit', '-o', 'json'], {
+      cwd: repo.dir,
+    });
     const report = JSON.parse(run.stdout);
-    expect(report.records).toMatchObject({ replayed: 15, skipped: 1, problems: [{ file: path.join(folder, 'access.ndjson'), line: 8, message: 'not JSON' }] });
+    expect(report.records).toMatchObject({
+      replayed: 15,
+      skipped: 1,
+      problems: [{ file: path.join(folder, 'access.ndjson'), line: 8, message: 'not JSON' }],
+    });
     expect(report.totals.newlyRefused).toBe(2);
   });
 
@@ -187,13 +256,19 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     const missing = await runCli(['replay', '--records', '/nonexistent/records', '.'], { cwd: repo.dir });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('error TG_RECORDS: /nonexistent/records: no such file or folder');
-    await repo.write('orders.yaml', 'apiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: orders }\nspec: { version: v1 }\n');
+    await repo.write(
+      'orders.yaml',
+      'apiVersion: tollgate.dev/v1\nkind: Api\nmetadata: { name: orders }\nspec: { version: v1 }\n',
+    );
     const invalid = await replay();
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('the manifests of working tree (.) are invalid; nothing was replayed');
     expect(invalid.stderr).toContain('TG_SCHEMA');
     repo.git('checkout', '-q', '--', '.');
-    await repo.write('staging.yaml', 'apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: staging }\nspec: { precedence: strict }\n');
+    await repo.write(
+      'staging.yaml',
+      'apiVersion: tollgate.dev/v1\nkind: Environment\nmetadata: { name: staging }\nspec: { precedence: strict }\n',
+    );
     const ambiguous = await replay();
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toContain('name the one the records come from with --env');

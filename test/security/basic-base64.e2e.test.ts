@@ -14,17 +14,25 @@ import { rawRequest } from './raw-http.js';
 describe('basic-auth decodes base64 strictly', () => {
   let gw: GatewayProcess;
   let upstream: TestUpstream;
-  const status = async (path: string, authorization: string) => (await rawRequest(gw.url, `GET ${path} HTTP/1.1`, [`Authorization: ${authorization}`])).status;
+  const status = async (path: string, authorization: string) =>
+    (await rawRequest(gw.url, `GET ${path} HTTP/1.1`, [`Authorization: ${authorization}`])).status;
 
   beforeAll(async () => {
     upstream = await startUpstream();
     gw = await startGatewayProcess();
     const applied = await gw.applyState(
-      environmentState([
-        api('plain', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret' })]),
-        api('plus', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret>>' })]),
-        api('ids', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader' })]),
-      ], [{ name: 'app', clientId: 'ops', clientSecret: 's3cret', contracts: [{ api: 'ids', version: 'v1' }] }]),
+      environmentState(
+        [
+          api('plain', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret' })]),
+          api('plus', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret>>' })]),
+          api('ids', upstream.url, [
+            policy('ids', 'client-id-enforcement', {
+              credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader',
+            }),
+          ]),
+        ],
+        [{ name: 'app', clientId: 'ops', clientSecret: 's3cret', contracts: [{ api: 'ids', version: 'v1' }] }],
+      ),
     );
     expect(applied.status).toBe(200);
   });

@@ -23,13 +23,43 @@ describe('duplicated credentials', () => {
     const applied = await gw.applyState(
       environmentState(
         [
-          api('by-query', upstream.url, [policy('ids', 'client-id-enforcement', { clientIdExpression: "#[attributes.queryParams['client_id']]", clientSecretExpression: "#[attributes.queryParams['client_secret']]" })]),
+          api('by-query', upstream.url, [
+            policy('ids', 'client-id-enforcement', {
+              clientIdExpression: "#[attributes.queryParams['client_id']]",
+              clientSecretExpression: "#[attributes.queryParams['client_secret']]",
+            }),
+          ]),
           api('by-headers', upstream.url, [policy('ids', 'client-id-enforcement')]),
-          api('by-basic', upstream.url, [policy('ids', 'client-id-enforcement', { credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader' })]),
-          api('sla', upstream.url, [policy('quota', 'rate-limiting-sla', { clientIdExpression: "#[attributes.queryParams['client_id']]", clientSecretExpression: "#[attributes.queryParams['client_secret']]" })], { slaTiers: [{ name: 'gold', limits: [{ maximumRequests: 100, timePeriodInMilliseconds: 60_000 }] }] }),
+          api('by-basic', upstream.url, [
+            policy('ids', 'client-id-enforcement', {
+              credentialsOriginHasHttpBasicAuthenticationHeader: 'httpBasicAuthenticationHeader',
+            }),
+          ]),
+          api(
+            'sla',
+            upstream.url,
+            [
+              policy('quota', 'rate-limiting-sla', {
+                clientIdExpression: "#[attributes.queryParams['client_id']]",
+                clientSecretExpression: "#[attributes.queryParams['client_secret']]",
+              }),
+            ],
+            { slaTiers: [{ name: 'gold', limits: [{ maximumRequests: 100, timePeriodInMilliseconds: 60_000 }] }] },
+          ),
           api('login', upstream.url, [policy('login', 'basic-auth', { username: 'ops', password: 's3cret' })]),
         ],
-        [{ name: 'app', clientId: 'good-app', clientSecret: 'app-secret', contracts: ['by-query', 'by-headers', 'by-basic', 'sla'].map((name) => ({ api: name, version: 'v1', tier: 'gold' })) }],
+        [
+          {
+            name: 'app',
+            clientId: 'good-app',
+            clientSecret: 'app-secret',
+            contracts: ['by-query', 'by-headers', 'by-basic', 'sla'].map((name) => ({
+              api: name,
+              version: 'v1',
+              tier: 'gold',
+            })),
+          },
+        ],
       ),
     );
     expect(applied.status).toBe(200);
@@ -50,7 +80,9 @@ describe('duplicated credentials', () => {
     ]) {
       const res = await get(`/by-query/x?${query}`);
       expect(res.status, query).toBe(400);
-      expect(JSON.parse(res.body).error).toMatch(/^the client_(id|secret) query parameter is sent more than once: send each credential once$/);
+      expect(JSON.parse(res.body).error).toMatch(
+        /^the client_(id|secret) query parameter is sent more than once: send each credential once$/,
+      );
     }
     const sla = await get('/sla/x?client_id=good-app&client_secret=app-secret&client_id=good-app');
     expect(sla.status).toBe(400);
@@ -59,10 +91,20 @@ describe('duplicated credentials', () => {
 
   it('headers: two client_id or client_secret headers are 400, even with the same value', async () => {
     expect((await get('/by-headers/x', ['client_id: good-app', 'client_secret: app-secret'])).status).toBe(200);
-    const twoIds = await get('/by-headers/x', ['client_id: good-app', 'client_id: good-app', 'client_secret: app-secret']);
+    const twoIds = await get('/by-headers/x', [
+      'client_id: good-app',
+      'client_id: good-app',
+      'client_secret: app-secret',
+    ]);
     expect(twoIds.status).toBe(400);
-    expect(JSON.parse(twoIds.body).error).toBe('the client_id header is sent more than once: send each credential once');
-    const twoSecrets = await get('/by-headers/x', ['client_id: good-app', 'Client_Secret: app-secret', 'client_secret: app-secret']);
+    expect(JSON.parse(twoIds.body).error).toBe(
+      'the client_id header is sent more than once: send each credential once',
+    );
+    const twoSecrets = await get('/by-headers/x', [
+      'client_id: good-app',
+      'Client_Secret: app-secret',
+      'client_secret: app-secret',
+    ]);
     expect(twoSecrets.status).toBe(400);
   });
 

@@ -8,7 +8,15 @@ import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 /** Revision n of the state tags every response with `x-revision: n`. */
-const stateAt = (upstream: string, n: number) => environmentState([api('tagged', upstream, [policy('tag', 'header-injection', { inboundHeaders: [], outboundHeaders: [{ key: 'x-revision', value: String(n) }] })])]);
+const stateAt = (upstream: string, n: number) =>
+  environmentState([
+    api('tagged', upstream, [
+      policy('tag', 'header-injection', {
+        inboundHeaders: [],
+        outboundHeaders: [{ key: 'x-revision', value: String(n) }],
+      }),
+    ]),
+  ]);
 
 describe('durable applies: an acknowledged transaction survives kill -9', () => {
   let upstream: TestUpstream;
@@ -24,12 +32,18 @@ describe('durable applies: an acknowledged transaction survives kill -9', () => 
       const gw = await startGatewayProcess({ stateDir, args: ['--gatekeeper-grace', '0'] });
       const start = (await gw.admin('GET', '/state')).body.revision as number;
       expect(start).toBeGreaterThanOrEqual(acknowledged);
-      if (acknowledged > 0) expect(Number((await rawRequest(gw.url, '/tagged/x')).headers['x-revision'])).toBeGreaterThanOrEqual(acknowledged);
+      if (acknowledged > 0)
+        expect(Number((await rawRequest(gw.url, '/tagged/x')).headers['x-revision'])).toBeGreaterThanOrEqual(
+          acknowledged,
+        );
       // Transactions back to back; the process is killed while one is in flight, after a varying number of them.
       let revision = start;
       const killAfter = 3 + round * 4;
       for (let i = 0; ; i++) {
-        const sent = gw.admin('POST', '/transactions', { expectedRevision: revision, state: stateAt(upstream.url, revision + 1) });
+        const sent = gw.admin('POST', '/transactions', {
+          expectedRevision: revision,
+          state: stateAt(upstream.url, revision + 1),
+        });
         if (i === killAfter) {
           // Somewhere inside the next transaction: before, during or after its write.
           await new Promise((resolve) => setTimeout(resolve, round % 3));

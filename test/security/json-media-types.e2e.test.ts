@@ -16,7 +16,11 @@ describe('json-threat-protection covers every JSON media type', () => {
   let gw: GatewayProcess;
   let upstream: TestUpstream;
   const post = async (contentType: string) => {
-    const res = await request(`${gw.url}/json/x`, { method: 'POST', headers: { 'content-type': contentType }, body: TOO_DEEP });
+    const res = await request(`${gw.url}/json/x`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: TOO_DEEP,
+    });
     const text = await res.body.text();
     return { status: res.statusCode, text };
   };
@@ -24,7 +28,11 @@ describe('json-threat-protection covers every JSON media type', () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     gw = await startGatewayProcess();
-    const applied = await gw.applyState(environmentState([api('json', upstream.url, [policy('limits', 'json-threat-protection', { maxContainerDepth: 2 })])]));
+    const applied = await gw.applyState(
+      environmentState([
+        api('json', upstream.url, [policy('limits', 'json-threat-protection', { maxContainerDepth: 2 })]),
+      ]),
+    );
     expect(applied.status).toBe(200);
   });
   afterAll(async () => {
@@ -54,7 +62,14 @@ describe('json-threat-protection covers every JSON media type', () => {
     expect(upstream.seen.length).toBe(before);
   });
 
-  it.each(['text/plain', 'application/octet-stream', 'application/json-seq', 'application/x-ndjson', 'application/jsonx', 'application/+json'])('%s is not JSON: passed on', async (contentType) => {
+  it.each([
+    'text/plain',
+    'application/octet-stream',
+    'application/json-seq',
+    'application/x-ndjson',
+    'application/jsonx',
+    'application/+json',
+  ])('%s is not JSON: passed on', async (contentType) => {
     expect((await post(contentType)).status).toBe(200);
   });
 });

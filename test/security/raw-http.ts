@@ -25,9 +25,12 @@ export function rawRequest(url: string, requestLine: string, headerLines: readon
       const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? NaN);
       let body = split === -1 ? '' : text.slice(split + 4);
       // Chunked answers: keep only the chunk data.
-      if (/\r\ntransfer-encoding: chunked/i.test(head)) body = body.replace(/(?:^|\r\n)[0-9a-f]+\r\n/gi, '').replace(/\r\n$/, '');
+      if (/\r\ntransfer-encoding: chunked/i.test(head))
+        body = body.replace(/(?:^|\r\n)[0-9a-f]+\r\n/gi, '').replace(/\r\n$/, '');
       resolve({ status, headers: head, body });
     });
-    socket.write(`${requestLine}\r\nHost: ${hostname}:${port}\r\n${headerLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`);
+    socket.write(
+      `${requestLine}\r\nHost: ${hostname}:${port}\r\n${headerLines.map((l) => `${l}\r\n`).join('')}Connection: close\r\n\r\n`,
+    );
   });
 }

@@ -5,7 +5,8 @@ import { api, environmentState, policy } from '../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 
 const CREDENTIALS = `Basic ${Buffer.from('alice:a-long-password').toString('base64')}`;
-const login = (extra = {}) => policy('login', 'basic-auth', { username: 'alice', password: 'a-long-password', realm: 'r' }, extra);
+const login = (extra = {}) =>
+  policy('login', 'basic-auth', { username: 'alice', password: 'a-long-password', realm: 'r' }, extra);
 
 /**
  * One normalized path for routing, rules and the upstream. `/public` has no
@@ -88,8 +89,13 @@ describe('one normalized path: routing, rules and the upstream see the same path
   });
 
   it('with escapedSlashes: keep, %2F and %5C pass through unchanged and never split a segment', async () => {
-    const apis = [api('public', `${upstream.url}/svc/public`), api('private', `${upstream.url}/svc/private`, [login()])];
-    expect((await gw.applyState(environmentState(apis, [], { requestPaths: { escapedSlashes: 'keep' } }))).status).toBe(200);
+    const apis = [
+      api('public', `${upstream.url}/svc/public`),
+      api('private', `${upstream.url}/svc/private`, [login()]),
+    ];
+    expect((await gw.applyState(environmentState(apis, [], { requestPaths: { escapedSlashes: 'keep' } }))).status).toBe(
+      200,
+    );
     for (const [target, upstreamPath] of [
       ['/public/a%2fb', '/svc/public/a%2Fb'],
       ['/public/..%2Fprivate/x', '/svc/public/..%2Fprivate/x'],

@@ -7,18 +7,57 @@ import { isRejection, normalizeRequestPath } from '../../src/gateway/data-plane/
 import { RouteTable, pathBelow } from '../../src/gateway/data-plane/route-table.js';
 
 // Pieces that spell the same path many ways: dots and their encodings, slashes, encoded letters, reserved characters.
-const PIECES = ['/', '//', '.', '..', '%2e', '%2E', '.%2e', '%2e.', 'admin', '%61dmin', 'adm%69n', 'ADMIN', 'public', 'private', 'p%72ivate', 'users', 'x', '~', '%7e', '%7E', ';v=1', '%25', '%2561', '%20', '{', '}', '|', 'a.json', '%2ejson', '-', '_'];
+const PIECES = [
+  '/',
+  '//',
+  '.',
+  '..',
+  '%2e',
+  '%2E',
+  '.%2e',
+  '%2e.',
+  'admin',
+  '%61dmin',
+  'adm%69n',
+  'ADMIN',
+  'public',
+  'private',
+  'p%72ivate',
+  'users',
+  'x',
+  '~',
+  '%7e',
+  '%7E',
+  ';v=1',
+  '%25',
+  '%2561',
+  '%20',
+  '{',
+  '}',
+  '|',
+  'a.json',
+  '%2ejson',
+  '-',
+  '_',
+];
 const BASE_PATHS = ['/', '/public', '/private', '/private/admin', '/a'];
 const RULES = ['^/admin', '/users$', '^/x/admin', '\\.json$', '^/private'];
 
-const table = new RouteTable(new Map(BASE_PATHS.map((basePath) => [basePath, { name: basePath, basePath } as CompiledApi])));
+const table = new RouteTable(
+  new Map(BASE_PATHS.map((basePath) => [basePath, { name: basePath, basePath } as CompiledApi])),
+);
 const rules = RULES.map((path) => compileRules([{ path }])!);
 
 /** Which API serves `path`, and which rule-scoped policies apply to it. */
 function decision(path: string): { api: string | undefined; policies: boolean[] } {
   const api = table.match(path);
   if (!api) return { api: undefined, policies: [] };
-  const ex = { method: 'GET', host: 'h', requestHeaders: {}, path: pathBelow(api.basePath, path) } as unknown as Exchange;
+  const ex = {
+    method: 'GET',
+    host: 'h',
+    requestHeaders: {},
+    path: pathBelow(api.basePath, path),
+  } as unknown as Exchange;
   return { api: api.name, policies: rules.map((matches) => matches(ex)) };
 }
 
@@ -39,7 +78,9 @@ function withoutDotSegments(path: string): string {
   return `/${out.join('/')}${out.length > 0 && (last === '' || last === '.' || last === '..') ? '/' : ''}`;
 }
 
-const paths = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 12 }).map((pieces) => `/${pieces.join('')}`);
+const paths = fc
+  .array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 12 })
+  .map((pieces) => `/${pieces.join('')}`);
 
 describe('one normalized path (property)', () => {
   it('normalizing is idempotent: the upstream receives a path that normalizes to itself', () => {
@@ -68,11 +109,15 @@ describe('one normalized path (property)', () => {
 
   it('every spelling of a dot segment or an encoded unreserved character routes like its plain form', () => {
     fc.assert(
-      fc.property(fc.constantFrom('/private/admin', '/public/users', '/a/x/admin'), fc.array(fc.constantFrom('/.', '/%2e', '/x/..', '/x/%2e%2E', '/'), { maxLength: 4 }), (plain, detour) => {
-        const spelled = `${detour.join('')}${plain}`.replace(/admin/g, '%61dm%69n');
-        const normalized = normalizeRequestPath(spelled);
-        expect(normalized).toBe(plain);
-      }),
+      fc.property(
+        fc.constantFrom('/private/admin', '/public/users', '/a/x/admin'),
+        fc.array(fc.constantFrom('/.', '/%2e', '/x/..', '/x/%2e%2E', '/'), { maxLength: 4 }),
+        (plain, detour) => {
+          const spelled = `${detour.join('')}${plain}`.replace(/admin/g, '%61dm%69n');
+          const normalized = normalizeRequestPath(spelled);
+          expect(normalized).toBe(plain);
+        },
+      ),
       { numRuns: 2000, seed: 13 },
     );
   });

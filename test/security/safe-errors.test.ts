@@ -14,13 +14,25 @@ describe('answerErrorsSafely', () => {
     app.post('/echo', async (request) => request.body);
     const res = await app.inject('/boom');
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ error: 'TG_INTERNAL', message: 'internal error; the details are in the gateway log', rule: expect.any(String) });
+    expect(res.json()).toEqual({
+      error: 'TG_INTERNAL',
+      message: 'internal error; the details are in the gateway log',
+      rule: expect.any(String),
+    });
     expect(res.body).not.toMatch(/TypeError|Cannot read|null/);
     expect(lines.join('')).toMatch(/Cannot read properties of null/);
 
-    const malformed = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
     expect(malformed.statusCode).toBe(400);
-    expect(malformed.json()).toMatchObject({ error: 'TG_BAD_REQUEST', message: expect.stringContaining('not valid JSON') });
+    expect(malformed.json()).toMatchObject({
+      error: 'TG_BAD_REQUEST',
+      message: expect.stringContaining('not valid JSON'),
+    });
     await app.close();
   });
 });

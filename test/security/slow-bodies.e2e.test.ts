@@ -10,7 +10,9 @@ function dribble(baseUrl: string, path: string): Promise<{ status: number; after
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname, () => {
-      socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[`);
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[`,
+      );
     });
     const timer = setInterval(() => socket.writable && socket.write('1,'), 200);
     let text = '';
@@ -33,7 +35,10 @@ describe('one request timeout for every API: a slowly dribbled body gets 408', (
   beforeAll(async () => {
     upstream = await startUpstream();
     gw = await startGatewayProcess({ args: ['--request-timeout', '2s'] });
-    const apis = [api('plain', upstream.url), api('inspected', upstream.url, [policy('json', 'json-threat-protection', { maxContainerDepth: 10 })])];
+    const apis = [
+      api('plain', upstream.url),
+      api('inspected', upstream.url, [policy('json', 'json-threat-protection', { maxContainerDepth: 10 })]),
+    ];
     expect((await gw.applyState(environmentState(apis))).status).toBe(200);
   });
   afterAll(async () => {

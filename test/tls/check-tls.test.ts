@@ -50,7 +50,10 @@ describe('check: TLS downgrades in a pull request', () => {
     await repo.write('orders.yaml', api(VERIFIED));
     await repo.write('ca.pem', ca.certPem);
     await repo.write('www.pem', www.chainPem);
-    await repo.write('certificate.yaml', 'apiVersion: tollgate.dev/v1\nkind: Certificate\nmetadata: { name: www }\nspec:\n  hosts: [www.example.test]\n  certificate: ${file:www.pem}\n  key: ${env:WWW_KEY}\n');
+    await repo.write(
+      'certificate.yaml',
+      'apiVersion: tollgate.dev/v1\nkind: Certificate\nmetadata: { name: www }\nspec:\n  hosts: [www.example.test]\n  certificate: ${file:www.pem}\n  key: ${env:WWW_KEY}\n',
+    );
     repo.commit('base');
     const branch = async (name: string, files: Record<string, string>) => {
       repo.git('checkout', '-q', '-b', name, 'main');
@@ -59,7 +62,11 @@ describe('check: TLS downgrades in a pull request', () => {
       repo.git('checkout', '-q', 'main');
     };
     await branch('tls-removed', { 'environment.yaml': environment('') });
-    await branch('tls-lowered', { 'environment.yaml': environment(TLS_13.replace('TLSv1.3', 'TLSv1.2').replace('redirectHttp: true', 'redirectHttp: false')) });
+    await branch('tls-lowered', {
+      'environment.yaml': environment(
+        TLS_13.replace('TLSv1.3', 'TLSv1.2').replace('redirectHttp: true', 'redirectHttp: false'),
+      ),
+    });
     await branch('verify-off', { 'orders.yaml': api('  upstreamTls:\n    ca: ${file:ca.pem}\n    verify: false\n') });
     await branch('plain-upstream', { 'orders.yaml': api('', 'http://orders.internal:8080') });
     await branch('harmless', { 'orders.yaml': api(VERIFIED).replace('basePath: /orders', 'basePath: /orders-v1') });
@@ -68,25 +75,52 @@ describe('check: TLS downgrades in a pull request', () => {
   it('removing every certificate of an environment is an error', async () => {
     const { code, findings } = await check(repo, 'tls-removed');
     expect(code).toBe(1);
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_TLS_REMOVED', severity: 'error', file: 'environment.yaml', message: expect.stringMatching(/no longer serves any certificate/) }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        code: 'TG_TLS_REMOVED',
+        severity: 'error',
+        file: 'environment.yaml',
+        message: expect.stringMatching(/no longer serves any certificate/),
+      }),
+    );
   });
 
   it('a lower minimum version and an HTTP redirect turned off are warnings at their lines', async () => {
     const { code, findings } = await check(repo, 'tls-lowered');
     expect(code).toBe(0);
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_TLS_WEAKENED', severity: 'warning', line: 8, path: 'spec.tls.minVersion', message: expect.stringMatching(/from TLSv1.3 to TLSv1.2/) }));
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_TLS_WEAKENED', path: 'spec.tls.redirectHttp' }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        code: 'TG_TLS_WEAKENED',
+        severity: 'warning',
+        line: 8,
+        path: 'spec.tls.minVersion',
+        message: expect.stringMatching(/from TLSv1.3 to TLSv1.2/),
+      }),
+    );
+    expect(findings).toContainEqual(
+      expect.objectContaining({ code: 'TG_TLS_WEAKENED', path: 'spec.tls.redirectHttp' }),
+    );
   });
 
   it('turning upstream verification off is an error at upstreamTls.verify', async () => {
     const { code, findings } = await check(repo, 'verify-off');
     expect(code).toBe(1);
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_UPSTREAM_TLS_UNVERIFIED', severity: 'error', file: 'orders.yaml', line: 11, path: 'spec.upstreamTls.verify' }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({
+        code: 'TG_UPSTREAM_TLS_UNVERIFIED',
+        severity: 'error',
+        file: 'orders.yaml',
+        line: 11,
+        path: 'spec.upstreamTls.verify',
+      }),
+    );
   });
 
   it('an upstream moved from https to http is a warning', async () => {
     const { findings } = await check(repo, 'plain-upstream');
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'TG_UPSTREAM_TLS_REMOVED', path: 'spec.upstream' }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ code: 'TG_UPSTREAM_TLS_REMOVED', path: 'spec.upstream' }),
+    );
   });
 
   it('a change that keeps TLS as it was finds nothing about TLS', async () => {

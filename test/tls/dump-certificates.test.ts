@@ -9,8 +9,18 @@ import { api, environmentState } from '../helpers/state.js';
 describe('dump of TLS', () => {
   it('writes Certificates as references and TLS settings that load back to the same state (zero changes)', () => {
     const live: EnvironmentState = {
-      ...environmentState([api('orders', 'https://orders.internal', [], { upstreamTls: { ca: '${file:/etc/tls/ca.pem}', verify: true, minVersion: 'TLSv1.2' } })], [], { tls: { minVersion: 'TLSv1.3', redirectHttp: true } }),
-      certificates: [{ name: 'www', hosts: ['www.example.test'], certificate: '${file:/etc/tls/www.crt}', key: '${env:WWW_KEY}' }],
+      ...environmentState(
+        [
+          api('orders', 'https://orders.internal', [], {
+            upstreamTls: { ca: '${file:/etc/tls/ca.pem}', verify: true, minVersion: 'TLSv1.2' },
+          }),
+        ],
+        [],
+        { tls: { minVersion: 'TLSv1.3', redirectHttp: true } },
+      ),
+      certificates: [
+        { name: 'www', hosts: ['www.example.test'], certificate: '${file:/etc/tls/www.crt}', key: '${env:WWW_KEY}' },
+      ],
     };
     const dumped = stateToManifests(live, { nodes: [], secretsAsRefs: false });
     const texts = [...dumped.files].map(([file, text]) => ({ file: `/dump/${file}`, text }));

@@ -23,12 +23,17 @@ function client(protocol: 'h2' | 'http/1.1', tlsUrl: string, ca: string): { send
     const session = http2.connect(tlsUrl, { ca, servername: 'localhost' });
     const send: Send = (method, p, headers = {}, body) =>
       new Promise((resolve, reject) => {
-        const stream = session.request({ ':method': method, ':path': p, ...headers }, { endStream: body === undefined });
+        const stream = session.request(
+          { ':method': method, ':path': p, ...headers },
+          { endStream: body === undefined },
+        );
         const chunks: Buffer[] = [];
         let head: http2.IncomingHttpHeaders = {};
         stream.on('response', (h) => (head = h));
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => resolve({ status: Number(head[':status']), headers: head, body: Buffer.concat(chunks).toString() }));
+        stream.on('end', () =>
+          resolve({ status: Number(head[':status']), headers: head, body: Buffer.concat(chunks).toString() }),
+        );
         stream.on('error', reject);
         if (body !== undefined) stream.end(body);
       });
@@ -38,11 +43,23 @@ function client(protocol: 'h2' | 'http/1.1', tlsUrl: string, ca: string): { send
   const { port } = new URL(tlsUrl);
   const send: Send = (method, p, headers = {}, body) =>
     new Promise((resolve, reject) => {
-      const req = https.request({ host: '127.0.0.1', port: Number(port), method, path: p, agent, headers: { host: `localhost:${port}`, ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      });
+      const req = https.request(
+        {
+          host: '127.0.0.1',
+          port: Number(port),
+          method,
+          path: p,
+          agent,
+          headers: { host: `localhost:${port}`, ...headers },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -69,10 +86,19 @@ describe.each(['h2', 'http/1.1'] as const)('the quickstart policies over %s', (p
     const localhost = issue(ca, { name: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'] });
     upstream = await startUpstream();
     for (const name of ['greetings.yaml', 'orders.yaml']) {
-      writeFileSync(path.join(dir, name), readFileSync(path.join(ROOT, 'examples/quickstart', name), 'utf8').replaceAll('http://127.0.0.1:9090', upstream.url));
+      writeFileSync(
+        path.join(dir, name),
+        readFileSync(path.join(ROOT, 'examples/quickstart', name), 'utf8').replaceAll(
+          'http://127.0.0.1:9090',
+          upstream.url,
+        ),
+      );
     }
     cpSync(path.join(ROOT, 'examples/quickstart/environment.yaml'), path.join(dir, 'environment.yaml'));
-    writeFileSync(path.join(dir, 'environment.yaml'), readFileSync(path.join(dir, 'environment.yaml'), 'utf8') + '  tls:\n    certificates: [localhost]\n');
+    writeFileSync(
+      path.join(dir, 'environment.yaml'),
+      readFileSync(path.join(dir, 'environment.yaml'), 'utf8') + '  tls:\n    certificates: [localhost]\n',
+    );
     writeFileSync(
       path.join(dir, 'certificate.yaml'),
       `apiVersion: tollgate.dev/v1\nkind: Certificate\nmetadata: { name: localhost }\nspec:\n  hosts: [localhost, 127.0.0.1]\n  certificate: \${file:${localhost.certFile}}\n  key: \${file:${localhost.keyFile}}\n`,
@@ -107,10 +133,16 @@ describe.each(['h2', 'http/1.1'] as const)('the quickstart policies over %s', (p
   });
 
   it('cors: the app origin gets its preflight answered, another origin no CORS headers', async () => {
-    const allowed = await send('OPTIONS', '/greetings/hi', { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' });
+    const allowed = await send('OPTIONS', '/greetings/hi', {
+      origin: 'http://localhost:3000',
+      'access-control-request-method': 'GET',
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:3000');
-    const evil = await send('OPTIONS', '/greetings/hi', { origin: 'https://evil.example', 'access-control-request-method': 'GET' });
+    const evil = await send('OPTIONS', '/greetings/hi', {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'GET',
+    });
     expect(evil.status).toBe(204);
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -137,10 +169,20 @@ describe.each(['h2', 'http/1.1'] as const)('the quickstart policies over %s', (p
   });
 
   it('json-threat-protection reads the streamed body: too deep is 400, within limits reaches the upstream', async () => {
-    const deep = await send('POST', '/orders', { ...partner, 'content-type': 'application/json' }, '[[[[[[[[[[[1]]]]]]]]]]]');
+    const deep = await send(
+      'POST',
+      '/orders',
+      { ...partner, 'content-type': 'application/json' },
+      '[[[[[[[[[[[1]]]]]]]]]]]',
+    );
     expect(deep.status).toBe(400);
     upstream.seen.length = 0;
-    const fine = await send('POST', '/orders', { ...partner, 'content-type': 'application/json' }, JSON.stringify({ item: 'book', qty: 2 }));
+    const fine = await send(
+      'POST',
+      '/orders',
+      { ...partner, 'content-type': 'application/json' },
+      JSON.stringify({ item: 'book', qty: 2 }),
+    );
     expect(fine.status).toBe(200);
     expect(upstream.seen.at(-1)!.body.toString()).toBe(JSON.stringify({ item: 'book', qty: 2 }));
   });

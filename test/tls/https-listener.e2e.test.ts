@@ -23,7 +23,9 @@ describe('HTTPS listener: certificates from the applied state, chosen by SNI', (
     { name: 'shop', hosts: ['*.shop.test', 'shop.test'], certificate: file(shop.certFile), key: file(shop.keyFile) },
   ];
   const state = (tls: Record<string, unknown> = {}, certs = certificates()) => ({
-    ...environmentState([api('items', upstream.url)], [], { tls: { minVersion: 'TLSv1.2', redirectHttp: false, ...tls } } as never),
+    ...environmentState([api('items', upstream.url)], [], {
+      tls: { minVersion: 'TLSv1.2', redirectHttp: false, ...tls },
+    } as never),
     certificates: certs,
   });
 
@@ -69,7 +71,14 @@ describe('HTTPS listener: certificates from the applied state, chosen by SNI', (
 
   it('over h2, the upstream gets no pseudo-headers, the client host and X-Forwarded-Proto https', async () => {
     upstream.seen.length = 0;
-    const res = await curl(['--cacert', ca.certFile, '--http2', '-H', 'X-Test: yes', ...onHost(tlsUrl, 'shop.test', '/items/headers')]);
+    const res = await curl([
+      '--cacert',
+      ca.certFile,
+      '--http2',
+      '-H',
+      'X-Test: yes',
+      ...onHost(tlsUrl, 'shop.test', '/items/headers'),
+    ]);
     expect(res.status).toBe(200);
     const seen = upstream.seen.at(-1)!;
     expect(Object.keys(seen.headers).filter((h) => h.startsWith(':'))).toEqual([]);
@@ -81,10 +90,16 @@ describe('HTTPS listener: certificates from the applied state, chosen by SNI', (
 
   it('minVersion TLSv1.3 refuses a TLS 1.2 client', async () => {
     expect((await gw.applyState(state({ minVersion: 'TLSv1.3' }))).status).toBe(200);
-    expect((await curl(['--cacert', ca.certFile, '--tls-max', '1.2', ...onHost(tlsUrl, 'shop.test', '/items/a')])).exitCode).toBe(35);
-    expect((await curl(['--cacert', ca.certFile, '--tlsv1.3', ...onHost(tlsUrl, 'shop.test', '/items/a')])).status).toBe(200);
+    expect(
+      (await curl(['--cacert', ca.certFile, '--tls-max', '1.2', ...onHost(tlsUrl, 'shop.test', '/items/a')])).exitCode,
+    ).toBe(35);
+    expect(
+      (await curl(['--cacert', ca.certFile, '--tlsv1.3', ...onHost(tlsUrl, 'shop.test', '/items/a')])).status,
+    ).toBe(200);
     expect((await gw.applyState(state())).status).toBe(200);
-    expect((await curl(['--cacert', ca.certFile, '--tls-max', '1.2', ...onHost(tlsUrl, 'shop.test', '/items/a')])).status).toBe(200);
+    expect(
+      (await curl(['--cacert', ca.certFile, '--tls-max', '1.2', ...onHost(tlsUrl, 'shop.test', '/items/a')])).status,
+    ).toBe(200);
   });
 
   it('a mismatched key is refused with 422 at its position, names no key material, and the previous certificates keep serving', async () => {
@@ -92,7 +107,12 @@ describe('HTTPS listener: certificates from the applied state, chosen by SNI', (
     const bad = certificates().map((c) => (c.name === 'shop' ? { ...c, key: file(other.keyFile) } : c));
     const res = await gw.applyState(state({}, bad));
     expect(res.status).toBe(422);
-    expect(res.body.problems).toContainEqual(expect.objectContaining({ path: '/certificates/1/key', message: expect.stringMatching(/does not match the certificate/) }));
+    expect(res.body.problems).toContainEqual(
+      expect.objectContaining({
+        path: '/certificates/1/key',
+        message: expect.stringMatching(/does not match the certificate/),
+      }),
+    );
     expect(JSON.stringify(res.body)).not.toMatch(/PRIVATE KEY|BEGIN/);
     expect((await gw.admin('GET', '/state')).body.revision).toBe(before.body.revision);
     expect((await curl(['--cacert', ca.certFile, ...onHost(tlsUrl, 'shop.test', '/items/a')])).status).toBe(200);
@@ -117,7 +137,11 @@ describe('HTTPS listener: certificates from the applied state, chosen by SNI', (
   it('status shows what is served by fingerprint and expiry; state file, status and logs hold no key', async () => {
     const status = await gw.admin('GET', '/status');
     expect(status.body.tls.certificates.map((c: { name: string }) => c.name)).toEqual(['blog', 'shop']);
-    expect(status.body.tls.certificates[1]).toMatchObject({ hosts: ['*.shop.test', 'shop.test'], fingerprint: expect.stringMatching(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/), notAfter: expect.any(String) });
+    expect(status.body.tls.certificates[1]).toMatchObject({
+      hosts: ['*.shop.test', 'shop.test'],
+      fingerprint: expect.stringMatching(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/),
+      notAfter: expect.any(String),
+    });
     const persisted = await readFile(path.join(gw.stateDir, 'state.json'), 'utf8');
     const keyLine = shop.keyPem.split('\n')[1]!;
     for (const text of [persisted, JSON.stringify(status.body), gw.output()]) {

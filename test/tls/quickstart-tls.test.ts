@@ -22,8 +22,12 @@ describe('npm start -- --tls: the development certificate and the TLS variant of
 
   it('examples/quickstart-tls with the quickstart APIs validates once its certificate is made', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tollgate-quickstart-tls-'));
-    cpSync(path.join(ROOT, 'examples/quickstart-tls'), path.join(dir, 'quickstart-tls'), { recursive: true, filter: (src) => !src.includes(`${path.sep}certs`) });
-    for (const f of ['greetings.yaml', 'orders.yaml']) cpSync(path.join(ROOT, 'examples/quickstart', f), path.join(dir, f));
+    cpSync(path.join(ROOT, 'examples/quickstart-tls'), path.join(dir, 'quickstart-tls'), {
+      recursive: true,
+      filter: (src) => !src.includes(`${path.sep}certs`),
+    });
+    for (const f of ['greetings.yaml', 'orders.yaml'])
+      cpSync(path.join(ROOT, 'examples/quickstart', f), path.join(dir, f));
     const before = await runCli(['validate', dir]);
     expect(before.stdout).toMatch(/notice TG_TLS_UNCHECKED/);
     await ensureDevCertificates(path.join(dir, 'quickstart-tls/certs'));

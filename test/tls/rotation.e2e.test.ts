@@ -18,10 +18,13 @@ const file = (p: string) => `\${file:${p}}`;
 function servedFingerprint(tlsUrl: string, ca: string, servername: string): Promise<string> {
   const { hostname, port } = new URL(tlsUrl);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host: hostname, port: Number(port), servername, ca, ALPNProtocols: ['http/1.1'] }, () => {
-      resolve(socket.getPeerX509Certificate()!.fingerprint256);
-      socket.end();
-    });
+    const socket = tls.connect(
+      { host: hostname, port: Number(port), servername, ca, ALPNProtocols: ['http/1.1'] },
+      () => {
+        resolve(socket.getPeerX509Certificate()!.fingerprint256);
+        socket.end();
+      },
+    );
     socket.on('error', reject);
   });
 }
@@ -34,7 +37,9 @@ describe('certificate rotation under load', () => {
   let tlsUrl: string;
   const mounted = mkdtempSync(path.join(tmpdir(), 'tollgate-mounted-'));
   const state = (cert: IssuedCertificate) => ({
-    ...environmentState([api('items', upstream.url)], [], { tls: { minVersion: 'TLSv1.2', redirectHttp: false } } as never),
+    ...environmentState([api('items', upstream.url)], [], {
+      tls: { minVersion: 'TLSv1.2', redirectHttp: false },
+    } as never),
     certificates: [{ name: 'shop', hosts: ['shop.test'], certificate: file(cert.certFile), key: file(cert.keyFile) }],
   });
 
@@ -42,7 +47,9 @@ describe('certificate rotation under load', () => {
     ca = createCa();
     for (let i = 0; i < 4; i++) generations.push(issue(ca, { name: `shop-${i}`, dns: ['shop.test'] }));
     upstream = await startUpstream();
-    gw = await startGatewayProcess({ args: ['--listen-tls', '127.0.0.1:0', '--gatekeeper', 'disabled', '--tls-poll-interval', '200ms'] });
+    gw = await startGatewayProcess({
+      args: ['--listen-tls', '127.0.0.1:0', '--gatekeeper', 'disabled', '--tls-poll-interval', '200ms'],
+    });
     tlsUrl = tlsUrlOf(gw);
   });
   afterAll(async () => {
@@ -77,14 +84,25 @@ describe('certificate rotation under load', () => {
     const h1Loop = async () => {
       while (!stop) {
         await new Promise<void>((resolve) => {
-          const req = https.request({ host: '127.0.0.1', port: Number(port), path: '/items/h1', servername: 'shop.test', ca: ca.certPem, agent: false, headers: { host: 'shop.test' } }, (res) => {
-            res.resume();
-            res.on('end', () => {
-              if (res.statusCode === 200) outcomes.ok++;
-              else outcomes.failed.push(`h1 ${res.statusCode}`);
-              resolve();
-            });
-          });
+          const req = https.request(
+            {
+              host: '127.0.0.1',
+              port: Number(port),
+              path: '/items/h1',
+              servername: 'shop.test',
+              ca: ca.certPem,
+              agent: false,
+              headers: { host: 'shop.test' },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => {
+                if (res.statusCode === 200) outcomes.ok++;
+                else outcomes.failed.push(`h1 ${res.statusCode}`);
+                resolve();
+              });
+            },
+          );
           req.on('error', (err) => {
             outcomes.failed.push(`h1 ${err.message}`);
             resolve();
@@ -104,7 +122,9 @@ describe('certificate rotation under load', () => {
     stop = true;
     await Promise.all(loops);
     // The h2 session that started on the first certificate is still the same connection.
-    expect(session.socket && (session.socket as tls.TLSSocket).getPeerX509Certificate()?.fingerprint256).toBe(fingerprints[0]);
+    expect(session.socket && (session.socket as tls.TLSSocket).getPeerX509Certificate()?.fingerprint256).toBe(
+      fingerprints[0],
+    );
     session.close();
     expect(outcomes.failed).toEqual([]);
     expect(outcomes.ok).toBeGreaterThan(100);
@@ -113,14 +133,22 @@ describe('certificate rotation under load', () => {
   it('a mounted secret renewed in place is picked up by the poll, with no apply and no new revision', async () => {
     copyFileSync(generations[0]!.certFile, path.join(mounted, 'tls.crt'));
     copyFileSync(generations[0]!.keyFile, path.join(mounted, 'tls.key'));
-    const mountedCert = { ...generations[0]!, certFile: path.join(mounted, 'tls.crt'), keyFile: path.join(mounted, 'tls.key') };
+    const mountedCert = {
+      ...generations[0]!,
+      certFile: path.join(mounted, 'tls.crt'),
+      keyFile: path.join(mounted, 'tls.key'),
+    };
     expect((await gw.applyState(state(mountedCert))).status).toBe(200);
     const revision = (await gw.admin('GET', '/state')).body.revision;
     const renewed = new X509Certificate(generations[3]!.certPem).fingerprint256;
     // Half a renewal (the certificate first, its key later) is not served: the previous pair keeps serving.
     copyFileSync(generations[3]!.certFile, path.join(mounted, 'tls.crt'));
-    await gw.waitForLog((l) => l.msg === 'TLS files changed but cannot be used yet; the previous material keeps serving');
-    expect(await servedFingerprint(tlsUrl, ca.certPem, 'shop.test')).toBe(new X509Certificate(generations[0]!.certPem).fingerprint256);
+    await gw.waitForLog(
+      (l) => l.msg === 'TLS files changed but cannot be used yet; the previous material keeps serving',
+    );
+    expect(await servedFingerprint(tlsUrl, ca.certPem, 'shop.test')).toBe(
+      new X509Certificate(generations[0]!.certPem).fingerprint256,
+    );
     copyFileSync(generations[3]!.keyFile, path.join(mounted, 'tls.key'));
     await eventually(async () => (await servedFingerprint(tlsUrl, ca.certPem, 'shop.test')) === renewed, 5_000);
     expect((await gw.admin('GET', '/state')).body.revision).toBe(revision);

@@ -13,7 +13,9 @@ describe('status listener: probes without a token', () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     gw = await startGatewayProcess({ args: ['--status-listen', '127.0.0.1:0', '--gatekeeper', 'strict'] });
-    withMetrics = await startGatewayProcess({ args: ['--status-listen', '127.0.0.1:0', '--status-metrics', '--gatekeeper', 'disabled'] });
+    withMetrics = await startGatewayProcess({
+      args: ['--status-listen', '127.0.0.1:0', '--status-metrics', '--gatekeeper', 'disabled'],
+    });
   });
   afterAll(async () => {
     await gw.stop();
@@ -36,7 +38,15 @@ describe('status listener: probes without a token', () => {
   it('/metrics is there only when asked for, rendered by the control side, without the admin token', async () => {
     expect((await fetch(`${statusUrlOf(gw)}/metrics`)).status).toBe(404);
     const secret = 'do-not-show-this-password';
-    expect((await withMetrics.applyState(environmentState([api('items', upstream.url, [policy('login', 'basic-auth', { username: 'u', password: secret })])]))).status).toBe(200);
+    expect(
+      (
+        await withMetrics.applyState(
+          environmentState([
+            api('items', upstream.url, [policy('login', 'basic-auth', { username: 'u', password: secret })]),
+          ]),
+        )
+      ).status,
+    ).toBe(200);
     await fetch(`${withMetrics.url}/items/x`);
     const metrics = await fetch(`${statusUrlOf(withMetrics)}/metrics`);
     expect(metrics.status).toBe(200);

@@ -24,7 +24,11 @@ interface Run {
 
 function tollgate(...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -49,7 +53,9 @@ const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
 beforeAll(() => {
   if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) {
-    throw new Error('dist/cli/main.js is missing: these tests spawn the built CLI; run `npm run build` first (`npm test` does it through pretest)');
+    throw new Error(
+      'dist/cli/main.js is missing: these tests spawn the built CLI; run `npm run build` first (`npm test` does it through pretest)',
+    );
   }
 });
 
@@ -86,7 +92,9 @@ describe('tollgate validate: exit codes and text output', () => {
   it('a plain-text secret is a warning: exit 0', async () => {
     const run = await tollgate('validate', fixture('plaintext-secret'));
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^test\/fixtures\/invalid\/plaintext-secret\/orders\.yaml:16:19: warning TG_PLAINTEXT_SECRET /);
+    expect(run.stdout).toMatch(
+      /^test\/fixtures\/invalid\/plaintext-secret\/orders\.yaml:16:19: warning TG_PLAINTEXT_SECRET /,
+    );
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('valid: 0 errors, 1 warning in 2 files');
   });
 
@@ -115,7 +123,9 @@ describe('tollgate validate: YAML errors never crash', () => {
       expect(run.stdout).not.toMatch(STACK_TRACE);
       expect(run.stdout).not.toMatch(/\b(TypeError|ReferenceError|YAMLParseError)\b/);
       const lines = run.stdout.trimEnd().split('\n');
-      expect(lines[0]?.startsWith(`${fixture(name)}/orders.yaml:${line}:${col}: error TG_YAML_SYNTAX `), lines[0]).toBe(true);
+      expect(lines[0]?.startsWith(`${fixture(name)}/orders.yaml:${line}:${col}: error TG_YAML_SYNTAX `), lines[0]).toBe(
+        true,
+      );
       expect(lines[0]).toContain(text);
       expect(lines.at(-1)).toBe('1 error, 0 warnings in 3 files');
     });
@@ -182,23 +192,31 @@ describe('tollgate validate -o github', () => {
   it('a warning is a ::warning line, and a precedence error carries the expected order', async () => {
     const warn = await tollgate('validate', '-o', 'github', fixture('plaintext-secret'));
     expect(warn.code).toBe(0);
-    expect(warn.stdout).toMatch(/^::warning file=test\/fixtures\/invalid\/plaintext-secret\/orders\.yaml,line=16,col=19,title=TG_PLAINTEXT_SECRET::basic-auth "staff-login" password is written in clear text/);
+    expect(warn.stdout).toMatch(
+      /^::warning file=test\/fixtures\/invalid\/plaintext-secret\/orders\.yaml,line=16,col=19,title=TG_PLAINTEXT_SECRET::basic-auth "staff-login" password is written in clear text/,
+    );
     const precedence = await tollgate('validate', '-o', 'github', fixture('precedence-strict'));
-    expect(precedence.stdout).toMatch(/^::error file=test\/fixtures\/invalid\/precedence-strict\/orders\.yaml,line=15,col=7,title=TG_PRECEDENCE::.*Expected order: quota → office-only \(rule: /);
+    expect(precedence.stdout).toMatch(
+      /^::error file=test\/fixtures\/invalid\/precedence-strict\/orders\.yaml,line=15,col=7,title=TG_PRECEDENCE::.*Expected order: quota → office-only \(rule: /,
+    );
   });
 
   it('a diagnostic without a place has only a title', async () => {
     const run = await tollgate('validate', '-o', 'github', '--env', 'staging', fixture('unknown-env-filter'));
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('::error title=TG_UNKNOWN_ENV_FILTER::environment "staging" is not defined (defined: dev) (rule: --env must name an Environment defined in the manifests.)\n');
+    expect(run.stdout).toBe(
+      '::error title=TG_UNKNOWN_ENV_FILTER::environment "staging" is not defined (defined: dev) (rule: --env must name an Environment defined in the manifests.)\n',
+    );
   });
 });
 
 describe('tollgate validate --env', () => {
-  it('checks only the named environment\'s chains: strict fails, cors-first passes', async () => {
+  it("checks only the named environment's chains: strict fails, cors-first passes", async () => {
     const strict = await tollgate('validate', '--env', 'production', '-o', 'json', fixture('precedence-strict-only'));
     expect(strict.code).toBe(1);
-    expect((JSON.parse(strict.stdout) as JsonReport).diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['TG_PRECEDENCE', 15, 7]]);
+    expect((JSON.parse(strict.stdout) as JsonReport).diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([
+      ['TG_PRECEDENCE', 15, 7],
+    ]);
 
     const corsFirst = await tollgate('validate', '-e', 'sandbox', fixture('precedence-strict-only'));
     expect(corsFirst.stdout).toBe('valid: 0 errors, 0 warnings in 2 files\n');

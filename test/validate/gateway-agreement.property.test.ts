@@ -23,32 +23,72 @@ const SEED = 4_112_025;
 const RUNS = 300;
 const SECRET_ENV = { PROP_SECRET: 'resolved-secret-value' };
 
-const hashed = (value: string) => ({ salt: 'salt-0123456789', sha256: createHash('sha256').update(`salt-0123456789\0${value}`).digest('hex') });
+const hashed = (value: string) => ({
+  salt: 'salt-0123456789',
+  sha256: createHash('sha256').update(`salt-0123456789\0${value}`).digest('hex'),
+});
 
 /** Mostly valid values, sometimes invalid ones: every field can break a repository, but most repositories stay valid. */
 function mostly(valid: readonly unknown[], invalid: readonly unknown[] = []): fc.Arbitrary<unknown> {
   const good = fc.constantFrom(...valid);
-  return invalid.length ? fc.oneof({ weight: 60, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...invalid) }) : good;
+  return invalid.length
+    ? fc.oneof({ weight: 60, arbitrary: good }, { weight: 1, arbitrary: fc.constantFrom(...invalid) })
+    : good;
 }
 
-const secret = mostly(['plain-secret', '${env:PROP_SECRET}', hashed('x')], ['${env:PROP_UNSET}', '', { salt: 'short', sha256: 'zz' }]);
+const secret = mostly(
+  ['plain-secret', '${env:PROP_SECRET}', hashed('x')],
+  ['${env:PROP_UNSET}', '', { salt: 'short', sha256: 'zz' }],
+);
 const bool = mostly([true, false], ['yes']);
 const count = mostly([1, 5, 0], [-1, 2.5, 'ten']);
 const atLeastOne = mostly([1, 5, 1000], [0, -1, 'ten']);
 const limit = mostly([1, 10, 1000], [0, -2, 'big']);
 const xmlLimit = mostly([-1, 1, 10], [-2, 'big']);
-const cidrs = mostly([['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168.0.0/16']], [[], ['10.0.0.0/33'], '127.0.0.1', ['10.0.0.256']]);
-const ipRanges = mostly([['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168'], ['10.1.2']], [[], ['10.0.0.0/33'], '127.0.0.1', ['192.256'], ['1.2.3.4.5']]);
-const ipExpression = mostly(["#[attributes.headers['x-forwarded-for']]", '#[attributes.remoteAddress]'], ['#[payload]', "attributes.headers['x']"]);
+const cidrs = mostly(
+  [['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168.0.0/16']],
+  [[], ['10.0.0.0/33'], '127.0.0.1', ['10.0.0.256']],
+);
+const ipRanges = mostly(
+  [['127.0.0.1'], ['10.0.0.0/8', '::1'], ['192.168'], ['10.1.2']],
+  [[], ['10.0.0.0/33'], '127.0.0.1', ['192.256'], ['1.2.3.4.5']],
+);
+const ipExpression = mostly(
+  ["#[attributes.headers['x-forwarded-for']]", '#[attributes.remoteAddress]'],
+  ['#[payload]', "attributes.headers['x']"],
+);
 const failMode = mostly(['open', 'closed'], ['sideways']);
 const credentials = {
-  credentialsOriginHasHttpBasicAuthenticationHeader: mostly(['customExpression', 'httpBasicAuthenticationHeader'], ['cookie']),
-  clientIdExpression: mostly(["#[attributes.headers['client_id']]", "#[attributes.queryParams['id'] default attributes.headers['x-client']]"], ['', '#[payload.id]', "#[attributes.headers['a'] == 'b']", 'client_id']),
-  clientSecretExpression: mostly(["#[attributes.headers['client_secret']]", ''], ['#[vars.secret]', '#[attributes.headers[']),
+  credentialsOriginHasHttpBasicAuthenticationHeader: mostly(
+    ['customExpression', 'httpBasicAuthenticationHeader'],
+    ['cookie'],
+  ),
+  clientIdExpression: mostly(
+    ["#[attributes.headers['client_id']]", "#[attributes.queryParams['id'] default attributes.headers['x-client']]"],
+    ['', '#[payload.id]', "#[attributes.headers['a'] == 'b']", 'client_id'],
+  ),
+  clientSecretExpression: mostly(
+    ["#[attributes.headers['client_secret']]", ''],
+    ['#[vars.secret]', '#[attributes.headers['],
+  ),
 };
 const windows = mostly(
-  [[{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }], [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }, { maximumRequests: 50, timePeriodInMilliseconds: 60000 }]],
-  [[{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }, { maximumRequests: 9, timePeriodInMilliseconds: 1000 }], [], [{ maximumRequests: 0, timePeriodInMilliseconds: 1000 }], 'many'],
+  [
+    [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }],
+    [
+      { maximumRequests: 5, timePeriodInMilliseconds: 1000 },
+      { maximumRequests: 50, timePeriodInMilliseconds: 60000 },
+    ],
+  ],
+  [
+    [
+      { maximumRequests: 5, timePeriodInMilliseconds: 1000 },
+      { maximumRequests: 9, timePeriodInMilliseconds: 1000 },
+    ],
+    [],
+    [{ maximumRequests: 0, timePeriodInMilliseconds: 1000 }],
+    'many',
+  ],
 );
 
 /** Per policy type, its fields: a config is any subset of them. */
@@ -56,14 +96,45 @@ const CONFIG_FIELDS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   cors: {
     publicResource: bool,
     supportCredentials: bool,
-    originGroups: mostly([[], [{ origins: ['https://a.example'] }], [{ origins: ['*'], accessControlMaxAge: 60 }]], [[{ name: 'no-origins' }], [{ origins: [] }], [{ origins: ['https://a.example'], allowedMethods: ['GET', 'BREW'] }]]),
+    originGroups: mostly(
+      [[], [{ origins: ['https://a.example'] }], [{ origins: ['*'], accessControlMaxAge: 60 }]],
+      [
+        [{ name: 'no-origins' }],
+        [{ origins: [] }],
+        [{ origins: ['https://a.example'], allowedMethods: ['GET', 'BREW'] }],
+      ],
+    ),
   },
-  'spike-control': { maximumRequests: atLeastOne, timePeriodInMilliseconds: atLeastOne, delayTimeInMillis: count, delayAttempts: count, queuingLimit: count, exposeHeaders: bool, failMode },
+  'spike-control': {
+    maximumRequests: atLeastOne,
+    timePeriodInMilliseconds: atLeastOne,
+    delayTimeInMillis: count,
+    delayAttempts: count,
+    queuingLimit: count,
+    exposeHeaders: bool,
+    failMode,
+  },
   'rate-limiting': {
     rateLimits: windows,
     keySelector: mostly(
-      [{ source: 'api' }, { source: 'ip' }, { source: 'header', header: 'x-key' }, { source: 'client-id' }, { source: 'ip', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] }, "#[attributes.headers['client_id']]", "#[attributes.method ++ attributes.remoteAddress]"],
-      ["#[attributes.method == 'GET']", '#[upper(attributes.method)]', 'attributes.method', { source: 'header' }, { source: 'ip', clientIpHeader: 'x-forwarded-for' }, { source: 'header', header: 'x-key', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] }, { source: 'moon' }],
+      [
+        { source: 'api' },
+        { source: 'ip' },
+        { source: 'header', header: 'x-key' },
+        { source: 'client-id' },
+        { source: 'ip', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] },
+        "#[attributes.headers['client_id']]",
+        '#[attributes.method ++ attributes.remoteAddress]',
+      ],
+      [
+        "#[attributes.method == 'GET']",
+        '#[upper(attributes.method)]',
+        'attributes.method',
+        { source: 'header' },
+        { source: 'ip', clientIpHeader: 'x-forwarded-for' },
+        { source: 'header', header: 'x-key', clientIpHeader: 'x-forwarded-for', trustedProxies: ['10.0.0.0/8'] },
+        { source: 'moon' },
+      ],
     ),
     exposeHeaders: bool,
     clusterizable: bool,
@@ -71,23 +142,72 @@ const CONFIG_FIELDS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
   },
   'rate-limiting-sla': { ...credentials, exposeHeaders: bool, failMode },
   'client-id-enforcement': credentials,
-  'basic-auth': { username: mostly(['ops', 'admin'], ['a:b', '']), password: secret, realm: mostly(['tollgate', 'ops area'], ['say "hi"']) },
-  'ip-allowlist': { ips: ipRanges, ipExpression, clientIpHeader: mostly(['x-forwarded-for'], ['bad header']), trustedProxies: cidrs },
-  'ip-blocklist': { ips: ipRanges, ipExpression, clientIpHeader: mostly(['x-forwarded-for'], ['bad header']), trustedProxies: cidrs },
+  'basic-auth': {
+    username: mostly(['ops', 'admin'], ['a:b', '']),
+    password: secret,
+    realm: mostly(['tollgate', 'ops area'], ['say "hi"']),
+  },
+  'ip-allowlist': {
+    ips: ipRanges,
+    ipExpression,
+    clientIpHeader: mostly(['x-forwarded-for'], ['bad header']),
+    trustedProxies: cidrs,
+  },
+  'ip-blocklist': {
+    ips: ipRanges,
+    ipExpression,
+    clientIpHeader: mostly(['x-forwarded-for'], ['bad header']),
+    trustedProxies: cidrs,
+  },
   'header-injection': {
-    inboundHeaders: mostly([[], [{ key: 'x-injected', value: 'yes' }], [{ key: 'x-ip', value: '#[attributes.remoteAddress]' }]], [[{ key: 'bad key', value: 'v' }], [{ value: 'v' }], [{ key: 'x-bad', value: '#[vars.x]' }]]),
+    inboundHeaders: mostly(
+      [[], [{ key: 'x-injected', value: 'yes' }], [{ key: 'x-ip', value: '#[attributes.remoteAddress]' }]],
+      [[{ key: 'bad key', value: 'v' }], [{ value: 'v' }], [{ key: 'x-bad', value: '#[vars.x]' }]],
+    ),
     outboundHeaders: mostly([[], [{ key: 'x-out', value: '1' }]]),
   },
-  'header-removal': { inboundHeaders: mostly([[], ['x-remove'], ['Access-Control.*']], [['(']]), outboundHeaders: mostly([[], ['server']]) },
-  'json-threat-protection': { maxContainerDepth: limit, maxObjectEntryCount: limit, maxObjectEntryNameLength: limit, maxArrayElementCount: limit, maxStringValueLength: limit },
-  'xml-threat-protection': { maxNodeDepth: xmlLimit, maxAttributeCountPerElement: xmlLimit, maxChildCount: xmlLimit, maxTextLength: xmlLimit, maxAttributeLength: xmlLimit, maxCommentLength: xmlLimit },
+  'header-removal': {
+    inboundHeaders: mostly([[], ['x-remove'], ['Access-Control.*']], [['(']]),
+    outboundHeaders: mostly([[], ['server']]),
+  },
+  'json-threat-protection': {
+    maxContainerDepth: limit,
+    maxObjectEntryCount: limit,
+    maxObjectEntryNameLength: limit,
+    maxArrayElementCount: limit,
+    maxStringValueLength: limit,
+  },
+  'xml-threat-protection': {
+    maxNodeDepth: xmlLimit,
+    maxAttributeCountPerElement: xmlLimit,
+    maxChildCount: xmlLimit,
+    maxTextLength: xmlLimit,
+    maxAttributeLength: xmlLimit,
+    maxCommentLength: xmlLimit,
+  },
   'message-logging': {
     loggingConfiguration: mostly(
       [
         [{ itemData: { message: '#[attributes.method]', level: 'INFO' } }],
-        [{ itemName: 'a', itemData: { message: 'text', level: 'ERROR', firstSection: true, conditional: "#[attributes.method == 'POST']" } }],
+        [
+          {
+            itemName: 'a',
+            itemData: {
+              message: 'text',
+              level: 'ERROR',
+              firstSection: true,
+              conditional: "#[attributes.method == 'POST']",
+            },
+          },
+        ],
       ],
-      [[], [{ itemData: { message: '#[payload]', level: 'INFO' } }], [{ itemData: { message: 'x', level: 'LOUD' } }], [{ itemData: { message: 'x', level: 'INFO', conditional: '#[attributes.method]' } }], [{ message: 'x' }]],
+      [
+        [],
+        [{ itemData: { message: '#[payload]', level: 'INFO' } }],
+        [{ itemData: { message: 'x', level: 'LOUD' } }],
+        [{ itemData: { message: 'x', level: 'INFO', conditional: '#[attributes.method]' } }],
+        [{ message: 'x' }],
+      ],
     ),
   },
   custom: {
@@ -98,13 +218,20 @@ const CONFIG_FIELDS: Record<string, Record<string, fc.Arbitrary<unknown>>> = {
 };
 const TYPES = Object.keys(CONFIG_FIELDS);
 
-const rules = mostly([undefined, undefined, [{ methods: ['POST'] }], [{ path: '^/admin' }], [{ headers: { 'x-env': '^prod$' } }]], [[{ path: '(' }], []]);
+const rules = mostly(
+  [undefined, undefined, [{ methods: ['POST'] }], [{ path: '^/admin' }], [{ headers: { 'x-env': '^prod$' } }]],
+  [[{ path: '(' }], []],
+);
 
 function policy(name: string): fc.Arbitrary<Record<string, unknown>> {
   return fc.constantFrom(...TYPES).chain((type) =>
     fc
       .record({
-        config: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant({}) }, { weight: 12, arbitrary: fc.record(CONFIG_FIELDS[type] ?? {}, { requiredKeys: [] }) }),
+        config: fc.oneof(
+          { weight: 2, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: fc.constant({}) },
+          { weight: 12, arbitrary: fc.record(CONFIG_FIELDS[type] ?? {}, { requiredKeys: [] }) },
+        ),
         enabled: mostly([undefined, true, false], ['yes']),
         rules,
         order: type === 'custom' ? mostly([undefined, 'listed', 'last']) : fc.constant(undefined),
@@ -117,12 +244,38 @@ function policy(name: string): fc.Arbitrary<Record<string, unknown>> {
 function chain(prefix: string, max: number): fc.Arbitrary<Record<string, unknown>[]> {
   return fc
     .tuple(fc.integer({ min: 0, max }), fc.boolean())
-    .chain(([n, shared]) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => policy(shared && i === 0 ? 'p0' : `${prefix}-${i}`)))));
+    .chain(([n, shared]) =>
+      n === 0
+        ? fc.constant([])
+        : fc.tuple(...Array.from({ length: n }, (_, i) => policy(shared && i === 0 ? 'p0' : `${prefix}-${i}`))),
+    );
 }
 
-const tiers = mostly([[], [{ name: 'gold', limits: [{ maximumRequests: 10, timePeriodInMilliseconds: 1000 }] }]], [[{ name: 'gold', limits: [{ maximumRequests: 10, timePeriodInMilliseconds: 1000 }, { maximumRequests: 20, timePeriodInMilliseconds: 1000 }] }]]);
+const tiers = mostly(
+  [[], [{ name: 'gold', limits: [{ maximumRequests: 10, timePeriodInMilliseconds: 1000 }] }]],
+  [
+    [
+      {
+        name: 'gold',
+        limits: [
+          { maximumRequests: 10, timePeriodInMilliseconds: 1000 },
+          { maximumRequests: 20, timePeriodInMilliseconds: 1000 },
+        ],
+      },
+    ],
+  ],
+);
 
-const overrideConfig = mostly([undefined, { rateLimits: [{ maximumRequests: 50, timePeriodInMilliseconds: 1000 }] }, { ips: ['10.0.0.0/8'] }, { username: 'other' }, { exposeHeaders: true }], [{ originGroups: [{ name: 'x' }] }, { publicResource: true, supportCredentials: true }, { rateLimits: [] }]);
+const overrideConfig = mostly(
+  [
+    undefined,
+    { rateLimits: [{ maximumRequests: 50, timePeriodInMilliseconds: 1000 }] },
+    { ips: ['10.0.0.0/8'] },
+    { username: 'other' },
+    { exposeHeaders: true },
+  ],
+  [{ originGroups: [{ name: 'x' }] }, { publicResource: true, supportCredentials: true }, { rateLimits: [] }],
+);
 
 function apiDocument(name: string): fc.Arbitrary<Record<string, unknown>> {
   return fc
@@ -131,10 +284,20 @@ function apiDocument(name: string): fc.Arbitrary<Record<string, unknown>> {
       timeout: mostly([undefined, '5s', 2000], ['0ms', 0]),
       policies: chain(name, 3),
       slaTiers: tiers,
-      override: fc.option(fc.record({ policyIndex: fc.nat(2), config: overrideConfig, enabled: mostly([undefined, true, false]) }), { nil: undefined }),
+      override: fc.option(
+        fc.record({ policyIndex: fc.nat(2), config: overrideConfig, enabled: mostly([undefined, true, false]) }),
+        { nil: undefined },
+      ),
     })
     .map(({ basePath, timeout, policies, slaTiers, override }) => {
-      const spec: Record<string, unknown> = { version: 'v1', basePath, upstream: 'http://127.0.0.1:9', environments: ['prop'], policies, slaTiers };
+      const spec: Record<string, unknown> = {
+        version: 'v1',
+        basePath,
+        upstream: 'http://127.0.0.1:9',
+        environments: ['prop'],
+        policies,
+        slaTiers,
+      };
       if (timeout !== undefined) spec.timeout = timeout;
       const target = override && policies[override.policyIndex];
       if (override && target) {
@@ -149,22 +312,43 @@ const repository = fc
   .record({
     precedence: fc.constantFrom('strict', 'cors-first'),
     gatekeeper: fc.constantFrom('strict', 'flexible', 'disabled'),
-    sharedStorage: mostly([undefined], ['http://not-redis.example', 'redis://127.0.0.1:1?colour=blue', 'redis://', hashed('redis://127.0.0.1')]),
+    sharedStorage: mostly(
+      [undefined],
+      ['http://not-redis.example', 'redis://127.0.0.1:1?colour=blue', 'redis://', hashed('redis://127.0.0.1')],
+    ),
     automated: chain('env', 2),
     apiCount: fc.integer({ min: 1, max: 3 }),
-    applications: fc.array(fc.record({ clientSecret: mostly([undefined, 'app-secret', '${env:PROP_SECRET}'], ['', '${env:PROP_UNSET}']), tier: mostly([undefined], ['gold', 'silver']) }), { maxLength: 2 }),
+    applications: fc.array(
+      fc.record({
+        clientSecret: mostly([undefined, 'app-secret', '${env:PROP_SECRET}'], ['', '${env:PROP_UNSET}']),
+        tier: mostly([undefined], ['gold', 'silver']),
+      }),
+      { maxLength: 2 },
+    ),
   })
   .chain((repo) =>
     fc.tuple(...Array.from({ length: repo.apiCount }, (_, i) => apiDocument(`api${i}`))).map((apis) => {
-      const environment: Record<string, unknown> = { precedence: repo.precedence, gatekeeper: repo.gatekeeper, policies: repo.automated };
+      const environment: Record<string, unknown> = {
+        precedence: repo.precedence,
+        gatekeeper: repo.gatekeeper,
+        policies: repo.automated,
+      };
       if (repo.sharedStorage !== undefined) environment.sharedStorage = repo.sharedStorage;
       const applications = repo.applications.map((app, i) => ({
         apiVersion: 'tollgate.dev/v1',
         kind: 'Application',
         metadata: { name: `app${i}` },
-        spec: withoutUndefined({ clientId: `client-${i}`, clientSecret: app.clientSecret, contracts: [withoutUndefined({ api: 'api0', version: 'v1', tier: app.tier })] }),
+        spec: withoutUndefined({
+          clientId: `client-${i}`,
+          clientSecret: app.clientSecret,
+          contracts: [withoutUndefined({ api: 'api0', version: 'v1', tier: app.tier })],
+        }),
       }));
-      return [{ apiVersion: 'tollgate.dev/v1', kind: 'Environment', metadata: { name: 'prop' }, spec: environment }, ...apis, ...applications];
+      return [
+        { apiVersion: 'tollgate.dev/v1', kind: 'Environment', metadata: { name: 'prop' }, spec: environment },
+        ...apis,
+        ...applications,
+      ];
     }),
   );
 
@@ -178,7 +362,10 @@ describe('validate accepts only what the gateway accepts', () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tollgate-agreement-'));
     await writeFile(path.join(dir, 'policy.js'), 'export function create() { return {}; }\n');
-    await writeFile(path.join(dir, 'schema.json'), JSON.stringify({ type: 'object', properties: { level: { type: 'integer' } }, additionalProperties: false }));
+    await writeFile(
+      path.join(dir, 'schema.json'),
+      JSON.stringify({ type: 'object', properties: { level: { type: 'integer' } }, additionalProperties: false }),
+    );
     gw = await startGatewayProcess();
   });
   afterAll(async () => {
@@ -201,7 +388,10 @@ describe('validate accepts only what the gateway accepts', () => {
         // An unset variable stops apply before anything is sent: nothing for the gateway to judge.
         if (!resolved.state) return;
         const answer = await gw.applyState(resolved.state);
-        if (answer.status !== 200) throw new Error(`validate accepted, the gateway answered ${answer.status}: ${JSON.stringify(answer.body)}\n--- manifests ---\n${text}`);
+        if (answer.status !== 200)
+          throw new Error(
+            `validate accepted, the gateway answered ${answer.status}: ${JSON.stringify(answer.body)}\n--- manifests ---\n${text}`,
+          );
         accepted++;
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },

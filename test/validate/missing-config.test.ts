@@ -89,7 +89,13 @@ describe('validate: policies without config, overrides that break the schema', (
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     expect(errors(run.diagnostics)).toEqual([
-      expect.objectContaining({ code: 'TG_SCHEMA', line: 16, col: 46, path: 'spec.overrides.dev.policies.browsers.config.originGroups[0]', message: expect.stringContaining('missing required field "origins"') }),
+      expect.objectContaining({
+        code: 'TG_SCHEMA',
+        line: 16,
+        col: 46,
+        path: 'spec.overrides.dev.policies.browsers.config.originGroups[0]',
+        message: expect.stringContaining('missing required field "origins"'),
+      }),
     ]);
   });
 
@@ -102,7 +108,14 @@ describe('validate: policies without config, overrides that break the schema', (
     );
     const run = await validateJson(dir);
     expect(run.code).toBe(1);
-    expect(errors(run.diagnostics)).toEqual([expect.objectContaining({ code: 'TG_POLICY_CONFIG', line: 16, col: 73, path: 'spec.overrides.dev.policies.browsers.config.supportCredentials' })]);
+    expect(errors(run.diagnostics)).toEqual([
+      expect.objectContaining({
+        code: 'TG_POLICY_CONFIG',
+        line: 16,
+        col: 73,
+        path: 'spec.overrides.dev.policies.browsers.config.supportCredentials',
+      }),
+    ]);
   });
 
   it('text output names the position too, and prints no stack trace', async () => {
@@ -110,19 +123,38 @@ describe('validate: policies without config, overrides that break the schema', (
     const run = await runCli(['validate', dir]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toContain(`${path.join(dir, 'orders.yaml')}:10:7: error TG_SCHEMA rate-limiting "limit" has no config`);
+    expect(run.stdout).toContain(
+      `${path.join(dir, 'orders.yaml')}:10:7: error TG_SCHEMA rate-limiting "limit" has no config`,
+    );
   });
 
   it('check refuses a head that adds basic-auth without config', async () => {
     const repo = await createRepo();
     await repo.write('environment.yaml', ENVIRONMENT);
-    await repo.write('orders.yaml', api('    - name: limit\n      type: rate-limiting\n      config: { rateLimits: [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }] }\n'));
+    await repo.write(
+      'orders.yaml',
+      api(
+        '    - name: limit\n      type: rate-limiting\n      config: { rateLimits: [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }] }\n',
+      ),
+    );
     repo.commit('base');
-    await repo.write('orders.yaml', api('    - name: limit\n      type: rate-limiting\n      config: { rateLimits: [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }] }\n    - name: login\n      type: basic-auth\n'));
+    await repo.write(
+      'orders.yaml',
+      api(
+        '    - name: limit\n      type: rate-limiting\n      config: { rateLimits: [{ maximumRequests: 5, timePeriodInMilliseconds: 1000 }] }\n    - name: login\n      type: basic-auth\n',
+      ),
+    );
     const run = await runCli(['check', '--base', 'HEAD', '--output', 'json', '.'], { cwd: repo.dir });
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as { valid: boolean; validation: Diagnostic[] };
     expect(report.valid).toBe(false);
-    expect(report.validation).toContainEqual(expect.objectContaining({ code: 'TG_SCHEMA', line: 13, col: 7, message: expect.stringContaining('basic-auth "login" has no config') }));
+    expect(report.validation).toContainEqual(
+      expect.objectContaining({
+        code: 'TG_SCHEMA',
+        line: 13,
+        col: 7,
+        message: expect.stringContaining('basic-auth "login" has no config'),
+      }),
+    );
   });
 });

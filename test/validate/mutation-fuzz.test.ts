@@ -39,7 +39,11 @@ function repositories(): Repository[] {
   const dirs = [
     'examples/quickstart',
     'examples/multi-env',
-    ...['test/fixtures/valid', 'test/fixtures/invalid'].flatMap((group) => readdirSync(path.join(ROOT, group)).sort().map((name) => `${group}/${name}`)),
+    ...['test/fixtures/valid', 'test/fixtures/invalid'].flatMap((group) =>
+      readdirSync(path.join(ROOT, group))
+        .sort()
+        .map((name) => `${group}/${name}`),
+    ),
   ];
   return dirs.map((name) => {
     // Real paths: custom policies' modules and schemas are read next to their manifests.
@@ -81,10 +85,14 @@ describe('validate under mutation', () => {
       const report = () => `#${n} ${repo.name}${env ? ` --env ${env}` : ''}\n  ${what.join('\n  ')}`;
       try {
         const result = finish(loadManifestTexts(files), env === undefined ? {} : { env });
-        for (const format of ['text', 'json', 'github'] as const) renderDiagnostics(result.diagnostics, format, { files: files.length, color: false });
+        for (const format of ['text', 'json', 'github'] as const)
+          renderDiagnostics(result.diagnostics, format, { files: files.length, color: false });
         if (!result.valid) invalid++;
         const bad = unpositioned(result.diagnostics);
-        if (bad.length) misplaced.push(`${report()}\n  → ${bad.map((d) => `${d.code} ${d.file ?? '(no file)'}:${d.line}:${d.col} ${d.message}`).join('\n  → ')}`);
+        if (bad.length)
+          misplaced.push(
+            `${report()}\n  → ${bad.map((d) => `${d.code} ${d.file ?? '(no file)'}:${d.line}:${d.col} ${d.message}`).join('\n  → ')}`,
+          );
       } catch (err) {
         crashes.push(`${report()}\n  → ${(err as Error).stack?.split('\n').slice(0, 4).join('\n    ')}`);
       }

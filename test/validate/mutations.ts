@@ -82,13 +82,24 @@ export class Mutator {
       case 5:
         return { text: '', what: ['empty file'] };
       case 6: {
-        const replacement = this.pick(['- a\n- b\n', '42\n', '"just a string"\n', '[1, 2]\n', '---\n---\n', 'null\n', '~\n']);
+        const replacement = this.pick([
+          '- a\n- b\n',
+          '42\n',
+          '"just a string"\n',
+          '[1, 2]\n',
+          '---\n---\n',
+          'null\n',
+          '~\n',
+        ]);
         return { text: replacement, what: [`replace with ${JSON.stringify(replacement)}`] };
       }
       default: {
         const offset = this.int(text.length + 1);
         const stray = this.pick(STRAY_SYNTAX);
-        return { text: text.slice(0, offset) + stray + text.slice(offset), what: [`insert ${JSON.stringify(stray)} at ${offset}`] };
+        return {
+          text: text.slice(0, offset) + stray + text.slice(offset),
+          what: [`insert ${JSON.stringify(stray)} at ${offset}`],
+        };
       }
     }
   }
@@ -108,7 +119,9 @@ export class Mutator {
     switch (this.chance(0.2) ? 0 : this.int(9)) {
       case 0: {
         // Deleting a key: any mapping is as likely as any other, however many leaves it has.
-        const maps = containers.filter((p) => isMap(get(root.value, p)) && Object.keys(get(root.value, p) as object).length > 0);
+        const maps = containers.filter(
+          (p) => isMap(get(root.value, p)) && Object.keys(get(root.value, p) as object).length > 0,
+        );
         if (maps.length === 0) return 'no-op';
         const at = this.pick(maps);
         const map = get(root.value, at) as Record<string, unknown>;
@@ -198,7 +211,37 @@ export class Mutator {
   }
 }
 
-const STRAY_SYNTAX = ['\t', ':', ': ', '- ', '{', '}', '[', ']', '&a ', '*a', '*undefined ', '"', "'", '\n  ', '!!binary ', '!!js/function ', '? ', '---\n', '...\n', '%YAML 1.1\n', '\uFEFF', '#', '|', '>', '@', '`', ',', '\u0000', '\r'];
+const STRAY_SYNTAX = [
+  '\t',
+  ':',
+  ': ',
+  '- ',
+  '{',
+  '}',
+  '[',
+  ']',
+  '&a ',
+  '*a',
+  '*undefined ',
+  '"',
+  "'",
+  '\n  ',
+  '!!binary ',
+  '!!js/function ',
+  '? ',
+  '---\n',
+  '...\n',
+  '%YAML 1.1\n',
+  '\uFEFF',
+  '#',
+  '|',
+  '>',
+  '@',
+  '`',
+  ',',
+  '\u0000',
+  '\r',
+];
 
 const ODD_VALUES: readonly unknown[] = [
   null,
@@ -240,7 +283,22 @@ const ODD_VALUES: readonly unknown[] = [
   '99999999999999999999d',
 ];
 
-const ODD_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'config', 'origins', 'rules', 'name', 'enabled', 'policies', 'overrides', 'x-extra', ''];
+const ODD_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'config',
+  'origins',
+  'rules',
+  'name',
+  'enabled',
+  'policies',
+  'overrides',
+  'x-extra',
+  '',
+];
 
 function documents(text: string): unknown[] | undefined {
   const parsed = parseAllDocuments(text, { logLevel: 'silent' });
@@ -271,7 +329,8 @@ function get(value: unknown, path: Path): unknown {
 /** Sets an own property, also for keys such as __proto__ (which plain assignment would not create). */
 function setOwn(parent: unknown, key: string | number, value: unknown): void {
   if (Array.isArray(parent) && typeof key === 'number') parent[key] = value;
-  else if (isMap(parent)) Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
+  else if (isMap(parent))
+    Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isPrefix(a: Path, b: Path): boolean {

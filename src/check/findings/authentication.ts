@@ -1,7 +1,8 @@
 import type { PolicyInstance } from '../../model/types.js';
 import { policyModule } from '../../policies/catalog.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { enforcementLostFinding, howEnforcementLost, newlyScopedFinding } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
 /** Policies that decide who may call: authentication and client-id enforcement. */
@@ -13,7 +14,10 @@ function authenticates(policy: PolicyInstance): boolean {
 /** Whether a client-id policy checks the client secret: Basic credentials carry it; an empty clientSecretExpression reads none. */
 function readsSecret(policy: PolicyInstance | undefined): boolean {
   if (policy === undefined) return false;
-  return policy.config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' || policy.config.clientSecretExpression !== '';
+  return (
+    policy.config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' ||
+    policy.config.clientSecretExpression !== ''
+  );
 }
 
 /**
@@ -27,22 +31,39 @@ export const authenticationFindings: ApiDetector = (change, ctx) => {
   for (const pair of change.pairs) {
     const subject = pair.before ?? pair.after;
     if (!subject || !authenticates(subject)) continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
       const others = remaining.filter((p) => p.name !== pair.after?.name);
       out.push(
         others.length === 0
-          ? { code: 'TG_AUTH_REMOVED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}, and no enabled policy authenticates callers any more: the Api is open to anyone`, at: whereLost(pair, change, ctx) }
-          : { code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}; callers are still checked by ${others.map(policyLabel).join(', ')}`, at: whereLost(pair, change, ctx) },
+          ? enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_AUTH_REMOVED',
+              lost,
+              ', and no enabled policy authenticates callers any more: the Api is open to anyone',
+            )
+          : enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_AUTH_WEAKENED',
+              lost,
+              `; callers are still checked by ${others.map(policyLabel).join(', ')}`,
+            ),
       );
       continue;
     }
     const after = pair.after as PolicyInstance;
-    if (newlyScoped(pair)) {
-      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and checks only the requests they match; every other request is let through unauthenticated`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
-    }
+    const scoped = newlyScopedFinding(
+      { pair, change, ctx },
+      'TG_AUTH_WEAKENED',
+      'checks only the requests they match; every other request is let through unauthenticated',
+    );
+    if (scoped) out.push(scoped);
     if (after.type === 'client-id-enforcement' && readsSecret(pair.before) && !readsSecret(after) && active(after)) {
-      out.push({ code: 'TG_AUTH_WEAKENED', message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`, at: ctx.locate.policy(change.environment, change.api, after, { config: ['clientSecretExpression'] }) });
+      out.push({
+        code: 'TG_AUTH_WEAKENED',
+        message: `Api "${change.api}": ${policyLabel(after)} no longer requires the client secret: a client id alone, which is not a secret, gets in`,
+        at: ctx.locate.policy(change.environment, change.api, after, { config: ['clientSecretExpression'] }),
+      });
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import { BlockList } from 'node:net';
-import { parseCidr, parseIpRange } from '../../manifest/formats.js';
+import { type parseCidr, parseIpRange } from '../../manifest/formats.js';
 
 type Range = NonNullable<ReturnType<typeof parseCidr>>;
 
@@ -28,7 +28,9 @@ export interface Widening {
 /** New ranges of `after` that admit every address, contain a former range, or are very broad. */
 export function wideningRanges(before: readonly string[], after: readonly string[]): Widening[] {
   const previous = new Set(before);
-  const formerRanges = before.map((r) => ({ text: r, range: parseIpRange(r) })).filter((r): r is { text: string; range: Range } => r.range !== undefined);
+  const formerRanges = before
+    .map((r) => ({ text: r, range: parseIpRange(r) }))
+    .filter((r): r is { text: string; range: Range } => r.range !== undefined);
   const out: Widening[] = [];
   after.forEach((text, index) => {
     if (previous.has(text)) return;

@@ -7,14 +7,22 @@ import { authenticationFindings } from './authentication.js';
 import { corsFindings } from './cors.js';
 import { environmentFindings, type EnvironmentChange } from './environment.js';
 import { ipAllowlistFindings } from './ip-allowlist.js';
-import { pairPolicies } from './pairs.js';
+import { pairPolicies } from './policy-pairing.js';
 import { rateLimitFindings } from './rate-limits.js';
 import { reorderFindings } from './reorders.js';
 import { threatProtectionFindings } from './threat-protection.js';
 import { newApiTlsFindings, tlsFindings, upstreamTlsFindings } from './tls.js';
 import type { ApiDetector, DetectorContext, FindingDraft } from './types.js';
 
-const API_DETECTORS: readonly ApiDetector[] = [reorderFindings, authenticationFindings, ipAllowlistFindings, rateLimitFindings, corsFindings, threatProtectionFindings, upstreamTlsFindings];
+const API_DETECTORS: readonly ApiDetector[] = [
+  reorderFindings,
+  authenticationFindings,
+  ipAllowlistFindings,
+  rateLimitFindings,
+  corsFindings,
+  threatProtectionFindings,
+  upstreamTlsFindings,
+];
 
 /** Apis the plan changes (other than creating or deleting them). */
 function changedApis(changes: readonly Change[]): Set<string> {
@@ -29,7 +37,12 @@ function changedApis(changes: readonly Change[]): Set<string> {
  * changing the chain (a forbidden order is sorted back by the compiler).
  * `baseApis` are the base's Api manifests by name.
  */
-export function environmentDrafts(change: EnvironmentChange, changes: readonly Change[], baseApis: ReadonlyMap<string, ApiManifest>, ctx: DetectorContext): FindingDraft[] {
+export function environmentDrafts(
+  change: EnvironmentChange,
+  changes: readonly Change[],
+  baseApis: ReadonlyMap<string, ApiManifest>,
+  ctx: DetectorContext,
+): FindingDraft[] {
   const drafts = [...environmentFindings(change, ctx), ...tlsFindings(change, ctx)];
   const planned = changedApis(changes);
   const before = new Map(change.baseState.apis.map((a) => [a.name, a]));
@@ -69,7 +82,10 @@ export class FindingCollector {
         known.environments?.push(environment);
         continue;
       }
-      const finding: Finding = { ...diagnostic(draft.code, draft.message, where, draft.at?.path), environments: [environment] };
+      const finding: Finding = {
+        ...diagnostic(draft.code, draft.message, where, draft.at?.path),
+        environments: [environment],
+      };
       if (draft.owners) finding.owners = draft.owners;
       this.byKey.set(key, finding);
     }
@@ -79,4 +95,3 @@ export class FindingCollector {
     return [...this.byKey.values()];
   }
 }
-

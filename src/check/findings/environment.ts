@@ -85,7 +85,8 @@ function conflictsWithApis(change: EnvironmentChange, ctx: DetectorContext): Fin
     if (!a) affected.set(policy.name, (a = { policy, nowAfter: new Map(), nowAhead: new Map(), collides: new Map() }));
     return a;
   };
-  const add = (map: Map<string, string[]>, api: string, policy: string) => map.set(api, [...(map.get(api) ?? []), policy]);
+  const add = (map: Map<string, string[]>, api: string, policy: string) =>
+    map.set(api, [...(map.get(api) ?? []), policy]);
 
   const baseApis = new Map(change.baseState.apis.map((a) => [a.name, a]));
   for (const after of change.headState.apis) {
@@ -117,13 +118,20 @@ function conflictsWithApis(change: EnvironmentChange, ctx: DetectorContext): Fin
   }
 
   const profileChanged = change.base.spec.precedence !== change.head.spec.precedence;
-  const cause = profileChanged ? ` (precedence changed from ${change.base.spec.precedence} to ${change.head.spec.precedence})` : '';
+  const cause = profileChanged
+    ? ` (precedence changed from ${change.base.spec.precedence} to ${change.head.spec.precedence})`
+    : '';
   const out: FindingDraft[] = [];
   for (const a of affected.values()) {
     const parts: string[] = [];
-    if (a.nowAfter.size) parts.push(`now runs after API-level policies it ran ahead of${cause}: ${listApis(a.nowAfter)}`);
-    if (a.nowAhead.size) parts.push(`now runs ahead of API-level policies that ran first${cause}: ${listApis(a.nowAhead)}`);
-    if (a.collides.size) parts.push(`is newly applied to every Api, but these Apis apply ${a.policy.type} themselves (an automated type cannot also be applied at API level): ${listApis(a.collides)}`);
+    if (a.nowAfter.size)
+      parts.push(`now runs after API-level policies it ran ahead of${cause}: ${listApis(a.nowAfter)}`);
+    if (a.nowAhead.size)
+      parts.push(`now runs ahead of API-level policies that ran first${cause}: ${listApis(a.nowAhead)}`);
+    if (a.collides.size)
+      parts.push(
+        `is newly applied to every Api, but these Apis apply ${a.policy.type} themselves (an automated type cannot also be applied at API level): ${listApis(a.collides)}`,
+      );
     const apis = [...new Set([...a.nowAfter.keys(), ...a.nowAhead.keys(), ...a.collides.keys()])];
     const owners = ownersToAsk(change, apis, ctx);
     const index = change.head.spec.policies.findIndex((p) => p.name === a.policy.name);
@@ -138,13 +146,19 @@ function conflictsWithApis(change: EnvironmentChange, ctx: DetectorContext): Fin
 }
 
 function listApis(byApi: Map<string, string[]>): string {
-  const named = [...byApi.entries()].slice(0, NAMED_APIS).map(([api, policies]) => `${api} (${policies.map((p) => `"${p}"`).join(', ')})`);
+  const named = [...byApi.entries()]
+    .slice(0, NAMED_APIS)
+    .map(([api, policies]) => `${api} (${policies.map((p) => `"${p}"`).join(', ')})`);
   const more = byApi.size - NAMED_APIS;
   return named.join(', ') + (more > 0 ? ` and ${more} more Api${more === 1 ? '' : 's'}` : '');
 }
 
 /** The environment's file and each affected Api's file, with their owners. */
-function ownersToAsk(change: EnvironmentChange, apis: readonly string[], ctx: DetectorContext): { file: string; owners: string[] }[] {
+function ownersToAsk(
+  change: EnvironmentChange,
+  apis: readonly string[],
+  ctx: DetectorContext,
+): { file: string; owners: string[] }[] {
   const files = [change.head.source.file];
   for (const api of apis) {
     const file = ctx.locate.apiManifest(api)?.source.file;
@@ -157,7 +171,8 @@ function describeOwners(owners: readonly { file: string; owners: string[] }[], c
   const named = owners.slice(0, NAMED_FILES);
   const more = owners.length - named.length;
   const rest = more > 0 ? ` and ${more} more file${more === 1 ? '' : 's'}` : '';
-  if (!ctx.owners) return `Both sides have to agree: the owners of ${named.map((o) => o.file).join(', ')}${rest} (the repository has no CODEOWNERS).`;
+  if (!ctx.owners)
+    return `Both sides have to agree: the owners of ${named.map((o) => o.file).join(', ')}${rest} (the repository has no CODEOWNERS).`;
   const shown = named.map((o) => `${o.file}: ${o.owners.length ? o.owners.join(' ') : 'no owner'}`);
   return `Both sides have to agree: ${shown.join('; ')}${rest}.`;
 }

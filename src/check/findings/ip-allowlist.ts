@@ -1,10 +1,12 @@
 import type { PolicyInstance } from '../../model/types.js';
 import { describeWidening as describe, wideningRanges } from './cidr.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { enforcementLostFinding, howEnforcementLost, newlyScopedFinding } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active } from './policy-pairing.js';
 import type { ApiDetector, FindingDraft } from './types.js';
 
-const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] => (policy?.config[field] as string[] | undefined) ?? [];
+const ips = (policy: PolicyInstance | undefined, field: 'ips' | 'trustedProxies'): string[] =>
+  (policy?.config[field] as string[] | undefined) ?? [];
 
 /**
  * An IP allowlist removed, disabled or opened to every address (errors), a new
@@ -16,14 +18,25 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
   for (const pair of change.pairs) {
     const subject = pair.before ?? pair.after;
     if (subject?.type !== 'ip-allowlist') continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
-      const others = change.after.chain.filter((p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name);
-      const message = `Api "${change.api}": ${policyLabel(subject)} was ${lost}`;
+      const others = change.after.chain.filter(
+        (p) => active(p) && p.type === 'ip-allowlist' && p.name !== pair.after?.name,
+      );
       out.push(
         others.length === 0
-          ? { code: 'TG_IP_ALLOWLIST_OPENED', message: `${message}: every client address is admitted`, at: whereLost(pair, change, ctx) }
-          : { code: 'TG_IP_ALLOWLIST_WIDENED', message: `${message}; ${others.map(policyLabel).join(', ')} still filters`, at: whereLost(pair, change, ctx) },
+          ? enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_IP_ALLOWLIST_OPENED',
+              lost,
+              ': every client address is admitted',
+            )
+          : enforcementLostFinding(
+              { pair, change, ctx },
+              'TG_IP_ALLOWLIST_WIDENED',
+              lost,
+              `; ${others.map(policyLabel).join(', ')} still filters`,
+            ),
       );
       continue;
     }
@@ -43,9 +56,12 @@ export const ipAllowlistFindings: ApiDetector = (change, ctx) => {
         at: ctx.locate.policy(change.environment, change.api, after, { config: ['trustedProxies', w.index] }),
       });
     }
-    if (newlyScoped(pair)) {
-      out.push({ code: 'TG_IP_ALLOWLIST_WIDENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and filters only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
-    }
+    const scoped = newlyScopedFinding(
+      { pair, change, ctx },
+      'TG_IP_ALLOWLIST_WIDENED',
+      'filters only the requests they match',
+    );
+    if (scoped) out.push(scoped);
   }
   return out;
 };

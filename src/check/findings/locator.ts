@@ -46,8 +46,10 @@ export class HeadLocator {
     if (!manifest) return undefined;
     const override = manifest.spec.overrides?.[environment]?.policies?.[policy.name];
     const overrideAt: PathSegment[] = ['spec', 'overrides', environment, 'policies', policy.name];
-    if (at.field === 'enabled' && override?.enabled !== undefined) return where(manifest.source, [...overrideAt, 'enabled']);
-    if (at.config && override?.config && hasPath(override.config, at.config)) return where(manifest.source, [...overrideAt, 'config', ...at.config]);
+    if (at.field === 'enabled' && override?.enabled !== undefined)
+      return where(manifest.source, [...overrideAt, 'enabled']);
+    if (at.config && override?.config && hasPath(override.config, at.config))
+      return where(manifest.source, [...overrideAt, 'config', ...at.config]);
     const index = manifest.spec.policies.findIndex((p) => p.name === policy.name);
     return where(manifest.source, index === -1 ? ['spec', 'policies'] : ['spec', 'policies', index, ...tail]);
   }
@@ -64,7 +66,8 @@ export class HeadLocator {
     if (!manifest) return undefined;
     const tail: PathSegment[] = limit === undefined ? [] : ['limits', limit];
     const overridden = manifest.spec.overrides?.[environment]?.slaTiers?.findIndex((t) => t.name === tier) ?? -1;
-    if (overridden !== -1) return where(manifest.source, ['spec', 'overrides', environment, 'slaTiers', overridden, ...tail]);
+    if (overridden !== -1)
+      return where(manifest.source, ['spec', 'overrides', environment, 'slaTiers', overridden, ...tail]);
     const index = manifest.spec.slaTiers.findIndex((t) => t.name === tier);
     return where(manifest.source, index === -1 ? ['spec', 'slaTiers'] : ['spec', 'slaTiers', index, ...tail]);
   }

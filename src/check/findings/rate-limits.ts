@@ -1,10 +1,11 @@
 import type { Limit } from '../../manifest/types.js';
 import type { PolicyInstance } from '../../model/types.js';
 import { describeWidening, wideningRanges } from './cidr.js';
-import { policyLabel, whereLost } from './lost.js';
-import { active, lostPolicy, newlyScoped } from './pairs.js';
+import { enforcementLostFinding, howEnforcementLost, newlyScopedFinding } from './lost-enforcement.js';
+import { policyLabel } from './policy-label.js';
+import { active } from './policy-pairing.js';
 import type { ApiChange, ApiDetector, DetectorContext, FindingDraft } from './types.js';
-import { loosenedWindows, ratio, windowName } from './windows.js';
+import { loosenedWindows, ratio, windowName } from './loosened-windows.js';
 
 const LIMITING = new Set(['rate-limiting', 'spike-control', 'rate-limiting-sla']);
 
@@ -18,16 +19,21 @@ export const rateLimitFindings: ApiDetector = (change, ctx) => {
   for (const pair of change.pairs) {
     const subject = pair.before ?? pair.after;
     if (!subject || !LIMITING.has(subject.type)) continue;
-    const lost = lostPolicy(pair);
+    const lost = howEnforcementLost(pair);
     if (lost) {
-      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(subject)} was ${lost}: its limits no longer apply`, at: whereLost(pair, change, ctx) });
+      out.push(
+        enforcementLostFinding({ pair, change, ctx }, 'TG_RATE_LIMIT_LOOSENED', lost, ': its limits no longer apply'),
+      );
       continue;
     }
     if (!active(pair.before) || !active(pair.after)) continue;
     const after = pair.after;
-    if (newlyScoped(pair)) {
-      out.push({ code: 'TG_RATE_LIMIT_LOOSENED', message: `Api "${change.api}": ${policyLabel(after)} now has rules and limits only the requests they match`, at: ctx.locate.policy(change.environment, change.api, after, { field: 'rules' }) });
-    }
+    const scoped = newlyScopedFinding(
+      { pair, change, ctx },
+      'TG_RATE_LIMIT_LOOSENED',
+      'limits only the requests they match',
+    );
+    if (scoped) out.push(scoped);
     if (after.type === 'rate-limiting') out.push(...rateLimitingChanges(change, ctx, pair.before, after));
     if (after.type === 'spike-control') out.push(...spikeControlChanges(change, ctx, pair.before, after));
     if (after.type === 'rate-limiting-sla') out.push(...slaTierChanges(change, ctx, after));
@@ -35,14 +41,21 @@ export const rateLimitFindings: ApiDetector = (change, ctx) => {
   return out;
 };
 
-function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: PolicyInstance, after: PolicyInstance): FindingDraft[] {
+function rateLimitingChanges(
+  change: ApiChange,
+  ctx: DetectorContext,
+  before: PolicyInstance,
+  after: PolicyInstance,
+): FindingDraft[] {
   const out: FindingDraft[] = [];
   const limits = (p: PolicyInstance) => p.config.rateLimits as Limit[];
   for (const w of loosenedWindows(limits(before), limits(after), ctx.rateLimitFactor)) {
     out.push({
       code: 'TG_RATE_LIMIT_LOOSENED',
       message: `Api "${change.api}": ${policyLabel(after)} ${w.message}`,
-      at: ctx.locate.policy(change.environment, change.api, after, { config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'] }),
+      at: ctx.locate.policy(change.environment, change.api, after, {
+        config: w.index === undefined ? ['rateLimits'] : ['rateLimits', w.index, 'maximumRequests'],
+      }),
     });
   }
   const selector = (p: PolicyInstance) => {
@@ -57,21 +70,33 @@ function rateLimitingChanges(change: ApiChange, ctx: DetectorContext, before: Po
       at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector'] }),
     });
   }
-  for (const w of wideningRanges((selector(before) as { trustedProxies?: string[] }).trustedProxies ?? [], (selector(after) as { trustedProxies?: string[] }).trustedProxies ?? [])) {
+  for (const w of wideningRanges(
+    (selector(before) as { trustedProxies?: string[] }).trustedProxies ?? [],
+    (selector(after) as { trustedProxies?: string[] }).trustedProxies ?? [],
+  )) {
     out.push({
       code: 'TG_RATE_LIMIT_LOOSENED',
       message: `Api "${change.api}": ${policyLabel(after)} trusts the client-address header from more peers: ${describeWidening(w)}, and any of them can claim a new address, each with a full limit`,
-      at: ctx.locate.policy(change.environment, change.api, after, { config: ['keySelector', 'trustedProxies', w.index] }),
+      at: ctx.locate.policy(change.environment, change.api, after, {
+        config: ['keySelector', 'trustedProxies', w.index],
+      }),
     });
   }
   return out;
 }
 
-function spikeControlChanges(change: ApiChange, ctx: DetectorContext, before: PolicyInstance, after: PolicyInstance): FindingDraft[] {
-  const rate = (p: PolicyInstance) => (p.config.maximumRequests as number) / (p.config.timePeriodInMilliseconds as number);
+function spikeControlChanges(
+  change: ApiChange,
+  ctx: DetectorContext,
+  before: PolicyInstance,
+  after: PolicyInstance,
+): FindingDraft[] {
+  const rate = (p: PolicyInstance) =>
+    (p.config.maximumRequests as number) / (p.config.timePeriodInMilliseconds as number);
   const factor = rate(after) / rate(before);
   if (factor < ctx.rateLimitFactor) return [];
-  const describe = (p: PolicyInstance) => `${p.config.maximumRequests as number} per ${windowName(p.config.timePeriodInMilliseconds as number)}`;
+  const describe = (p: PolicyInstance) =>
+    `${p.config.maximumRequests as number} per ${windowName(p.config.timePeriodInMilliseconds as number)}`;
   return [
     {
       code: 'TG_RATE_LIMIT_LOOSENED',

@@ -20,31 +20,55 @@ export function tlsFindings(change: EnvironmentChange, ctx: DetectorContext): Fi
   const after = change.headState;
   if (!before.certificates?.length) return out;
   const env = change.name;
-  const at = (path: (string | number)[]) => ctx.locate.environment(env, change.head.spec.tls ? ['spec', 'tls', ...path] : ['spec']);
+  const at = (path: (string | number)[]) =>
+    ctx.locate.environment(env, change.head.spec.tls ? ['spec', 'tls', ...path] : ['spec']);
   if (!after.certificates?.length) {
-    out.push({ code: 'TG_TLS_REMOVED', message: `environment "${env}" no longer serves any certificate (it served ${before.certificates.map((c) => c.name).join(', ')}): its HTTPS listeners would refuse every client`, at: at(['certificates']) });
+    out.push({
+      code: 'TG_TLS_REMOVED',
+      message: `environment "${env}" no longer serves any certificate (it served ${before.certificates.map((c) => c.name).join(', ')}): its HTTPS listeners would refuse every client`,
+      at: at(['certificates']),
+    });
     return out;
   }
   const was = before.environment.tls;
   const now = after.environment.tls;
   if (was && now && VERSION_RANK[now.minVersion] < VERSION_RANK[was.minVersion]) {
-    out.push({ code: 'TG_TLS_WEAKENED', message: `environment "${env}": minimum TLS version lowered from ${was.minVersion} to ${now.minVersion}`, at: at(['minVersion']) });
+    out.push({
+      code: 'TG_TLS_WEAKENED',
+      message: `environment "${env}": minimum TLS version lowered from ${was.minVersion} to ${now.minVersion}`,
+      at: at(['minVersion']),
+    });
   }
   if (was && now && (was.ciphers ?? '') !== (now.ciphers ?? '')) {
-    out.push({ code: 'TG_TLS_WEAKENED', message: `environment "${env}": cipher list changed from ${was.ciphers ?? "Node.js's defaults"} to ${now.ciphers ?? "Node.js's defaults"}: check that no weak cipher came in`, at: at(['ciphers']) });
+    out.push({
+      code: 'TG_TLS_WEAKENED',
+      message: `environment "${env}": cipher list changed from ${was.ciphers ?? "Node.js's defaults"} to ${now.ciphers ?? "Node.js's defaults"}: check that no weak cipher came in`,
+      at: at(['ciphers']),
+    });
   }
   if (was?.redirectHttp && !now?.redirectHttp) {
-    out.push({ code: 'TG_TLS_WEAKENED', message: `environment "${env}": plain HTTP is no longer redirected to HTTPS`, at: at(['redirectHttp']) });
+    out.push({
+      code: 'TG_TLS_WEAKENED',
+      message: `environment "${env}": plain HTTP is no longer redirected to HTTPS`,
+      at: at(['redirectHttp']),
+    });
   }
   const hosts = servedHosts(after);
   const dropped = [...servedHosts(before)].filter((h) => !hosts.has(h));
-  if (dropped.length) out.push({ code: 'TG_TLS_WEAKENED', message: `environment "${env}" no longer serves HTTPS for ${dropped.join(', ')}`, at: at(['certificates']) });
+  if (dropped.length)
+    out.push({
+      code: 'TG_TLS_WEAKENED',
+      message: `environment "${env}" no longer serves HTTPS for ${dropped.join(', ')}`,
+      at: at(['certificates']),
+    });
   return out;
 }
 
 /** Where an Api's upstreamTls comes from in one environment: its override, or the Api's own. */
 function upstreamTlsPath(manifest: ApiManifest | undefined, environment: string, field?: string): (string | number)[] {
-  const base = manifest?.spec.overrides?.[environment]?.upstreamTls ? ['spec', 'overrides', environment, 'upstreamTls'] : ['spec', 'upstreamTls'];
+  const base = manifest?.spec.overrides?.[environment]?.upstreamTls
+    ? ['spec', 'overrides', environment, 'upstreamTls']
+    : ['spec', 'upstreamTls'];
   return field ? [...base, field] : base;
 }
 
@@ -59,11 +83,24 @@ export function upstreamTlsFindings(change: ApiChange, ctx: DetectorContext): Fi
   const manifest = ctx.locate.apiManifest(api);
   if (verificationOff(after) && !verificationOff(before)) out.push(unverified(after, environment, ctx));
   if (before.upstream.startsWith('https://') && after.upstream.startsWith('http://')) {
-    out.push({ code: 'TG_UPSTREAM_TLS_REMOVED', message: `Api "${api}": upstream moved from ${before.upstream} to ${after.upstream}: traffic to it is no longer encrypted`, at: ctx.locate.api(api, manifest?.spec.overrides?.[environment]?.upstream ? ['spec', 'overrides', environment, 'upstream'] : ['spec', 'upstream']) });
+    out.push({
+      code: 'TG_UPSTREAM_TLS_REMOVED',
+      message: `Api "${api}": upstream moved from ${before.upstream} to ${after.upstream}: traffic to it is no longer encrypted`,
+      at: ctx.locate.api(
+        api,
+        manifest?.spec.overrides?.[environment]?.upstream
+          ? ['spec', 'overrides', environment, 'upstream']
+          : ['spec', 'upstream'],
+      ),
+    });
   } else if (after.upstream.startsWith('https://')) {
     for (const field of ['ca', 'clientCertificate'] as const) {
       if (before.upstreamTls?.[field] !== undefined && after.upstreamTls?.[field] === undefined) {
-        out.push({ code: 'TG_UPSTREAM_TLS_REMOVED', message: `Api "${api}": upstreamTls.${field} removed${field === 'ca' ? ': the upstream is verified against the system CAs instead' : ': the gateway no longer proves who it is to the upstream'}`, at: ctx.locate.api(api, upstreamTlsPath(manifest, environment)) });
+        out.push({
+          code: 'TG_UPSTREAM_TLS_REMOVED',
+          message: `Api "${api}": upstreamTls.${field} removed${field === 'ca' ? ': the upstream is verified against the system CAs instead' : ': the gateway no longer proves who it is to the upstream'}`,
+          at: ctx.locate.api(api, upstreamTlsPath(manifest, environment)),
+        });
       }
     }
   }

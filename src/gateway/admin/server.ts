@@ -44,7 +44,16 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_TRANSACTION_BYTES,
     // mTLS: a client without a certificate signed by `ca` fails the handshake; the bearer token is still required.
-    ...(tls ? { https: { cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' as const, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) } } : {}),
+    ...(tls
+      ? {
+          https: {
+            cert: tls.cert,
+            key: tls.key,
+            minVersion: 'TLSv1.2' as const,
+            ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+          },
+        }
+      : {}),
   }) as unknown as FastifyInstance;
   answerErrorsSafely(app, options.logger, 'gateway');
 
@@ -53,7 +62,10 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
     const header = request.headers.authorization ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!presented || !safeEqual(presented, options.token)) {
-      await reply.code(401).header('www-authenticate', 'Bearer realm="tollgate-admin"').send({ error: 'TG_ADMIN_AUTH', message: ErrorCatalog.TG_ADMIN_AUTH.rule });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="tollgate-admin"')
+        .send({ error: 'TG_ADMIN_AUTH', message: ErrorCatalog.TG_ADMIN_AUTH.rule });
     }
   });
 
@@ -62,23 +74,43 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
   app.get('/state', async (request, reply) => {
     // ?apis=a,b or ?apis=a&apis=b
     const apis = (request.query as { apis?: string | string[] }).apis;
-    if (apis !== undefined) return engine.publicView([apis].flat().flatMap((a) => a.split(',')).filter(Boolean));
+    if (apis !== undefined)
+      return engine.publicView(
+        [apis]
+          .flat()
+          .flatMap((a) => a.split(','))
+          .filter(Boolean),
+      );
     return reply.type('application/json; charset=utf-8').send(engine.publicJson());
   });
 
   app.get('/counts', async () => engine.counts());
 
-  app.get('/state/digests', async (_request, reply) => reply.type('application/json; charset=utf-8').send(engine.fingerprintJson()));
+  app.get('/state/digests', async (_request, reply) =>
+    reply.type('application/json; charset=utf-8').send(engine.fingerprintJson()),
+  );
 
   app.post('/transactions', async (request, reply) => {
     const envelope = transactionProblems(request.body);
     if (!('transaction' in envelope)) {
-      const message = 'the body is not a transaction: {"expectedRevision": <revision>, "state": {...}} or {"expectedRevision": <revision>, "changes": [{"op": ..., ...}]}';
-      return reply.code(400).send({ error: 'TG_BAD_REQUEST', message, rule: ErrorCatalog.TG_BAD_REQUEST.rule, problems: envelope.problems });
+      const message =
+        'the body is not a transaction: {"expectedRevision": <revision>, "state": {...}} or {"expectedRevision": <revision>, "changes": [{"op": ..., ...}]}';
+      return reply.code(400).send({
+        error: 'TG_BAD_REQUEST',
+        message,
+        rule: ErrorCatalog.TG_BAD_REQUEST.rule,
+        problems: envelope.problems,
+      });
     }
     const outcome = await engine.apply(envelope.transaction);
     if (!outcome.ok) {
-      return reply.code(outcome.status).send({ error: outcome.code, message: outcome.message, rule: ErrorCatalog[outcome.code].rule, revision: outcome.revision, problems: outcome.problems });
+      return reply.code(outcome.status).send({
+        error: outcome.code,
+        message: outcome.message,
+        rule: ErrorCatalog[outcome.code].rule,
+        revision: outcome.revision,
+        problems: outcome.problems,
+      });
     }
     return outcome;
   });
@@ -95,7 +127,13 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
       environment: state?.environment.name,
       apis: (state?.apis ?? []).map((a) => {
         const reason = engine.blocked.get(a.name);
-        return { name: a.name, basePath: a.basePath, status: reason === undefined ? 'serving' : 'blocked', reason, policies: a.chain.filter((p) => p.enabled).map((p) => p.name) };
+        return {
+          name: a.name,
+          basePath: a.basePath,
+          status: reason === undefined ? 'serving' : 'blocked',
+          reason,
+          policies: a.chain.filter((p) => p.enabled).map((p) => p.name),
+        };
       }),
       history: engine.history,
       ...(({ metrics: _metrics, ...status }) => status)(await link.dataPlaneStatus()),
@@ -115,7 +153,11 @@ export function createAdminServer(options: AdminOptions): FastifyInstance {
 }
 
 /** The Prometheus text of the admin API's /metrics (and of the status listener's, which asks for it through the supervisor). */
-export async function renderMetrics(engine: ControlEngine, link: DataPlaneLink, restarts: ControlRestarts): Promise<string> {
+export async function renderMetrics(
+  engine: ControlEngine,
+  link: DataPlaneLink,
+  restarts: ControlRestarts,
+): Promise<string> {
   {
     const gauges: Record<string, number> = {
       tollgate_revision: engine.revision,

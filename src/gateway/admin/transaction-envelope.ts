@@ -16,7 +16,9 @@ let compiled: ValidateFunction | undefined;
  * mistake (400), never an internal error. The contents of states and changes
  * are checked next by the engine, against the state they make (422).
  */
-export function transactionProblems(body: unknown): { transaction: Transaction; problems: [] } | { problems: EnvelopeProblem[] } {
+export function transactionProblems(
+  body: unknown,
+): { transaction: Transaction; problems: [] } | { problems: EnvelopeProblem[] } {
   compiled ??= schemas().ajv.getSchema('https://tollgate.dev/schemas/transaction.json');
   if (!compiled) throw new Error('schema transaction.json is missing');
   if (compiled(body)) return { transaction: body as Transaction, problems: [] };
@@ -25,15 +27,22 @@ export function transactionProblems(body: unknown): { transaction: Transaction; 
 
 /** ajv reports every branch of oneOf and if/then: keep what names the actual mistake. */
 function summarize(errors: readonly ErrorObject[]): EnvelopeProblem[] {
-  const kept = errors.filter((e) => e.keyword !== 'if' && !(e.keyword === 'required' && e.schemaPath.startsWith('#/oneOf/')) && !(e.keyword === 'not' && e.schemaPath.startsWith('#/oneOf/')));
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !(e.keyword === 'required' && e.schemaPath.startsWith('#/oneOf/')) &&
+      !(e.keyword === 'not' && e.schemaPath.startsWith('#/oneOf/')),
+  );
   const out = kept.map((e) => ({ path: e.instancePath, message: describe(e) }));
   const seen = new Set<string>();
-  return out.filter((p) => {
-    const key = `${p.path}|${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, 20);
+  return out
+    .filter((p) => {
+      const key = `${p.path}|${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, 20);
 }
 
 function describe(error: ErrorObject): string {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { PolicyCompileError } from '../../errors/catalog.js';
 import type { ApiState, ApplicationState, PolicyInstance } from '../../model/types.js';
 import type { ClientCredentials as CredentialsConfig } from '../../policies/sdk/index.js';
 import { DEFAULT_CLIENT_CREDENTIALS } from '../../policies/shared/credentials-checks.js';
@@ -31,7 +32,10 @@ export interface CompileServices {
 const WALL_CLOCK: PolicyClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 /** Applications holding a contract for this API version, with their tier's limits. */
-export function applicationsFor(api: ApiState, applications: readonly ApplicationState[]): Map<string, ApplicationRuntime> {
+export function applicationsFor(
+  api: ApiState,
+  applications: readonly ApplicationState[],
+): Map<string, ApplicationRuntime> {
   const tiers = new Map(api.slaTiers.map((t) => [t.name, t]));
   const out = new Map<string, ApplicationRuntime>();
   for (const app of applications) {
@@ -50,19 +54,32 @@ export function applicationsFor(api: ApiState, applications: readonly Applicatio
  * What an API's compiled form depends on: its own state, the applications with
  * a contract for it, and the environment settings. Equal keys → reuse.
  */
-export function compileKey(apiFingerprint: string, environmentFingerprint: string, applicationFingerprints: readonly string[], upstreamTlsDigest?: string): string {
+export function compileKey(
+  apiFingerprint: string,
+  environmentFingerprint: string,
+  applicationFingerprints: readonly string[],
+  upstreamTlsDigest?: string,
+): string {
   // The digest of the upstream's resolved TLS material: a renewed CA or client certificate file recompiles the API.
-  return sha256(`${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}${upstreamTlsDigest === undefined ? '' : `\0${upstreamTlsDigest}`}`);
+  return sha256(
+    `${apiFingerprint}\0${environmentFingerprint}\0${applicationFingerprints.join(',')}${upstreamTlsDigest === undefined ? '' : `\0${upstreamTlsDigest}`}`,
+  );
 }
 
 export interface CompileResult {
   compiled: CompiledApi;
-  /** Runtime state (queues) the new chain asked for: what it did not claim is dropped when it serves. */
-  claimed: Set<string>;
+  /** Runtime state (queues) the new chain asked for: what it did not ask for is dropped when it serves. */
+  keptStateIds: Set<string>;
 }
 
-export async function compileApi(api: ApiState, applicationsOfApi: readonly ApplicationState[], key: string, services: CompileServices, upstreamTls?: UpstreamTls): Promise<CompileResult> {
-  const claimed = new Set<string>();
+export async function compileApi(
+  api: ApiState,
+  applicationsOfApi: readonly ApplicationState[],
+  key: string,
+  services: CompileServices,
+  upstreamTls?: UpstreamTls,
+): Promise<CompileResult> {
+  const keptStateIds = new Set<string>();
   const applications = applicationsFor(api, applicationsOfApi);
   const enabled = api.chain.filter((policy) => policy.enabled);
   const cells = services.metrics.cellsFor(api.name, enabled);
@@ -83,14 +100,20 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
       clientCredentials,
       counters: counterStoreFor(services.counters, policy.config),
       clock: services.clock ?? WALL_CLOCK,
-      keep: services.runtimeState.keeper(api.name, policy.name, claimed),
+      keep: services.runtimeState.keeper(api.name, policy.name, keptStateIds),
       baseDir: path.resolve(services.baseDir),
     };
     let handlers: PolicyHandlers;
     try {
       const module = policyModule(policy.type);
       handlers = await module.create(policy.config, ctx);
-      policies.push({ name: policy.name, type: policy.type, matches: compileRules(policy.rules), handlers, metrics: cells.policies[i]! });
+      policies.push({
+        name: policy.name,
+        type: policy.type,
+        matches: compileRules(policy.rules),
+        handlers,
+        metrics: cells.policies[i]!,
+      });
     } catch (err) {
       for (const p of policies) p.handlers.dispose?.();
       throw new PolicyCompileError(api.name, policy.name, (err as Error).message);
@@ -107,7 +130,7 @@ export async function compileApi(api: ApiState, applicationsOfApi: readonly Appl
     metrics: cells,
     recordSampling: api.accessRecords?.sampling ?? 0,
   };
-  return { compiled, claimed };
+  return { compiled, keptStateIds };
 }
 
 /** The credentials of the chain's first client-identifying policy, or the default. */
@@ -121,15 +144,16 @@ function chainClientCredentials(chain: readonly PolicyInstance[]): CredentialsCo
 
 /** An API that answers 503 with `reason`: a persisted policy that no longer compiles blocks only its API. */
 export function blockedApi(api: ApiState, key: string, reason: string, services: CompileServices): CompiledApi {
-  return { name: api.name, basePath: api.basePath, key, state: api, upstream: services.pools.target(api.upstream), timeoutMs: api.timeoutMs, policies: [], metrics: services.metrics.cellsFor(api.name, []), recordSampling: api.accessRecords?.sampling ?? 0, blocked: reason };
-}
-
-export class PolicyCompileError extends Error {
-  constructor(
-    readonly api: string,
-    readonly policy: string,
-    reason: string,
-  ) {
-    super(`Api "${api}", policy "${policy}" failed to compile: ${reason}`);
-  }
+  return {
+    name: api.name,
+    basePath: api.basePath,
+    key,
+    state: api,
+    upstream: services.pools.target(api.upstream),
+    timeoutMs: api.timeoutMs,
+    policies: [],
+    metrics: services.metrics.cellsFor(api.name, []),
+    recordSampling: api.accessRecords?.sampling ?? 0,
+    blocked: reason,
+  };
 }

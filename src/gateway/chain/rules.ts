@@ -14,7 +14,9 @@ function compileRule(rule: Rule): ExchangeMatcher {
   const path = rule.path === undefined ? undefined : new RegExp(rule.path);
   const methods = rule.methods === undefined ? undefined : new Set(rule.methods);
   const host = rule.host === undefined ? undefined : new RegExp(rule.host);
-  const headers = Object.entries(rule.headers ?? {}).map(([name, pattern]) => [name.toLowerCase(), new RegExp(pattern)] as const);
+  const headers = Object.entries(rule.headers ?? {}).map(
+    ([name, pattern]) => [name.toLowerCase(), new RegExp(pattern)] as const,
+  );
   return (ex) => {
     if (methods && !methods.has(ex.method)) return false;
     if (path && !path.test(ex.path)) return false;

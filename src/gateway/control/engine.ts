@@ -1,20 +1,23 @@
 import type { Logger } from 'pino';
 import type { GatekeeperMode } from '../../manifest/types.js';
-import type { ApiState, ApplicationState, EnvironmentState } from '../../model/types.js';
-import { compileKey } from '../chain/compile.js';
+import type { EnvironmentState } from '../../model/types.js';
+import type { NodeCounts } from '../../alerts/counts.js';
 import type { StageRequest, StageResult } from '../data-plane/runtime.js';
-import type { CellsLayout } from '../metrics/cells.js';
-import { countsOf, type NodeCounts } from '../../alerts/counts.js';
-import { renderDataPlaneMetrics, type SharedCells } from '../metrics/render.js';
-import { applyChanges, type StateChange } from '../state/apply-changes.js';
-import { checkState, type StateProblem } from '../state/check-state.js';
-import { applicationsByApi, cachedFingerprint, stateFingerprints, type StateFingerprints } from '../state/fingerprint.js';
-import type { StateSource } from '../state/persistence.js';
-import { StateStore, changesBetween } from '../state/state-store.js';
-import { sealSecrets } from '../state/seal-secrets.js';
+import type { StateChange } from '../state/apply-changes.js';
+import type { StateProblem } from '../state/check-state.js';
+import { applicationsByApi, type StateFingerprints } from '../state/fingerprint.js';
+import type { PersistedState, StateSource } from '../state/persistence.js';
 import type { DataPlaneLink } from './link.js';
 import { LOCAL_READERS, type TlsReaders } from '../../tls/resolve.js';
 import { resolveTls, type TlsResolution } from './tls-resolution.js';
+import { CompileKeys } from './compile-keys.js';
+import { DataPlaneCells } from './data-plane-cells.js';
+import { prepareState } from './prepare-state.js';
+import { ReloadHistory, type ReloadRecord } from './reload-history.js';
+import { SerializedView } from './serialized-view.js';
+import { StatePersistence } from './state-persistence.js';
+
+export type { ReloadRecord } from './reload-history.js';
 
 export interface Transaction {
   expectedRevision: number;
@@ -27,7 +30,14 @@ export type RefusalCode = 'TG_STALE_REVISION' | 'TG_INVALID_STATE' | 'TG_COMPILE
 
 export type ApplyOutcome =
   | { ok: true; revision: number; digest: string; changedApis: string[]; unchanged: boolean; durationMs: number }
-  | { ok: false; status: 409 | 422 | 503; code: RefusalCode; message: string; problems?: StateProblem[]; revision: number };
+  | {
+      ok: false;
+      status: 409 | 422 | 503;
+      code: RefusalCode;
+      message: string;
+      problems?: StateProblem[];
+      revision: number;
+    };
 
 export interface ControlEngineOptions {
   logger: Logger;
@@ -49,15 +59,6 @@ export interface ControlEngineOptions {
   tlsReaders?: TlsReaders;
 }
 
-export interface ReloadRecord {
-  at: string;
-  revision: number;
-  result: 'applied' | 'unchanged' | 'refused';
-  durationMs: number;
-  changedApis?: string[];
-  error?: string;
-}
-
 export const DEFAULT_GATEKEEPER_GRACE_MS = 15_000;
 
 /** A state the data plane compiled and holds, ready to serve. */
@@ -76,11 +77,13 @@ interface Staged {
 }
 
 /**
- * The gateway's control side: it validates and seals transactions, decides which
- * APIs changed, has the data plane compile them, makes the state durable, and
- * only then has the data plane swap it in and answers. It runs off the data
- * plane's event loop (a worker thread): a state of any size slows a reload,
- * never a request.
+ * The gateway's control side and the owner of the served state: it has each
+ * transaction prepared (prepare-state.ts), decides which APIs changed
+ * (compile-keys.ts), has the data plane compile them, makes the state durable
+ * (state-persistence.ts), and only then has the data plane swap it in and
+ * answers; it keeps the reload history (reload-history.ts) and reads the data
+ * plane's counters (data-plane-cells.ts). It runs off the data plane's event
+ * loop (a worker thread): a state of any size slows a reload, never a request.
  */
 export class ControlEngine {
   revision = 0;
@@ -89,21 +92,17 @@ export class ControlEngine {
   state: EnvironmentState | undefined;
   /** undefined when every API is served; otherwise why all answer 503 (gatekeeper). */
   notReady: string | undefined = 'no policies applied yet';
-  /** The last revision known to be on disk. */
-  persistedRevision = 0;
-  readonly history: ReloadRecord[] = [];
-  readonly reloads = { ok: 0, failed: 0, lastSeconds: 0 };
   /** APIs the data plane serves blocked (503), with why. */
   readonly blocked = new Map<string, string>();
   private fingerprints: StateFingerprints | undefined;
   /** The compile key of each API the data plane serves. */
   private served = new Map<string, string>();
-  private readonly cells = new Map<string, SharedCells>();
-  private readonly fingerprintCache = new WeakMap<object, string>();
-  private readonly compileKeys = new WeakMap<ApiState, { surroundings: string; key: string }>();
-  private readonly store: StateStore | undefined;
-  private publicJsonCache: { version: string; json: string } | undefined;
-  private fingerprintJsonCache: { version: string; json: string } | undefined;
+  private readonly reloadHistory = new ReloadHistory();
+  private readonly cells = new DataPlaneCells();
+  private readonly compileKeys = new CompileKeys();
+  private readonly persistence: StatePersistence;
+  private readonly publicViewJson = new SerializedView(() => this.publicView());
+  private readonly fingerprintViewJson = new SerializedView(() => this.fingerprintView());
   private queue: Promise<unknown> = Promise.resolve();
   private graceTimer: NodeJS.Timeout | undefined;
   /** Digest of the TLS material the data plane serves ('' for none). */
@@ -113,33 +112,54 @@ export class ControlEngine {
   private refreshProblems = '';
 
   constructor(private readonly options: ControlEngineOptions) {
-    this.store = options.stateDir === undefined ? undefined : new StateStore(options.stateDir);
+    this.persistence = new StatePersistence(options.stateDir, options.logger);
+  }
+
+  /** The last revision known to be on disk. */
+  get persistedRevision(): number {
+    return this.persistence.revision;
+  }
+
+  /** The last 10 reloads, newest first. */
+  get history(): ReloadRecord[] {
+    return this.reloadHistory.records;
+  }
+
+  /** Reload counters, for /metrics. */
+  get reloads(): { readonly ok: number; readonly failed: number; readonly lastSeconds: number } {
+    return this.reloadHistory.counts;
   }
 
   /** Loads the persisted state and has the data plane serve it as the gatekeeper mode allows. */
   async start(): Promise<void> {
     const { logger } = this.options;
-    const loaded = await this.store?.load();
-    if (loaded?.leftovers.length) logger.info({ files: loaded.leftovers }, 'removed temp files of interrupted state writes');
-    const persisted = loaded?.persisted;
+    const persisted = await this.persistence.load();
     const mode = this.options.gatekeeper ?? persisted?.state.environment.gatekeeper ?? 'flexible';
     if (!persisted) {
       await this.gate(mode === 'disabled' ? undefined : 'no policies applied yet');
       return;
     }
     this.revision = persisted.revision;
-    this.persistedRevision = persisted.revision;
     if (mode === 'strict' && !this.options.resumed) {
       // The control plane must deliver the policies again: report no state, so a plan re-applies everything.
       await this.gate('gatekeeper strict: waiting for the control plane to apply policies');
-      logger.info({ revision: this.revision }, 'gatekeeper strict: persisted state not served until policies are applied');
+      logger.info(
+        { revision: this.revision },
+        'gatekeeper strict: persisted state not served until policies are applied',
+      );
       return;
     }
     const grace = this.options.gatekeeperGraceMs ?? DEFAULT_GATEKEEPER_GRACE_MS;
     const holding = mode === 'flexible' && !this.options.resumed && grace > 0;
-    const notReady = holding ? `gatekeeper flexible: waiting up to ${Math.round(grace / 1000)} s for the control plane to confirm the persisted policies` : undefined;
+    const notReady = holding
+      ? `gatekeeper flexible: waiting up to ${Math.round(grace / 1000)} s for the control plane to confirm the persisted policies`
+      : undefined;
     const tls = this.resolveTls(persisted.state);
-    if (tls.problems.length) logger.error({ problems: tls.problems.slice(0, 20) }, 'TLS material of the persisted state cannot be used: the certificates concerned are not served, the APIs concerned answer 503');
+    if (tls.problems.length)
+      logger.error(
+        { problems: tls.problems.slice(0, 20) },
+        'TLS material of the persisted state cannot be used: the certificates concerned are not served, the APIs concerned answer 503',
+      );
     const staged = await this.stageState(persisted.state, 'block', notReady, undefined, tls);
     if (!staged.ok) {
       // Only the environment can fail as a whole here (e.g. its shared storage URL unresolved): nothing serves.
@@ -153,13 +173,18 @@ export class ControlEngine {
       this.graceTimer = setTimeout(() => void this.endGrace(), grace);
       this.graceTimer.unref();
     }
-    logger.info({ revision: this.revision, apis: persisted.state.apis.length, gatekeeper: mode, holding }, holding ? 'persisted state staged; waiting for the control plane' : 'serving the persisted state');
+    logger.info(
+      { revision: this.revision, apis: persisted.state.apis.length, gatekeeper: mode, holding },
+      holding ? 'persisted state staged; waiting for the control plane' : 'serving the persisted state',
+    );
   }
 
   /** Applies transactions one at a time, in arrival order; a grown journal is folded after the answer, before the next one. */
   apply(tx: Transaction): Promise<ApplyOutcome> {
     const run = this.queue.then(() => this.applyNow(tx));
-    this.queue = run.then(() => this.compactIfNeeded()).catch(() => undefined);
+    this.queue = run
+      .then(() => this.persistence.compactIfNeeded(this.revision, () => this.durableView()))
+      .catch(() => undefined);
     return run;
   }
 
@@ -174,34 +199,47 @@ export class ControlEngine {
   }
 
   /** The served state as GET /state shows it; `apis` narrows it to some APIs. */
-  publicView(apis?: readonly string[]): { revision: number; digest: string; source: StateSource | undefined; state: EnvironmentState | undefined; holding?: true } {
+  publicView(apis?: readonly string[]): {
+    revision: number;
+    digest: string;
+    source: StateSource | undefined;
+    state: EnvironmentState | undefined;
+    holding?: true;
+  } {
     const served = this.reported();
     let state = served;
     if (state && apis) {
       const wanted = new Set(apis);
       state = { ...state, apis: state.apis.filter((a) => wanted.has(a.name)) };
     }
-    return { revision: this.revision, digest: served ? this.digest : '', source: served ? this.source : undefined, state, ...(this.holding ? { holding: true as const } : {}) };
+    return {
+      revision: this.revision,
+      digest: served ? this.digest : '',
+      source: served ? this.source : undefined,
+      state,
+      ...(this.holding ? { holding: true as const } : {}),
+    };
   }
 
   /** GET /state of a large state is read often and changes only on apply: serialized once per revision. */
   publicJson(): string {
-    const version = this.viewVersion();
-    if (this.publicJsonCache?.version !== version) this.publicJsonCache = { version, json: JSON.stringify(this.publicView()) };
-    return this.publicJsonCache.json;
+    return this.publicViewJson.json(this.viewVersion());
   }
 
   /** Per-API fingerprints: lets a planner fetch only the APIs that differ. */
   fingerprintView(): { revision: number; digest: string; fingerprints: StateFingerprints | undefined; holding?: true } {
     const served = this.reported() !== undefined;
-    return { revision: this.revision, digest: served ? this.digest : '', fingerprints: served ? this.fingerprints : undefined, ...(this.holding ? { holding: true as const } : {}) };
+    return {
+      revision: this.revision,
+      digest: served ? this.digest : '',
+      fingerprints: served ? this.fingerprints : undefined,
+      ...(this.holding ? { holding: true as const } : {}),
+    };
   }
 
   /** GET /state/digests is every plan's and drift check's first read: serialized once per revision too. */
   fingerprintJson(): string {
-    const version = this.viewVersion();
-    if (this.fingerprintJsonCache?.version !== version) this.fingerprintJsonCache = { version, json: JSON.stringify(this.fingerprintView()) };
-    return this.fingerprintJsonCache.json;
+    return this.fingerprintViewJson.json(this.viewVersion());
   }
 
   /** What the views depend on besides the state itself, which changes only with the revision. */
@@ -211,29 +249,32 @@ export class ControlEngine {
 
   /** What the data plane counted per API, read from its shared cells: what alerts compare period after period. */
   counts(): NodeCounts {
-    return countsOf(this.cells.values());
+    return this.cells.counts();
   }
 
   /** The data plane's request metrics, read from its shared cells (no call into its thread). */
   dataPlaneMetrics(): string {
-    return renderDataPlaneMetrics(this.cells.values());
+    return this.cells.metrics();
   }
 
   async close(): Promise<void> {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
     await this.queue;
-    await this.store?.close();
+    await this.persistence.close();
   }
 
-  /** Folds the journal into a new snapshot once it has grown; a failure leaves the journal, which still holds everything. */
-  private async compactIfNeeded(): Promise<void> {
-    if (!this.store?.wantsCompaction || !this.state || this.persistedRevision !== this.revision) return;
-    try {
-      await this.store.snapshot({ revision: this.revision, digest: this.digest, source: this.source, state: this.state, savedAt: new Date().toISOString() });
-    } catch (err) {
-      this.options.logger.warn({ err: (err as Error).message }, 'could not fold the state journal into a snapshot; the journal keeps every change');
-    }
+  /** The served state as it is persisted. */
+  private durableView(): PersistedState | undefined {
+    return (
+      this.state && {
+        revision: this.revision,
+        digest: this.digest,
+        source: this.source,
+        state: this.state,
+        savedAt: new Date().toISOString(),
+      }
+    );
   }
 
   /** What a plan may compare with: nothing while strict mode waits for the control plane. */
@@ -243,44 +284,49 @@ export class ControlEngine {
 
   private async applyNow(tx: Transaction): Promise<ApplyOutcome> {
     const started = performance.now();
-    const refuse = (status: 409 | 422 | 503, code: RefusalCode, message: string, problems?: StateProblem[]): ApplyOutcome => {
-      if (code !== 'TG_STALE_REVISION') this.reloads.failed++;
-      this.record({ at: new Date().toISOString(), revision: this.revision, result: 'refused', durationMs: performance.now() - started, error: message });
-      this.options.logger.warn({ code, message, problems: problems?.slice(0, 20) }, 'transaction refused; the previous state keeps serving');
-      return problems ? { ok: false, status, code, message, problems, revision: this.revision } : { ok: false, status, code, message, revision: this.revision };
+    const refuse = (
+      status: 409 | 422 | 503,
+      code: RefusalCode,
+      message: string,
+      problems?: StateProblem[],
+    ): ApplyOutcome => {
+      this.reloadHistory.refused(this.revision, performance.now() - started, message, code !== 'TG_STALE_REVISION');
+      this.options.logger.warn(
+        { code, message, problems: problems?.slice(0, 20) },
+        'transaction refused; the previous state keeps serving',
+      );
+      return problems
+        ? { ok: false, status, code, message, problems, revision: this.revision }
+        : { ok: false, status, code, message, revision: this.revision };
     };
     if (tx.expectedRevision !== this.revision) {
-      return refuse(409, 'TG_STALE_REVISION', `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`);
+      return refuse(
+        409,
+        'TG_STALE_REVISION',
+        `expected revision ${tx.expectedRevision}, but the gateway serves revision ${this.revision}; re-read the state and plan again`,
+      );
     }
     const current = this.reported();
-    // The engine takes ownership of the objects it is given (validation fills defaults in place).
-    let candidate: unknown = tx.state;
-    let known: Set<object> | undefined;
-    if (candidate === undefined) {
-      if (!Array.isArray(tx.changes)) return refuse(422, 'TG_INVALID_STATE', 'a transaction needs either "state" or "changes"');
-      const base = current ?? emptyStateFor(tx.changes);
-      if (!base) return refuse(422, 'TG_INVALID_STATE', 'the gateway has no state yet: the first transaction must send the full state or a set-environment change');
-      candidate = applyChanges(base, tx.changes);
-      // APIs and applications the changes did not touch are the very objects already validated and sealed.
-      if (current) known = new Set<object>([...current.apis, ...current.applications, ...(current.certificates ?? [])]);
-    }
-    const checked = checkState(candidate, known);
-    if (!checked.state) return refuse(422, 'TG_INVALID_STATE', 'the state is invalid', checked.problems);
-    const sealed = await sealSecrets(checked.state, known, { key: this.options.secretCheckKey, ...(current ? { live: current } : {}) });
-    if (sealed.unresolved.length) {
-      return refuse(422, 'TG_INVALID_STATE', 'secret references must be resolved before they are sent', sealed.unresolved.map((p) => ({ path: p, message: 'unresolved ${env:...} reference' })));
-    }
-    if (sealed.refused.length) return refuse(422, 'TG_INVALID_STATE', sealed.refused[0]!.message, sealed.refused);
-    const state = sealed.state;
-    // The gateway resolves certificate and upstream TLS references itself; what it cannot use is refused, and the previous certificates keep serving.
-    const tls = this.resolveTls(state);
-    if (tls.problems.length) return refuse(422, 'TG_INVALID_STATE', 'the TLS material of the state cannot be used on this gateway', tls.problems);
-    const fingerprints = stateFingerprints(state, this.fingerprintCache);
+    const prepared = await prepareState(tx, {
+      current,
+      secretCheckKey: this.options.secretCheckKey,
+      resolveTls: (state) => this.resolveTls(state),
+    });
+    if (!prepared.ok) return refuse(422, prepared.code, prepared.message, prepared.problems);
+    const { state, tls } = prepared;
+    const fingerprints = this.compileKeys.fingerprints(state);
     if (current && fingerprints.digest === this.digest) {
       // Nothing changed; a control plane confirming the persisted state ends the gatekeeper's wait.
       if (this.holding) await this.endGrace('confirmed by the control plane');
-      this.record({ at: new Date().toISOString(), revision: this.revision, result: 'unchanged', durationMs: performance.now() - started });
-      return { ok: true, revision: this.revision, digest: this.digest, changedApis: [], unchanged: true, durationMs: performance.now() - started };
+      this.reloadHistory.unchanged(this.revision, performance.now() - started);
+      return {
+        ok: true,
+        revision: this.revision,
+        digest: this.digest,
+        changedApis: [],
+        unchanged: true,
+        durationMs: performance.now() - started,
+      };
     }
 
     const staged = await this.stageState(state, 'refuse', undefined, fingerprints, tls);
@@ -291,15 +337,19 @@ export class ControlEngine {
     const revision = this.revision + 1;
     const source = tx.source ?? { kind: 'admin' as const, revision: fingerprints.digest };
     // Durable before it serves and before it is acknowledged: what changed since the durable state, or the whole state.
-    if (this.store) {
-      const durable = this.state !== undefined && this.persistedRevision === this.revision ? this.state : undefined;
-      try {
-        await this.store.commit({ revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() }, durable && changesBetween(durable, state));
-        this.persistedRevision = revision;
-      } catch (err) {
-        await this.options.link.discard();
-        return refuse(503, 'TG_PERSIST', `the state could not be written to ${this.options.stateDir}, so it is not applied: ${(err as Error).message}`);
-      }
+    try {
+      await this.persistence.commit(
+        { revision, digest: fingerprints.digest, source, state, savedAt: new Date().toISOString() },
+        this.state,
+        this.revision,
+      );
+    } catch (err) {
+      await this.options.link.discard();
+      return refuse(
+        503,
+        'TG_PERSIST',
+        `the state could not be written to ${this.options.stateDir}, so it is not applied: ${(err as Error).message}`,
+      );
     }
     await this.options.link.commit();
     const changedApis = [...staged.put, ...staged.removed].sort();
@@ -308,11 +358,24 @@ export class ControlEngine {
     if (this.graceTimer) clearTimeout(this.graceTimer);
     this.graceTimer = undefined;
     const durationMs = performance.now() - started;
-    this.reloads.ok++;
-    this.reloads.lastSeconds = durationMs / 1000;
-    this.record({ at: new Date().toISOString(), revision: this.revision, result: 'applied', durationMs, changedApis });
-    this.options.logger.info({ revision: this.revision, changedApis: changedApis.slice(0, 50), changed: changedApis.length, durationMs: Math.round(durationMs * 10) / 10 }, 'reloaded');
-    return { ok: true, revision: this.revision, digest: fingerprints.digest, changedApis, unchanged: false, durationMs };
+    this.reloadHistory.applied(this.revision, durationMs, changedApis);
+    this.options.logger.info(
+      {
+        revision: this.revision,
+        changedApis: changedApis.slice(0, 50),
+        changed: changedApis.length,
+        durationMs: Math.round(durationMs * 10) / 10,
+      },
+      'reloaded',
+    );
+    return {
+      ok: true,
+      revision: this.revision,
+      digest: fingerprints.digest,
+      changedApis,
+      unchanged: false,
+      durationMs,
+    };
   }
 
   /**
@@ -320,45 +383,68 @@ export class ControlEngine {
    * from the one it serves (and drop the ones `state` no longer has), without
    * serving them yet.
    */
-  private async stageState(state: EnvironmentState, onCompileError: StageRequest['onCompileError'], notReady: string | undefined, known: StateFingerprints | undefined, tls: TlsResolution): Promise<Staged | Extract<StageResult, { ok: false }>> {
-    const fingerprints = known ?? stateFingerprints(state, this.fingerprintCache);
+  private async stageState(
+    state: EnvironmentState,
+    onCompileError: StageRequest['onCompileError'],
+    notReady: string | undefined,
+    knownFingerprints: StateFingerprints | undefined,
+    tls: TlsResolution,
+  ): Promise<Staged | Extract<StageResult, { ok: false }>> {
+    const fingerprints = knownFingerprints ?? this.compileKeys.fingerprints(state);
     const byApi = applicationsByApi(state.applications);
-    if (this.served.size === 0 && this.options.resumed) this.served = new Map(Object.entries(await this.options.link.keys()));
+    if (this.served.size === 0 && this.options.resumed)
+      this.served = new Map(Object.entries(await this.options.link.keys()));
     const keys = new Map<string, string>();
     const put: StageRequest['put'] = [];
     for (const api of state.apis) {
       const applications = byApi.get(api.name) ?? [];
       const upstreamTls = tls.upstreams.get(api.name);
       const usable = upstreamTls && 'digest' in upstreamTls ? upstreamTls : undefined;
-      const key = this.compileKeyOf(api, applications, fingerprints, usable?.digest);
+      const key = this.compileKeys.keyOf(api, applications, fingerprints, usable?.digest);
       keys.set(api.name, key);
       if (this.served.get(api.name) !== key || this.blocked.has(api.name)) {
-        put.push({ api, applications, key, ...(usable ? { upstreamTls: usable } : {}), ...(upstreamTls && 'problem' in upstreamTls ? { unavailable: upstreamTls.problem } : {}) });
+        put.push({
+          api,
+          applications,
+          key,
+          ...(usable ? { upstreamTls: usable } : {}),
+          ...(upstreamTls && 'problem' in upstreamTls ? { unavailable: upstreamTls.problem } : {}),
+        });
       }
     }
     const removed = [...this.served.keys()].filter((name) => !keys.has(name));
     const tlsDigest = tls.stage?.digest ?? '';
     const tlsChange = tlsDigest === this.tlsDigest ? {} : { tls: tls.stage };
-    const result = await this.options.link.stage({ environment: state.environment, put, remove: removed, onCompileError, notReady, ...tlsChange });
+    const result = await this.options.link.stage({
+      environment: state.environment,
+      put,
+      remove: removed,
+      onCompileError,
+      notReady,
+      ...tlsChange,
+    });
     if (!result.ok) return result;
-    for (const { layout, buffer } of result.cells) this.cells.set(layout.api, { layout: layout as CellsLayout, values: new Float64Array(buffer) });
-    for (const name of removed) this.cells.delete(name);
+    this.cells.update(result.cells, removed);
     for (const warning of tls.warnings) this.options.logger.warn({ warning }, 'TLS');
-    return { ok: true, fingerprints, keys, put: put.map((p) => p.api.name), removed, blocked: result.blocked, tlsDigest, upstreamTls: upstreamDigests(tls) };
-  }
-
-  /** An API's compile key; remembered per API object while the environment and its applications are unchanged. */
-  private compileKeyOf(api: ApiState, applications: readonly ApplicationState[], fingerprints: StateFingerprints, upstreamTlsDigest: string | undefined): string {
-    const surroundings = `${fingerprints.environment}\0${applications.map((app) => cachedFingerprint(app, this.fingerprintCache)).join(',')}\0${upstreamTlsDigest ?? ''}`;
-    const known = this.compileKeys.get(api);
-    if (known?.surroundings === surroundings) return known.key;
-    const key = compileKey(fingerprints.apis[api.name] ?? '', fingerprints.environment, applications.map((app) => cachedFingerprint(app, this.fingerprintCache)), upstreamTlsDigest);
-    this.compileKeys.set(api, { surroundings, key });
-    return key;
+    return {
+      ok: true,
+      fingerprints,
+      keys,
+      put: put.map((p) => p.api.name),
+      removed,
+      blocked: result.blocked,
+      tlsDigest,
+      upstreamTls: upstreamDigests(tls),
+    };
   }
 
   /** The staged state serves now: remember it as the live one. */
-  private adopt(state: EnvironmentState, staged: Staged, source: StateSource | undefined, notReady: string | undefined): void {
+  private adopt(
+    state: EnvironmentState,
+    staged: Staged,
+    source: StateSource | undefined,
+    notReady: string | undefined,
+  ): void {
     this.state = state;
     this.fingerprints = staged.fingerprints;
     this.digest = staged.fingerprints.digest;
@@ -385,21 +471,34 @@ export class ControlEngine {
   refreshTls(): Promise<'unchanged' | 'reloaded' | 'refused'> {
     const run = this.queue.then(async () => {
       const state = this.state;
-      if (!state || (!state.certificates?.length && !state.apis.some((a) => a.upstreamTls))) return 'unchanged' as const;
+      if (!state || (!state.certificates?.length && !state.apis.some((a) => a.upstreamTls)))
+        return 'unchanged' as const;
       const tls = this.resolveTls(state);
       if (tls.problems.length) {
         const summary = JSON.stringify(tls.problems);
-        if (summary !== this.refreshProblems) this.options.logger.warn({ problems: tls.problems.slice(0, 20) }, 'TLS files changed but cannot be used yet; the previous material keeps serving');
+        if (summary !== this.refreshProblems)
+          this.options.logger.warn(
+            { problems: tls.problems.slice(0, 20) },
+            'TLS files changed but cannot be used yet; the previous material keeps serving',
+          );
         this.refreshProblems = summary;
         return 'refused' as const;
       }
       this.refreshProblems = '';
       // Nothing read differs from what serves: no stage at all (the usual poll).
       const upstreams = upstreamDigests(tls);
-      if ((tls.stage?.digest ?? '') === this.tlsDigest && upstreams.size === this.upstreamTlsDigests.size && [...upstreams].every(([api, digest]) => this.upstreamTlsDigests.get(api) === digest)) return 'unchanged' as const;
+      if (
+        (tls.stage?.digest ?? '') === this.tlsDigest &&
+        upstreams.size === this.upstreamTlsDigests.size &&
+        [...upstreams].every(([api, digest]) => this.upstreamTlsDigests.get(api) === digest)
+      )
+        return 'unchanged' as const;
       const staged = await this.stageState(state, 'refuse', this.notReady, this.fingerprints, tls);
       if (!staged.ok) {
-        this.options.logger.warn({ problem: staged.message }, 'renewed TLS material was refused by the data plane; the previous material keeps serving');
+        this.options.logger.warn(
+          { problem: staged.message },
+          'renewed TLS material was refused by the data plane; the previous material keeps serving',
+        );
         return 'refused' as const;
       }
       if (staged.put.length === 0 && staged.removed.length === 0 && staged.tlsDigest === this.tlsDigest) {
@@ -409,7 +508,10 @@ export class ControlEngine {
       await this.options.link.commit();
       const tlsChanged = staged.tlsDigest !== this.tlsDigest;
       this.adopt(state, staged, this.source, this.notReady);
-      this.options.logger.info({ certificatesChanged: tlsChanged, upstreamsChanged: staged.put }, 'TLS material renewed in place is served');
+      this.options.logger.info(
+        { certificatesChanged: tlsChanged, upstreamsChanged: staged.put },
+        'TLS material renewed in place is served',
+      );
       return 'reloaded' as const;
     });
     this.queue = run.catch(() => undefined);
@@ -428,11 +530,6 @@ export class ControlEngine {
     this.notReady = reason;
     await this.options.link.setNotReady(reason);
   }
-
-  private record(entry: ReloadRecord): void {
-    this.history.unshift(entry);
-    this.history.length = Math.min(this.history.length, 10);
-  }
 }
 
 function upstreamDigests(tls: TlsResolution): Map<string, string> {
@@ -440,9 +537,3 @@ function upstreamDigests(tls: TlsResolution): Map<string, string> {
   for (const [api, upstream] of tls.upstreams) if ('digest' in upstream) out.set(api, upstream.digest);
   return out;
 }
-
-function emptyStateFor(changes: readonly StateChange[]): EnvironmentState | undefined {
-  const env = changes.find((c) => c?.op === 'set-environment');
-  return env && env.op === 'set-environment' ? { environment: env.environment, apis: [], applications: [] } : undefined;
-}
-

@@ -101,7 +101,10 @@ export function portLink(port: MessagePort): DataPlaneLink {
       const begun = await call<{ ok: true } | Extract<StageResult, { ok: false }>>('beginStage', header);
       if (!begun.ok) return begun;
       for (let at = 0; at < put.length; at += STAGE_BATCH) {
-        const added = await call<{ ok: true } | Extract<StageResult, { ok: false }>>('addToStage', put.slice(at, at + STAGE_BATCH));
+        const added = await call<{ ok: true } | Extract<StageResult, { ok: false }>>(
+          'addToStage',
+          put.slice(at, at + STAGE_BATCH),
+        );
         if (!added.ok) return added;
       }
       return call<StageResult>('endStage');
@@ -115,7 +118,10 @@ export function portLink(port: MessagePort): DataPlaneLink {
 }
 
 /** The data plane's end: answers the control thread's calls from the runtime. */
-export function serveLink(port: { on(event: 'message', listener: (message: unknown) => void): unknown; postMessage(message: unknown): void }, runtime: DataPlaneRuntime): void {
+export function serveLink(
+  port: { on(event: 'message', listener: (message: unknown) => void): unknown; postMessage(message: unknown): void },
+  runtime: DataPlaneRuntime,
+): void {
   const calls: DataPlaneCalls = {
     keys: async () => runtime.keys(),
     beginStage: (header) => runtime.beginStage(header),
@@ -131,7 +137,12 @@ export function serveLink(port: { on(event: 'message', listener: (message: unkno
     const message = raw as Call;
     if (message?.kind !== 'call') return;
     const method = calls[message.method] as ((arg?: unknown) => Promise<unknown>) | undefined;
-    if (!method) return port.postMessage({ kind: 'answer', id: message.id, error: `unknown method ${String(message.method)}` } satisfies Answer);
+    if (!method)
+      return port.postMessage({
+        kind: 'answer',
+        id: message.id,
+        error: `unknown method ${String(message.method)}`,
+      } satisfies Answer);
     const arg = message.method === 'setNotReady' && message.arg === null ? undefined : message.arg;
     method(arg).then(
       (value) => port.postMessage({ kind: 'answer', id: message.id, value } satisfies Answer),

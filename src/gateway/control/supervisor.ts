@@ -4,6 +4,7 @@ import type { ControlRestarts } from '../admin/server.js';
 import type { DataPlaneRuntime } from '../data-plane/runtime.js';
 import { serveLink } from './link.js';
 import type { ControlWorkerData, WorkerEvent } from './protocol.js';
+import { backoffDelay } from '../../util/retry.js';
 
 export interface SupervisorOptions {
   runtime: DataPlaneRuntime;
@@ -85,7 +86,13 @@ export class ControlSupervisor {
 
   private spawn(resumed: boolean, first?: { resolve(adminUrl: string): void; reject(err: Error): void }): void {
     const { logger, runtime } = this.options;
-    const data: ControlWorkerData = { ...this.options.data, adminListen: this.adminListen, resumed, restarts: { ...this.restarts }, ...(this.poisoned ? { poisoned: this.poisoned } : {}) };
+    const data: ControlWorkerData = {
+      ...this.options.data,
+      adminListen: this.adminListen,
+      resumed,
+      restarts: { ...this.restarts },
+      ...(this.poisoned ? { poisoned: this.poisoned } : {}),
+    };
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
@@ -129,7 +136,10 @@ export class ControlSupervisor {
       }
     });
     worker.on('error', (err) => {
-      crash = (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? `out of memory (heap limit ${this.options.maxHeapMb} MiB)` : err.message;
+      crash =
+        (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `out of memory (heap limit ${this.options.maxHeapMb} MiB)`
+          : err.message;
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
@@ -148,8 +158,20 @@ export class ControlSupervisor {
       this.restarts.lastAt = new Date().toISOString();
       if (this.reading !== undefined) this.poisoned = this.reading;
       if (Date.now() - this.startedAt > STABLE_MS) this.backoff = 0;
-      const delay = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** this.backoff++);
-      logger.error({ reason: this.restarts.lastReason, restarts: this.restarts.count, restartInMs: delay, whileReading: this.reading !== undefined }, 'the control side crashed; the data plane keeps serving, restarting it');
+      const delay = backoffDelay(++this.backoff, {
+        baseDelayMs: RESTART_BASE_MS,
+        maxDelayMs: RESTART_MAX_MS,
+        jitter: 0,
+      });
+      logger.error(
+        {
+          reason: this.restarts.lastReason,
+          restarts: this.restarts.count,
+          restartInMs: delay,
+          whileReading: this.reading !== undefined,
+        },
+        'the control side crashed; the data plane keeps serving, restarting it',
+      );
       this.restartTimer = setTimeout(() => {
         this.restartTimer = undefined;
         if (!this.closing) this.spawn(true);

@@ -41,13 +41,28 @@ export function resolveTls(state: EnvironmentState, readers: TlsReaders, now = D
   (state.certificates ?? []).forEach((cert, i) => {
     const checked = checkCertificateMaterial(`Certificate "${cert.name}"`, cert, { readers, mode: 'gateway', now });
     for (const p of checked.problems) {
-      if (isError(p)) problems.push({ path: `/certificates/${i}${p.at.map((s) => `/${s}`).join('')}`, message: p.message });
+      if (isError(p))
+        problems.push({ path: `/certificates/${i}${p.at.map((s) => `/${s}`).join('')}`, message: p.message });
       else warnings.push(p.message);
     }
-    if (checked.resolved && checked.summary) certificates.push({ name: cert.name, hosts: cert.hosts, cert: checked.resolved.certificate, key: checked.resolved.key, summary: checked.summary });
+    if (checked.resolved && checked.summary)
+      certificates.push({
+        name: cert.name,
+        hosts: cert.hosts,
+        cert: checked.resolved.certificate,
+        key: checked.resolved.key,
+        summary: checked.summary,
+      });
   });
   const stage: TlsStage | null = certificates.length
-    ? { settings, certificates, digest: digestOf([JSON.stringify(settings), ...certificates.flatMap((c) => [c.name, c.hosts.join(','), c.cert, c.key])]) }
+    ? {
+        settings,
+        certificates,
+        digest: digestOf([
+          JSON.stringify(settings),
+          ...certificates.flatMap((c) => [c.name, c.hosts.join(','), c.cert, c.key]),
+        ]),
+      }
     : (state.certificates?.length ?? 0) > 0 || state.environment.tls
       ? // Certificates that all failed still leave a listener that refuses handshakes, with the state's settings.
         { settings, certificates: [], digest: digestOf([JSON.stringify(settings)]) }
@@ -57,18 +72,38 @@ export function resolveTls(state: EnvironmentState, readers: TlsReaders, now = D
     const resolved = resolveUpstream(api, readers, now);
     if (!resolved) return;
     if ('problems' in resolved) {
-      for (const p of resolved.problems) problems.push({ path: `/apis/${a}/upstreamTls${p.at.map((s) => `/${s}`).join('')}`, message: p.message });
+      for (const p of resolved.problems)
+        problems.push({ path: `/apis/${a}/upstreamTls${p.at.map((s) => `/${s}`).join('')}`, message: p.message });
       upstreams.set(api.name, { problem: resolved.problems.map((p) => p.message).join('; ') });
     } else upstreams.set(api.name, resolved);
   });
   return { stage, upstreams, problems, warnings };
 }
 
-function resolveUpstream(api: ApiState, readers: TlsReaders, now: number): UpstreamTls | { problems: { message: string; at: (string | number)[] }[] } | undefined {
+function resolveUpstream(
+  api: ApiState,
+  readers: TlsReaders,
+  now: number,
+): UpstreamTls | { problems: { message: string; at: (string | number)[] }[] } | undefined {
   if (!api.upstreamTls) return undefined;
-  const checked = checkUpstreamTls(`Api "${api.name}"`, api.upstream, api.upstreamTls, { readers, mode: 'gateway', now });
+  const checked = checkUpstreamTls(`Api "${api.name}"`, api.upstream, api.upstreamTls, {
+    readers,
+    mode: 'gateway',
+    now,
+  });
   const errors = checked.problems.filter(isError);
-  if (errors.length || !checked.material) return { problems: errors.length ? errors : [{ message: `Api "${api.name}": upstreamTls could not be resolved`, at: [] }] };
+  if (errors.length || !checked.material)
+    return {
+      problems: errors.length ? errors : [{ message: `Api "${api.name}": upstreamTls could not be resolved`, at: [] }],
+    };
   const m = checked.material;
-  return { material: m, digest: digestOf([JSON.stringify({ ...m, ca: undefined, cert: undefined, key: undefined }), m.ca ?? '', m.cert ?? '', m.key ?? '']) };
+  return {
+    material: m,
+    digest: digestOf([
+      JSON.stringify({ ...m, ca: undefined, cert: undefined, key: undefined }),
+      m.ca ?? '',
+      m.cert ?? '',
+      m.key ?? '',
+    ]),
+  };
 }

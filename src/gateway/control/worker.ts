@@ -56,7 +56,15 @@ try {
       })
     : undefined;
   const adminTls = data.adminTls ? await readAdminTls(data.adminTls) : undefined;
-  const admin = createAdminServer({ engine, link, token: data.adminToken, logger, restarts: data.restarts, ...(adminTls ? { tls: adminTls.material } : {}), ...(reconciler ? { reconciler: () => reconciler.snapshot() } : {}) });
+  const admin = createAdminServer({
+    engine,
+    link,
+    token: data.adminToken,
+    logger,
+    restarts: data.restarts,
+    ...(adminTls ? { tls: adminTls.material } : {}),
+    ...(reconciler ? { reconciler: () => reconciler.snapshot() } : {}),
+  });
   await admin.listen({ host: data.adminListen.host, port: data.adminListen.port });
   const address = admin.server.address() as AddressInfo;
   const poll = data.tlsPollMs > 0 ? setInterval(() => void refreshTls(), data.tlsPollMs) : undefined;
@@ -69,7 +77,12 @@ try {
       if (!data.adminTls) return;
       const renewed = await readAdminTls(data.adminTls);
       if (renewed.fingerprint === adminTlsFingerprint) return;
-      (admin.server as unknown as { setSecureContext(options: object): void }).setSecureContext({ cert: renewed.material.cert, key: renewed.material.key, minVersion: 'TLSv1.2', ...(renewed.material.ca ? { ca: renewed.material.ca } : {}) });
+      (admin.server as unknown as { setSecureContext(options: object): void }).setSecureContext({
+        cert: renewed.material.cert,
+        key: renewed.material.key,
+        minVersion: 'TLSv1.2',
+        ...(renewed.material.ca ? { ca: renewed.material.ca } : {}),
+      });
       adminTlsFingerprint = renewed.fingerprint;
       logger.info('the admin API serves its renewed certificate');
     } catch (err) {
@@ -93,7 +106,10 @@ try {
     })();
   });
   // The data plane opens its port now: while the first reconcile runs, the gatekeeper answers 503.
-  emit({ kind: 'ready', adminUrl: `${adminTls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` });
+  emit({
+    kind: 'ready',
+    adminUrl: `${adminTls ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+  });
   await reconciler?.start();
   emit({ kind: 'settled' });
 } catch (err) {
@@ -101,14 +117,27 @@ try {
 }
 
 /** The admin API's certificate, key and client CA, checked so that a bad pair fails here with a clear message. */
-async function readAdminTls(files: AdminTlsFiles): Promise<{ material: { cert: string; key: string; ca?: string }; fingerprint: string }> {
-  const [cert, key, ca] = await Promise.all([readFile(files.certFile, 'utf8'), readFile(files.keyFile, 'utf8'), files.clientCaFile ? readFile(files.clientCaFile, 'utf8') : undefined]);
+async function readAdminTls(
+  files: AdminTlsFiles,
+): Promise<{ material: { cert: string; key: string; ca?: string }; fingerprint: string }> {
+  const [cert, key, ca] = await Promise.all([
+    readFile(files.certFile, 'utf8'),
+    readFile(files.keyFile, 'utf8'),
+    files.clientCaFile ? readFile(files.clientCaFile, 'utf8') : undefined,
+  ]);
   const chain = parseCertificateChain(cert);
   if (!chain.ok) throw new Error(`--admin-tls-cert ${files.certFile}: ${chain.reason}`);
   const parsedKey = parsePrivateKey(key);
   if (!parsedKey.ok) throw new Error(`--admin-tls-key ${files.keyFile}: ${parsedKey.reason}`);
-  if (!keyMatches(chain.leaf, parsedKey.key)) throw new Error(`--admin-tls-key ${files.keyFile} does not match --admin-tls-cert ${files.certFile}`);
-  const fingerprint = createHash('sha256').update(cert).update('\0').update(key).update('\0').update(ca ?? '').digest('hex');
+  if (!keyMatches(chain.leaf, parsedKey.key))
+    throw new Error(`--admin-tls-key ${files.keyFile} does not match --admin-tls-cert ${files.certFile}`);
+  const fingerprint = createHash('sha256')
+    .update(cert)
+    .update('\0')
+    .update(key)
+    .update('\0')
+    .update(ca ?? '')
+    .digest('hex');
   return { material: { cert, key, ...(ca ? { ca } : {}) }, fingerprint };
 }
 
@@ -121,9 +150,13 @@ function readGuard(poisoned: string | undefined) {
   let reading: string | undefined;
   return {
     async before(paths: readonly string[]): Promise<string | undefined> {
-      const { files } = await discoverManifestFiles(paths, { followExternalLinks: data.embedded?.followExternalLinks ?? false });
+      const { files } = await discoverManifestFiles(paths, {
+        followExternalLinks: data.embedded?.followExternalLinks ?? false,
+      });
       const stats = await statFiles(files);
-      const fingerprint = createHash('sha256').update(stats.map((s) => `${s.file}\0${s.size}\0${s.mtimeMs}`).join('\n')).digest('hex');
+      const fingerprint = createHash('sha256')
+        .update(stats.map((s) => `${s.file}\0${s.size}\0${s.mtimeMs}`).join('\n'))
+        .digest('hex');
       if (fingerprint === poisoned) {
         return 'these manifests crashed the control side (its heap is bounded) the last time they were read; they are not read again until a file changes. The last good state keeps serving; split or shrink the largest files';
       }

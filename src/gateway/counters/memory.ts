@@ -53,7 +53,12 @@ export class MemoryCounterStore implements CounterStore {
     let allowed = true;
     for (const limit of limits) {
       const slot = byPeriod.get(limit.timePeriodInMilliseconds);
-      if (slot !== undefined && isRunning(slot, limit.timePeriodInMilliseconds, now) && slot.count >= limit.maximumRequests) allowed = false;
+      if (
+        slot !== undefined &&
+        isRunning(slot, limit.timePeriodInMilliseconds, now) &&
+        slot.count >= limit.maximumRequests
+      )
+        allowed = false;
     }
 
     // Second pass: count the hit (only when every window admitted it; it starts the windows that are not running)
@@ -73,7 +78,11 @@ export class MemoryCounterStore implements CounterStore {
         } else slot.count++;
       }
       const counting = slot !== undefined && isRunning(slot, period, now);
-      worst.consider(limit.maximumRequests, counting ? (slot as Slot).count : 0, counting ? (slot as Slot).windowStart + period - now : period);
+      worst.consider(
+        limit.maximumRequests,
+        counting ? (slot as Slot).count : 0,
+        counting ? (slot as Slot).windowStart + period - now : period,
+      );
     }
     return worst.decision(allowed);
   }

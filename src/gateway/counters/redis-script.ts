@@ -3,6 +3,19 @@ import type { WindowDecision } from './types.js';
 import { WorstWindow } from './worst-window.js';
 
 /**
+ * The start of both scripts: `now` is ARGV[1] in ms, or (negative) the Redis
+ * server's clock, one clock for every replica (TIME needs effects replication
+ * on Redis before 5).
+ */
+const SCRIPT_CLOCK = `if redis.replicate_commands then redis.replicate_commands() end
+local now = tonumber(ARGV[1])
+if now < 0 then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+`;
+
+/**
  * One hit on a stack of fixed windows, atomically, in one round trip.
  *
  * A window of a key starts with the first hit it admits, not at a clock
@@ -21,13 +34,7 @@ import { WorstWindow } from './worst-window.js';
  * they share a cluster slot.
  */
 export const HIT_SCRIPT = `
-if redis.replicate_commands then redis.replicate_commands() end
-local now = tonumber(ARGV[1])
-if now < 0 then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local n = #KEYS
+${SCRIPT_CLOCK}local n = #KEYS
 local counts = {}
 local starts = {}
 local running = {}
@@ -76,13 +83,7 @@ return reply
  * Returns {allowed (1|0), now, admissions in the window after the hit, time of the oldest}.
  */
 export const SLIDE_SCRIPT = `
-if redis.replicate_commands then redis.replicate_commands() end
-local now = tonumber(ARGV[1])
-if now < 0 then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local period = tonumber(ARGV[2])
+${SCRIPT_CLOCK}local period = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
 local count = redis.call('ZCARD', KEYS[1])
@@ -163,5 +164,10 @@ export function slideDecisionFromReply(limit: Limit, reply: readonly unknown[]):
   const allowed = reply[0] === 1;
   const now = Number(reply[1]);
   const remaining = Math.max(0, limit.maximumRequests - Number(reply[2]));
-  return { allowed, limit: limit.maximumRequests, remaining, resetMs: remaining > 0 ? 0 : Number(reply[3]) + limit.timePeriodInMilliseconds - now };
+  return {
+    allowed,
+    limit: limit.maximumRequests,
+    remaining,
+    resetMs: remaining > 0 ? 0 : Number(reply[3]) + limit.timePeriodInMilliseconds - now,
+  };
 }

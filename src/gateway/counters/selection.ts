@@ -12,7 +12,10 @@ export interface CounterSelection {
 }
 
 /** One store for every policy (tests, tools), or a selection per policy (the gateway). */
-export function counterStoreFor(counters: CounterStore | CounterSelection, config: Readonly<Record<string, unknown>>): CounterStore {
+export function counterStoreFor(
+  counters: CounterStore | CounterSelection,
+  config: Readonly<Record<string, unknown>>,
+): CounterStore {
   return 'forPolicy' in counters ? counters.forPolicy(config) : counters;
 }
 
@@ -71,7 +74,8 @@ export class CounterStores {
 
   /** The counters for a candidate state; a problem when its sharedStorage cannot be used. */
   async prepare(environment: EnvironmentSettings): Promise<Counters | { problem: string }> {
-    if (environment.sharedStorage === undefined) return this.current.shared ? new Counters(this.options.local, undefined) : this.current;
+    if (environment.sharedStorage === undefined)
+      return this.current.shared ? new Counters(this.options.local, undefined) : this.current;
     const url = sharedStorageUrl(environment.sharedStorage);
     if (typeof url !== 'string') return url;
     const namespace = `tollgate:{${environment.name}}:`;
@@ -116,24 +120,26 @@ export class CounterStores {
   /** Prometheus text for /metrics. */
   metricsText(): string {
     const s = this.status();
-    return [
-      '# HELP tollgate_shared_storage_configured 1 when the environment counts limits in shared storage (Redis).',
-      '# TYPE tollgate_shared_storage_configured gauge',
-      `tollgate_shared_storage_configured ${s.configured ? 1 : 0}`,
-      '# HELP tollgate_shared_storage_connected 1 while limits are counted in shared storage.',
-      '# TYPE tollgate_shared_storage_connected gauge',
-      `tollgate_shared_storage_connected ${s.connected ? 1 : 0}`,
-      '# HELP tollgate_shared_storage_fallbacks_total Hits shared storage could not take, by fail mode (open: counted locally, closed: answered 503).',
-      '# TYPE tollgate_shared_storage_fallbacks_total counter',
-      `tollgate_shared_storage_fallbacks_total{mode="open"} ${s.fallbacks.open}`,
-      `tollgate_shared_storage_fallbacks_total{mode="closed"} ${s.fallbacks.closed}`,
-      '# HELP tollgate_shared_storage_outages_total Times shared storage became unreachable.',
-      '# TYPE tollgate_shared_storage_outages_total counter',
-      `tollgate_shared_storage_outages_total ${s.outages}`,
-      '# HELP tollgate_shared_storage_local_rejections_total Rejections decided without a round trip (window known to be full until its reset).',
-      '# TYPE tollgate_shared_storage_local_rejections_total counter',
-      `tollgate_shared_storage_local_rejections_total ${s.localRejections}`,
-    ].join('\n') + '\n';
+    return (
+      [
+        '# HELP tollgate_shared_storage_configured 1 when the environment counts limits in shared storage (Redis).',
+        '# TYPE tollgate_shared_storage_configured gauge',
+        `tollgate_shared_storage_configured ${s.configured ? 1 : 0}`,
+        '# HELP tollgate_shared_storage_connected 1 while limits are counted in shared storage.',
+        '# TYPE tollgate_shared_storage_connected gauge',
+        `tollgate_shared_storage_connected ${s.connected ? 1 : 0}`,
+        '# HELP tollgate_shared_storage_fallbacks_total Hits shared storage could not take, by fail mode (open: counted locally, closed: answered 503).',
+        '# TYPE tollgate_shared_storage_fallbacks_total counter',
+        `tollgate_shared_storage_fallbacks_total{mode="open"} ${s.fallbacks.open}`,
+        `tollgate_shared_storage_fallbacks_total{mode="closed"} ${s.fallbacks.closed}`,
+        '# HELP tollgate_shared_storage_outages_total Times shared storage became unreachable.',
+        '# TYPE tollgate_shared_storage_outages_total counter',
+        `tollgate_shared_storage_outages_total ${s.outages}`,
+        '# HELP tollgate_shared_storage_local_rejections_total Rejections decided without a round trip (window known to be full until its reset).',
+        '# TYPE tollgate_shared_storage_local_rejections_total counter',
+        `tollgate_shared_storage_local_rejections_total ${s.localRejections}`,
+      ].join('\n') + '\n'
+    );
   }
 
   async close(): Promise<void> {
@@ -149,10 +155,12 @@ export class CounterStores {
  * applied or loaded: the URL and its password are never persisted or sent back.
  */
 export function sharedStorageUrl(value: SecretValue): string | { problem: string } {
-  if (typeof value !== 'string') return { problem: 'sharedStorage must be a redis:// URL or a ${env:NAME} reference to one, not a hash' };
+  if (typeof value !== 'string')
+    return { problem: 'sharedStorage must be a redis:// URL or a ${env:NAME} reference to one, not a hash' };
   const name = referencedVariable(value);
   if (name === undefined) return value;
   const resolved = process.env[name];
-  if (resolved === undefined || resolved === '') return { problem: `sharedStorage references \${env:${name}}, which is not set in the gateway's environment` };
+  if (resolved === undefined || resolved === '')
+    return { problem: `sharedStorage references \${env:${name}}, which is not set in the gateway's environment` };
   return resolved;
 }

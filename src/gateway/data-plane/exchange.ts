@@ -1,7 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Exchange, Reply } from '../chain/types.js';
 
-const PAYLOAD_TOO_LARGE = (limit: number): Reply => ({ status: 413, body: { error: `request body larger than ${limit} bytes` } });
+const PAYLOAD_TOO_LARGE = (limit: number): Reply => ({
+  status: 413,
+  body: { error: `request body larger than ${limit} bytes` },
+});
 
 /** The Exchange of one proxied request, over Node's IncomingMessage. */
 export class GatewayExchange implements Exchange {
@@ -39,7 +42,8 @@ export class GatewayExchange implements Exchange {
   headerCount(lowerName: string): number {
     const raw = this.raw.rawHeaders;
     let count = 0;
-    for (let i = 0; i < raw.length; i += 2) if ((raw[i] as string).length === lowerName.length && (raw[i] as string).toLowerCase() === lowerName) count++;
+    for (let i = 0; i < raw.length; i += 2)
+      if ((raw[i] as string).length === lowerName.length && (raw[i] as string).toLowerCase() === lowerName) count++;
     return count;
   }
 

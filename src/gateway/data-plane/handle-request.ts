@@ -7,7 +7,7 @@ import type { Reply, ResponseView } from '../chain/types.js';
 import { OUTCOME } from '../metrics/cells.js';
 import { upstreamRequestHeaders } from '../proxy/headers.js';
 import { runRequestPass, runResponsePass, type RequestPass } from '../chain/run.js';
-import { sendAnswer } from './answer.js';
+import { sendReply } from './send-reply.js';
 import { observe, type Recording } from './observe.js';
 import { GatewayExchange } from './exchange.js';
 import { http1RequestHeaders } from '../proxy/http2-headers.js';
@@ -31,7 +31,13 @@ export interface Serving {
  * Not async: the reply is sent (or hijacked) later, from the request pass's
  * continuation or from undici's callbacks, so fastify must not wait on a promise.
  */
-export function handleRequest(serving: Serving, request: FastifyRequest, reply: FastifyReply, logger: Logger, proto: 'http' | 'https' = 'http'): void {
+export function handleRequest(
+  serving: Serving,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+  proto: 'http' | 'https' = 'http',
+): void {
   const startedAt = performance.now();
   const raw = request.raw;
   const url = raw.url ?? '/';
@@ -39,16 +45,24 @@ export function handleRequest(serving: Serving, request: FastifyRequest, reply: 
   const remote = raw.socket.remoteAddress ?? '';
   const clientIp = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
   const method = raw.method ?? 'GET';
-  /** An answer of the gateway's own before any chain ran, observed like every response. */
-  const early = (path: string, answer: Reply, api?: CompiledApi) => {
-    const bytes = sendAnswer(reply, answer);
-    observe(serving.records, { startedAt, method, path, clientIp, status: answer.status, bytes, api });
+  /** A reply of the gateway's own before any chain ran, observed like every response. */
+  const early = (path: string, own: Reply, api?: CompiledApi) => {
+    const bytes = sendReply(reply, own);
+    observe(serving.records, { startedAt, method, path, clientIp, status: own.status, bytes, api });
   };
-  if (proto === 'http' && serving.httpsRedirectPort !== undefined) return redirectToHttps(raw.headers.host, url, serving.httpsRedirectPort, (answer) => early(q === -1 ? url : url.slice(0, q), answer));
+  if (proto === 'http' && serving.httpsRedirectPort !== undefined)
+    return redirectToHttps(raw.headers.host, url, serving.httpsRedirectPort, (own) =>
+      early(q === -1 ? url : url.slice(0, q), own),
+    );
   // One normalized path for routing, rules and the upstream: no policy is skipped by another spelling.
   const pathname = normalizeRequestPath(q === -1 ? url : url.slice(0, q), serving.pathOptions);
-  if (isRejection(pathname)) return early(q === -1 ? url : url.slice(0, q), { status: 400, body: { error: `bad request path: ${pathname.rejected}` } });
-  if (serving.notReady !== undefined) return early(pathname, { status: 503, headers: { 'retry-after': '1' }, body: { error: serving.notReady } });
+  if (isRejection(pathname))
+    return early(q === -1 ? url : url.slice(0, q), {
+      status: 400,
+      body: { error: `bad request path: ${pathname.rejected}` },
+    });
+  if (serving.notReady !== undefined)
+    return early(pathname, { status: 503, headers: { 'retry-after': '1' }, body: { error: serving.notReady } });
   const api = serving.table.match(pathname);
   if (!api) return early(pathname, { status: 404, body: { error: `no API serves ${pathname}` } });
   if (api.blocked !== undefined) {
@@ -56,22 +70,51 @@ export function handleRequest(serving: Serving, request: FastifyRequest, reply: 
     return early(pathname, { status: 503, body: { error: api.blocked } }, api);
   }
   const headers = raw.httpVersionMajor === 2 ? http1RequestHeaders(raw.headers) : raw.headers;
-  const ex = new GatewayExchange(raw, method, pathBelow(api.basePath, pathname), q === -1 ? '' : url.slice(q + 1), clientIp, headers, pathname);
+  const ex = new GatewayExchange(
+    raw,
+    method,
+    pathBelow(api.basePath, pathname),
+    q === -1 ? '' : url.slice(q + 1),
+    clientIp,
+    headers,
+    pathname,
+  );
   ex.proto = proto;
 
   const passed = runRequestPass(api, ex, logger);
   if (!(passed instanceof Promise)) return afterRequestPass(serving, api, ex, passed, reply, logger);
-  // The pass never rejects (policy failures become 500 answers); this catches what the continuation throws.
+  // The pass never rejects (policy failures become 500 replies); this catches what the continuation throws.
   passed.then((pass) => afterRequestPass(serving, api, ex, pass, reply, logger)).catch((err: Error) => reply.send(err));
 }
 
-function afterRequestPass(serving: Serving, api: CompiledApi, ex: GatewayExchange, pass: RequestPass, reply: FastifyReply, logger: Logger): void {
-  if (pass.answer) {
+function afterRequestPass(
+  serving: Serving,
+  api: CompiledApi,
+  ex: GatewayExchange,
+  pass: RequestPass,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
+  if (pass.reply) {
     api.metrics.count(OUTCOME.rejected);
-    const view: ResponseView = { status: pass.answer.status, headers: { ...ex.responseHeaders, ...pass.answer.headers }, shortCircuited: true };
+    const view: ResponseView = {
+      status: pass.reply.status,
+      headers: { ...ex.responseHeaders, ...pass.reply.headers },
+      shortCircuited: true,
+    };
     runResponsePass(api, ex, view, pass, logger);
-    const bytes = sendAnswer(reply, { ...pass.answer, status: view.status, headers: view.headers });
-    return observe(serving.records, { startedAt: ex.startedAt, method: ex.method, path: ex.fullPath, clientIp: ex.remoteAddress, status: view.status, bytes, api, exchange: ex, pass });
+    const bytes = sendReply(reply, { ...pass.reply, status: view.status, headers: view.headers });
+    return observe(serving.records, {
+      startedAt: ex.startedAt,
+      method: ex.method,
+      path: ex.fullPath,
+      clientIp: ex.remoteAddress,
+      status: view.status,
+      bytes,
+      api,
+      exchange: ex,
+      pass,
+    });
   }
   const raw = reply.request.raw;
   const hasBody = requestHasBody(raw);
@@ -79,7 +122,12 @@ function afterRequestPass(serving: Serving, api: CompiledApi, ex: GatewayExchang
   const options: Dispatcher.DispatchOptions = {
     path: target.pathPrefix + ex.path + (ex.search ? `?${ex.search}` : ''),
     method: ex.method,
-    headers: upstreamRequestHeaders(ex.requestHeaders, { remoteAddress: ex.remoteAddress, proto: ex.proto, host: ex.host, prefix: api.basePath }),
+    headers: upstreamRequestHeaders(ex.requestHeaders, {
+      remoteAddress: ex.remoteAddress,
+      proto: ex.proto,
+      host: ex.host,
+      prefix: api.basePath,
+    }),
     body: hasBody ? (ex.upstreamBody() as never) : null,
     headersTimeout: api.timeoutMs,
     bodyTimeout: api.timeoutMs,
@@ -95,9 +143,10 @@ function requestHasBody(raw: FastifyRequest['raw']): boolean {
 }
 
 /** 308 keeps the method and body: the same request, over https, on the TLS listener's port. */
-function redirectToHttps(host: string | undefined, url: string, port: number, answer: (reply: Reply) => void): void {
+function redirectToHttps(host: string | undefined, url: string, port: number, send: (own: Reply) => void): void {
   const name = (host ?? '').replace(/:\d+$/, '');
-  if (!name || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(name)) return answer({ status: 400, body: { error: 'a Host header is needed to redirect to https' } });
+  if (!name || !/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(name))
+    return send({ status: 400, body: { error: 'a Host header is needed to redirect to https' } });
   const location = `https://${name}${port === 443 ? '' : `:${port}`}${url.startsWith('/') ? url : '/'}`;
-  answer({ status: 308, headers: { location }, body: { error: `use ${location}` } });
+  send({ status: 308, headers: { location }, body: { error: `use ${location}` } });
 }

@@ -71,16 +71,17 @@ function recordOf(recording: Recording, ended: Ended, latencyMs: number): Access
     if (typeof origin === 'string') record.origin = origin.slice(0, HEADER_CAP);
     if (typeof forwardedFor === 'string') record.forwardedFor = forwardedFor.slice(0, HEADER_CAP);
     const verified = exchange.locals[LOCAL_CLIENT_ID];
-    const claimed = exchange.locals[LOCAL_CLAIMED_CLIENT_ID];
+    const claimedClientId = exchange.locals[LOCAL_CLAIMED_CLIENT_ID];
     if (typeof verified === 'string') record.client = { id: verified, verified: true };
-    else if (typeof claimed === 'string') record.client = { id: claimed, verified: false };
+    else if (typeof claimedClientId === 'string') record.client = { id: claimedClientId, verified: false };
     const principal = exchange.locals[LOCAL_PRINCIPAL];
     if (typeof principal === 'string') record.principal = principal;
   }
   if (api && pass) {
-    const last = pass.answer ? pass.stoppedAt : pass.stoppedAt - 1;
-    for (let i = 0; i <= last; i++) if (!pass.skipped?.has(i)) record.policies.push((api.policies[i] as { name: string }).name);
-    if (pass.answer) record.answeredBy = api.policies[pass.stoppedAt]?.name;
+    const last = pass.reply ? pass.stoppedAt : pass.stoppedAt - 1;
+    for (let i = 0; i <= last; i++)
+      if (!pass.skipped?.has(i)) record.policies.push((api.policies[i] as { name: string }).name);
+    if (pass.reply) record.answeredBy = api.policies[pass.stoppedAt]?.name;
   }
   if (ended.aborted) record.aborted = true;
   return record;

@@ -7,7 +7,7 @@ import { runResponsePass, type RequestPass } from '../chain/run.js';
 import { OUTCOME } from '../metrics/cells.js';
 import { clientResponseHeaders } from '../proxy/headers.js';
 import { http2ResponseHeaders } from '../proxy/http2-headers.js';
-import { sendAnswer } from './answer.js';
+import { sendReply } from './send-reply.js';
 import type { GatewayExchange } from './exchange.js';
 import { observe, type Recording } from './observe.js';
 import { canResend, upstreamFailure } from './upstream-errors.js';
@@ -49,7 +49,11 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     if (this.clientGone) controller.abort(new Error('client closed the connection'));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, upstreamHeaders: Record<string, string | string[] | undefined>): void {
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    upstreamHeaders: Record<string, string | string[] | undefined>,
+  ): void {
     // 1xx informational responses (e.g. 103 Early Hints) are not forwarded; the final response follows.
     if (statusCode < 200) return;
     this.responding = true;
@@ -62,7 +66,10 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     this.reply.hijack();
     this.status = view.status;
     // Node drops the body writes of HEAD, 204 and 304 responses itself.
-    this.reply.raw.writeHead(view.status, this.reply.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(view.headers) : view.headers);
+    this.reply.raw.writeHead(
+      view.status,
+      this.reply.request.raw.httpVersionMajor === 2 ? http2ResponseHeaders(view.headers) : view.headers,
+    );
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -100,12 +107,23 @@ export class ProxiedResponse implements Dispatcher.DispatchHandler {
     const failure = upstreamFailure(err, api, this.logger);
     const view: ResponseView = { status: failure.status, headers: { ...ex.responseHeaders }, shortCircuited: true };
     runResponsePass(api, ex, view, this.pass, this.logger);
-    this.observe(view.status, sendAnswer(this.reply, { ...failure, status: view.status, headers: view.headers }), false);
+    this.observe(view.status, sendReply(this.reply, { ...failure, status: view.status, headers: view.headers }), false);
   }
 
   private observe(status: number, bytes: number, aborted: boolean): void {
     const { ex } = this;
-    observe(this.recording, { startedAt: ex.startedAt, method: ex.method, path: ex.fullPath, clientIp: ex.remoteAddress, status, bytes, api: this.api, exchange: ex, pass: this.pass, aborted });
+    observe(this.recording, {
+      startedAt: ex.startedAt,
+      method: ex.method,
+      path: ex.fullPath,
+      clientIp: ex.remoteAddress,
+      status,
+      bytes,
+      api: this.api,
+      exchange: ex,
+      pass: this.pass,
+      aborted,
+    });
   }
 
   /** A client that leaves cancels the upstream request, wherever it is. */

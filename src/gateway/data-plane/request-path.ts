@@ -25,7 +25,10 @@ export interface PathRejection {
   rejected: string;
 }
 
-export function normalizeRequestPath(raw: string, options: Readonly<PathOptions> = DEFAULT_PATH_OPTIONS): string | PathRejection {
+export function normalizeRequestPath(
+  raw: string,
+  options: Readonly<PathOptions> = DEFAULT_PATH_OPTIONS,
+): string | PathRejection {
   if (raw.charCodeAt(0) !== SLASH) return { rejected: 'the request target must be a path starting with /' };
   return isNormal(raw) ? raw : normalizeSlowly(raw, options);
 }
@@ -40,7 +43,8 @@ const PERCENT = 0x25;
 
 /** Characters a path may hold as they are (RFC 3986 pchar without '%', plus '/'). */
 const PLAIN = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/") PLAIN[c.charCodeAt(0)] = 1;
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/")
+  PLAIN[c.charCodeAt(0)] = 1;
 const UNRESERVED = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED[c.charCodeAt(0)] = 1;
 const HEX = '0123456789ABCDEF';
@@ -82,7 +86,8 @@ function normalizeSlowly(path: string, options: Readonly<PathOptions>): string |
       i += 2;
       if (byte === 0) return { rejected: 'an encoded NUL (%00) in the path' };
       if (byte === SLASH || byte === 0x5c) {
-        if (options.escapedSlashes === 'reject') return { rejected: 'an encoded slash or backslash (%2F, %5C) in the path' };
+        if (options.escapedSlashes === 'reject')
+          return { rejected: 'an encoded slash or backslash (%2F, %5C) in the path' };
         segment += byte === SLASH ? '%2F' : '%5C';
       } else if (byte < 128 && UNRESERVED[byte] === 1) segment += String.fromCharCode(byte);
       else segment += `%${HEX[byte >> 4]}${HEX[byte & 15]}`;

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ApiState, ApplicationState, EnvironmentSettings } from '../../model/types.js';
-import { PolicyCompileError, blockedApi, compileApi, type CompileResult, type CompileServices } from '../chain/compile.js';
+import { PolicyCompileError } from '../../errors/catalog.js';
+import { blockedApi, compileApi, type CompileResult, type CompileServices } from '../chain/compile.js';
 import type { CompiledApi } from '../chain/compiled.js';
 import { RuntimeStateStore } from '../chain/runtime-state.js';
 import { CounterStores, type Counters, type SharedStorageStatus } from '../counters/selection.js';
@@ -19,7 +20,13 @@ import { RouteTable } from './route-table.js';
 export interface StageRequest {
   environment: EnvironmentSettings;
   /** APIs to compile (new, or changed: their key differs from the one served). */
-  put: { api: ApiState; applications: ApplicationState[]; key: string; upstreamTls?: UpstreamTls; /** Served blocked (503) with this reason: its upstream's TLS cannot be resolved. */ unavailable?: string }[];
+  put: {
+    api: ApiState;
+    applications: ApplicationState[];
+    key: string;
+    upstreamTls?: UpstreamTls /** Served blocked (503) with this reason: its upstream's TLS cannot be resolved. */;
+    unavailable?: string;
+  }[];
   /** APIs no longer served. */
   remove: string[];
   /** A policy that fails to compile: refuse the whole stage, or serve its API blocked (503), as at start-up. */
@@ -41,7 +48,7 @@ export type StageResult =
 
 interface Staged {
   counters: Counters;
-  fresh: CompileResult[];
+  newlyCompiled: CompileResult[];
   remove: string[];
   notReady: string | undefined;
   pathOptions: Readonly<PathOptions>;
@@ -70,7 +77,12 @@ const SLICE_MS = 2;
  * serializes a state: the control side did that before asking.
  */
 export class DataPlaneRuntime {
-  serving: Serving = { table: new RouteTable(new Map()), notReady: 'starting', pathOptions: DEFAULT_PATH_OPTIONS, httpsRedirectPort: undefined };
+  serving: Serving = {
+    table: new RouteTable(new Map()),
+    notReady: 'starting',
+    pathOptions: DEFAULT_PATH_OPTIONS,
+    httpsRedirectPort: undefined,
+  };
   /** The certificates the TLS listeners serve (SNICallback reads it on every handshake); undefined: none. */
   tls: TlsContexts | undefined;
   private httpsPort: number | undefined;
@@ -80,7 +92,16 @@ export class DataPlaneRuntime {
   private readonly pools = new UpstreamPools();
   private readonly metrics = new MetricsRegistry();
   private staged: Staged | undefined;
-  private staging: { header: Omit<StageRequest, 'put'>; counters: Counters; services: CompileServices; fresh: CompileResult[]; blocked: { api: string; reason: string }[]; tls: TlsContexts | null | undefined } | undefined;
+  private staging:
+    | {
+        header: Omit<StageRequest, 'put'>;
+        counters: Counters;
+        services: CompileServices;
+        newlyCompiled: CompileResult[];
+        blocked: { api: string; reason: string }[];
+        tls: TlsContexts | null | undefined;
+      }
+    | undefined;
 
   constructor(private readonly options: DataPlaneRuntimeOptions) {
     this.counterStores = new CounterStores({ local: options.counters, logger: options.logger });
@@ -109,17 +130,30 @@ export class DataPlaneRuntime {
   async beginStage(header: Omit<StageRequest, 'put'>): Promise<{ ok: true } | Extract<StageResult, { ok: false }>> {
     this.discard();
     const counters = await this.counterStores.prepare(header.environment);
-    if ('problem' in counters) return { ok: false, code: 'TG_INVALID_STATE', message: counters.problem, path: '/environment/sharedStorage' };
+    if ('problem' in counters)
+      return { ok: false, code: 'TG_INVALID_STATE', message: counters.problem, path: '/environment/sharedStorage' };
     let tls: TlsContexts | null | undefined;
     try {
       tls = header.tls ? new TlsContexts(header.tls) : header.tls;
     } catch (err) {
       this.counterStores.discard(counters);
       // The control side checked the material; what is left is OpenSSL refusing it (e.g. a cipher list it does not know).
-      return { ok: false, code: 'TG_INVALID_STATE', message: `the TLS settings cannot be used: ${(err as Error).message.replace(/\n[\s\S]*/, '')}`, path: '/environment/tls' };
+      return {
+        ok: false,
+        code: 'TG_INVALID_STATE',
+        message: `the TLS settings cannot be used: ${(err as Error).message.replace(/\n[\s\S]*/, '')}`,
+        path: '/environment/tls',
+      };
     }
-    const services: CompileServices = { logger: this.options.logger, counters, runtimeState: this.runtimeState, metrics: this.metrics, pools: this.pools, baseDir: this.options.baseDir };
-    this.staging = { header, counters, services, fresh: [], blocked: [], tls };
+    const services: CompileServices = {
+      logger: this.options.logger,
+      counters,
+      runtimeState: this.runtimeState,
+      metrics: this.metrics,
+      pools: this.pools,
+      baseDir: this.options.baseDir,
+    };
+    this.staging = { header, counters, services, newlyCompiled: [], blocked: [], tls };
     return { ok: true };
   }
 
@@ -130,16 +164,20 @@ export class DataPlaneRuntime {
     for (const { api, applications, key, upstreamTls, unavailable } of put) {
       try {
         if (unavailable !== undefined) throw new PolicyCompileError(api.name, 'upstreamTls', unavailable);
-        staging.fresh.push(await compileApi(api, applications, key, staging.services, upstreamTls));
+        staging.newlyCompiled.push(await compileApi(api, applications, key, staging.services, upstreamTls));
       } catch (err) {
-        const message = err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
+        const message =
+          err instanceof PolicyCompileError ? err.message : `compilation failed: ${(err as Error).message}`;
         if (staging.header.onCompileError === 'refuse') {
           this.discard();
           return { ok: false, code: 'TG_COMPILE', message };
         }
         this.options.logger.error({ api: api.name, err: message }, 'policy failed to compile; the API answers 503');
         staging.blocked.push({ api: api.name, reason: message });
-        staging.fresh.push({ compiled: blockedApi(api, key, message, staging.services), claimed: new Set() });
+        staging.newlyCompiled.push({
+          compiled: blockedApi(api, key, message, staging.services),
+          keptStateIds: new Set(),
+        });
       }
       if (performance.now() - sliceStarted > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -153,9 +191,25 @@ export class DataPlaneRuntime {
     const staging = this.staging;
     if (!staging) return { ok: false, code: 'TG_COMPILE', message: 'no stage was begun' };
     this.staging = undefined;
-    const { header, counters, fresh, blocked, tls } = staging;
-    this.staged = { counters, fresh, remove: header.remove, notReady: header.notReady, pathOptions: pathOptionsOf(header.environment), tls, records: header.environment.accessRecords, environment: header.environment.name };
-    return { ok: true, blocked, cells: fresh.map(({ compiled }) => ({ layout: compiled.metrics.layout, buffer: compiled.metrics.buffer })) };
+    const { header, counters, newlyCompiled, blocked, tls } = staging;
+    this.staged = {
+      counters,
+      newlyCompiled,
+      remove: header.remove,
+      notReady: header.notReady,
+      pathOptions: pathOptionsOf(header.environment),
+      tls,
+      records: header.environment.accessRecords,
+      environment: header.environment.name,
+    };
+    return {
+      ok: true,
+      blocked,
+      cells: newlyCompiled.map(({ compiled }) => ({
+        layout: compiled.metrics.layout,
+        buffer: compiled.metrics.buffer,
+      })),
+    };
   }
 
   /** Serves what was staged: one assignment; requests already running finish on the table they read. */
@@ -166,9 +220,15 @@ export class DataPlaneRuntime {
     const previous = this.serving.table.apis;
     const next = new Map(previous);
     for (const name of staged.remove) next.delete(name);
-    for (const { compiled } of staged.fresh) next.set(compiled.name, compiled);
+    for (const { compiled } of staged.newlyCompiled) next.set(compiled.name, compiled);
     if (staged.tls !== undefined) this.tls = staged.tls ?? undefined;
-    this.serving = { table: new RouteTable(next), notReady: staged.notReady, pathOptions: staged.pathOptions, httpsRedirectPort: this.redirectPort(), records: this.recording(staged) };
+    this.serving = {
+      table: new RouteTable(next),
+      notReady: staged.notReady,
+      pathOptions: staged.pathOptions,
+      httpsRedirectPort: this.redirectPort(),
+      records: this.recording(staged),
+    };
     if (staged.tls !== undefined) for (const listener of this.tlsListeners) listener(this.tls);
     this.counterStores.commit(staged.counters);
     this.retire(previous, next, staged);
@@ -178,7 +238,7 @@ export class DataPlaneRuntime {
   discard(): void {
     for (const pending of [this.staged, this.staging]) {
       if (!pending) continue;
-      disposeAll(pending.fresh);
+      disposeAll(pending.newlyCompiled);
       this.counterStores.discard(pending.counters);
     }
     this.staged = undefined;
@@ -203,9 +263,18 @@ export class DataPlaneRuntime {
   }
 
   /** What the TLS listeners serve, for /status: certificate names, hosts, fingerprints and expiry; no key. */
-  tlsStatus(): { digest: string; minVersion: string; redirectHttp: boolean; certificates: ReturnType<TlsContexts['summaries']> } | undefined {
+  tlsStatus():
+    | { digest: string; minVersion: string; redirectHttp: boolean; certificates: ReturnType<TlsContexts['summaries']> }
+    | undefined {
     const tls = this.tls;
-    return tls && { digest: tls.digest, minVersion: tls.stage.settings.minVersion, redirectHttp: tls.stage.settings.redirectHttp, certificates: tls.summaries() };
+    return (
+      tls && {
+        digest: tls.digest,
+        minVersion: tls.stage.settings.minVersion,
+        redirectHttp: tls.stage.settings.redirectHttp,
+        certificates: tls.summaries(),
+      }
+    );
   }
 
   private redirectPort(): number | undefined {
@@ -215,8 +284,14 @@ export class DataPlaneRuntime {
   /** What only the data plane knows, for /status and /metrics: shared storage and access records. */
   status(): DataPlaneStatus {
     const sink = this.serving.records?.sink;
-    const records = sink ? { destination: sink.destination, recorded: sink.recorded, dropped: sink.dropped } : undefined;
-    return { sharedStorage: this.counterStores.status(), ...(records ? { accessRecords: records } : {}), metrics: this.counterStores.metricsText() + recordsMetrics(records) };
+    const records = sink
+      ? { destination: sink.destination, recorded: sink.recorded, dropped: sink.dropped }
+      : undefined;
+    return {
+      sharedStorage: this.counterStores.status(),
+      ...(records ? { accessRecords: records } : {}),
+      metrics: this.counterStores.metricsText() + recordsMetrics(records),
+    };
   }
 
   /** Log rotation (SIGHUP): the access-record file is opened again. */
@@ -228,9 +303,13 @@ export class DataPlaneRuntime {
   private recording(staged: Staged): Recording | undefined {
     const current = this.serving.records;
     const wanted = staged.records;
-    if (current && (!wanted || !sameDestination(current.sink.destination, wanted.destination))) void current.sink.close();
+    if (current && (!wanted || !sameDestination(current.sink.destination, wanted.destination)))
+      void current.sink.close();
     if (!wanted) return undefined;
-    const sink = current && sameDestination(current.sink.destination, wanted.destination) ? current.sink : new RecordSink(wanted.destination, this.options.logger);
+    const sink =
+      current && sameDestination(current.sink.destination, wanted.destination)
+        ? current.sink
+        : new RecordSink(wanted.destination, this.options.logger);
     return { sink, environment: staged.environment, node: this.options.nodeName, sampling: wanted.sampling };
   }
 
@@ -243,10 +322,14 @@ export class DataPlaneRuntime {
   }
 
   /** Releases what replaced or removed APIs held: work proportional to what changed, not to the state's size. */
-  private retire(previous: ReadonlyMap<string, CompiledApi>, next: ReadonlyMap<string, CompiledApi>, staged: Staged): void {
-    for (const { compiled, claimed } of staged.fresh) {
+  private retire(
+    previous: ReadonlyMap<string, CompiledApi>,
+    next: ReadonlyMap<string, CompiledApi>,
+    staged: Staged,
+  ): void {
+    for (const { compiled, keptStateIds } of staged.newlyCompiled) {
       for (const p of previous.get(compiled.name)?.policies ?? []) p.handlers.dispose?.();
-      this.runtimeState.retain(compiled.name, claimed);
+      this.runtimeState.retain(compiled.name, keptStateIds);
     }
     for (const name of staged.remove) {
       if (next.has(name)) continue;
@@ -254,7 +337,11 @@ export class DataPlaneRuntime {
       this.runtimeState.retain(name, new Set());
       this.metrics.forget(name);
     }
-    const upstreamsMoved = staged.remove.length > 0 || staged.fresh.some(({ compiled }) => previous.get(compiled.name)?.upstream.poolKey !== compiled.upstream.poolKey);
+    const upstreamsMoved =
+      staged.remove.length > 0 ||
+      staged.newlyCompiled.some(
+        ({ compiled }) => previous.get(compiled.name)?.upstream.poolKey !== compiled.upstream.poolKey,
+      );
     if (upstreamsMoved) void this.pools.retain(new Set([...next.values()].map((a) => a.upstream.poolKey)));
   }
 }
@@ -265,7 +352,9 @@ function disposeAll(results: readonly CompileResult[]): void {
 
 function pathOptionsOf(environment: EnvironmentSettings): Readonly<PathOptions> {
   const escapedSlashes = environment.requestPaths?.escapedSlashes;
-  return escapedSlashes === undefined || escapedSlashes === DEFAULT_PATH_OPTIONS.escapedSlashes ? DEFAULT_PATH_OPTIONS : { escapedSlashes };
+  return escapedSlashes === undefined || escapedSlashes === DEFAULT_PATH_OPTIONS.escapedSlashes
+    ? DEFAULT_PATH_OPTIONS
+    : { escapedSlashes };
 }
 
 export interface DataPlaneStatus {
@@ -281,12 +370,14 @@ function sameDestination(a: RecorderDestination, b: RecorderDestination): boolea
 
 function recordsMetrics(records: DataPlaneStatus['accessRecords']): string {
   if (!records) return '';
-  return [
-    '# HELP tollgate_access_records_total Access records handed to the writer.',
-    '# TYPE tollgate_access_records_total counter',
-    `tollgate_access_records_total ${records.recorded}`,
-    '# HELP tollgate_access_records_dropped_total Access records dropped because the writer fell too far behind.',
-    '# TYPE tollgate_access_records_dropped_total counter',
-    `tollgate_access_records_dropped_total ${records.dropped}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      '# HELP tollgate_access_records_total Access records handed to the writer.',
+      '# TYPE tollgate_access_records_total counter',
+      `tollgate_access_records_total ${records.recorded}`,
+      '# HELP tollgate_access_records_dropped_total Access records dropped because the writer fell too far behind.',
+      '# TYPE tollgate_access_records_dropped_total counter',
+      `tollgate_access_records_dropped_total ${records.dropped}`,
+    ].join('\n') + '\n'
+  );
 }

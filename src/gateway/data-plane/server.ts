@@ -1,7 +1,12 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { DataPlaneRuntime } from './runtime.js';
-import { sendAnswer } from './answer.js';
+import { sendReply } from './send-reply.js';
 import { handleRequest } from './handle-request.js';
 import { createTlsServer, type TlsServer } from './tls-server.js';
 
@@ -27,14 +32,19 @@ export interface DataPlane {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
 /** The data plane: one catch-all route; bodies are left unread so they stream to the upstream. */
-export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger, options: DataPlaneOptions = { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS }): DataPlane {
+export function createDataPlane(
+  runtime: DataPlaneRuntime,
+  logger: Logger,
+  options: DataPlaneOptions = { requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS },
+): DataPlane {
   let tlsServer: TlsServer | undefined;
   const app = Fastify({
     ...(options.tls
       ? {
           // fastify hands its handler to the server it is given: ours has SNI over the applied certificates.
           // (The instance is typed as an HTTP/1 one; fastify handles h2 requests by their httpVersionMajor.)
-          serverFactory: ((handler: Parameters<typeof createTlsServer>[1]) => (tlsServer = createTlsServer(runtime, handler, options)).server) as unknown as FastifyServerFactory,
+          serverFactory: ((handler: Parameters<typeof createTlsServer>[1]) =>
+            (tlsServer = createTlsServer(runtime, handler, options)).server) as unknown as FastifyServerFactory,
         }
       : {}),
     requestTimeout: options.requestTimeoutMs,
@@ -49,13 +59,17 @@ export function createDataPlane(runtime: DataPlaneRuntime, logger: Logger, optio
     // The router refuses what it cannot decode before a handler runs: answer as the path normalizer does.
     frameworkErrors: (error, _request, reply) => {
       const badPath = (error as { code?: string }).code === 'FST_ERR_BAD_URL';
-      sendAnswer(reply, { status: 400, body: { error: badPath ? 'bad request path: invalid percent-encoding in the path' : 'bad request' } });
+      sendReply(reply, {
+        status: 400,
+        body: { error: badPath ? 'bad request path: invalid percent-encoding in the path' : 'bad request' },
+      });
     },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
   const proto = options.tls ? 'https' : 'http';
-  const handler = (request: Parameters<typeof handleRequest>[1], reply: Parameters<typeof handleRequest>[2]) => handleRequest(runtime.serving, request, reply, logger, proto);
+  const handler = (request: Parameters<typeof handleRequest>[1], reply: Parameters<typeof handleRequest>[2]) =>
+    handleRequest(runtime.serving, request, reply, logger, proto);
   app.route({ method: [...METHODS], url: '/', handler });
   app.route({ method: [...METHODS], url: '/*', handler });
   return {

@@ -31,13 +31,22 @@ export function createStatusServer(sources: StatusSources): Server {
       return;
     }
     if (path === '/readyz') {
-      const reason = !sources.controlUp() ? 'control side restarting' : sources.runtime.serving.notReady !== undefined ? 'gatekeeper' : undefined;
-      res.writeHead(reason ? 503 : 200, JSON_TYPE).end(JSON.stringify(reason ? { ready: false, reason } : { ready: true }));
+      const reason = !sources.controlUp()
+        ? 'control side restarting'
+        : sources.runtime.serving.notReady !== undefined
+          ? 'gatekeeper'
+          : undefined;
+      res
+        .writeHead(reason ? 503 : 200, JSON_TYPE)
+        .end(JSON.stringify(reason ? { ready: false, reason } : { ready: true }));
       return;
     }
     if (path === '/metrics' && sources.metrics) {
       void sources.metrics().then((text) => {
-        if (text === undefined) res.writeHead(503, JSON_TYPE).end(JSON.stringify({ error: 'metrics unavailable: the control side is restarting' }));
+        if (text === undefined)
+          res
+            .writeHead(503, JSON_TYPE)
+            .end(JSON.stringify({ error: 'metrics unavailable: the control side is restarting' }));
         else res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(text);
       });
       return;

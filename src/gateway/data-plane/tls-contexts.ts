@@ -23,7 +23,10 @@ export class TlsContexts {
   readonly defaultOptions: SecureContextOptions;
 
   constructor(readonly stage: TlsStage) {
-    const common: SecureContextOptions = { minVersion: stage.settings.minVersion, ...(stage.settings.ciphers ? { ciphers: stage.settings.ciphers } : {}) };
+    const common: SecureContextOptions = {
+      minVersion: stage.settings.minVersion,
+      ...(stage.settings.ciphers ? { ciphers: stage.settings.ciphers } : {}),
+    };
     for (const cert of stage.certificates) {
       const context = createSecureContext({ ...common, cert: cert.cert, key: cert.key });
       for (const host of cert.hosts) {
@@ -55,6 +58,12 @@ export class TlsContexts {
 
   /** What /status shows: names, hosts, fingerprints and dates; nothing of a key. */
   summaries(): { name: string; hosts: string[]; fingerprint: string; notAfter: string; names: string[] }[] {
-    return this.stage.certificates.map((c) => ({ name: c.name, hosts: c.hosts, fingerprint: c.summary.fingerprint, notAfter: c.summary.notAfter, names: c.summary.names }));
+    return this.stage.certificates.map((c) => ({
+      name: c.name,
+      hosts: c.hosts,
+      fingerprint: c.summary.fingerprint,
+      notAfter: c.summary.notAfter,
+      names: c.summary.names,
+    }));
   }
 }

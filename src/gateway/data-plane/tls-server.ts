@@ -1,4 +1,9 @@
-import http2, { type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import http2, {
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type Http2Session,
+} from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataPlaneRuntime } from './runtime.js';
 
@@ -30,7 +35,11 @@ export interface TlsServer {
  * new handshakes use the new certificates, connections in flight keep theirs.
  * Until a state with certificates is applied, handshakes fail.
  */
-export function createTlsServer(runtime: DataPlaneRuntime, handler: Handler, options: { requestTimeoutMs: number }): TlsServer {
+export function createTlsServer(
+  runtime: DataPlaneRuntime,
+  handler: Handler,
+  options: { requestTimeoutMs: number },
+): TlsServer {
   const server = http2.createSecureServer(
     {
       allowHTTP1: true,
@@ -80,7 +89,9 @@ function withH2Deadline(handler: Handler, timeoutMs: number): Handler {
       const stream = req.stream;
       if (!entry.res.headersSent && !stream.destroyed) {
         entry.res.writeHead(408, { 'content-type': 'application/json; charset=utf-8' });
-        entry.res.end(JSON.stringify({ error: `the request did not arrive within ${timeoutMs} ms` }), () => stream.close(http2.constants.NGHTTP2_CANCEL));
+        entry.res.end(JSON.stringify({ error: `the request did not arrive within ${timeoutMs} ms` }), () =>
+          stream.close(http2.constants.NGHTTP2_CANCEL),
+        );
       } else stream.close(http2.constants.NGHTTP2_CANCEL);
     }
     if (inFlight.size === 0 && sweep) {

@@ -17,8 +17,14 @@ export function canResend(method: string, hasBody: boolean, err: Error): boolean
 
 /** The gateway's answer when the upstream did not answer: 504 for a timeout, 502 otherwise. */
 export function upstreamFailure(err: Error, api: CompiledApi, logger: Logger): Reply {
-  const timedOut = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError || (err as { code?: string }).code === 'UND_ERR_CONNECT_TIMEOUT';
-  logger.warn({ api: api.name, upstream: api.upstream.origin, err: err.message }, timedOut ? 'upstream timed out' : 'upstream unreachable');
+  const timedOut =
+    err instanceof undiciErrors.HeadersTimeoutError ||
+    err instanceof undiciErrors.BodyTimeoutError ||
+    (err as { code?: string }).code === 'UND_ERR_CONNECT_TIMEOUT';
+  logger.warn(
+    { api: api.name, upstream: api.upstream.origin, err: err.message },
+    timedOut ? 'upstream timed out' : 'upstream unreachable',
+  );
   return timedOut
     ? { status: 504, body: { error: `upstream did not answer within ${api.timeoutMs} ms` } }
     : { status: 502, body: { error: 'upstream unreachable' } };

@@ -11,9 +11,16 @@ import { Histogram } from './histogram.js';
  */
 export const OUTCOMES = ['forwarded', 'rejected', 'upstream_error', 'unavailable'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
-export const OUTCOME: Readonly<Record<Outcome, number>> = { forwarded: 0, rejected: 1, upstream_error: 2, unavailable: 3 };
+export const OUTCOME: Readonly<Record<Outcome, number>> = {
+  forwarded: 0,
+  rejected: 1,
+  upstream_error: 2,
+  unavailable: 3,
+};
 
-export const LATENCY_BUCKETS: readonly number[] = [0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5];
+export const LATENCY_BUCKETS: readonly number[] = [
+  0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5,
+];
 /** Distinct statuses counted per policy; a policy answering more of them counts the rest as "other". */
 export const STATUS_SLOTS = 8;
 /** Distinct response statuses counted per API (an API answers more kinds than one policy). */
@@ -90,7 +97,11 @@ function statusAndLatency(values: Float64Array, offset: number, slots: number): 
 }
 
 /** The (status, count) pairs stored at `offset` (a histogram's start): what was counted so far. */
-export function statusCounts(values: Float64Array, offset: number, slots: number): { status: number | 'other'; count: number }[] {
+export function statusCounts(
+  values: Float64Array,
+  offset: number,
+  slots: number,
+): { status: number | 'other'; count: number }[] {
   const out: { status: number | 'other'; count: number }[] = [];
   const statuses = offset + HISTOGRAM_SIZE;
   for (let slot = 0; slot < slots; slot++) {

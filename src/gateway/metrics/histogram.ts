@@ -40,7 +40,13 @@ export class Histogram {
 }
 
 /** The `_bucket`, `_sum` and `_count` lines of a histogram stored at `offset` of `values`. */
-export function renderHistogram(name: string, labels: string, buckets: readonly number[], values: Float64Array, offset: number): string[] {
+export function renderHistogram(
+  name: string,
+  labels: string,
+  buckets: readonly number[],
+  values: Float64Array,
+  offset: number,
+): string[] {
   const lines: string[] = [];
   let cumulative = 0;
   buckets.forEach((le, i) => {
@@ -48,6 +54,10 @@ export function renderHistogram(name: string, labels: string, buckets: readonly 
     lines.push(`${name}_bucket{${labels},le="${le}"} ${cumulative}`);
   });
   const count = values[offset + buckets.length + 1] as number;
-  lines.push(`${name}_bucket{${labels},le="+Inf"} ${count}`, `${name}_sum{${labels}} ${values[offset + buckets.length] as number}`, `${name}_count{${labels}} ${count}`);
+  lines.push(
+    `${name}_bucket{${labels},le="+Inf"} ${count}`,
+    `${name}_sum{${labels}} ${values[offset + buckets.length] as number}`,
+    `${name}_count{${labels}} ${count}`,
+  );
   return lines;
 }

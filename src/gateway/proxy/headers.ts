@@ -1,7 +1,18 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) never cross the proxy. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'host',
+]);
 
 function connectionListed(headers: IncomingHttpHeaders | Record<string, unknown>): Set<string> | undefined {
   const connection = headers.connection;
@@ -16,7 +27,10 @@ export interface ForwardedFor {
   prefix: string;
 }
 
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders, forwarded: ForwardedFor): Record<string, string | string[]> {
+export function upstreamRequestHeaders(
+  headers: IncomingHttpHeaders,
+  forwarded: ForwardedFor,
+): Record<string, string | string[]> {
   const listed = connectionListed(headers);
   const out: Record<string, string | string[]> = {};
   for (const name in headers) {
@@ -25,7 +39,9 @@ export function upstreamRequestHeaders(headers: IncomingHttpHeaders, forwarded: 
     out[name] = value;
   }
   const prior = headers['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${forwarded.remoteAddress}` : forwarded.remoteAddress;
+  out['x-forwarded-for'] = prior
+    ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${forwarded.remoteAddress}`
+    : forwarded.remoteAddress;
   out['x-forwarded-proto'] = forwarded.proto;
   if (forwarded.host) out['x-forwarded-host'] = forwarded.host;
   if (forwarded.prefix !== '/') out['x-forwarded-prefix'] = forwarded.prefix;

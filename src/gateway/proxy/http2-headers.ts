@@ -18,7 +18,15 @@ export function http1RequestHeaders(headers: IncomingHttpHeaders): IncomingHttpH
 }
 
 /** Connection-specific headers HTTP/2 forbids (RFC 9113 §8.2.2); Node throws on them rather than drop them. */
-const FORBIDDEN_IN_H2 = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'host']);
+const FORBIDDEN_IN_H2 = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'host',
+]);
 
 /** Response headers safe to write on an h2 stream; the same object when nothing had to go. */
 export function http2ResponseHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {

@@ -22,7 +22,12 @@ export class UpstreamPools {
     const poolKey = https && tls ? `${url.origin}\0${tls.digest}` : url.origin;
     let pool = this.pools.get(poolKey);
     if (!pool) {
-      pool = new Pool(url.origin, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 5_000, ...(https ? connectOptions(tls?.material) : {}) } });
+      pool = new Pool(url.origin, {
+        connections: 128,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: 5_000, ...(https ? connectOptions(tls?.material) : {}) },
+      });
       this.pools.set(poolKey, pool);
     }
     return { origin: url.origin, poolKey, pathPrefix: url.pathname.replace(/\/+$/, ''), pool, host: url.host };

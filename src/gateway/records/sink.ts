@@ -29,7 +29,12 @@ export class RecordSink {
     logger: Logger,
   ) {
     this.worker = new Worker(new URL('./recorder-worker.js', import.meta.url), { workerData: { destination } });
-    this.worker.on('error', (err) => logger.error({ err: err.message, destination }, 'the access-record writer failed; records are dropped from now on'));
+    this.worker.on('error', (err) =>
+      logger.error(
+        { err: err.message, destination },
+        'the access-record writer failed; records are dropped from now on',
+      ),
+    );
     this.worker.on('message', (written: number) => (this.inFlight -= written));
     this.worker.unref();
   }

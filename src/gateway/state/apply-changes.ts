@@ -1,4 +1,10 @@
-import type { ApiState, ApplicationState, CertificateState, EnvironmentSettings, EnvironmentState } from '../../model/types.js';
+import type {
+  ApiState,
+  ApplicationState,
+  CertificateState,
+  EnvironmentSettings,
+  EnvironmentState,
+} from '../../model/types.js';
 
 /** One change of a transaction; a plan folds its changes into these. */
 export type StateChange =
@@ -42,8 +48,15 @@ export function applyChanges(state: EnvironmentState, changes: readonly StateCha
     }
   }
   const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const next: EnvironmentState = { environment, apis: [...apis.values()].sort(byName), applications: [...applications.values()].sort(byName) };
+  const next: EnvironmentState = {
+    environment,
+    apis: [...apis.values()].sort(byName),
+    applications: [...applications.values()].sort(byName),
+  };
   // An unchanged list stays the same array: the gateway knows it as checked.
-  if (certificates.size) next.certificates = changes.some((c) => c.op === 'put-certificate' || c.op === 'delete-certificate') ? [...certificates.values()].sort(byName) : state.certificates!;
+  if (certificates.size)
+    next.certificates = changes.some((c) => c.op === 'put-certificate' || c.op === 'delete-certificate')
+      ? [...certificates.values()].sort(byName)
+      : state.certificates!;
   return next;
 }

@@ -21,26 +21,37 @@ function validator(definition: string): ValidateFunction {
 /**
  * The gateway validates every state it is sent, as the manifests were: schema,
  * policy configs (defaults filled in place, then each policy's own checks, as
- * `validate` runs them), chain precedence, names and base paths. APIs and applications in `known` were validated when they were first
+ * `validate` runs them), chain precedence, names and base paths. APIs and applications in `alreadyChecked` were validated when they were first
  * applied; APIs among them are only checked against the others (names, base paths).
  */
-export function checkState(candidate: unknown, known?: ReadonlySet<object>): { state?: EnvironmentState; problems: StateProblem[] } {
+export function checkState(
+  candidate: unknown,
+  alreadyChecked?: ReadonlySet<object>,
+): { state?: EnvironmentState; problems: StateProblem[] } {
   const problems: StateProblem[] = [];
   const c = candidate as Partial<EnvironmentState> | null;
-  if (typeof c !== 'object' || c === null || !Array.isArray(c.apis) || !Array.isArray(c.applications) || typeof c.environment !== 'object') {
-    return { problems: [{ path: '', message: 'a state is {"environment": {...}, "apis": [...], "applications": [...]}' }] };
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    !Array.isArray(c.apis) ||
+    !Array.isArray(c.applications) ||
+    typeof c.environment !== 'object'
+  ) {
+    return {
+      problems: [{ path: '', message: 'a state is {"environment": {...}, "apis": [...], "applications": [...]}' }],
+    };
   }
   const extra = Object.keys(c).filter((k) => !['environment', 'apis', 'applications', 'certificates'].includes(k));
   if (extra.length) problems.push({ path: '', message: `unknown field(s) ${extra.join(', ')}` });
   collect(validator('environment'), c.environment, '/environment', problems);
   c.applications.forEach((app, i) => {
-    if (!known?.has(app)) collect(validator('application'), app, `/applications/${i}`, problems);
+    if (!alreadyChecked?.has(app)) collect(validator('application'), app, `/applications/${i}`, problems);
   });
-  problems.push(...certificateProblems(c.certificates, known));
+  problems.push(...certificateProblems(c.certificates, alreadyChecked));
   const checkApi = validator('api');
   const precedence = c.environment?.precedence;
   c.apis.forEach((api, a) => {
-    if (known?.has(api)) return;
+    if (alreadyChecked?.has(api)) return;
     if (!collect(checkApi, api, `/apis/${a}`, problems)) return;
     api.chain.forEach((policy, p) => {
       // The same config check as `validate`: what one accepts, the other does.
@@ -50,11 +61,15 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
       for (const problem of checked.problems) {
         // Warnings (validate reports them too) do not make a state invalid.
         if (problem.code !== undefined && ErrorCatalog[problem.code].severity === 'warning') continue;
-        problems.push({ path: at + problem.path.map((s) => `/${String(s)}`).join(''), message: `${policy.type} "${policy.name}": ${problem.message}` });
+        problems.push({
+          path: at + problem.path.map((s) => `/${String(s)}`).join(''),
+          message: `${policy.type} "${policy.name}": ${problem.message}`,
+        });
       }
     });
     if (precedence === 'strict' || precedence === 'cors-first') {
-      for (const v of orderViolations(api.chain, precedence)) problems.push({ path: `/apis/${a}/chain/${v.index}`, message: `precedence: ${v.message}` });
+      for (const v of orderViolations(api.chain, precedence))
+        problems.push({ path: `/apis/${a}/chain/${v.index}`, message: `precedence: ${v.message}` });
     }
   });
   const names = new Map<string, number>();
@@ -64,14 +79,15 @@ export function checkState(candidate: unknown, known?: ReadonlySet<object>): { s
     if (names.has(api.name)) problems.push({ path: `/apis/${a}/name`, message: `Api "${api.name}" appears twice` });
     names.set(api.name, a);
     const clash = basePaths.get(api.basePath);
-    if (clash !== undefined) problems.push({ path: `/apis/${a}/basePath`, message: `Api "${api.name}" has the same base path as "${clash}"` });
+    if (clash !== undefined)
+      problems.push({ path: `/apis/${a}/basePath`, message: `Api "${api.name}" has the same base path as "${clash}"` });
     basePaths.set(api.basePath, api.name);
   });
   return problems.length ? { problems } : { state: c as EnvironmentState, problems };
 }
 
 /** Certificates as references the gateway resolves (their material is checked when it is resolved): names and hosts unique. */
-function certificateProblems(certificates: unknown, known: ReadonlySet<object> | undefined): StateProblem[] {
+function certificateProblems(certificates: unknown, alreadyChecked: ReadonlySet<object> | undefined): StateProblem[] {
   if (certificates === undefined) return [];
   if (!Array.isArray(certificates)) return [{ path: '/certificates', message: 'must be an array' }];
   const problems: StateProblem[] = [];
@@ -79,12 +95,17 @@ function certificateProblems(certificates: unknown, known: ReadonlySet<object> |
   const names = new Set<string>();
   const hosts = new Map<string, string>();
   certificates.forEach((cert: CertificateState, i) => {
-    if (!known?.has(cert) && !collect(checkCertificate, cert, `/certificates/${i}`, problems)) return;
-    if (names.has(cert.name)) problems.push({ path: `/certificates/${i}/name`, message: `Certificate "${cert.name}" appears twice` });
+    if (!alreadyChecked?.has(cert) && !collect(checkCertificate, cert, `/certificates/${i}`, problems)) return;
+    if (names.has(cert.name))
+      problems.push({ path: `/certificates/${i}/name`, message: `Certificate "${cert.name}" appears twice` });
     names.add(cert.name);
     cert.hosts.forEach((host, h) => {
       const other = hosts.get(host);
-      if (other !== undefined) problems.push({ path: `/certificates/${i}/hosts/${h}`, message: `host "${host}" is served by Certificate "${other}" already` });
+      if (other !== undefined)
+        problems.push({
+          path: `/certificates/${i}/hosts/${h}`,
+          message: `host "${host}" is served by Certificate "${other}" already`,
+        });
       hosts.set(host, cert.name);
     });
   });
@@ -98,6 +119,9 @@ function collect(validate: ValidateFunction, value: unknown, prefix: string, int
 }
 
 function fromAjv(error: ErrorObject, prefix: string): StateProblem {
-  const extra = error.keyword === 'additionalProperties' ? ` "${String((error.params as { additionalProperty: string }).additionalProperty)}"` : '';
+  const extra =
+    error.keyword === 'additionalProperties'
+      ? ` "${String((error.params as { additionalProperty: string }).additionalProperty)}"`
+      : '';
   return { path: prefix + error.instancePath, message: `${error.message ?? error.keyword}${extra}` };
 }

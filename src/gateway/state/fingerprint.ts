@@ -36,16 +36,31 @@ export function stateFingerprints(sealed: EnvironmentState, cache?: WeakMap<obje
 }
 
 /** The fingerprints of a (public, sealed) state whose APIs' fingerprints are already known. */
-export function withApiFingerprints(view: Pick<EnvironmentState, 'environment' | 'applications' | 'certificates'>, apis: Record<string, string>, cache?: WeakMap<object, string>): StateFingerprints {
+export function withApiFingerprints(
+  view: Pick<EnvironmentState, 'environment' | 'applications' | 'certificates'>,
+  apis: Record<string, string>,
+  cache?: WeakMap<object, string>,
+): StateFingerprints {
   const { tls: tlsSettings, ...settings } = view.environment;
   const environment = fingerprint(settings);
   const applications = fingerprint(view.applications.map((app) => cachedFingerprint(app, cache)));
   let all = `${environment}\0${applications}`;
   for (const name of Object.keys(apis).sort()) all += `\0${name}\0${apis[name] as string}`;
   // States without TLS keep the digests they always had.
-  const tls = tlsSettings || view.certificates?.length ? fingerprint({ settings: tlsSettings ?? null, certificates: (view.certificates ?? []).map((c) => cachedFingerprint(c, cache)) }) : undefined;
+  const tls =
+    tlsSettings || view.certificates?.length
+      ? fingerprint({
+          settings: tlsSettings ?? null,
+          certificates: (view.certificates ?? []).map((c) => cachedFingerprint(c, cache)),
+        })
+      : undefined;
   if (tls !== undefined) all += `\0tls\0${tls}`;
-  const out: StateFingerprints = { digest: `sha256:${createHash('sha256').update(all).digest('hex')}`, environment, applications, apis };
+  const out: StateFingerprints = {
+    digest: `sha256:${createHash('sha256').update(all).digest('hex')}`,
+    environment,
+    applications,
+    apis,
+  };
   if (tls !== undefined) out.tls = tls;
   return out;
 }

@@ -27,7 +27,11 @@ let writes = 0;
  * of one. `apiJson` keeps each API's JSON: states share unchanged APIs, so a
  * reload serializes only what changed.
  */
-export async function persistState(dir: string, value: PersistedState, apiJson?: WeakMap<object, string>): Promise<void> {
+export async function persistState(
+  dir: string,
+  value: PersistedState,
+  apiJson?: WeakMap<object, string>,
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const target = path.join(dir, FILE);
   const temp = `${target}.${process.pid}.${++writes}.tmp`;

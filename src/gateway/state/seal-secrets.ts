@@ -27,9 +27,13 @@ const CONCURRENT_SEALS = 2;
 /**
  * Replaces every credential in a received state by what the gateway stores
  * (secrets/sealed.ts): it never keeps, persists or returns a value. APIs and
- * applications in `known` were sealed when first applied and are kept as they are.
+ * applications in `alreadySealed` were sealed when first applied and are kept as they are.
  */
-export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<object> | undefined, options: SealOptions): Promise<SealResult> {
+export async function sealSecrets(
+  state: EnvironmentState,
+  alreadySealed: ReadonlySet<object> | undefined,
+  options: SealOptions,
+): Promise<SealResult> {
   const unresolved: string[] = [];
   const refused: SealResult['refused'] = [];
   const env = state.environment.name;
@@ -37,24 +41,50 @@ export async function sealSecrets(state: EnvironmentState, known: ReadonlySet<ob
   const liveApps = new Map(options.live?.applications.map((a) => [a.name, a]));
   // Only what was not sealed before goes through the (asynchronous) sealing.
   const apis = [...state.apis];
-  const fresh = apis.flatMap((api, a) => (known?.has(api) ? [] : [a]));
-  await mapBounded(fresh, CONCURRENT_SEALS, async (a) => {
-    apis[a] = await sealApi(apis[a] as ApiState, env, options.key, liveApis.get((apis[a] as ApiState).name), (path) => unresolved.push(`/apis/${a}${path}`));
+  const unsealed = apis.flatMap((api, a) => (alreadySealed?.has(api) ? [] : [a]));
+  await mapBounded(unsealed, CONCURRENT_SEALS, async (a) => {
+    apis[a] = await sealApi(apis[a] as ApiState, env, options.key, liveApis.get((apis[a] as ApiState).name), (path) =>
+      unresolved.push(`/apis/${a}${path}`),
+    );
   });
-  const applications = await mapBounded(state.applications, CONCURRENT_SEALS, async (app, i): Promise<ApplicationState> => {
-    if (app.clientSecret === undefined || known?.has(app)) return app;
-    const location = secretLocation(env, 'application', app.name, 'clientSecret');
-    const sealed = await sealValue(app.clientSecret, location, options.key, liveApps.get(app.name)?.clientSecret, () => unresolved.push(`/applications/${i}/clientSecret`));
-    return { ...app, clientSecret: sealed as SecretValue };
-  });
+  const applications = await mapBounded(
+    state.applications,
+    CONCURRENT_SEALS,
+    async (app, i): Promise<ApplicationState> => {
+      if (app.clientSecret === undefined || alreadySealed?.has(app)) return app;
+      const location = secretLocation(env, 'application', app.name, 'clientSecret');
+      const sealed = await sealValue(
+        app.clientSecret,
+        location,
+        options.key,
+        liveApps.get(app.name)?.clientSecret,
+        () => unresolved.push(`/applications/${i}/clientSecret`),
+      );
+      return { ...app, clientSecret: sealed as SecretValue };
+    },
+  );
   const storage = state.environment.sharedStorage;
   if (typeof storage === 'string' && !isSecretReference(storage) && hasPassword(storage)) {
-    refused.push({ path: '/environment/sharedStorage', message: "the sharedStorage URL holds a password: send it as a ${env:NAME} reference, set in the gateway's environment, so that no password is persisted" });
+    refused.push({
+      path: '/environment/sharedStorage',
+      message:
+        "the sharedStorage URL holds a password: send it as a ${env:NAME} reference, set in the gateway's environment, so that no password is persisted",
+    });
   }
-  return { state: withCertificates({ environment: state.environment, apis, applications }, state), unresolved, refused };
+  return {
+    state: withCertificates({ environment: state.environment, apis, applications }, state),
+    unresolved,
+    refused,
+  };
 }
 
-async function sealApi(api: ApiState, environment: string, key: string, live: ApiState | undefined, onUnresolved: (pathInApi: string) => void): Promise<ApiState> {
+async function sealApi(
+  api: ApiState,
+  environment: string,
+  key: string,
+  live: ApiState | undefined,
+  onUnresolved: (pathInApi: string) => void,
+): Promise<ApiState> {
   if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) return api;
   const livePolicies = new Map(live?.chain.map((p) => [p.name, p]));
   const chain = [];
@@ -69,14 +99,22 @@ async function sealApi(api: ApiState, environment: string, key: string, live: Ap
     for (const field of fields) {
       const location = secretLocation(environment, 'api', api.name, policy.name, field);
       const stored = before?.type === policy.type ? (before.config[field] as SecretValue | undefined) : undefined;
-      config[field] = await sealValue(config[field] as SecretValue | undefined, location, key, stored, () => onUnresolved(`/chain/${p}/config/${field}`));
+      config[field] = await sealValue(config[field] as SecretValue | undefined, location, key, stored, () =>
+        onUnresolved(`/chain/${p}/config/${field}`),
+      );
     }
     chain.push({ ...policy, config });
   }
   return { ...api, chain };
 }
 
-async function sealValue(value: SecretValue | undefined, location: string, key: string, stored: SecretValue | undefined, onUnresolved: () => void): Promise<SecretValue | undefined> {
+async function sealValue(
+  value: SecretValue | undefined,
+  location: string,
+  key: string,
+  stored: SecretValue | undefined,
+  onUnresolved: () => void,
+): Promise<SecretValue | undefined> {
   if (typeof value !== 'string') return value;
   if (isSecretReference(value)) {
     onUnresolved();

@@ -43,7 +43,13 @@ export class StateStore {
     for (const entry of await this.readJournal()) {
       if (entry.revision <= (persisted?.revision ?? 0)) continue;
       const base = persisted?.state ?? { environment: environmentOf(entry.changes), apis: [], applications: [] };
-      persisted = { revision: entry.revision, digest: entry.digest, source: entry.source, savedAt: entry.savedAt, state: applyChanges(base, entry.changes) };
+      persisted = {
+        revision: entry.revision,
+        digest: entry.digest,
+        source: entry.source,
+        savedAt: entry.savedAt,
+        state: applyChanges(base, entry.changes),
+      };
       this.entries++;
     }
     return { persisted, leftovers };
@@ -55,7 +61,13 @@ export class StateStore {
    */
   async commit(next: PersistedState, changes: StateChange[] | undefined): Promise<void> {
     if (changes === undefined) return this.snapshot(next);
-    const json = JSON.stringify({ revision: next.revision, digest: next.digest, source: next.source, savedAt: next.savedAt, changes } satisfies JournalEntry);
+    const json = JSON.stringify({
+      revision: next.revision,
+      digest: next.digest,
+      source: next.source,
+      savedAt: next.savedAt,
+      changes,
+    } satisfies JournalEntry);
     const line = `${json}\t${createHash('sha256').update(json).digest('hex')}\n`;
     this.journal ??= await open(path.join(this.dir, JOURNAL), 'a', 0o600);
     await this.journal.appendFile(line);
@@ -114,11 +126,13 @@ export function changesBetween(before: EnvironmentState, after: EnvironmentState
   const afterApis = new Set(after.apis.map((a) => a.name));
   for (const name of beforeApis.keys()) if (!afterApis.has(name)) changes.push({ op: 'delete-api', name });
   const beforeApps = new Map(before.applications.map((a) => [a.name, a]));
-  for (const application of after.applications) if (beforeApps.get(application.name) !== application) changes.push({ op: 'put-application', application });
+  for (const application of after.applications)
+    if (beforeApps.get(application.name) !== application) changes.push({ op: 'put-application', application });
   const afterApps = new Set(after.applications.map((a) => a.name));
   for (const name of beforeApps.keys()) if (!afterApps.has(name)) changes.push({ op: 'delete-application', name });
   const beforeCerts = new Map((before.certificates ?? []).map((c) => [c.name, c]));
-  for (const certificate of after.certificates ?? []) if (beforeCerts.get(certificate.name) !== certificate) changes.push({ op: 'put-certificate', certificate });
+  for (const certificate of after.certificates ?? [])
+    if (beforeCerts.get(certificate.name) !== certificate) changes.push({ op: 'put-certificate', certificate });
   const afterCerts = new Set((after.certificates ?? []).map((c) => c.name));
   for (const name of beforeCerts.keys()) if (!afterCerts.has(name)) changes.push({ op: 'delete-certificate', name });
   return changes;
@@ -126,6 +140,7 @@ export function changesBetween(before: EnvironmentState, after: EnvironmentState
 
 function environmentOf(changes: readonly StateChange[]): EnvironmentState['environment'] {
   const set = changes.find((c) => c.op === 'set-environment');
-  if (set?.op !== 'set-environment') throw new Error('the journal starts without an environment and no snapshot: state dir damaged');
+  if (set?.op !== 'set-environment')
+    throw new Error('the journal starts without an environment and no snapshot: state dir damaged');
   return set.environment;
 }

@@ -12,6 +12,6 @@ export const basicAuth: PolicyModule<'basic-auth', BasicAuthConfig> = {
   provides: ['requires-authentication'],
   requires: [],
   secretFields: ['password'],
-  unordered: [],
+  orderInsensitiveArrays: [],
   create,
 };

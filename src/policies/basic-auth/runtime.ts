@@ -20,11 +20,16 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
   const password = config.password;
   if (!isStored(password)) {
     // The gateway seals secrets before compiling; a string here is an unresolved reference or plain text.
-    throw new Error(`basic-auth ${ctx.policyName}: the password reached the gateway unsealed; it must be a stored digest`);
+    throw new Error(
+      `basic-auth ${ctx.policyName}: the password reached the gateway unsealed; it must be a stored digest`,
+    );
   }
   const { username } = config;
   const challenge = `Basic realm="${config.realm}"`;
-  const verified = ctx.keep(`verified:${username}:${isSealed(password) ? password.hash : password.sha256}`, () => new VerifiedCredentials<true>());
+  const verified = ctx.keep(
+    `verified:${username}:${isSealed(password) ? password.hash : password.sha256}`,
+    () => new VerifiedCredentials<true>(),
+  );
   const refuse = (): Reply => jsonError(401, 'authentication required', { 'www-authenticate': challenge });
   // The verified user: what later expressions read as authentication.principal, and the access record's principal.
   const admit = (exchange: Exchange): undefined => {
@@ -46,7 +51,8 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       // Both checks always run, so the time taken does not tell which one failed.
       const userOk = safeEqual(presented.user, username);
       return verifyPresented(presented.password, password).then((ok) => {
-        if (ok === BUSY) return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });
+        if (ok === BUSY)
+          return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });
         const accepted = ok && userOk;
         verified.remember(key, accepted || false);
         return accepted ? admit(exchange) : refuse();

@@ -9,12 +9,13 @@ export type CredentialsConfig = ClientCredentials;
 export const clientIdEnforcement: PolicyModule<'client-id-enforcement', ClientIdEnforcementConfig> = {
   type: 'client-id-enforcement',
   schema,
-  summary: 'Admits only applications with a contract for this API version, identified by client id (and secret); 401 with WWW-Authenticate otherwise.',
+  summary:
+    'Admits only applications with a contract for this API version, identified by client id (and secret); 401 with WWW-Authenticate otherwise.',
   precedence: 'standard',
   provides: ['client-id-required'],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   clientCredentials: credentialsOf,
   check: checkCredentials,
   create,

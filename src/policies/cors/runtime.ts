@@ -35,7 +35,14 @@ export const create: PolicyFactory<CorsConfig> = (config) => {
     for (const origin of group.origins) {
       if (origin === '*') wildcard ??= compileMatch(group, '*', false);
       else if (!byOrigin.has(origin.toLowerCase())) {
-        byOrigin.set(origin.toLowerCase(), compileMatch(group, config.publicResource ? '*' : undefined, config.supportCredentials && !config.publicResource));
+        byOrigin.set(
+          origin.toLowerCase(),
+          compileMatch(
+            group,
+            config.publicResource ? '*' : undefined,
+            config.supportCredentials && !config.publicResource,
+          ),
+        );
       }
     }
   }
@@ -49,7 +56,8 @@ export const create: PolicyFactory<CorsConfig> = (config) => {
       const origin = firstHeader(exchange.requestHeaders, 'origin');
       // Every OPTIONS request is the gateway's to answer (the reference's rule): it never reaches the upstream.
       if (exchange.method === 'OPTIONS') {
-        if (origin !== undefined && exchange.requestHeaders['access-control-request-method'] !== undefined) return preflightReply(exchange, origin, resolve(origin));
+        if (origin !== undefined && exchange.requestHeaders['access-control-request-method'] !== undefined)
+          return preflightReply(exchange, origin, resolve(origin));
         return optionsReply(origin, origin === undefined ? undefined : resolve(origin));
       }
       if (origin === undefined) return undefined;
@@ -101,7 +109,9 @@ function preflightReply(exchange: Exchange, origin: string, match: CorsMatch | u
 
 /** Method names, or the reference's {methodName, isAllowed} entries: the allowed ones, each once. */
 function allowedMethods(group: OriginGroup): string[] {
-  const names = group.allowedMethods.map((entry) => (typeof entry === 'string' ? entry : entry.isAllowed ? entry.methodName : undefined));
+  const names = group.allowedMethods.map((entry) =>
+    typeof entry === 'string' ? entry : entry.isAllowed ? entry.methodName : undefined,
+  );
   return [...new Set(names.filter((name): name is (typeof ALL_METHODS)[number] => name !== undefined))];
 }
 

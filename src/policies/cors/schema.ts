@@ -13,7 +13,8 @@ export const schema = {
     publicResource: {
       type: 'boolean',
       default: true,
-      description: 'Any origin may call the API (Access-Control-Allow-Origin: *). Cannot be combined with supportCredentials.',
+      description:
+        'Any origin may call the API (Access-Control-Allow-Origin: *). Cannot be combined with supportCredentials.',
     },
     supportCredentials: { type: 'boolean', default: false },
     originGroups: {
@@ -29,7 +30,7 @@ export const schema = {
           accessControlMaxAge: { type: 'integer', minimum: 0, default: 30 },
           allowedMethods: {
             type: 'array',
-            description: 'Method names, or the reference\'s {methodName, isAllowed} entries.',
+            description: "Method names, or the reference's {methodName, isAllowed} entries.",
             items: {
               oneOf: [
                 method,

@@ -12,6 +12,6 @@ export const custom: PolicyModule<'custom', CustomConfig> = {
   provides: [],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   create,
 };

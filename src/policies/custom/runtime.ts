@@ -27,17 +27,22 @@ export const create: PolicyFactory<CustomConfig> = async (config, ctx) => {
     // ESM caches modules by URL: the modification time in the URL makes an edited module load anew on reload.
     loaded = (await import(`${pathToFileURL(path).href}?v=${version}`)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`${where} failed to load: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${where} failed to load: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 
   const factory = findCreate(loaded);
-  if (factory === undefined) throw new Error(`${where} exports no create(config, ctx) function (named export, or default export with create)`);
+  if (factory === undefined)
+    throw new Error(`${where} exports no create(config, ctx) function (named export, or default export with create)`);
 
   let handlers: unknown;
   try {
     handlers = await factory(config.config, ctx);
   } catch (error) {
-    throw new Error(`${where}: create() failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${where}: create() failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   checkHandlers(handlers, where);
   return handlers;
@@ -53,9 +58,11 @@ function findCreate(loaded: Record<string, unknown>): CustomCreate | undefined {
 }
 
 function checkHandlers(handlers: unknown, where: string): asserts handlers is PolicyHandlers {
-  if (handlers === null || typeof handlers !== 'object') throw new Error(`${where}: create() must return an object with request/response handlers`);
+  if (handlers === null || typeof handlers !== 'object')
+    throw new Error(`${where}: create() must return an object with request/response handlers`);
   for (const name of ['request', 'response', 'dispose'] as const) {
     const handler = (handlers as Record<string, unknown>)[name];
-    if (handler !== undefined && typeof handler !== 'function') throw new Error(`${where}: create() returned a ${name} that is not a function`);
+    if (handler !== undefined && typeof handler !== 'function')
+      throw new Error(`${where}: create() returned a ${name} that is not a function`);
   }
 }

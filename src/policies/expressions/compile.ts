@@ -3,7 +3,7 @@ import { LOCAL_APPLICATION, LOCAL_CLIENT_ID, LOCAL_PRINCIPAL } from '../shared/l
 import { queryParam } from '../shared/query.js';
 import type { AttributeName, AuthenticationName, ExpressionNode, ValueType } from './ast.js';
 import { isExpression, parseExpression } from './parse.js';
-import { ExpressionError } from './tokens.js';
+import { ExpressionError } from '../../errors/catalog.js';
 
 /** A compiled expression: a plain function of the request (and, after the call, the response status). */
 export type Evaluate<T> = (exchange: Exchange, status?: number) => T | null;
@@ -41,7 +41,8 @@ export function compileBooleanExpression(text: string, scope: ExpressionScope): 
 
 /** A value that is either literal text or one `#[...]` expression giving a string (header values, log messages). */
 export function compileStringValue(text: string, scope: ExpressionScope): CompiledExpression<string> {
-  if (!isExpression(text)) return { evaluate: () => text, headers: [], queryParams: [], readsAuthentication: false, constant: text };
+  if (!isExpression(text))
+    return { evaluate: () => text, headers: [], queryParams: [], readsAuthentication: false, constant: text };
   return compileStringExpression(text, scope);
 }
 
@@ -56,15 +57,25 @@ export function expressionProblem(text: string, expected: 'string' | 'boolean'):
   }
 }
 
-function compileTyped(text: string, expected: 'string' | 'boolean', scope: ExpressionScope): CompiledExpression<string | boolean> {
+function compileTyped(
+  text: string,
+  expected: 'string' | 'boolean',
+  scope: ExpressionScope,
+): CompiledExpression<string | boolean> {
   const node = parseExpression(text);
   const type = typeOf(node);
-  if (type !== expected && type !== 'null') throw new ExpressionError(`this expression gives a ${type}; a ${expected} is expected here`, node.offset);
+  if (type !== expected && type !== 'null')
+    throw new ExpressionError(`this expression gives a ${type}; a ${expected} is expected here`, node.offset);
   const headers = new Set<string>();
   const queryParams = new Set<string>();
   const reads = { authentication: false, request: false };
   const evaluate = build(node, scope, { headers, queryParams, reads });
-  const compiled: CompiledExpression<string | boolean> = { evaluate, headers: [...headers], queryParams: [...queryParams], readsAuthentication: reads.authentication };
+  const compiled: CompiledExpression<string | boolean> = {
+    evaluate,
+    headers: [...headers],
+    queryParams: [...queryParams],
+    readsAuthentication: reads.authentication,
+  };
   if (!reads.request) compiled.constant = evaluate(undefined as unknown as Exchange);
   return compiled;
 }
@@ -89,13 +100,21 @@ function typeOf(node: ExpressionNode): ValueType {
     case 'default': {
       const value = typeOf(node.value);
       const fallback = typeOf(node.fallback);
-      if (value !== 'null' && fallback !== 'null' && value !== fallback) throw new ExpressionError(`default gives a ${fallback} for a ${value}: both sides must be of one type`, node.fallback.offset);
+      if (value !== 'null' && fallback !== 'null' && value !== fallback)
+        throw new ExpressionError(
+          `default gives a ${fallback} for a ${value}: both sides must be of one type`,
+          node.fallback.offset,
+        );
       return value === 'null' ? fallback : value;
     }
     case 'equals': {
       const left = typeOf(node.left);
       const right = typeOf(node.right);
-      if (left !== 'null' && right !== 'null' && left !== right) throw new ExpressionError(`a ${left} is compared with a ${right}: both sides must be of one type`, node.right.offset);
+      if (left !== 'null' && right !== 'null' && left !== right)
+        throw new ExpressionError(
+          `a ${left} is compared with a ${right}: both sides must be of one type`,
+          node.right.offset,
+        );
       return 'boolean';
     }
     case 'and':

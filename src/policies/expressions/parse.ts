@@ -1,5 +1,6 @@
 import { ATTRIBUTES, AUTHENTICATION, type AttributeName, type AuthenticationName, type ExpressionNode } from './ast.js';
-import { ExpressionError, tokenize, type Token } from './tokens.js';
+import { ExpressionError } from '../../errors/catalog.js';
+import { tokenize, type Token } from './tokens.js';
 
 /** Whether a configured string is an expression (`#[...]`) rather than literal text. */
 export function isExpression(text: string): boolean {
@@ -27,7 +28,11 @@ export function parseExpression(text: string): ExpressionNode {
   if (!isExpression(text)) throw new ExpressionError('an expression is written #[ ... ]', 0);
   const close = text.lastIndexOf(']');
   if (close < 2) throw new ExpressionError('the expression opened with #[ is not closed with ]', 0);
-  if (text.slice(close + 1).trim() !== '') throw new ExpressionError('text after the closing ] of the expression: an expression is the whole value', close + 1);
+  if (text.slice(close + 1).trim() !== '')
+    throw new ExpressionError(
+      'text after the closing ] of the expression: an expression is the whole value',
+      close + 1,
+    );
   const parser = new Parser(tokenize(text, 2, close));
   const node = parser.expression();
   parser.expectEnd();
@@ -121,7 +126,8 @@ class Parser {
       this.next();
       const right = this.unary();
       const after = this.peek();
-      if (after.kind === 'symbol' && (after.text === '==' || after.text === '!=')) throw new ExpressionError('comparisons cannot be chained: use and', after.offset);
+      if (after.kind === 'symbol' && (after.text === '==' || after.text === '!='))
+        throw new ExpressionError('comparisons cannot be chained: use and', after.offset);
       return { kind: 'equals', left, right, negated: token.text === '!=', offset: left.offset };
     }
     return left;
@@ -151,7 +157,10 @@ class Parser {
       case 'string':
         return { kind: 'string', value: token.text, offset: token.offset };
       case 'number':
-        throw new ExpressionError(`numbers are not supported: every value is a string (write '${token.text}')`, token.offset);
+        throw new ExpressionError(
+          `numbers are not supported: every value is a string (write '${token.text}')`,
+          token.offset,
+        );
       case 'end':
         throw new ExpressionError('the expression ends too early: a value is missing', token.offset);
       case 'symbol':
@@ -170,7 +179,8 @@ class Parser {
     const unsupported = KEYWORDS_NOT_SUPPORTED[token.text];
     if (unsupported) throw new ExpressionError(unsupported, token.offset);
     const after = this.peek();
-    if (after.kind === 'symbol' && after.text === '(') throw new ExpressionError(`functions such as ${token.text}(...) are not supported`, token.offset);
+    if (after.kind === 'symbol' && after.text === '(')
+      throw new ExpressionError(`functions such as ${token.text}(...) are not supported`, token.offset);
     switch (token.text) {
       case 'true':
       case 'false':
@@ -182,7 +192,10 @@ class Parser {
       case 'authentication':
         return this.authentication(token);
     }
-    throw new ExpressionError(`unknown name "${token.text}": a value is attributes.…, authentication.…, a quoted string, true, false or null`, token.offset);
+    throw new ExpressionError(
+      `unknown name "${token.text}": a value is attributes.…, authentication.…, a quoted string, true, false or null`,
+      token.offset,
+    );
   }
 
   private attribute(root: Token): ExpressionNode {
@@ -196,7 +209,10 @@ class Parser {
       this.noFurtherSelector(`attributes.${field.text}`);
       return { kind: 'attribute', name: field.text as AttributeName, offset: root.offset };
     }
-    throw new ExpressionError(`attributes.${field.text} is not supported; the attributes are ${ATTRIBUTE_LIST}`, field.offset);
+    throw new ExpressionError(
+      `attributes.${field.text} is not supported; the attributes are ${ATTRIBUTE_LIST}`,
+      field.offset,
+    );
   }
 
   private authentication(root: Token): ExpressionNode {
@@ -205,7 +221,10 @@ class Parser {
       this.noFurtherSelector(`authentication.${field.text}`);
       return { kind: 'authentication', name: field.text as AuthenticationName, offset: root.offset };
     }
-    throw new ExpressionError(`authentication.${field.text} is not supported; authentication has ${AUTHENTICATION.join(', ')}`, field.offset);
+    throw new ExpressionError(
+      `authentication.${field.text} is not supported; authentication has ${AUTHENTICATION.join(', ')}`,
+      field.offset,
+    );
   }
 
   /** `.name` after a root. */
@@ -222,23 +241,32 @@ class Parser {
     const token = this.next();
     if (token.kind === 'symbol' && token.text === '[') {
       const key = this.next();
-      if (key.kind !== 'string') throw new ExpressionError(`the name inside [ ] is a quoted string, e.g. attributes.${field.text}['name']`, key.offset);
+      if (key.kind !== 'string')
+        throw new ExpressionError(
+          `the name inside [ ] is a quoted string, e.g. attributes.${field.text}['name']`,
+          key.offset,
+        );
       this.expectSymbol(']', 'a ] after the name');
       this.noFurtherSelector(`attributes.${field.text}['${key.text}']`);
       return key.text;
     }
     if (token.kind === 'symbol' && token.text === '.') {
       const key = this.next();
-      if (key.kind !== 'name' && key.kind !== 'string') throw new ExpressionError(`select one name, e.g. attributes.${field.text}['name']`, key.offset);
+      if (key.kind !== 'name' && key.kind !== 'string')
+        throw new ExpressionError(`select one name, e.g. attributes.${field.text}['name']`, key.offset);
       this.noFurtherSelector(`attributes.${field.text}.${key.text}`);
       return key.text;
     }
-    throw new ExpressionError(`select one name, e.g. attributes.${field.text}['name']: the whole map is not a value`, token.offset);
+    throw new ExpressionError(
+      `select one name, e.g. attributes.${field.text}['name']: the whole map is not a value`,
+      token.offset,
+    );
   }
 
   private noFurtherSelector(what: string): void {
     const token = this.peek();
-    if (token.kind === 'symbol' && (token.text === '.' || token.text === '[')) throw new ExpressionError(`${what} is a string: it has no fields or items`, token.offset);
+    if (token.kind === 'symbol' && (token.text === '.' || token.text === '['))
+      throw new ExpressionError(`${what} is a string: it has no fields or items`, token.offset);
   }
 
   private expectSymbol(symbol: string, what: string): void {
@@ -256,7 +284,10 @@ class Parser {
       if (unsupported) return new ExpressionError(unsupported, token.offset);
     }
     const shown = token.kind === 'string' ? 'a string' : JSON.stringify(token.text);
-    return new ExpressionError(`unexpected ${shown}: values are joined with ++, compared with == or !=, combined with and/or, defaulted with default`, token.offset);
+    return new ExpressionError(
+      `unexpected ${shown}: values are joined with ++, compared with == or !=, combined with and/or, defaulted with default`,
+      token.offset,
+    );
   }
 
   private isName(name: string): boolean {

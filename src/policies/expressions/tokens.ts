@@ -1,3 +1,5 @@
+import { ExpressionError } from '../../errors/catalog.js';
+
 /**
  * The tokens of a tollgate expression: the inside of `#[ ... ]`. Offsets are
  * positions in the whole configured string, so errors can point at the token.
@@ -11,19 +13,41 @@ export interface Token {
   offset: number;
 }
 
-/** A problem in an expression, at `offset` in the configured string. */
-export class ExpressionError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-    this.name = 'ExpressionError';
-  }
-}
-
 // Longest first: `++` before `+`, `==` before `=`.
-const SYMBOLS = ['++', '==', '!=', '~=', '>=', '<=', '->', '..', '(', ')', '[', ']', '.', ',', '+', '-', '*', '/', '>', '<', '=', '$', '!', '{', '}', ':', '@', '^', '|', '&', '?', '#'];
+const SYMBOLS = [
+  '++',
+  '==',
+  '!=',
+  '~=',
+  '>=',
+  '<=',
+  '->',
+  '..',
+  '(',
+  ')',
+  '[',
+  ']',
+  '.',
+  ',',
+  '+',
+  '-',
+  '*',
+  '/',
+  '>',
+  '<',
+  '=',
+  '$',
+  '!',
+  '{',
+  '}',
+  ':',
+  '@',
+  '^',
+  '|',
+  '&',
+  '?',
+  '#',
+];
 const NAME_START = /[A-Za-z_]/;
 const NAME_PART = /[A-Za-z0-9_]/;
 
@@ -80,7 +104,8 @@ function readString(text: string, open: number, end: number): { value: string; n
       i += 2;
       continue;
     }
-    if (c === '$' && quote === '"' && text[i + 1] === '(') throw new ExpressionError('string interpolation "$(...)" is not supported: join strings with ++', i);
+    if (c === '$' && quote === '"' && text[i + 1] === '(')
+      throw new ExpressionError('string interpolation "$(...)" is not supported: join strings with ++', i);
     value += c;
     i++;
   }

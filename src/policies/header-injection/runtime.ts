@@ -21,7 +21,8 @@ const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
  */
 export const create: PolicyFactory<HeaderInjectionConfig> = (config, ctx) => {
   const scope = { basePath: ctx.basePath };
-  const compile = (entries: HeaderInjectionConfig['inboundHeaders']): Injected[] => entries.map(({ key, value }) => ({ name: key.toLowerCase(), value: compileStringValue(value, scope) }));
+  const compile = (entries: HeaderInjectionConfig['inboundHeaders']): Injected[] =>
+    entries.map(({ key, value }) => ({ name: key.toLowerCase(), value: compileStringValue(value, scope) }));
   const inbound = compile(config.inboundHeaders);
   const outbound = compile(config.outboundHeaders);
   const handlers: PolicyHandlers = {};
@@ -47,7 +48,8 @@ export const create: PolicyFactory<HeaderInjectionConfig> = (config, ctx) => {
 
 function addRequestHeader(headers: IncomingHttpHeaders, name: string, value: string): void {
   const existing = headers[name];
-  (headers as Record<string, string | string[]>)[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  (headers as Record<string, string | string[]>)[name] =
+    existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
 }
 
 /** Response header keys may come in any case (a policy may have set one): the injected value joins whichever spelling is there. */

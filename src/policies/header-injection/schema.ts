@@ -10,7 +10,11 @@ const headers = {
     required: ['key', 'value'],
     properties: {
       key: headerName,
-      value: { type: 'string', pattern: '^[^\\r\\n]*$', description: 'Literal text, or an expression #[...] evaluated per request (a null result adds nothing).' },
+      value: {
+        type: 'string',
+        pattern: '^[^\\r\\n]*$',
+        description: 'Literal text, or an expression #[...] evaluated per request (a null result adds nothing).',
+      },
     },
   },
 } as const;
@@ -21,8 +25,14 @@ export const schema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    inboundHeaders: { ...headers, description: 'Added to the request sent upstream, beside any header of the same name.' },
-    outboundHeaders: { ...headers, description: 'Added to the response sent to the client, beside any header of the same name.' },
+    inboundHeaders: {
+      ...headers,
+      description: 'Added to the request sent upstream, beside any header of the same name.',
+    },
+    outboundHeaders: {
+      ...headers,
+      description: 'Added to the response sent to the client, beside any header of the same name.',
+    },
   },
 } as const satisfies JSONSchema;
 

@@ -12,6 +12,6 @@ export const headerRemoval: PolicyModule<'header-removal', HeaderRemovalConfig> 
   provides: [],
   requires: [],
   secretFields: [],
-  unordered: ['inboundHeaders', 'outboundHeaders'],
+  orderInsensitiveArrays: ['inboundHeaders', 'outboundHeaders'],
   create,
 };

@@ -1,7 +1,16 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { regex } from '../shared/schema-parts.js';
 
-const names = { type: 'array', default: [], items: { ...regex, minLength: 1, description: 'A header name, or a regular expression matched against the whole name (Access-Control.*), case-insensitively.' } } as const;
+const names = {
+  type: 'array',
+  default: [],
+  items: {
+    ...regex,
+    minLength: 1,
+    description:
+      'A header name, or a regular expression matched against the whole name (Access-Control.*), case-insensitively.',
+  },
+} as const;
 
 /** The config of header-removal: the one source of schemas/policies/header-removal.json and of its type. */
 export const schema = {

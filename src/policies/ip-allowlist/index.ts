@@ -1,19 +1,12 @@
-import type { PolicyModule } from '../sdk/index.js';
-import { checkIpSource } from '../shared/ip-filter-checks.js';
+import { ipFilterModule } from '../shared/ip-filter-module.js';
 import { create } from './runtime.js';
 import { schema, type IpFilterConfig } from './schema.js';
 
 export type { IpFilterConfig };
 
-export const ipAllowlist: PolicyModule<'ip-allowlist', IpFilterConfig> = {
-  type: 'ip-allowlist',
+export const ipAllowlist = ipFilterModule(
+  'ip-allowlist',
   schema,
-  summary: 'Admits only clients whose IP is in one of the listed ranges; 403 otherwise.',
-  precedence: 'standard',
-  provides: ['ip-filtered'],
-  requires: [],
-  secretFields: [],
-  unordered: ['ips', 'trustedProxies'],
-  check: checkIpSource,
+  'Admits only clients whose IP is in one of the listed ranges; 403 otherwise.',
   create,
-};
+);

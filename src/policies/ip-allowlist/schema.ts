@@ -1,14 +1,7 @@
-import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { ipFilterProperties, ipFilterRules } from '../shared/ip-filter-schema.js';
+import type { FromSchema } from 'json-schema-to-ts';
+import { ipFilterSchema } from '../shared/ip-filter-schema.js';
 
 /** The config of ip-allowlist: the one source of schemas/policies/ip-allowlist.json and of its type. */
-export const schema = {
-  title: 'ip-allowlist',
-  type: 'object',
-  additionalProperties: false,
-  required: ['ips'],
-  properties: ipFilterProperties,
-  ...ipFilterRules,
-} as const satisfies JSONSchema;
+export const schema = ipFilterSchema('ip-allowlist');
 
 export type IpFilterConfig = FromSchema<typeof schema>;

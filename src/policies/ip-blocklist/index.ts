@@ -1,19 +1,12 @@
-import type { PolicyModule } from '../sdk/index.js';
-import { checkIpSource } from '../shared/ip-filter-checks.js';
+import { ipFilterModule } from '../shared/ip-filter-module.js';
 import { create } from './runtime.js';
 import { schema, type IpBlocklistConfig } from './schema.js';
 
 export type { IpBlocklistConfig };
 
-export const ipBlocklist: PolicyModule<'ip-blocklist', IpBlocklistConfig> = {
-  type: 'ip-blocklist',
+export const ipBlocklist = ipFilterModule(
+  'ip-blocklist',
   schema,
-  summary: 'Rejects clients whose IP is in one of the listed ranges with 403.',
-  precedence: 'standard',
-  provides: ['ip-filtered'],
-  requires: [],
-  secretFields: [],
-  unordered: ['ips', 'trustedProxies'],
-  check: checkIpSource,
+  'Rejects clients whose IP is in one of the listed ranges with 403.',
   create,
-};
+);

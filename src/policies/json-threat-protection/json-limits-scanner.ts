@@ -1,4 +1,4 @@
-import { type BodyScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
+import { StreamingScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
 import { INITIAL_LEVELS, withIndexUint32, withIndexUint8 } from '../shared/typed-array-growth.js';
 import { Utf8Sequence } from '../shared/utf8-sequence.js';
 
@@ -10,13 +10,20 @@ import { Utf8Sequence } from '../shared/utf8-sequence.js';
  * unescaping, i.e. what `JSON.parse(body).key.length` says.
  */
 
-const LIMITS = ['maxContainerDepth', 'maxObjectEntryCount', 'maxObjectEntryNameLength', 'maxArrayElementCount', 'maxStringValueLength'] as const;
+/** The limits of json-threat-protection, by their config names. */
+export const JSON_LIMITS = [
+  'maxContainerDepth',
+  'maxObjectEntryCount',
+  'maxObjectEntryNameLength',
+  'maxArrayElementCount',
+  'maxStringValueLength',
+] as const;
 
 /** Compiled limits; Infinity means unlimited. */
-export type JsonLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
+export type JsonLimits = Readonly<Record<(typeof JSON_LIMITS)[number], number>>;
 
 export function compileJsonLimits(config: Partial<JsonLimits>): JsonLimits {
-  return compileLimits(config, LIMITS);
+  return compileLimits(config, JSON_LIMITS);
 }
 
 // Between tokens: what the grammar expects next.
@@ -71,11 +78,8 @@ function isDigit(b: number): boolean {
   return b >= 0x30 && b <= 0x39;
 }
 
-export class JsonLimitsScanner implements BodyScanner {
+export class JsonLimitsScanner extends StreamingScanner {
   private state = EXPECT_VALUE;
-  private violation: ScanViolation | undefined;
-  /** Offset of the current chunk's first byte in the body. */
-  private base = 0;
 
   private depth = 0;
   /** kinds[d] / counts[d]: the container open at depth d (1-based). */
@@ -91,13 +95,13 @@ export class JsonLimitsScanner implements BodyScanner {
   private readonly utf8 = new Utf8Sequence();
 
   constructor(private readonly limits: JsonLimits) {
+    super('JSON');
     if (limits.maxObjectEntryCount !== Infinity || limits.maxArrayElementCount !== Infinity) {
       this.counts = new Uint32Array(INITIAL_LEVELS);
     }
   }
 
-  write(chunk: Uint8Array): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected scan(chunk: Uint8Array): ScanViolation | undefined {
     const length = chunk.length;
     let i = 0;
     while (i < length) {
@@ -225,12 +229,10 @@ export class JsonLimitsScanner implements BodyScanner {
         }
       }
     }
-    this.base += length;
     return undefined;
   }
 
-  end(): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected finish(): ScanViolation | undefined {
     const s = this.state;
     if (s === AFTER_LEADING_ZERO || s === IN_INTEGER || s === IN_FRACTION || s === IN_EXPONENT) this.endValue();
     // Offset 0 of no further chunk: the error points just past the last byte.
@@ -317,7 +319,9 @@ export class JsonLimitsScanner implements BodyScanner {
   private open(kind: number, next: number, i: number): ScanViolation | undefined {
     const depth = ++this.depth;
     if (depth > this.limits.maxContainerDepth) {
-      return this.fail(limitViolation('JSON nesting depth', 'maxContainerDepth', this.limits.maxContainerDepth, this.base + i));
+      return this.fail(
+        limitViolation('JSON nesting depth', 'maxContainerDepth', this.limits.maxContainerDepth, this.base + i),
+      );
     }
     this.kinds = withIndexUint8(this.kinds, depth);
     this.kinds[depth] = kind;
@@ -352,15 +356,5 @@ export class JsonLimitsScanner implements BodyScanner {
         ? limitViolation('JSON object entry name length', 'maxObjectEntryNameLength', this.stringMax, at)
         : limitViolation('JSON string value length', 'maxStringValueLength', this.stringMax, at),
     );
-  }
-
-  private invalid(i: number, reason: string): ScanViolation {
-    const at = this.base + i;
-    return this.fail({ error: `invalid JSON body at byte ${at}: ${reason}`, at });
-  }
-
-  private fail(violation: ScanViolation): ScanViolation {
-    this.violation = violation;
-    return violation;
   }
 }

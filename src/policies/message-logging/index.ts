@@ -8,17 +8,22 @@ export type { MessageLoggingConfig };
 export const messageLogging: PolicyModule<'message-logging', MessageLoggingConfig> = {
   type: 'message-logging',
   schema,
-  summary: 'Writes a structured log record per logging item, before and/or after the upstream call, from an expression, with credentials redacted.',
+  summary:
+    'Writes a structured log record per logging item, before and/or after the upstream call, from an expression, with credentials redacted.',
   precedence: 'standard',
   provides: [],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   check(config) {
     const problems: ConfigProblem[] = [];
     config.loggingConfiguration.forEach(({ itemData }, i) => {
-      problems.push(...checkExpression(itemData.message, ['loggingConfiguration', i, 'itemData', 'message'], 'string', true));
-      problems.push(...checkExpression(itemData.conditional, ['loggingConfiguration', i, 'itemData', 'conditional'], 'boolean'));
+      problems.push(
+        ...checkExpression(itemData.message, ['loggingConfiguration', i, 'itemData', 'message'], 'string', true),
+      );
+      problems.push(
+        ...checkExpression(itemData.conditional, ['loggingConfiguration', i, 'itemData', 'conditional'], 'boolean'),
+      );
     });
     return problems;
   },

@@ -1,5 +1,12 @@
 /** Headers whose values never reach a log line. */
-const ALWAYS_REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'client_secret']);
+const ALWAYS_REDACTED = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'client_secret',
+]);
 // Names this policy cannot know in advance (another policy's secret expression, custom tokens): redact by name.
 const SECRET_LOOKING = /secret|password|passwd|token|api[-_]?key|credential/i;
 

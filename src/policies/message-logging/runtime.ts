@@ -26,7 +26,8 @@ export const create: PolicyFactory<MessageLoggingConfig> = (config, ctx) => {
     level: PINO_LEVEL[data.itemData.level],
     category: data.itemData.category,
     message: compileStringValue(data.itemData.message, scope),
-    conditional: data.itemData.conditional === undefined ? undefined : compileBooleanExpression(data.itemData.conditional, scope),
+    conditional:
+      data.itemData.conditional === undefined ? undefined : compileBooleanExpression(data.itemData.conditional, scope),
   });
   const items = config.loggingConfiguration.map((item) => compile(item, item.itemName));
   const before = items.filter((_, i) => config.loggingConfiguration[i]?.itemData.firstSection);
@@ -34,12 +35,22 @@ export const create: PolicyFactory<MessageLoggingConfig> = (config, ctx) => {
   const api = ctx.apiName;
   const policy = ctx.policyName;
 
-  const log = (list: readonly Item[], exchange: Exchange, status: number | undefined, point: 'before' | 'after'): void => {
+  const log = (
+    list: readonly Item[],
+    exchange: Exchange,
+    status: number | undefined,
+    point: 'before' | 'after',
+  ): void => {
     for (const item of list) {
       // Checked per call, not at compile time: the logger's level may change at runtime.
       if (!logger.isLevelEnabled(item.level)) continue;
       if (item.conditional !== undefined && item.conditional.evaluate(exchange, status) !== true) continue;
-      const record: Record<string, unknown> = { api, policy, point, message: item.message.evaluate(exchange, status) ?? '' };
+      const record: Record<string, unknown> = {
+        api,
+        policy,
+        point,
+        message: item.message.evaluate(exchange, status) ?? '',
+      };
       if (item.category !== undefined) record.category = item.category;
       if (item.name !== undefined) record.item = item.name;
       logger[item.level](record);

@@ -22,12 +22,24 @@ export const schema = {
             additionalProperties: false,
             required: ['message', 'level'],
             properties: {
-              message: { type: 'string', description: "Literal text, or an expression #[...] such as #[attributes.method ++ ' ' ++ attributes.requestPath]." },
-              conditional: { type: 'string', pattern: '^#\\[', description: 'An expression giving true or false: the item logs only when it is true.' },
+              message: {
+                type: 'string',
+                description:
+                  "Literal text, or an expression #[...] such as #[attributes.method ++ ' ' ++ attributes.requestPath].",
+              },
+              conditional: {
+                type: 'string',
+                pattern: '^#\\[',
+                description: 'An expression giving true or false: the item logs only when it is true.',
+              },
               category: { type: 'string', description: 'Written in the record as its category.' },
               level: { type: 'string', enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] },
               firstSection: { type: 'boolean', default: false, description: 'Log before the upstream call.' },
-              secondSection: { type: 'boolean', default: false, description: 'Log after the upstream call (or the answer of a policy).' },
+              secondSection: {
+                type: 'boolean',
+                default: false,
+                description: 'Log after the upstream call (or the answer of a policy).',
+              },
             },
           },
         },

@@ -8,13 +8,14 @@ export type { RateLimitingSlaConfig };
 export const rateLimitingSla: PolicyModule<'rate-limiting-sla', RateLimitingSlaConfig> = {
   type: 'rate-limiting-sla',
   schema,
-  summary: "Identifies the client application itself (client id, and secret unless optional) and limits it by the stacked limits of its contract's SLA tier; 401 for an unknown client or bad secret, 429 over quota.",
+  summary:
+    "Identifies the client application itself (client id, and secret unless optional) and limits it by the stacked limits of its contract's SLA tier; 401 for an unknown client or bad secret, 429 over quota.",
   precedence: 'standard',
   provides: ['sla-rate-limiting'],
   // It enforces the client's credentials itself, so it needs no client-id-enforcement in the chain.
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   clientCredentials: credentialsOf,
   check: checkCredentials,
   create,

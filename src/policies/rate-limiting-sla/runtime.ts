@@ -1,4 +1,4 @@
-import type { ApplicationRuntime, Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
+import type { ApplicationRuntime, Exchange, PolicyFactory, Reply } from '../sdk/index.js';
 import { compileClientIdentifier, isApplication, rememberClient, rememberedClient } from '../shared/client-identity.js';
 import { compileLimitVerdict, onDecision } from '../shared/rate-limit-decision.js';
 import { jsonError } from '../shared/replies.js';
@@ -18,12 +18,17 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
 
   const decide = compileLimitVerdict(exposeHeaders);
 
-  const limit = (exchange: Exchange, application: ApplicationRuntime): RequestOutcome | Promise<RequestOutcome> => {
+  const limit = (
+    exchange: Exchange,
+    application: ApplicationRuntime,
+  ): Reply | undefined | Promise<Reply | undefined> => {
     const tier = application.tier;
     if (tier === undefined) return jsonError(401, noTier);
     // A tier without limits is unlimited: nothing to count.
     if (tier.limits.length === 0) return undefined;
-    return onDecision(counters.hit(prefix + application.clientId, tier.limits, clock.now()), (decision) => decide(exchange, decision));
+    return onDecision(counters.hit(prefix + application.clientId, tier.limits, clock.now()), (decision) =>
+      decide(exchange, decision),
+    );
   };
 
   return {
@@ -38,4 +43,3 @@ export const create: PolicyFactory<RateLimitingSlaConfig> = (config, ctx) => {
     },
   };
 };
-

@@ -6,7 +6,6 @@ import { schema, type RateLimitingConfig } from './schema.js';
 
 export type { RateLimitingConfig };
 
-
 /** Two windows of the same length in one stack: the larger one can never apply. */
 export function checkStackedLimits(limits: readonly Limit[], at: (string | number)[]): ConfigProblem[] {
   const seen = new Map<number, number>();
@@ -14,7 +13,10 @@ export function checkStackedLimits(limits: readonly Limit[], at: (string | numbe
   limits.forEach((limit, i) => {
     const previous = seen.get(limit.timePeriodInMilliseconds);
     if (previous !== undefined) {
-      problems.push({ path: [...at, i, 'timePeriodInMilliseconds'], message: `two limits share the window ${limit.timePeriodInMilliseconds} ms (entries ${previous} and ${i}); keep one per window` });
+      problems.push({
+        path: [...at, i, 'timePeriodInMilliseconds'],
+        message: `two limits share the window ${limit.timePeriodInMilliseconds} ms (entries ${previous} and ${i}); keep one per window`,
+      });
     } else seen.set(limit.timePeriodInMilliseconds, i);
   });
   return problems;
@@ -23,12 +25,16 @@ export function checkStackedLimits(limits: readonly Limit[], at: (string | numbe
 export const rateLimiting: PolicyModule<'rate-limiting', RateLimitingConfig> = {
   type: 'rate-limiting',
   schema,
-  summary: 'Stacked fixed windows per key (an expression, or the whole API, client IP, header or client id), each started by the first request of its key; 429 when any window is full.',
+  summary:
+    'Stacked fixed windows per key (an expression, or the whole API, client IP, header or client id), each started by the first request of its key; 429 when any window is full.',
   precedence: 'rate-limiting',
   provides: ['baseline-rate-limiting'],
   requires: [],
   secretFields: [],
-  unordered: ['rateLimits', 'keySelector.trustedProxies'],
-  check: (config) => [...checkStackedLimits(config.rateLimits, ['rateLimits']), ...(typeof config.keySelector === 'string' ? checkExpression(config.keySelector, ['keySelector'], 'string') : [])],
+  orderInsensitiveArrays: ['rateLimits', 'keySelector.trustedProxies'],
+  check: (config) => [
+    ...checkStackedLimits(config.rateLimits, ['rateLimits']),
+    ...(typeof config.keySelector === 'string' ? checkExpression(config.keySelector, ['keySelector'], 'string') : []),
+  ],
   create,
 };

@@ -26,7 +26,9 @@ export const create: PolicyFactory<RateLimitingConfig> = (config, ctx) => {
   const decide = compileLimitVerdict(config.exposeHeaders);
   return {
     request(exchange) {
-      return onDecision(keyOf(exchange), (key) => onDecision(counters.hit(key, limits, clock.now()), (decision) => decide(exchange, decision)));
+      return onDecision(keyOf(exchange), (key) =>
+        onDecision(counters.hit(key, limits, clock.now()), (decision) => decide(exchange, decision)),
+      );
     },
   };
 };
@@ -54,7 +56,11 @@ interface KeySource {
  * unproven client id must not spend a partner's quota. The selector is part of
  * the key, so changing it starts fresh.
  */
-function compileVerifiedKey(selector: Selector, scope: string, ctx: PolicyContext): (exchange: Exchange) => string | Promise<string> {
+function compileVerifiedKey(
+  selector: Selector,
+  scope: string,
+  ctx: PolicyContext,
+): (exchange: Exchange) => string | Promise<string> {
   const source = compileKeySource(selector, scope, ctx);
   const identify = compileClientIdentifier(ctx.clientCredentials, ctx.applications, ctx.basePath);
   const { prefix } = source;
@@ -72,7 +78,8 @@ function compileVerifiedKey(selector: Selector, scope: string, ctx: PolicyContex
 
 function compileKeySource(selector: Selector, scope: string, ctx: PolicyContext): KeySource {
   const { applications } = ctx;
-  const named = (value: string | undefined): string | undefined => (value !== undefined && applications.has(value) ? value : undefined);
+  const named = (value: string | undefined): string | undefined =>
+    value !== undefined && applications.has(value) ? value : undefined;
   if (typeof selector === 'string') return compileExpressionKey(selector, scope, ctx, named);
   const claim = (_exchange: Exchange, value: string) => named(value);
   switch (selector.source) {
@@ -86,7 +93,11 @@ function compileKeySource(selector: Selector, scope: string, ctx: PolicyContext)
     case 'header': {
       // The schema requires `header` for this source.
       const name = (selector.header ?? '').toLowerCase();
-      return { prefix: `${scope}/header:${name}:`, raw: (exchange) => joinedHeader(exchange.requestHeaders, name) ?? '', claim };
+      return {
+        prefix: `${scope}/header:${name}:`,
+        raw: (exchange) => joinedHeader(exchange.requestHeaders, name) ?? '',
+        claim,
+      };
     }
     case 'client-id': {
       const read = compileCredentialsReader(ctx.clientCredentials, ctx.basePath);
@@ -104,7 +115,12 @@ function compileKeySource(selector: Selector, scope: string, ctx: PolicyContext)
  * claims a client when its value, or any header, query parameter or Basic
  * user it reads, is a client id of the API.
  */
-function compileExpressionKey(text: string, scope: string, ctx: PolicyContext, named: (value: string | undefined) => string | undefined): KeySource {
+function compileExpressionKey(
+  text: string,
+  scope: string,
+  ctx: PolicyContext,
+  named: (value: string | undefined) => string | undefined,
+): KeySource {
   const expression = compileStringExpression(text, { basePath: ctx.basePath });
   // The expression's digest names its counters: another expression starts fresh, and keys stay short.
   const prefix = `${scope}/expr:${createHash('sha256').update(text).digest('hex').slice(0, 12)}:`;
@@ -125,7 +141,9 @@ function compileExpressionKey(text: string, scope: string, ctx: PolicyContext, n
         const claimed = named(queryParam(exchange.search, param));
         if (claimed !== undefined) return claimed;
       }
-      return readsAuthorization ? named(parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'))?.user) : undefined;
+      return readsAuthorization
+        ? named(parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'))?.user)
+        : undefined;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { cidr, headerName, limit } from '../shared/schema-parts.js';
+import { cidr, countingProperties, headerName, limit } from '../shared/schema-parts.js';
 
 /** The config of rate-limiting: the one source of schemas/policies/rate-limiting.json and of its type. */
 export const schema = {
@@ -12,11 +12,13 @@ export const schema = {
       type: 'array',
       minItems: 1,
       items: limit,
-      description: 'Stacked fixed windows, each started by the first request of its key; every one must admit the request.',
+      description:
+        'Stacked fixed windows, each started by the first request of its key; every one must admit the request.',
     },
     keySelector: {
       default: { source: 'api' },
-      description: "What a request is counted under: an expression (the reference's form, e.g. #[attributes.headers['client_id']]; a request whose key is missing counts in a bucket of its own), or a structured selector.",
+      description:
+        "What a request is counted under: an expression (the reference's form, e.g. #[attributes.headers['client_id']]; a request whose key is missing counts in a bucket of its own), or a structured selector.",
       oneOf: [
         { type: 'string', pattern: '^#\\[' },
         {
@@ -27,34 +29,35 @@ export const schema = {
             source: {
               type: 'string',
               enum: ['api', 'ip', 'header', 'client-id'],
-              description: 'api: one counter for the whole API; ip: per client IP; header: per value of a header; client-id: per client id (as the chain reads credentials).',
+              description:
+                'api: one counter for the whole API; ip: per client IP; header: per value of a header; client-id: per client id (as the chain reads credentials).',
             },
             header: headerName,
-            clientIpHeader: { ...headerName, description: 'With source ip: read the client IP from this header (e.g. X-Forwarded-For), only when the connection comes from trustedProxies.' },
-            trustedProxies: { type: 'array', items: cidr, description: 'Addresses of the proxies whose clientIpHeader is believed.' },
+            clientIpHeader: {
+              ...headerName,
+              description:
+                'With source ip: read the client IP from this header (e.g. X-Forwarded-For), only when the connection comes from trustedProxies.',
+            },
+            trustedProxies: {
+              type: 'array',
+              items: cidr,
+              description: 'Addresses of the proxies whose clientIpHeader is believed.',
+            },
           },
           allOf: [
             { if: { properties: { source: { const: 'header' } } }, then: { required: ['header'] } },
-            { if: { required: ['clientIpHeader'] }, then: { required: ['trustedProxies'], properties: { source: { const: 'ip' }, trustedProxies: { minItems: 1 } } } },
+            {
+              if: { required: ['clientIpHeader'] },
+              then: {
+                required: ['trustedProxies'],
+                properties: { source: { const: 'ip' }, trustedProxies: { minItems: 1 } },
+              },
+            },
           ],
         },
       ],
     },
-    exposeHeaders: {
-      type: 'boolean',
-      default: false,
-    },
-    clusterizable: {
-      type: 'boolean',
-      default: true,
-      description: "Count in the environment's shared storage when it has one.",
-    },
-    failMode: {
-      type: 'string',
-      enum: ['open', 'closed'],
-      default: 'open',
-      description: 'When shared storage is unreachable: open counts locally, closed answers 503.',
-    },
+    ...countingProperties,
   },
 } as const satisfies JSONSchema;
 

@@ -63,4 +63,5 @@ export interface ResponseView {
   readonly shortCircuited: boolean;
 }
 
+/** @deprecated Write `Reply | undefined`: a request handler returns a Reply, or nothing to let the request on. */
 export type RequestOutcome = Reply | undefined;

@@ -36,7 +36,7 @@ export interface PolicyModule<Type extends string = string, Config = Record<stri
   /** Config fields that hold secrets: never printed, hashed by the gateway, compared by digest. */
   secretFields: readonly string[];
   /** Config arrays whose order means nothing (dotted paths, `*` = every item): sorted before diffing. */
-  unordered: readonly string[];
+  orderInsensitiveArrays: readonly string[];
   /** For policies that identify client applications: where the chain's clients present their credentials. */
   clientCredentials?(config: Config): ClientCredentials;
   /** Semantic checks the schema cannot express; config has its defaults filled. Shared by validate and the gateway. */

@@ -10,7 +10,8 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function parseBasicAuthorization(header: string | undefined): { user: string; password: string } | undefined {
   // The scheme is case-insensitive (RFC 7617) and followed by one or more spaces.
-  if (header === undefined || header.length < 7 || header.slice(0, 5).toLowerCase() !== 'basic' || header[5] !== ' ') return undefined;
+  if (header === undefined || header.length < 7 || header.slice(0, 5).toLowerCase() !== 'basic' || header[5] !== ' ')
+    return undefined;
   const decoded = decodeBase64Strictly(header.slice(6).trim());
   if (decoded === undefined) return undefined;
   const colon = decoded.indexOf(':');

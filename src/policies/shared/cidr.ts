@@ -21,8 +21,8 @@ export function compileAddressMatcher(ranges: readonly string[]): AddressMatcher
   // BlockList.check builds a SocketAddress per call: remember answers for the addresses seen recently.
   const answers = new Map<string, boolean>();
   return (address) => {
-    const known = answers.get(address);
-    if (known !== undefined) return known;
+    const cached = answers.get(address);
+    if (cached !== undefined) return cached;
     const family = familyOf(address);
     const answer = family !== undefined && list.check(address, family);
     if (answers.size >= MAX_REMEMBERED) answers.clear();

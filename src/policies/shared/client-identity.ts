@@ -31,14 +31,21 @@ export function isApplication(identified: Identification): identified is Applica
  * for credentials read by expressions, `Basic realm="tollgate"` for an
  * Authorization: Basic header.
  */
-export function compileClientIdentifier(config: ClientCredentials, applications: ReadonlyMap<string, ApplicationRuntime>, basePath = '/'): ClientIdentifier {
+export function compileClientIdentifier(
+  config: ClientCredentials,
+  applications: ReadonlyMap<string, ApplicationRuntime>,
+  basePath = '/',
+): ClientIdentifier {
   const read = compileCredentialsReader(config, basePath);
   const sources = credentialSources(config);
   const missingId = `client credentials required: send the client id in ${sources.clientId}`;
   const missingSecret = `client secret required: send it in ${sources.clientSecret ?? 'the request'}`;
   // The secret is required when the config says where it is: an empty clientSecretExpression makes it optional.
   const secretRequired = sources.clientSecret !== undefined;
-  const challenge = config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader' ? BASIC_CHALLENGE : CLIENT_ID_CHALLENGE;
+  const challenge =
+    config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader'
+      ? BASIC_CHALLENGE
+      : CLIENT_ID_CHALLENGE;
   const verified = new VerifiedCredentials<ApplicationRuntime>();
   const reject = (message: string): Reply => jsonError(401, message, { 'www-authenticate': challenge });
 
@@ -57,10 +64,14 @@ export function compileClientIdentifier(config: ClientCredentials, applications:
     // An application registered without a secret cannot prove one.
     if (application !== undefined && application.clientSecret === undefined) return reject(INVALID);
     const key = presentedKey(clientId, clientSecret);
-    const known = verified.lookup(key);
-    if (known !== undefined) return known === false ? reject(INVALID) : known;
+    const verdict = verified.lookup(key);
+    if (verdict !== undefined) return verdict === false ? reject(INVALID) : verdict;
     const stored = application?.clientSecret;
-    const check = stored ? verifyPresented(clientSecret, stored) : (decoy ??= sealSecret('tollgate-decoy', 'decoy', 'decoy')).then((d) => verifyPresented(clientSecret, d)).then(() => false as const);
+    const check = stored
+      ? verifyPresented(clientSecret, stored)
+      : (decoy ??= sealSecret('tollgate-decoy', 'decoy', 'decoy'))
+          .then((d) => verifyPresented(clientSecret, d))
+          .then(() => false as const);
     return check.then((ok) => {
       if (ok === BUSY) return jsonError(503, 'too many credentials are being verified; retry', { 'retry-after': '1' });
       verified.remember(key, ok && application ? application : false);
@@ -75,7 +86,13 @@ export function compileClientIdentifier(config: ClientCredentials, applications:
  * required (a claim refused before its check replays as refused: records hold
  * no credentials to check).
  */
-function provenIdentification(exchange: Exchange, applications: ReadonlyMap<string, ApplicationRuntime>, secretRequired: boolean, reject: (message: string) => Reply, missingId: string): Identification {
+function provenIdentification(
+  exchange: Exchange,
+  applications: ReadonlyMap<string, ApplicationRuntime>,
+  secretRequired: boolean,
+  reject: (message: string) => Reply,
+  missingId: string,
+): Identification {
   const client = exchange.proven?.client;
   if (client === undefined) return reject(missingId);
   exchange.locals[LOCAL_CLAIMED_CLIENT_ID] = client.id;
@@ -98,7 +115,10 @@ export function rememberClient(exchange: Exchange, application: ApplicationRunti
  * The client an earlier policy of the chain identified, looked up among these
  * applications (by id: each policy's context may hold its own copies).
  */
-export function rememberedClient(exchange: Exchange, applications: ReadonlyMap<string, ApplicationRuntime>): ApplicationRuntime | undefined {
+export function rememberedClient(
+  exchange: Exchange,
+  applications: ReadonlyMap<string, ApplicationRuntime>,
+): ApplicationRuntime | undefined {
   const clientId = exchange.locals[LOCAL_CLIENT_ID];
   return typeof clientId === 'string' ? applications.get(clientId) : undefined;
 }

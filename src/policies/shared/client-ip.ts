@@ -52,7 +52,10 @@ export function compileClientIpResolver(config: ClientIpConfig, basePath = '/'):
   };
 }
 
-function compileForwarded(config: ClientIpConfig, basePath: string): ((exchange: Exchange) => string | undefined) | undefined {
+function compileForwarded(
+  config: ClientIpConfig,
+  basePath: string,
+): ((exchange: Exchange) => string | undefined) | undefined {
   if (config.ipExpression !== undefined) {
     const { evaluate } = compileStringExpression(config.ipExpression, { basePath });
     return (exchange) => evaluate(exchange) ?? undefined;

@@ -4,7 +4,12 @@ import { checkExpression } from './expression-checks.js';
 /** The credential expressions of a client-identifying policy are valid (only read in customExpression mode). */
 export function checkCredentials(config: ClientCredentials): ConfigProblem[] {
   if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader') return [];
-  return [...checkExpression(config.clientIdExpression, ['clientIdExpression'], 'string'), ...(config.clientSecretExpression === '' ? [] : checkExpression(config.clientSecretExpression, ['clientSecretExpression'], 'string'))];
+  return [
+    ...checkExpression(config.clientIdExpression, ['clientIdExpression'], 'string'),
+    ...(config.clientSecretExpression === ''
+      ? []
+      : checkExpression(config.clientSecretExpression, ['clientSecretExpression'], 'string')),
+  ];
 }
 
 /** The credential fields of a config (for ctx.clientCredentials). */

@@ -4,7 +4,8 @@ export const credentialsProperties = {
     type: 'string',
     enum: ['customExpression', 'httpBasicAuthenticationHeader'],
     default: 'customExpression',
-    description: 'httpBasicAuthenticationHeader: the client id and secret are the user and password of an Authorization: Basic header; customExpression: clientIdExpression and clientSecretExpression say where they are.',
+    description:
+      'httpBasicAuthenticationHeader: the client id and secret are the user and password of an Authorization: Basic header; customExpression: clientIdExpression and clientSecretExpression say where they are.',
   },
   clientIdExpression: {
     type: 'string',

@@ -30,25 +30,39 @@ export interface CredentialSources {
 export function compileCredentialsReader(config: ClientCredentials, basePath = '/'): CredentialsReader {
   const read = compilePresentedReader(config, basePath);
   // Replayed traffic names the client it proved, never its credentials.
-  return (exchange) => (exchange.proven ? { clientId: exchange.proven.client?.id, clientSecret: undefined } : read(exchange));
+  return (exchange) =>
+    exchange.proven ? { clientId: exchange.proven.client?.id, clientSecret: undefined } : read(exchange);
 }
 
 function compilePresentedReader(config: ClientCredentials, basePath: string): CredentialsReader {
   if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader') {
     return (exchange) => {
       const basic = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
-      const credentials: PresentedCredentials = { clientId: nonEmpty(basic?.user), clientSecret: nonEmpty(basic?.password) };
+      const credentials: PresentedCredentials = {
+        clientId: nonEmpty(basic?.user),
+        clientSecret: nonEmpty(basic?.password),
+      };
       if (isRepeatedHeader(exchange, 'authorization')) credentials.repeated = REPEATED_AUTHORIZATION;
       return credentials;
     };
   }
   const scope = { basePath };
   const id = compileStringExpression(config.clientIdExpression, scope);
-  const secret = config.clientSecretExpression === '' ? undefined : compileStringExpression(config.clientSecretExpression, scope);
-  const headers = [...new Set([...id.headers, ...(secret?.headers ?? [])])].map((name) => ({ name, message: repeatedMessage(`the ${name} header`) }));
-  const params = [...new Set([...id.queryParams, ...(secret?.queryParams ?? [])])].map((name) => ({ name, message: repeatedMessage(`the ${name} query parameter`) }));
+  const secret =
+    config.clientSecretExpression === '' ? undefined : compileStringExpression(config.clientSecretExpression, scope);
+  const headers = [...new Set([...id.headers, ...(secret?.headers ?? [])])].map((name) => ({
+    name,
+    message: repeatedMessage(`the ${name} header`),
+  }));
+  const params = [...new Set([...id.queryParams, ...(secret?.queryParams ?? [])])].map((name) => ({
+    name,
+    message: repeatedMessage(`the ${name} query parameter`),
+  }));
   return (exchange) => {
-    const credentials: PresentedCredentials = { clientId: nonEmpty(id.evaluate(exchange) ?? undefined), clientSecret: secret === undefined ? undefined : nonEmpty(secret.evaluate(exchange) ?? undefined) };
+    const credentials: PresentedCredentials = {
+      clientId: nonEmpty(id.evaluate(exchange) ?? undefined),
+      clientSecret: secret === undefined ? undefined : nonEmpty(secret.evaluate(exchange) ?? undefined),
+    };
     for (const header of headers) {
       if (isRepeatedHeader(exchange, header.name)) {
         credentials.repeated = header.message;
@@ -67,8 +81,12 @@ function compilePresentedReader(config: ClientCredentials, basePath: string): Cr
 
 /** How a config's credentials are sent, for the messages of a 401. */
 export function credentialSources(config: ClientCredentials): CredentialSources {
-  if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader') return { clientId: 'an Authorization: Basic header', clientSecret: 'an Authorization: Basic header' };
-  return { clientId: describeSource(config.clientIdExpression), clientSecret: config.clientSecretExpression === '' ? undefined : describeSource(config.clientSecretExpression) };
+  if (config.credentialsOriginHasHttpBasicAuthenticationHeader === 'httpBasicAuthenticationHeader')
+    return { clientId: 'an Authorization: Basic header', clientSecret: 'an Authorization: Basic header' };
+  return {
+    clientId: describeSource(config.clientIdExpression),
+    clientSecret: config.clientSecretExpression === '' ? undefined : describeSource(config.clientSecretExpression),
+  };
 }
 
 function describeSource(expression: string): string {

@@ -7,14 +7,20 @@ export function firstHeader(headers: IncomingHttpHeaders, lowerName: string): st
 }
 
 /** A header's value as one string (repeated values joined as HTTP would fold them), or undefined. */
-export function joinedHeader(headers: IncomingHttpHeaders | OutgoingHttpHeaders, lowerName: string): string | undefined {
+export function joinedHeader(
+  headers: IncomingHttpHeaders | OutgoingHttpHeaders,
+  lowerName: string,
+): string | undefined {
   const value = headers[lowerName];
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
 /** Deletes the named headers whatever the case of their keys (names given lower-case). */
-export function deleteHeaders(headers: IncomingHttpHeaders | OutgoingHttpHeaders, lowerNames: ReadonlySet<string>): void {
+export function deleteHeaders(
+  headers: IncomingHttpHeaders | OutgoingHttpHeaders,
+  lowerNames: ReadonlySet<string>,
+): void {
   for (const key in headers) {
     if (lowerNames.has(key.toLowerCase())) delete headers[key];
   }

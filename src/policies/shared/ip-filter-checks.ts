@@ -18,7 +18,10 @@ export function checkIpSource(config: IpSourceConfig): ConfigProblem[] {
   const problems = checkExpression(config.ipExpression, ['ipExpression'], 'string');
   if (problems.length > 0) return problems;
   if (config.clientIpHeader !== undefined) {
-    problems.push({ path: ['clientIpHeader'], message: 'clientIpHeader and ipExpression both say where the client address is: keep one' });
+    problems.push({
+      path: ['clientIpHeader'],
+      message: 'clientIpHeader and ipExpression both say where the client address is: keep one',
+    });
   }
   const headers = compileStringExpression(config.ipExpression, { basePath: '/' }).headers;
   if (headers.length > 0 && (config.trustedProxies ?? []).length === 0) {

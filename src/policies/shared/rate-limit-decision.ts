@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Exchange, Reply, RequestOutcome } from '../sdk/index.js';
+import type { Exchange, Reply } from '../sdk/index.js';
 import type { WindowDecision } from '../sdk/index.js';
 import { jsonError } from './replies.js';
 
@@ -37,7 +37,9 @@ export function storageUnavailable(): Reply {
 }
 
 /** What rate-limiting and rate-limiting-sla answer to a decision: 503, 429, or pass (with the headers when exposed). */
-export function compileLimitVerdict(exposeHeaders: boolean): (exchange: Exchange, decision: WindowDecision) => RequestOutcome {
+export function compileLimitVerdict(
+  exposeHeaders: boolean,
+): (exchange: Exchange, decision: WindowDecision) => Reply | undefined {
   return (exchange, decision) => {
     if (decision.unavailable) return storageUnavailable();
     if (!decision.allowed) return tooManyRequests(decision, exposeHeaders);

@@ -7,11 +7,12 @@ export type { SpikeControlConfig };
 export const spikeControl: PolicyModule<'spike-control', SpikeControlConfig> = {
   type: 'spike-control',
   schema,
-  summary: 'Smooths bursts: over maximumRequests per period, requests are delayed and retried, queued up to queuingLimit, then rejected with 429.',
+  summary:
+    'Smooths bursts: over maximumRequests per period, requests are delayed and retried, queued up to queuingLimit, then rejected with 429.',
   precedence: 'spike-control',
   provides: ['spike-controlled'],
   requires: [],
   secretFields: [],
-  unordered: [],
+  orderInsensitiveArrays: [],
   create,
 };

@@ -1,4 +1,4 @@
-import type { Exchange, PolicyFactory, RequestOutcome } from '../sdk/index.js';
+import type { Exchange, PolicyFactory, Reply } from '../sdk/index.js';
 import type { Limit, WindowDecision } from '../sdk/index.js';
 import { onDecision, setRateLimitHeaders, storageUnavailable, tooManyRequests } from '../shared/rate-limit-decision.js';
 import type { SpikeControlConfig } from './index.js';
@@ -16,7 +16,10 @@ interface WaitingRoom {
 export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   const key = `${ctx.apiName}/${ctx.policyName}`;
   // One object per compiled policy: shared storage's fast path recognizes the limit by identity.
-  const limit: Limit = { maximumRequests: config.maximumRequests, timePeriodInMilliseconds: config.timePeriodInMilliseconds };
+  const limit: Limit = {
+    maximumRequests: config.maximumRequests,
+    timePeriodInMilliseconds: config.timePeriodInMilliseconds,
+  };
   const { delayAttempts, delayTimeInMillis, queuingLimit, exposeHeaders } = config;
   const room = ctx.keep<WaitingRoom>('waiting-room', () => ({ waiting: 0 }));
   const { counters, clock } = ctx;
@@ -27,7 +30,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
   };
 
   /** Holds the request for delayTimeInMillis and tries again, up to delayAttempts times. */
-  const waitAndRetry = async (exchange: Exchange, first: WindowDecision): Promise<RequestOutcome> => {
+  const waitAndRetry = async (exchange: Exchange, first: WindowDecision): Promise<Reply | undefined> => {
     room.waiting++;
     try {
       let decision = first;
@@ -44,7 +47,7 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
     }
   };
 
-  const decide = (exchange: Exchange, decision: WindowDecision): RequestOutcome | Promise<RequestOutcome> => {
+  const decide = (exchange: Exchange, decision: WindowDecision): Reply | undefined | Promise<Reply | undefined> => {
     if (decision.allowed) return admit(exchange, decision);
     if (decision.unavailable) return storageUnavailable();
     if (delayAttempts === 0 || room.waiting >= queuingLimit) return tooManyRequests(decision, exposeHeaders);
@@ -57,4 +60,3 @@ export const create: PolicyFactory<SpikeControlConfig> = (config, ctx) => {
     },
   };
 };
-

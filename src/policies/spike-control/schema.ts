@@ -1,4 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { countingProperties } from '../shared/schema-parts.js';
 
 /** The config of spike-control: the one source of schemas/policies/spike-control.json and of its type. */
 export const schema = {
@@ -31,21 +32,7 @@ export const schema = {
       minimum: 0,
       default: 0,
     },
-    exposeHeaders: {
-      type: 'boolean',
-      default: false,
-    },
-    clusterizable: {
-      type: 'boolean',
-      default: true,
-      description: "Count in the environment's shared storage when it has one.",
-    },
-    failMode: {
-      type: 'string',
-      enum: ['open', 'closed'],
-      default: 'open',
-      description: 'When shared storage is unreachable: open counts locally, closed answers 503.',
-    },
+    ...countingProperties,
   },
 } as const satisfies JSONSchema;
 

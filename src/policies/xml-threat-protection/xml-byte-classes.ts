@@ -24,7 +24,9 @@ function isCharacter(b: number): boolean {
 
 export const WHITESPACE = byteTable((b) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d);
 export const NAME_START = byteTable((b) => isLetter(b) || b === 0x5f /* _ */ || b === 0x3a /* : */);
-export const NAME_CHAR = byteTable((b) => NAME_START[b] === 1 || isDigit(b) || b === 0x2d /* - */ || b === 0x2e /* . */);
+export const NAME_CHAR = byteTable(
+  (b) => NAME_START[b] === 1 || isDigit(b) || b === 0x2d /* - */ || b === 0x2e /* . */,
+);
 
 /** Single-unit characters with no meaning in text (or an attribute value, whose quote is tested apart). */
 export const PLAIN_TEXT = byteTable((b) => isCharacter(b) && b !== 0x3c /* < */ && b !== 0x26 /* & */);

@@ -1,4 +1,4 @@
-import { type BodyScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
+import { StreamingScanner, type ScanViolation, compileLimits, limitViolation } from '../shared/body-scanner.js';
 import { INITIAL_LEVELS, withIndexUint32 } from '../shared/typed-array-growth.js';
 import { Utf8Sequence } from '../shared/utf8-sequence.js';
 import {
@@ -27,13 +27,21 @@ import { REFERENCE_INCOMPLETE, REFERENCE_MALFORMED, XmlReferenceDecoder } from '
 /** `xmlns`, the name (or prefix) of a namespace declaration. */
 const XMLNS = [0x78, 0x6d, 0x6c, 0x6e, 0x73];
 
-const LIMITS = ['maxNodeDepth', 'maxAttributeCountPerElement', 'maxChildCount', 'maxTextLength', 'maxAttributeLength', 'maxCommentLength'] as const;
+/** The limits of xml-threat-protection, by their config names. */
+export const XML_LIMITS = [
+  'maxNodeDepth',
+  'maxAttributeCountPerElement',
+  'maxChildCount',
+  'maxTextLength',
+  'maxAttributeLength',
+  'maxCommentLength',
+] as const;
 
 /** Compiled limits; Infinity means unlimited. */
-export type XmlLimits = Readonly<Record<(typeof LIMITS)[number], number>>;
+export type XmlLimits = Readonly<Record<(typeof XML_LIMITS)[number], number>>;
 
 export function compileXmlLimits(config: Partial<XmlLimits>): XmlLimits {
-  return compileLimits(config, LIMITS);
+  return compileLimits(config, XML_LIMITS);
 }
 
 const TEXT = 0; // character data; before and after the root element, whitespace only
@@ -66,11 +74,8 @@ const BOM_2 = 26;
 
 const CDATA_KEYWORD = new TextEncoder().encode('CDATA[');
 
-export class XmlLimitsScanner implements BodyScanner {
+export class XmlLimitsScanner extends StreamingScanner {
   private state = TEXT;
-  private violation: ScanViolation | undefined;
-  /** Offset of the current chunk's first byte in the body. */
-  private base = 0;
 
   private depth = 0;
   private rootSeen = false;
@@ -97,11 +102,11 @@ export class XmlLimitsScanner implements BodyScanner {
   private readonly utf8 = new Utf8Sequence();
 
   constructor(private readonly limits: XmlLimits) {
+    super('XML');
     if (limits.maxChildCount !== Infinity) this.childCounts = new Uint32Array(INITIAL_LEVELS);
   }
 
-  write(chunk: Uint8Array): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected scan(chunk: Uint8Array): ScanViolation | undefined {
     const length = chunk.length;
     let i = 0;
     while (i < length) {
@@ -151,7 +156,8 @@ export class XmlLimitsScanner implements BodyScanner {
           if (WHITESPACE[b] === 1) this.spaceBeforeAttribute = true;
           else if (b === 0x3e /* > */) this.state = TEXT;
           else if (b === 0x2f /* / */) this.state = AFTER_EMPTY_TAG_SLASH;
-          else if ((NAME_START[b] === 1 || b >= 0x80) && this.spaceBeforeAttribute) violation = this.beginAttribute(b, i);
+          else if ((NAME_START[b] === 1 || b >= 0x80) && this.spaceBeforeAttribute)
+            violation = this.beginAttribute(b, i);
           else violation = this.invalid(i, 'malformed start tag');
           break;
         case ATTRIBUTE_NAME:
@@ -333,14 +339,13 @@ export class XmlLimitsScanner implements BodyScanner {
       if (violation !== undefined) return violation;
       i++;
     }
-    this.base += length;
     return undefined;
   }
 
-  end(): ScanViolation | undefined {
-    if (this.violation !== undefined) return this.violation;
+  protected finish(): ScanViolation | undefined {
     if (!this.rootSeen && this.state === TEXT) return this.invalid(0, 'no root element');
-    if (this.state !== TEXT || this.depth !== 0 || this.utf8.pending > 0) return this.invalid(0, 'unexpected end of body');
+    if (this.state !== TEXT || this.depth !== 0 || this.utf8.pending > 0)
+      return this.invalid(0, 'unexpected end of body');
     return undefined;
   }
 
@@ -348,7 +353,8 @@ export class XmlLimitsScanner implements BodyScanner {
   private outsideRoot(b: number, i: number): ScanViolation | undefined {
     if (b === 0x3c) this.state = AFTER_LT;
     else if (b === 0xef && this.base + i === 0) this.state = BOM_1;
-    else if (WHITESPACE[b] !== 1) return this.invalid(i, this.rootSeen ? 'content after the root element' : 'content before the root element');
+    else if (WHITESPACE[b] !== 1)
+      return this.invalid(i, this.rootSeen ? 'content after the root element' : 'content before the root element');
     return undefined;
   }
 
@@ -440,7 +446,14 @@ export class XmlLimitsScanner implements BodyScanner {
   private countAttribute(i: number): ScanViolation | undefined {
     if (this.namespaceMatch === 5 || this.namespaceMatch === 6) return undefined;
     if (++this.attributeCount > this.limits.maxAttributeCountPerElement) {
-      return this.fail(limitViolation('XML attribute count', 'maxAttributeCountPerElement', this.limits.maxAttributeCountPerElement, this.base + i));
+      return this.fail(
+        limitViolation(
+          'XML attribute count',
+          'maxAttributeCountPerElement',
+          this.limits.maxAttributeCountPerElement,
+          this.base + i,
+        ),
+      );
     }
     return undefined;
   }
@@ -502,20 +515,14 @@ export class XmlLimitsScanner implements BodyScanner {
   }
 
   private attributeTooLong(i: number): ScanViolation {
-    return this.fail(limitViolation('XML attribute value length', 'maxAttributeLength', this.limits.maxAttributeLength, this.base + i));
+    return this.fail(
+      limitViolation('XML attribute value length', 'maxAttributeLength', this.limits.maxAttributeLength, this.base + i),
+    );
   }
 
   private commentTooLong(i: number): ScanViolation {
-    return this.fail(limitViolation('XML comment length', 'maxCommentLength', this.limits.maxCommentLength, this.base + i));
-  }
-
-  private invalid(i: number, reason: string): ScanViolation {
-    const at = this.base + i;
-    return this.fail({ error: `invalid XML body at byte ${at}: ${reason}`, at });
-  }
-
-  private fail(violation: ScanViolation): ScanViolation {
-    this.violation = violation;
-    return violation;
+    return this.fail(
+      limitViolation('XML comment length', 'maxCommentLength', this.limits.maxCommentLength, this.base + i),
+    );
   }
 }

@@ -30,7 +30,14 @@ function hexValue(b: number): number {
 }
 
 function isXmlCharacter(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 export class XmlReferenceDecoder {
@@ -62,7 +69,8 @@ export class XmlReferenceDecoder {
         return REFERENCE_INCOMPLETE;
       case NAME:
         if (b === 0x3b /* ; */) return PREDEFINED.has(this.value) ? 1 : REFERENCE_MALFORMED;
-        if (++this.length > LONGEST_PREDEFINED || !((b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a))) return REFERENCE_MALFORMED;
+        if (++this.length > LONGEST_PREDEFINED || !((b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a)))
+          return REFERENCE_MALFORMED;
         this.value = this.value * 128 + b;
         return REFERENCE_INCOMPLETE;
       case HASH:

@@ -20,7 +20,11 @@ export class FolderSource implements ManifestSource {
 
   async watch(onChange: (trigger: string) => void): Promise<void> {
     if (!this.options.watch) return;
-    this.watcher = watchFolders({ paths: this.paths, debounceMs: this.options.debounceMs ?? 25, onChange: () => onChange('file change') });
+    this.watcher = watchFolders({
+      paths: this.paths,
+      debounceMs: this.options.debounceMs ?? 25,
+      onChange: () => onChange('file change'),
+    });
     await this.watcher.ready;
   }
 

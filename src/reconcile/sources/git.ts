@@ -38,7 +38,12 @@ export class GitSource implements ManifestSource {
     const { workdir, url, branch } = this.options;
     if (!existsSync(path.join(workdir, '.git'))) {
       await mkdir(path.dirname(workdir), { recursive: true });
-      await simpleGit({ timeout: { block: 60_000 } }).clone(url, workdir, ['--branch', branch, '--single-branch', '--no-tags']);
+      await simpleGit({ timeout: { block: 60_000 } }).clone(url, workdir, [
+        '--branch',
+        branch,
+        '--single-branch',
+        '--no-tags',
+      ]);
     }
     this.git = simpleGit(workdir, { timeout: { block: 60_000 } });
     return this.git;

@@ -17,7 +17,9 @@ describe('gateway --config --watch on a ConfigMap volume', () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     dir = await mkdtemp(path.join(tmpdir(), 'tollgate-configmap-'));
-    await writeConfigMap(dir, { 'orders.yaml': ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 1 }) });
+    await writeConfigMap(dir, {
+      'orders.yaml': ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 1 }),
+    });
     gw = await startGatewayProcess({ args: ['--config', dir, '--watch'] });
     await gw.waitForLog((l) => l.msg === 'reloaded');
   });
@@ -30,11 +32,15 @@ describe('gateway --config --watch on a ConfigMap volume', () => {
     expect(await statusOf(`${gw.url}/orders/a`)).toBe(200);
     expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
     const revision = (await gw.admin('GET', '/state')).body.revision as number;
-    await writeConfigMap(dir, { 'orders.yaml': ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 5 }) });
+    await writeConfigMap(dir, {
+      'orders.yaml': ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 5 }),
+    });
     await eventually(async () => (await gw.admin('GET', '/state')).body.revision === revision + 1);
     expect(await statusOf(`${gw.url}/orders/a`)).toBe(200);
     // A second update is noticed as well (the previous timestamped folder is gone by now).
-    await writeConfigMap(dir, { 'orders.yaml': ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 2 }) });
+    await writeConfigMap(dir, {
+      'orders.yaml': ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 2 }),
+    });
     await eventually(async () => (await gw.admin('GET', '/state')).body.revision === revision + 2);
     expect(await statusOf(`${gw.url}/orders/a`)).toBe(429);
   });

@@ -30,7 +30,10 @@ ${ips.join('\n')}
 }
 
 /** Requests one after another for as long as `during` runs: every status and the slowest answer. */
-async function steadyStream(url: string, during: Promise<unknown>): Promise<{ statuses: Set<number>; maxMs: number; p99Ms: number; count: number }> {
+async function steadyStream(
+  url: string,
+  during: Promise<unknown>,
+): Promise<{ statuses: Set<number>; maxMs: number; p99Ms: number; count: number }> {
   let done = false;
   void during.finally(() => (done = true));
   const statuses = new Set<number>();
@@ -44,7 +47,12 @@ async function steadyStream(url: string, during: Promise<unknown>): Promise<{ st
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   latencies.sort((a, b) => a - b);
-  return { statuses, maxMs: latencies.at(-1) ?? 0, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0, count: latencies.length };
+  return {
+    statuses,
+    maxMs: latencies.at(-1) ?? 0,
+    p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+    count: latencies.length,
+  };
 }
 
 /**
@@ -69,7 +77,10 @@ describe('the control side runs off the data plane', () => {
   async function serve(args: string[] = []) {
     upstream = await startUpstream();
     const dir = await mkdtemp(path.join(tmpdir(), 'tollgate-isolation-'));
-    await writeFile(path.join(dir, 'orders.yaml'), ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 1_000_000 }));
+    await writeFile(
+      path.join(dir, 'orders.yaml'),
+      ordersManifests({ environment: 'dev', upstream: upstream.url, limit: 1_000_000 }),
+    );
     gw = await startGatewayProcess({ args: ['--config', dir, '--watch', ...args] });
     await gw.waitForLog((l) => l.msg === 'reloaded');
     return { dir, gw };
@@ -84,7 +95,9 @@ describe('the control side runs off the data plane', () => {
     const stream = await steadyStream(`${gw.url}/orders/x`, saved);
     const error = await saved;
     expect(error).toMatchObject({ file: path.join(dir, 'huge.yaml'), line: 1, col: 1 });
-    expect(String(error.msg)).toMatch(/over the limit of 1\.0 MiB per manifest file; it was not read\. .*--max-file-size/);
+    expect(String(error.msg)).toMatch(
+      /over the limit of 1\.0 MiB per manifest file; it was not read\. .*--max-file-size/,
+    );
     expect([...stream.statuses]).toEqual([200]);
     expectUndisturbed(stream);
     expect(await statusOf(`${gw.url}/huge/x`)).toBe(404);
@@ -94,7 +107,10 @@ describe('the control side runs off the data plane', () => {
     const { dir, gw } = await serve(['--control-heap', '40']);
     const crashed = (async () => {
       await writeFile(path.join(dir, 'huge.yaml'), hugeApi('dev', 400_000));
-      await gw.waitForLog((l) => l.msg === 'the control side crashed; the data plane keeps serving, restarting it', 30_000);
+      await gw.waitForLog(
+        (l) => l.msg === 'the control side crashed; the data plane keeps serving, restarting it',
+        30_000,
+      );
       return gw.waitForLog((l) => l.msg === 'manifests not read; the last good state keeps serving', 30_000);
     })();
     const stream = await steadyStream(`${gw.url}/orders/x`, crashed);
@@ -103,7 +119,9 @@ describe('the control side runs off the data plane', () => {
     expect([...stream.statuses]).toEqual([200]);
     expect(stream.count).toBeGreaterThan(10);
     expectUndisturbed(stream);
-    const crash = gw.logs.find((l) => l.msg === 'the control side crashed; the data plane keeps serving, restarting it');
+    const crash = gw.logs.find(
+      (l) => l.msg === 'the control side crashed; the data plane keeps serving, restarting it',
+    );
     expect(crash).toMatchObject({ reason: 'out of memory (heap limit 40 MiB)', restarts: 1, whileReading: true });
     const status = await eventually(async () => (await gw.admin('GET', '/status')).body);
     expect(status.control).toMatchObject({ count: 1, lastReason: 'out of memory (heap limit 40 MiB)' });
@@ -118,9 +136,30 @@ describe('the control side runs off the data plane', () => {
   it('SIGTERM lets a request in flight finish, then the process exits 0', async () => {
     upstream = await startUpstream((_req, res) => setTimeout(() => res.end('slow'), 600));
     gw = await startGatewayProcess();
-    const apis = [{ name: 'slow', version: 'v1', basePath: '/slow', upstream: upstream.url, timeoutMs: 5000, chain: [], slaTiers: [] }];
-    expect((await gw.applyState({ environment: { name: 'test', precedence: 'strict', gatekeeper: 'flexible' }, apis, applications: [] })).status).toBe(200);
-    const inFlight = request(`${gw.url}/slow/x`).then(async (res) => ({ status: res.statusCode, body: await res.body.text() }));
+    const apis = [
+      {
+        name: 'slow',
+        version: 'v1',
+        basePath: '/slow',
+        upstream: upstream.url,
+        timeoutMs: 5000,
+        chain: [],
+        slaTiers: [],
+      },
+    ];
+    expect(
+      (
+        await gw.applyState({
+          environment: { name: 'test', precedence: 'strict', gatekeeper: 'flexible' },
+          apis,
+          applications: [],
+        })
+      ).status,
+    ).toBe(200);
+    const inFlight = request(`${gw.url}/slow/x`).then(async (res) => ({
+      status: res.statusCode,
+      body: await res.body.text(),
+    }));
     await eventually(async () => upstream!.seen.length === 1);
     const exited = gw.stop('SIGTERM');
     expect(await inFlight).toEqual({ status: 200, body: 'slow' });

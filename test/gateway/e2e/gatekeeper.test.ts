@@ -7,8 +7,8 @@ import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
 import { statusOf } from '../../helpers/wait.js';
 
-
-const protectedApi = (upstream: string) => api('orders', upstream, [policy('login', 'basic-auth', { username: 'u', password: 'a-long-password' })]);
+const protectedApi = (upstream: string) =>
+  api('orders', upstream, [policy('login', 'basic-auth', { username: 'u', password: 'a-long-password' })]);
 
 describe('gatekeeper across restarts', () => {
   let upstream: TestUpstream;
@@ -23,7 +23,9 @@ describe('gatekeeper across restarts', () => {
     const stateDir = await mkdtemp(path.join(tmpdir(), 'tollgate-gk-'));
     const first = await startGatewayProcess({ stateDir });
     expect(await statusOf(`${first.url}/orders/x`)).toBe(503);
-    expect((await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }))).status).toBe(200);
+    expect(
+      (await first.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'flexible' }))).status,
+    ).toBe(200);
     expect(await statusOf(`${first.url}/orders/x`)).toBe(401);
     await first.stop();
     const second = await startGatewayProcess({ stateDir, args: ['--gatekeeper-grace', '10m'] });
@@ -72,7 +74,9 @@ describe('gatekeeper across restarts', () => {
       const view = await second.admin('GET', '/state');
       expect(view.body.state).toBeUndefined();
       expect(view.body.revision).toBe(1);
-      expect((await second.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status).toBe(200);
+      expect(
+        (await second.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status,
+      ).toBe(200);
       expect(await statusOf(`${second.url}/orders/x`)).toBe(401);
     } finally {
       await second.stop();
@@ -89,11 +93,16 @@ describe('gatekeeper across restarts', () => {
       expect(await statusOf(`${strict.url}/orders/x`)).toBe(503);
       expect((await strict.admin('GET', '/state')).body.state).toBeUndefined();
       // Applied again, now with a strict state persisted.
-      expect((await strict.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status).toBe(200);
+      expect(
+        (await strict.applyState(environmentState([protectedApi(upstream.url)], [], { gatekeeper: 'strict' }))).status,
+      ).toBe(200);
     } finally {
       await strict.stop();
     }
-    const flexible = await startGatewayProcess({ stateDir, args: ['--gatekeeper', 'flexible', '--gatekeeper-grace', '0'] });
+    const flexible = await startGatewayProcess({
+      stateDir,
+      args: ['--gatekeeper', 'flexible', '--gatekeeper-grace', '0'],
+    });
     try {
       expect(await statusOf(`${flexible.url}/orders/x`)).toBe(401);
     } finally {
@@ -116,7 +125,12 @@ describe('gatekeeper across restarts', () => {
     const module = path.join(stateDir, 'allow-all.mjs');
     await writeFile(module, 'export function create() { return {}; }');
     const first = await startGatewayProcess({ stateDir });
-    await first.applyState(environmentState([api('custom', upstream.url, [policy('mine', 'custom', { module })]), api('plain', upstream.url)]));
+    await first.applyState(
+      environmentState([
+        api('custom', upstream.url, [policy('mine', 'custom', { module })]),
+        api('plain', upstream.url),
+      ]),
+    );
     expect(await statusOf(`${first.url}/custom/x`)).toBe(200);
     await first.stop();
     await rm(module);

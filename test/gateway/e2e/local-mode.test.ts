@@ -64,16 +64,32 @@ describe('npm start (tollgate quickstart)', () => {
     const upstreamPort = await freePort();
     for (const name of await readdir(config)) {
       const file = path.join(config, name);
-      await writeFile(file, (await readFile(file, 'utf8')).replaceAll('http://127.0.0.1:9090', `http://127.0.0.1:${upstreamPort}`));
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replaceAll('http://127.0.0.1:9090', `http://127.0.0.1:${upstreamPort}`),
+      );
     }
-    const args = ['quickstart', '--config', config, '--listen', '127.0.0.1:0', '--admin-listen', '127.0.0.1:0', '--upstream-listen', `127.0.0.1:${upstreamPort}`];
+    const args = [
+      'quickstart',
+      '--config',
+      config,
+      '--listen',
+      '127.0.0.1:0',
+      '--admin-listen',
+      '127.0.0.1:0',
+      '--upstream-listen',
+      `127.0.0.1:${upstreamPort}`,
+    ];
     const child = spawn(process.execPath, [CLI, ...args], { cwd: workdir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
     try {
       // The banner comes once the first reload is done.
-      await eventually(async () => output.includes('"msg":"reloaded"') && output.includes('tollgate quickstart: gateway'), 10_000).catch(() => {
+      await eventually(
+        async () => output.includes('"msg":"reloaded"') && output.includes('tollgate quickstart: gateway'),
+        10_000,
+      ).catch(() => {
         throw new Error(`quickstart did not start:\n${output}`);
       });
       const gateway = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output)?.[1];
@@ -85,7 +101,9 @@ describe('npm start (tollgate quickstart)', () => {
       for (let i = 0; i < 5; i++) statuses.push(await statusOf(`${gateway}/greetings/hi`, demo));
       expect(statuses).toEqual([200, 200, 200, 200, 429]);
       expect(await statusOf(`${gateway}/orders/42`)).toBe(401);
-      expect(await statusOf(`${gateway}/orders/42`, { client_id: 'demo-client', client_secret: 'demo-secret' })).toBe(200);
+      expect(await statusOf(`${gateway}/orders/42`, { client_id: 'demo-client', client_secret: 'demo-secret' })).toBe(
+        200,
+      );
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -24,10 +24,17 @@ function answer(req: SeenRequest, res: ServerResponse): void {
     res.writeHead(304, { etag: '"v1"' }).end();
   } else if (path === '/cookies') {
     // A Connection-listed header and Keep-Alive are hop-by-hop: they must not reach the client.
-    res.writeHead(200, { 'set-cookie': ['a=1; Path=/', 'b=2; Path=/'], connection: 'keep-alive, x-hop', 'x-hop': 'secret', 'keep-alive': 'timeout=3' });
+    res.writeHead(200, {
+      'set-cookie': ['a=1; Path=/', 'b=2; Path=/'],
+      connection: 'keep-alive, x-hop',
+      'x-hop': 'secret',
+      'keep-alive': 'timeout=3',
+    });
     res.end('cookies');
   } else if (path === '/early-hints') {
-    res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' }, () => res.writeHead(200, { 'content-type': 'text/plain' }).end('final'));
+    res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' }, () =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('final'),
+    );
   } else if (path === '/big') {
     writeBig(res);
   } else if (path === '/held') {
@@ -66,7 +73,9 @@ function writeBig(res: ServerResponse): void {
 function rawExchange(url: string, method: string, path: string): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port), hostname, () => socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+    const socket = net.connect(Number(port), hostname, () =>
+      socket.write(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`),
+    );
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
@@ -172,7 +181,9 @@ describe('data plane: upstream responses on their way to the client', () => {
 
   it('cancels the upstream request when the client leaves before the response', async () => {
     const { hostname, port } = new URL(gw.url);
-    const socket = net.connect(Number(port), hostname, () => socket.write(`GET /up/held HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`));
+    const socket = net.connect(Number(port), hostname, () =>
+      socket.write(`GET /up/held HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`),
+    );
     await eventually(async () => state.heldSeen);
     socket.destroy();
     await eventually(async () => state.heldClosed, 5_000);

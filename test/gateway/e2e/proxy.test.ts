@@ -47,7 +47,12 @@ describe('data plane: proxying', () => {
 
   it('sets X-Forwarded-* and drops hop-by-hop headers both ways', async () => {
     // node:http (unlike undici) sends a Connection header as given.
-    const res = await rawGet(`${gw.url}/shop/x`, { 'x-forwarded-for': '203.0.113.7', connection: 'keep-alive, x-secret-hop', 'x-secret-hop': '1', te: 'trailers' });
+    const res = await rawGet(`${gw.url}/shop/x`, {
+      'x-forwarded-for': '203.0.113.7',
+      connection: 'keep-alive, x-secret-hop',
+      'x-secret-hop': '1',
+      te: 'trailers',
+    });
     const body = JSON.parse(res.body) as { headers: Record<string, string> };
     expect(body.headers['x-forwarded-for']).toBe('203.0.113.7, 127.0.0.1');
     expect(body.headers['x-forwarded-proto']).toBe('http');
@@ -59,7 +64,11 @@ describe('data plane: proxying', () => {
 
   it('streams large bodies both ways without corrupting them', async () => {
     const payload = Buffer.alloc(3 * 1024 * 1024, 'a');
-    const res = await request(`${gw.url}/shop/upload`, { method: 'POST', body: payload, headers: { 'content-type': 'application/octet-stream' } });
+    const res = await request(`${gw.url}/shop/upload`, {
+      method: 'POST',
+      body: payload,
+      headers: { 'content-type': 'application/octet-stream' },
+    });
     const body = (await res.body.json()) as { bodyBytes: number };
     expect(body.bodyBytes).toBe(payload.length);
     expect(upstream.seen.at(-1)?.body.equals(payload)).toBe(true);
@@ -93,7 +102,10 @@ describe('data plane: proxying', () => {
     try {
       const { port } = dropper.address() as net.AddressInfo;
       const current = await gw.admin('GET', '/state');
-      await gw.admin('POST', '/transactions', { expectedRevision: current.body.revision, changes: [{ op: 'put-api', api: api('dropper', `http://127.0.0.1:${port}`) }] });
+      await gw.admin('POST', '/transactions', {
+        expectedRevision: current.body.revision,
+        changes: [{ op: 'put-api', api: api('dropper', `http://127.0.0.1:${port}`) }],
+      });
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) {
         const res = await request(`${gw.url}/dropper/x`);
@@ -128,7 +140,10 @@ describe('data plane: proxying', () => {
   });
 });
 
-function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; body: string }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers, agent: false }, (res) => {
       let body = '';

@@ -5,7 +5,7 @@ import { startGatewayProcess, type GatewayProcess } from '../../helpers/gateway-
 import { api, environmentState, policy } from '../../helpers/state.js';
 import { startUpstream, type TestUpstream } from '../../helpers/upstream.js';
 import { statusOf } from '../../helpers/wait.js';
-import { DAY } from '../../helpers/windows.js';
+import { DAY } from '../../helpers/durations.js';
 
 describe('hot reload', () => {
   let gw: GatewayProcess;
@@ -15,7 +15,8 @@ describe('hot reload', () => {
   const arrivals: ServerResponse[] = [];
   let arrived: (() => void) | undefined;
   // Day windows (and a guard before the first request): a window that ends between two requests would reset the count.
-  const limit = (max: number, period = DAY) => policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: period }] });
+  const limit = (max: number, period = DAY) =>
+    policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: period }] });
   const tag = (value: string) => policy('tag', 'header-injection', { inboundHeaders: [{ key: 'X-Tag', value }] });
 
   beforeAll(async () => {
@@ -33,10 +34,18 @@ describe('hot reload', () => {
   });
 
   it('keeps rate-limit counters across a reload that changes another policy of the same API', async () => {
-    expect((await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('one')]), api('other', upstream.url)]))).status).toBe(200);
+    expect(
+      (
+        await gw.applyState(
+          environmentState([api('orders', upstream.url, [limit(3), tag('one')]), api('other', upstream.url)]),
+        )
+      ).status,
+    ).toBe(200);
     expect(await statusOf(`${gw.url}/orders/x`)).toBe(200);
     expect(await statusOf(`${gw.url}/orders/x`)).toBe(200);
-    const reload = await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url)]));
+    const reload = await gw.applyState(
+      environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url)]),
+    );
     expect(reload.body.changedApis).toEqual(['orders']);
     const seen = await request(`${gw.url}/orders/x`);
     expect(seen.statusCode).toBe(200);
@@ -45,13 +54,20 @@ describe('hot reload', () => {
   });
 
   it('recompiles only the APIs that changed', async () => {
-    const reload = await gw.applyState(environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url, [tag('new')])]));
+    const reload = await gw.applyState(
+      environmentState([api('orders', upstream.url, [limit(3), tag('two')]), api('other', upstream.url, [tag('new')])]),
+    );
     expect(reload.body.changedApis).toEqual(['other']);
     expect(await statusOf(`${gw.url}/orders/x`)).toBe(429);
   });
 
   it('starts a fresh count when the window itself changes', async () => {
-    await gw.applyState(environmentState([api('orders', upstream.url, [limit(3, DAY / 2), tag('two')]), api('other', upstream.url, [tag('new')])]));
+    await gw.applyState(
+      environmentState([
+        api('orders', upstream.url, [limit(3, DAY / 2), tag('two')]),
+        api('other', upstream.url, [tag('new')]),
+      ]),
+    );
     expect(await statusOf(`${gw.url}/orders/x`)).toBe(200);
   });
 

@@ -73,7 +73,9 @@ describe('shared storage lifecycle', () => {
   it('refuses a sharedStorage URL it cannot use, and keeps serving the previous state', async () => {
     const refused = await gw.applyState(stateWith('memcached://cache:11211'));
     expect(refused.status).toBe(422);
-    expect(refused.body.problems).toEqual([{ path: '/environment/sharedStorage', message: expect.stringContaining('redis://') }]);
+    expect(refused.body.problems).toEqual([
+      { path: '/environment/sharedStorage', message: expect.stringContaining('redis://') },
+    ]);
     expect(JSON.stringify(refused.body)).not.toContain('cache:11211');
     expect(await sharedStorageStatus(gw)).toMatchObject({ configured: false });
   });

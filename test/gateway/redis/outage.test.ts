@@ -21,8 +21,15 @@ describe('shared storage outages', () => {
   let gw1: GatewayProcess;
   let gw2: GatewayProcess;
 
-  const limited = (name: string, max: number, failMode: 'open' | 'closed') => api(name, upstream.url, [policy('limit', 'rate-limiting', { rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: DAY }], failMode })]);
-  const unreachableLines = (gw: GatewayProcess) => gw.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('shared storage unreachable'));
+  const limited = (name: string, max: number, failMode: 'open' | 'closed') =>
+    api(name, upstream.url, [
+      policy('limit', 'rate-limiting', {
+        rateLimits: [{ maximumRequests: max, timePeriodInMilliseconds: DAY }],
+        failMode,
+      }),
+    ]);
+  const unreachableLines = (gw: GatewayProcess) =>
+    gw.logs.filter((l) => typeof l.msg === 'string' && l.msg.startsWith('shared storage unreachable'));
 
   beforeAll(async () => {
     [redis, upstream] = await Promise.all([startRedis(), startUpstream()]);
@@ -34,7 +41,14 @@ describe('shared storage outages', () => {
         limited('after', 4, 'closed'),
         limited('hung-open', 1_000, 'open'),
         limited('hung-closed', 1_000, 'closed'),
-        api('spiky', upstream.url, [policy('spike', 'spike-control', { maximumRequests: 100, timePeriodInMilliseconds: DAY, delayAttempts: 0, failMode: 'closed' })]),
+        api('spiky', upstream.url, [
+          policy('spike', 'spike-control', {
+            maximumRequests: 100,
+            timePeriodInMilliseconds: DAY,
+            delayAttempts: 0,
+            failMode: 'closed',
+          }),
+        ]),
       ],
       [],
       { sharedStorage: `${redis.url}?timeout=${HIT_TIMEOUT_MS}` },
@@ -66,7 +80,9 @@ describe('shared storage outages', () => {
     expect(closed[0]!.headers['retry-after']).toBe('1');
     expect((await get(`${gw1.url}/spiky/x`)).status).toBe(503);
     // Under concurrent load too.
-    const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => get(`${gw1.url}/${i % 2 ? 'open' : 'closed'}/x`)));
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => get(`${gw1.url}/${i % 2 ? 'open' : 'closed'}/x`)),
+    );
     expect(countStatuses(burst)).toEqual({ 429: 20, 503: 20 });
     for (const a of [...open, ...closed, ...burst]) expect(a.ms).toBeLessThan(BOUND_MS);
 
@@ -88,8 +104,11 @@ describe('shared storage outages', () => {
 
   it('Redis back: both replicas reconnect by themselves and count across replicas again', async () => {
     await redis.start();
-    for (const gw of [gw1, gw2]) await eventually('the replica to reconnect', async () => (await sharedStorageStatus(gw)).connected, 5_000);
-    expect(gw1.logs.some((l) => l.msg === 'shared storage reachable again: counting across replicas resumed')).toBe(true);
+    for (const gw of [gw1, gw2])
+      await eventually('the replica to reconnect', async () => (await sharedStorageStatus(gw)).connected, 5_000);
+    expect(gw1.logs.some((l) => l.msg === 'shared storage reachable again: counting across replicas resumed')).toBe(
+      true,
+    );
     // Redis restarted empty; 6 requests over two replicas admit 4 in all, not 4 each.
     const answers: Answer[] = [];
     for (let i = 0; i < 6; i++) answers.push(await get(`${(i % 2 ? gw2 : gw1).url}/after/x`));
@@ -104,15 +123,25 @@ describe('shared storage outages', () => {
     redis.pause();
     let answers: Answer[];
     try {
-      answers = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`${gw1.url}/${i % 2 ? 'hung-open' : 'hung-closed'}/x`)));
-      answers.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => get(`${gw1.url}/${i % 2 ? 'hung-open' : 'hung-closed'}/x`)))));
+      answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => get(`${gw1.url}/${i % 2 ? 'hung-open' : 'hung-closed'}/x`)),
+      );
+      answers.push(
+        ...(await Promise.all(
+          Array.from({ length: 20 }, (_, i) => get(`${gw1.url}/${i % 2 ? 'hung-open' : 'hung-closed'}/x`)),
+        )),
+      );
     } finally {
       redis.resume();
     }
     expect(countStatuses(answers)).toEqual({ 200: 20, 503: 20 });
     for (const a of answers) expect(a.ms).toBeLessThan(BOUND_MS);
     expect((await sharedStorageStatus(gw1)).outages).toBe(outagesBefore + 1);
-    await eventually('the replica to see Redis answer again', async () => (await sharedStorageStatus(gw1)).connected, 5_000);
+    await eventually(
+      'the replica to see Redis answer again',
+      async () => (await sharedStorageStatus(gw1)).connected,
+      5_000,
+    );
     const fellBack = (await sharedStorageStatus(gw1)).fallbacks;
     expect((await get(`${gw1.url}/hung-closed/x`)).status).toBe(200);
     expect((await sharedStorageStatus(gw1)).fallbacks).toEqual(fellBack);

@@ -14,27 +14,57 @@ describe('three gateway replicas sharing one Redis', () => {
   const gateways: GatewayProcess[] = [];
   let state: ReturnType<typeof environmentState>;
 
-  const limit = (name: string, rateLimits: { maximumRequests: number; timePeriodInMilliseconds: number }[], extra: Record<string, unknown> = {}) =>
-    policy(name, 'rate-limiting', { rateLimits, exposeHeaders: true, ...extra });
+  const limit = (
+    name: string,
+    rateLimits: { maximumRequests: number; timePeriodInMilliseconds: number }[],
+    extra: Record<string, unknown> = {},
+  ) => policy(name, 'rate-limiting', { rateLimits, exposeHeaders: true, ...extra });
 
   beforeAll(async () => {
     [redis, upstream] = await Promise.all([startRedis(), startUpstream()]);
     // The URL is the gateways' own secret: the state names it by reference, each gateway resolves it.
     const env = { SHARED_REDIS_URL: `${redis.url}?timeout=1000` };
-    gateways.push(...(await Promise.all([startGatewayProcess({ env }), startGatewayProcess({ env }), startGatewayProcess({ env })])));
+    gateways.push(
+      ...(await Promise.all([
+        startGatewayProcess({ env }),
+        startGatewayProcess({ env }),
+        startGatewayProcess({ env }),
+      ])),
+    );
     state = environmentState(
       [
         api('warm', upstream.url, [limit('limit', [{ maximumRequests: 1_000_000, timePeriodInMilliseconds: DAY }])]),
         api('shared', upstream.url, [limit('limit', [{ maximumRequests: 50, timePeriodInMilliseconds: 60_000 }])]),
-        api('stacked', upstream.url, [limit('limit', [{ maximumRequests: 10, timePeriodInMilliseconds: DAY }, { maximumRequests: 2, timePeriodInMilliseconds: 3_600_000 }])]),
-        api('local', upstream.url, [limit('limit', [{ maximumRequests: 3, timePeriodInMilliseconds: DAY }], { clusterizable: false })]),
-        api('spiky', upstream.url, [policy('spike', 'spike-control', { maximumRequests: 4, timePeriodInMilliseconds: DAY, delayAttempts: 0 })]),
-        api('partners', upstream.url, [policy('client-id', 'client-id-enforcement'), policy('sla', 'rate-limiting-sla', { exposeHeaders: true })], {
-          slaTiers: [{ name: 'bronze', limits: [{ maximumRequests: 5, timePeriodInMilliseconds: DAY }] }],
-        }),
+        api('stacked', upstream.url, [
+          limit('limit', [
+            { maximumRequests: 10, timePeriodInMilliseconds: DAY },
+            { maximumRequests: 2, timePeriodInMilliseconds: 3_600_000 },
+          ]),
+        ]),
+        api('local', upstream.url, [
+          limit('limit', [{ maximumRequests: 3, timePeriodInMilliseconds: DAY }], { clusterizable: false }),
+        ]),
+        api('spiky', upstream.url, [
+          policy('spike', 'spike-control', { maximumRequests: 4, timePeriodInMilliseconds: DAY, delayAttempts: 0 }),
+        ]),
+        api(
+          'partners',
+          upstream.url,
+          [policy('client-id', 'client-id-enforcement'), policy('sla', 'rate-limiting-sla', { exposeHeaders: true })],
+          {
+            slaTiers: [{ name: 'bronze', limits: [{ maximumRequests: 5, timePeriodInMilliseconds: DAY }] }],
+          },
+        ),
         api('survive', upstream.url, [limit('limit', [{ maximumRequests: 5, timePeriodInMilliseconds: DAY }])]),
       ],
-      [{ name: 'bronze-app', clientId: 'bronze-id', clientSecret: 'bronze-secret', contracts: [{ api: 'partners', version: 'v1', tier: 'bronze' }] }],
+      [
+        {
+          name: 'bronze-app',
+          clientId: 'bronze-id',
+          clientSecret: 'bronze-secret',
+          contracts: [{ api: 'partners', version: 'v1', tier: 'bronze' }],
+        },
+      ],
       // A generous hit timeout: on a CI machine whose cores are shared by every test process, a hit may wait
       // longer than the 100 ms default, and would then be counted locally (fail-open). The outage tests use the default.
       { sharedStorage: '${env:SHARED_REDIS_URL}' },
@@ -50,7 +80,8 @@ describe('three gateway replicas sharing one Redis', () => {
     await redis?.close();
   });
 
-  const roundRobin = (path: string, n: number, headers?: Record<string, string>) => Promise.all(Array.from({ length: n }, (_, i) => get(`${gateways[i % gateways.length]!.url}${path}`, headers)));
+  const roundRobin = (path: string, n: number, headers?: Record<string, string>) =>
+    Promise.all(Array.from({ length: n }, (_, i) => get(`${gateways[i % gateways.length]!.url}${path}`, headers)));
 
   it('admit exactly the limit under concurrent load: 50 per minute, 3 × 60 concurrent requests → 50 × 200', async () => {
     const answers = await roundRobin('/shared/items', 180);
@@ -61,7 +92,14 @@ describe('three gateway replicas sharing one Redis', () => {
     expect(Number(rejected.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
     expect(Number(rejected.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(60_000);
     // Every replica counted in Redis: none fell back.
-    for (const gw of gateways) expect(await sharedStorageStatus(gw)).toMatchObject({ configured: true, connected: true, endpoint: `127.0.0.1:${redis.port}`, fallbacks: { open: 0, closed: 0 }, outages: 0 });
+    for (const gw of gateways)
+      expect(await sharedStorageStatus(gw)).toMatchObject({
+        configured: true,
+        connected: true,
+        endpoint: `127.0.0.1:${redis.port}`,
+        fallbacks: { open: 0, closed: 0 },
+        outages: 0,
+      });
     const keys = await redis.client().keys('tollgate:{test}:shared/limit/api:60000');
     expect(keys).toHaveLength(1);
     expect(await redis.client().hget(keys[0]!, 'c')).toBe('50');
@@ -83,7 +121,9 @@ describe('three gateway replicas sharing one Redis', () => {
 
   it('spike-control and rate-limiting-sla count across replicas too', async () => {
     expect(countStatuses(await roundRobin('/spiky/x', 9))).toEqual({ 200: 4, 429: 5 });
-    expect(countStatuses(await roundRobin('/partners/x', 9, { client_id: 'bronze-id', client_secret: 'bronze-secret' }))).toEqual({ 200: 5, 429: 4 });
+    expect(
+      countStatuses(await roundRobin('/partners/x', 9, { client_id: 'bronze-id', client_secret: 'bronze-secret' })),
+    ).toEqual({ 200: 5, 429: 4 });
   });
 
   it('a policy with clusterizable: false counts on each replica alone', async () => {
@@ -108,7 +148,11 @@ describe('three gateway replicas sharing one Redis', () => {
     const first = gateways[0]!;
     for (let i = 0; i < 3; i++) expect((await get(`${first.url}/survive/x`)).status).toBe(200);
     await first.stop();
-    const restarted = await startGatewayProcess({ stateDir: first.stateDir, args: ['--gatekeeper-grace', '0'], env: { SHARED_REDIS_URL: `${redis.url}?timeout=1000` } });
+    const restarted = await startGatewayProcess({
+      stateDir: first.stateDir,
+      args: ['--gatekeeper-grace', '0'],
+      env: { SHARED_REDIS_URL: `${redis.url}?timeout=1000` },
+    });
     gateways[0] = restarted;
     expect(await sharedStorageStatus(restarted)).toMatchObject({ configured: true, connected: true });
     const after = [];

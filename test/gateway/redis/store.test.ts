@@ -38,14 +38,29 @@ afterEach(async () => {
 /** A hit timeout that a Redis which is up meets on a busy machine too (at the default 100 ms, hits could fall back). */
 const roomyUrl = () => `${redis.url}?timeout=1000`;
 
-async function storage(options: { url?: string; callerClock?: boolean; stats?: SharedStorageStats; logged?: Logged; local?: MemoryCounterStore } = {}) {
+async function storage(
+  options: {
+    url?: string;
+    callerClock?: boolean;
+    stats?: SharedStorageStats;
+    logged?: Logged;
+    local?: MemoryCounterStore;
+  } = {},
+) {
   const url = options.url ?? roomyUrl();
   const target = parseRedisUrl(url);
   if ('problem' in target) throw new Error(target.problem);
   const local = options.local ?? new MemoryCounterStore({ sweepIntervalMs: 0 });
   const stats = options.stats ?? emptyStats();
   const logged = options.logged ?? memoryLogger();
-  const shared = new SharedStorage(url, { target, namespace: `tollgate:{store-test-${process.pid}-${namespaces++}}:`, local, stats, logger: logged.logger, callerClock: options.callerClock ?? false });
+  const shared = new SharedStorage(url, {
+    target,
+    namespace: `tollgate:{store-test-${process.pid}-${namespaces++}}:`,
+    local,
+    stats,
+    logger: logged.logger,
+    callerClock: options.callerClock ?? false,
+  });
   opened.push(shared, local);
   expect(await shared.waitReady(5_000)).toBe(true);
   return { shared, local, stats, logged };
@@ -63,13 +78,31 @@ async function eventually(what: string, check: () => boolean | Promise<boolean>,
 
 describe('parseRedisUrl', () => {
   it('takes host, port, credentials, db and the timeout parameter apart', () => {
-    expect(parseRedisUrl('redis://user:p%40ss@cache.internal:6380/2?timeout=250')).toEqual({ host: 'cache.internal', port: 6380, tls: false, db: 2, timeoutMs: 250, endpoint: 'cache.internal:6380', username: 'user', password: 'p@ss' });
-    expect(parseRedisUrl('rediss://:secret@redis')).toMatchObject({ host: 'redis', port: 6379, tls: true, db: 0, timeoutMs: 100, password: 'secret' });
+    expect(parseRedisUrl('redis://user:p%40ss@cache.internal:6380/2?timeout=250')).toEqual({
+      host: 'cache.internal',
+      port: 6380,
+      tls: false,
+      db: 2,
+      timeoutMs: 250,
+      endpoint: 'cache.internal:6380',
+      username: 'user',
+      password: 'p@ss',
+    });
+    expect(parseRedisUrl('rediss://:secret@redis')).toMatchObject({
+      host: 'redis',
+      port: 6379,
+      tls: true,
+      db: 0,
+      timeoutMs: 100,
+      password: 'secret',
+    });
   });
 
   it('explains what is wrong with a URL it cannot use', () => {
     expect(parseRedisUrl('http://redis:6379')).toEqual({ problem: expect.stringContaining('redis:// or rediss://') });
-    expect(parseRedisUrl('redis://redis:6379?retries=3')).toEqual({ problem: expect.stringContaining('unknown URL parameter "retries"') });
+    expect(parseRedisUrl('redis://redis:6379?retries=3')).toEqual({
+      problem: expect.stringContaining('unknown URL parameter "retries"'),
+    });
     expect(parseRedisUrl('redis://redis:6379/x')).toEqual({ problem: expect.stringContaining('"x" is not a number') });
     expect(parseRedisUrl('redis://redis:6379?timeout=0')).toEqual({ problem: expect.stringContaining('timeout=0') });
     expect(parseRedisUrl('not a url')).toEqual({ problem: expect.stringContaining('not a URL') });
@@ -80,49 +113,71 @@ describe('SharedStorage against a real redis-server', () => {
   it('decides every hit as MemoryCounterStore does (stacked windows, all-or-nothing, most restrictive window)', async () => {
     const stacks: Limit[][] = [
       [{ maximumRequests: 3, timePeriodInMilliseconds: 50 }],
-      [{ maximumRequests: 2, timePeriodInMilliseconds: 40 }, { maximumRequests: 5, timePeriodInMilliseconds: 200 }],
-      [{ maximumRequests: 4, timePeriodInMilliseconds: 1000 }, { maximumRequests: 2, timePeriodInMilliseconds: 1000 }, { maximumRequests: 6, timePeriodInMilliseconds: 120 }],
+      [
+        { maximumRequests: 2, timePeriodInMilliseconds: 40 },
+        { maximumRequests: 5, timePeriodInMilliseconds: 200 },
+      ],
+      [
+        { maximumRequests: 4, timePeriodInMilliseconds: 1000 },
+        { maximumRequests: 2, timePeriodInMilliseconds: 1000 },
+        { maximumRequests: 6, timePeriodInMilliseconds: 120 },
+      ],
     ];
     const { shared } = await storage({ callerClock: true });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ key: fc.constantFrom('a', 'b'), stack: fc.nat(stacks.length - 1), advance: fc.nat(60) }), { minLength: 1, maxLength: 60 }), async (steps) => {
-        const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
-        // A fresh key space per run. Redis expires a key in real time, window end minus the hit's time after the hit:
-        // the fake clock is the real one plus an offset that only grows, so it never moves slower than the real one,
-        // and no key expires in Redis before its window ends on the fake clock, however long a step takes.
-        const run = `run${namespaces++}`;
-        let ahead = 0;
-        for (const step of steps) {
-          ahead += step.advance;
-          const now = Date.now() + ahead;
-          const limits = stacks[step.stack] as Limit[];
-          const key = `${run}/${step.stack}/${step.key}`;
-          const expected = memory.hit(key, limits, now);
-          const actual = await shared.hit(key, limits, now, 'open');
-          expect(actual).toEqual(expected);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ key: fc.constantFrom('a', 'b'), stack: fc.nat(stacks.length - 1), advance: fc.nat(60) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        async (steps) => {
+          const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
+          // A fresh key space per run. Redis expires a key in real time, window end minus the hit's time after the hit:
+          // the fake clock is the real one plus an offset that only grows, so it never moves slower than the real one,
+          // and no key expires in Redis before its window ends on the fake clock, however long a step takes.
+          const run = `run${namespaces++}`;
+          let ahead = 0;
+          for (const step of steps) {
+            ahead += step.advance;
+            const now = Date.now() + ahead;
+            const limits = stacks[step.stack] as Limit[];
+            const key = `${run}/${step.stack}/${step.key}`;
+            const expected = memory.hit(key, limits, now);
+            const actual = await shared.hit(key, limits, now, 'open');
+            expect(actual).toEqual(expected);
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   // Reference (spike control): "a sliding window"; "X-Ratelimit-Reset is 0 while quota remains".
   it('decides every sliding-window hit as MemoryCounterStore.slide does (exact sliding window, reset 0 while room remains)', async () => {
-    const limits: Limit[] = [{ maximumRequests: 3, timePeriodInMilliseconds: 60 }, { maximumRequests: 1, timePeriodInMilliseconds: 25 }];
+    const limits: Limit[] = [
+      { maximumRequests: 3, timePeriodInMilliseconds: 60 },
+      { maximumRequests: 1, timePeriodInMilliseconds: 25 },
+    ];
     const { shared } = await storage({ callerClock: true });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ key: fc.constantFrom('a', 'b'), limit: fc.nat(limits.length - 1), advance: fc.nat(30) }), { minLength: 1, maxLength: 60 }), async (steps) => {
-        const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
-        const run = `slide${namespaces++}`;
-        let ahead = 0;
-        for (const step of steps) {
-          ahead += step.advance;
-          const now = Date.now() + ahead;
-          const limit = limits[step.limit] as Limit;
-          const key = `${run}/${step.limit}/${step.key}`;
-          expect(await shared.slide(key, limit, now, 'open')).toEqual(memory.slide(key, limit, now));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ key: fc.constantFrom('a', 'b'), limit: fc.nat(limits.length - 1), advance: fc.nat(30) }), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        async (steps) => {
+          const memory = new MemoryCounterStore({ sweepIntervalMs: 0 });
+          const run = `slide${namespaces++}`;
+          let ahead = 0;
+          for (const step of steps) {
+            ahead += step.advance;
+            const now = Date.now() + ahead;
+            const limit = limits[step.limit] as Limit;
+            const key = `${run}/${step.limit}/${step.key}`;
+            expect(await shared.slide(key, limit, now, 'open')).toEqual(memory.slide(key, limit, now));
+          }
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -139,7 +194,9 @@ describe('SharedStorage against a real redis-server', () => {
     });
     await Promise.all(replicas.map((r) => r.waitReady(5_000)));
     const limit: Limit = { maximumRequests: 40, timePeriodInMilliseconds: 86_400_000 };
-    const decisions = await Promise.all(Array.from({ length: 200 }, (_, i) => replicas[i % 3]!.slide('spike', limit, Date.now(), 'open')));
+    const decisions = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => replicas[i % 3]!.slide('spike', limit, Date.now(), 'open')),
+    );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(40);
     expect(decisions.filter((d) => d.allowed && d.remaining > 0).every((d) => d.resetMs === 0)).toBe(true);
     const keys = await redis.client().keys(`${namespace}*`);
@@ -160,7 +217,9 @@ describe('SharedStorage against a real redis-server', () => {
     });
     await Promise.all(replicas.map((r) => r.waitReady(5_000)));
     const limits: Limit[] = [{ maximumRequests: 50, timePeriodInMilliseconds: 86_400_000 }];
-    const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => replicas[i % 3]!.hit('api', limits, Date.now(), 'open')));
+    const decisions = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => replicas[i % 3]!.hit('api', limits, Date.now(), 'open')),
+    );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(50);
     expect(stores.reduce((n, s) => n + s.stats.fallbacks.open, 0)).toBe(0);
     const keys = await redis.client().keys(`${namespace}*`);
@@ -187,13 +246,21 @@ describe('SharedStorage against a real redis-server', () => {
     expect(Math.abs(local.resetMs - first.resetMs)).toBeLessThan(1_000);
     expect(stats.localRejections).toBe(1);
     // The same key under other limits (a reload changed them) asks Redis again.
-    const changed = await shared.hit('k', [{ maximumRequests: 5, timePeriodInMilliseconds: 86_400_000 }], Date.now(), 'open');
+    const changed = await shared.hit(
+      'k',
+      [{ maximumRequests: 5, timePeriodInMilliseconds: 86_400_000 }],
+      Date.now(),
+      'open',
+    );
     expect(changed.allowed).toBe(true);
   });
 
   it('a stacked hit counts in every window or in none, and reports the most restrictive window', async () => {
     const { shared } = await storage();
-    const limits: Limit[] = [{ maximumRequests: 10, timePeriodInMilliseconds: 86_400_000 }, { maximumRequests: 2, timePeriodInMilliseconds: 3_600_000 }];
+    const limits: Limit[] = [
+      { maximumRequests: 10, timePeriodInMilliseconds: 86_400_000 },
+      { maximumRequests: 2, timePeriodInMilliseconds: 3_600_000 },
+    ];
     expect(await shared.hit('s', limits, Date.now(), 'open')).toMatchObject({ allowed: true, limit: 2, remaining: 1 });
     expect(await shared.hit('s', limits, Date.now(), 'open')).toMatchObject({ allowed: true, limit: 2, remaining: 0 });
     expect(await shared.hit('s', limits, Date.now(), 'open')).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
@@ -249,8 +316,12 @@ describe('SharedStorage against a real redis-server', () => {
     await admin.config('SET', 'maxmemory-policy', 'noeviction');
     await admin.config('SET', 'maxmemory', '1');
     try {
-      for (let i = 0; i < 3; i++) expect(await shared.hit('oom', limits, Date.now(), 'open')).toMatchObject({ allowed: true });
-      expect(await shared.hit('oom', limits, Date.now(), 'closed')).toMatchObject({ allowed: false, unavailable: true });
+      for (let i = 0; i < 3; i++)
+        expect(await shared.hit('oom', limits, Date.now(), 'open')).toMatchObject({ allowed: true });
+      expect(await shared.hit('oom', limits, Date.now(), 'closed')).toMatchObject({
+        allowed: false,
+        unavailable: true,
+      });
       expect(shared.connected).toBe(true);
       expect(stats).toMatchObject({ outages: 0, fallbacks: { open: 3, closed: 1 } });
       const refusals = logged.records().filter((r) => r.msg.startsWith('shared storage refused a hit'));
@@ -272,7 +343,10 @@ describe('SharedStorage against a real redis-server', () => {
     redis.pause();
     try {
       let started = Date.now();
-      const first = await Promise.all([shared.hit('h', limits, Date.now(), 'open'), shared.hit('h2', limits, Date.now(), 'closed')]);
+      const first = await Promise.all([
+        shared.hit('h', limits, Date.now(), 'open'),
+        shared.hit('h2', limits, Date.now(), 'closed'),
+      ]);
       const firstMs = Date.now() - started;
       expect(firstMs).toBeGreaterThanOrEqual(timeoutMs - 10);
       expect(firstMs).toBeLessThan(10 * timeoutMs);
@@ -294,7 +368,12 @@ describe('SharedStorage against a real redis-server', () => {
 });
 
 describe('CounterStores: the connection across reloads', () => {
-  const env = (sharedStorage?: string, name = 'prod') => ({ name, precedence: 'strict' as const, gatekeeper: 'flexible' as const, ...(sharedStorage ? { sharedStorage } : {}) });
+  const env = (sharedStorage?: string, name = 'prod') => ({
+    name,
+    precedence: 'strict' as const,
+    gatekeeper: 'flexible' as const,
+    ...(sharedStorage ? { sharedStorage } : {}),
+  });
 
   it('keeps the connection for the same URL, replaces it for another, closes it when sharedStorage goes', async () => {
     const local = new MemoryCounterStore({ sweepIntervalMs: 0 });
@@ -350,7 +429,10 @@ describe('CounterStores: the connection across reloads', () => {
     stores.commit(candidate);
     expect(stores.status()).toMatchObject({ configured: true, connected: false, outages: 1 });
     const limits: Limit[] = [{ maximumRequests: 1, timePeriodInMilliseconds: 60_000 }];
-    expect(await candidate.forPolicy({ failMode: 'closed' }).hit('x', limits, Date.now())).toMatchObject({ allowed: false, unavailable: true });
+    expect(await candidate.forPolicy({ failMode: 'closed' }).hit('x', limits, Date.now())).toMatchObject({
+      allowed: false,
+      unavailable: true,
+    });
     expect(await candidate.forPolicy({}).hit('x', limits, Date.now())).toMatchObject({ allowed: true });
     expect(stores.metricsText()).toContain('tollgate_shared_storage_fallbacks_total{mode="closed"} 1');
     expect(logged.records().filter((r) => r.msg.startsWith('shared storage unreachable'))).toHaveLength(1);

@@ -21,7 +21,11 @@ export function countStatuses(answers: readonly Answer[]): Record<number, number
   return out;
 }
 
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -31,9 +35,16 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-export async function sharedStorageStatus(gw: GatewayProcess): Promise<{ configured: boolean; connected: boolean; endpoint?: string; fallbacks: { open: number; closed: number }; outages: number; localRejections: number }> {
+export async function sharedStorageStatus(gw: GatewayProcess): Promise<{
+  configured: boolean;
+  connected: boolean;
+  endpoint?: string;
+  fallbacks: { open: number; closed: number };
+  outages: number;
+  localRejections: number;
+}> {
   const res = await gw.admin('GET', '/status');
   return res.body.sharedStorage;
 }
 
-export { DAY } from '../../helpers/windows.js';
+export { DAY } from '../../helpers/durations.js';

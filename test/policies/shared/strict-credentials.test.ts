@@ -6,7 +6,18 @@ describe('decodeBase64Strictly', () => {
   it('decodes canonical base64 only', () => {
     expect(decodeBase64Strictly('b3BzOnB3MQ==')).toBe('ops:pw1');
     expect(decodeBase64Strictly('YWJj')).toBe('abc');
-    for (const bad of ['', 'b3BzOnB3MQ', 'b3BzOnB3MQ=', 'b3BzOnB3MQ===', 'b3BzOnB3MR==', 'b3Bz OnB3MQ==', 'b3BzOnB3MQ==x', '_-__', '=abc', '/w=='.slice(0, 3)]) {
+    for (const bad of [
+      '',
+      'b3BzOnB3MQ',
+      'b3BzOnB3MQ=',
+      'b3BzOnB3MQ===',
+      'b3BzOnB3MR==',
+      'b3Bz OnB3MQ==',
+      'b3BzOnB3MQ==x',
+      '_-__',
+      '=abc',
+      '/w=='.slice(0, 3),
+    ]) {
       expect(decodeBase64Strictly(bad), bad).toBeUndefined();
     }
     // Valid base64, but not UTF-8.

@@ -37,7 +37,11 @@ export function loosenedWindows(before: readonly Limit[], after: readonly Limit[
       continue;
     }
     const raised = (after[index] as Limit).maximumRequests;
-    if (raised >= old.maximumRequests * factor) out.push({ index, message: `raised from ${old.maximumRequests} to ${raised} requests per ${window} (${ratio(raised / old.maximumRequests)}×)` });
+    if (raised >= old.maximumRequests * factor)
+      out.push({
+        index,
+        message: `raised from ${old.maximumRequests} to ${raised} requests per ${window} (${ratio(raised / old.maximumRequests)}×)`,
+      });
   }
   return out;
 }

@@ -18,7 +18,10 @@ export function withDefaults(policy: PolicyInstance): PolicyInstance {
  * removed and another of the same type added are the same policy renamed:
  * compared, not reported as a removal.
  */
-export function pairPolicies(beforeChain: readonly PolicyInstance[], afterChain: readonly PolicyInstance[]): PolicyPair[] {
+export function pairPolicies(
+  beforeChain: readonly PolicyInstance[],
+  afterChain: readonly PolicyInstance[],
+): PolicyPair[] {
   const before = beforeChain.map(withDefaults);
   const after = afterChain.map(withDefaults);
   const afterByName = new Map(after.map((p) => [p.name, p]));
@@ -43,13 +46,6 @@ export function pairPolicies(beforeChain: readonly PolicyInstance[], afterChain:
 /** Present and enabled: the policy is enforced. */
 export function active(policy: PolicyInstance | undefined): policy is PolicyInstance {
   return policy !== undefined && policy.enabled;
-}
-
-/** Was enforced at the base and is not at the head: how to say it, and where. */
-export function lostPolicy(pair: PolicyPair): 'removed' | 'disabled' | undefined {
-  if (!active(pair.before)) return undefined;
-  if (!pair.after) return 'removed';
-  return pair.after.enabled ? undefined : 'disabled';
 }
 
 /** Rules added to a policy that had none: it now applies to some requests only. */
