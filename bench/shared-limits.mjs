@@ -322,13 +322,9 @@ async function main() {
         const statuses = await Promise.all(replicas.map(sharedStatus));
         const fallbacks = statuses.reduce((n, s) => n + s.fallbacks.open + s.fallbacks.closed, 0) - warmFallbacks;
         const localRejections = statuses.reduce((n, s) => n + s.localRejections, 0);
-        const redisCount = shared
-          ? Number(
-              (await redis.client.keys('tollgate:*')).length
-                ? await redis.client.get((await redis.client.keys('tollgate:*'))[0])
-                : 0,
-            )
-          : NaN;
+        // A window is a hash: its start (s) and its count (c).
+        const [windowKey] = shared ? await redis.client.keys('tollgate:*') : [];
+        const redisCount = shared ? Number(windowKey ? await redis.client.hget(windowKey, 'c') : 0) : NaN;
         const row = {
           name: shared ? '3 replicas, Redis' : '3 replicas, memory (baseline)',
           total,
