@@ -2,11 +2,7 @@ import { pino, type Logger } from 'pino';
 import type { ApiState, ApplicationState } from '../model/types.js';
 import { compileApi } from '../gateway/chain/compile.js';
 import type { CompiledApi } from '../gateway/chain/compiled.js';
-import { RuntimeStateStore } from '../gateway/chain/runtime-state.js';
-import { MemoryCounterStore } from '../gateway/counters/memory.js';
-import type { CounterSelection } from '../gateway/counters/selection.js';
-import { MetricsRegistry } from '../gateway/metrics/registry.js';
-import { UpstreamPools } from '../gateway/proxy/pools.js';
+import { isolatedServices } from './isolated-services.js';
 import type { TestClock } from './test-clock.js';
 
 /** One Api compiled as the gateway compiles it, with counters of its own that live as long as one test. */
@@ -25,25 +21,12 @@ export async function compileTestChain(
   clock: TestClock,
   baseDir: string,
 ): Promise<TestChain> {
-  const counters = new MemoryCounterStore({ sweepIntervalMs: 0 });
-  // The pool is created by the compiler but never used: the upstream is a stub.
-  const pools = new UpstreamPools();
   // Only errors are kept: they explain a 500 in a failure message.
   let errors: string[] = [];
   const logger = pino({ level: 'error' }, { write: (line: string) => void errors.push(describeLogLine(line)) });
-  // Every policy counts in the test's own memory: no shared storage, whatever clusterizable says.
-  const selection: CounterSelection = { forPolicy: () => counters };
-  const services = {
-    logger,
-    counters: selection,
-    runtimeState: new RuntimeStateStore(),
-    metrics: new MetricsRegistry(),
-    pools,
-    baseDir,
-    clock,
-  };
+  const isolated = isolatedServices(logger, clock, baseDir);
   try {
-    const { compiled } = await compileApi(api, applications, 'policy-test', services);
+    const { compiled } = await compileApi(api, applications, 'policy-test', isolated.services);
     return {
       api: compiled,
       logger,
@@ -54,13 +37,11 @@ export async function compileTestChain(
       },
       async close() {
         for (const policy of compiled.policies) policy.handlers.dispose?.();
-        counters.close();
-        await pools.close();
+        await isolated.close();
       },
     };
   } catch (err) {
-    counters.close();
-    await pools.close();
+    await isolated.close();
     throw err;
   }
 }

@@ -2,16 +2,12 @@ import { pino } from 'pino';
 import { compileApi } from '../gateway/chain/compile.js';
 import type { CompiledApi } from '../gateway/chain/compiled.js';
 import { runRequestPass } from '../gateway/chain/run.js';
-import { RuntimeStateStore } from '../gateway/chain/runtime-state.js';
-import { MemoryCounterStore } from '../gateway/counters/memory.js';
-import type { CounterSelection } from '../gateway/counters/selection.js';
 import { pathBelow, RouteTable } from '../gateway/data-plane/route-table.js';
-import { MetricsRegistry } from '../gateway/metrics/registry.js';
-import { UpstreamPools } from '../gateway/proxy/pools.js';
 import type { SealedSecret } from '../manifest/types.js';
 import type { ApiState, ApplicationState, EnvironmentState, PolicyInstance } from '../model/types.js';
 import { policyModule } from '../policies/catalog.js';
 import type { ProvenIdentity } from '../policies/sdk/index.js';
+import { isolatedServices } from '../policy-tests/isolated-services.js';
 import { MemoryExchange } from '../policy-tests/memory-exchange.js';
 import { unrecordedInput } from './notes.js';
 import type { ReplayRecord } from './records.js';
@@ -46,19 +42,8 @@ export async function compiledSide(
   clock: VirtualClock,
   baseDir: string,
 ): Promise<ReplaySide> {
-  const counters = new MemoryCounterStore({ sweepIntervalMs: 0 });
-  const selection: CounterSelection = { forPolicy: () => counters };
   const logger = pino({ level: 'silent' });
-  const pools = new UpstreamPools();
-  const services = {
-    logger,
-    counters: selection,
-    runtimeState: new RuntimeStateStore(),
-    metrics: new MetricsRegistry(),
-    pools,
-    baseDir,
-    clock,
-  };
+  const isolated = isolatedServices(logger, clock, baseDir);
   const applications = state.applications.map(withoutClientSecret);
   // Per API, its policies whose refusals come from the recording: left out of the compiled chain (they would judge inputs records lack).
   const fromRecording = new Map(
@@ -77,10 +62,12 @@ export async function compiledSide(
   const apis = new Map<string, CompiledApi>();
   try {
     for (const api of state.apis)
-      apis.set(api.name, (await compileApi(replayable(api), applications, `replay:${api.name}`, services)).compiled);
+      apis.set(
+        api.name,
+        (await compileApi(replayable(api), applications, `replay:${api.name}`, isolated.services)).compiled,
+      );
   } catch (err) {
-    counters.close();
-    await pools.close();
+    await isolated.close();
     throw err;
   }
   const routes = new RouteTable(apis);
@@ -117,8 +104,7 @@ export async function compiledSide(
     },
     async close() {
       for (const api of apis.values()) for (const policy of api.policies) policy.handlers.dispose?.();
-      counters.close();
-      await pools.close();
+      await isolated.close();
     },
   };
 }

@@ -27,8 +27,15 @@ export function comparableState(state: EnvironmentState, key: string | undefined
 
 const converted = new WeakMap<object, { key: string | undefined; environment: string; value: object }>();
 
+/** APIs found to hold no secret field: planned as they are (a 5,000-API plan asks for each on every save). */
+const withoutSecretFields = new WeakSet<ApiState>();
+
 export function comparableApi(api: ApiState, environment: string, key: string | undefined): ApiState {
-  if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) return api;
+  if (withoutSecretFields.has(api)) return api;
+  if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) {
+    if (Object.isFrozen(api)) withoutSecretFields.add(api);
+    return api;
+  }
   return remembered(api, environment, key, () => ({
     ...api,
     chain: api.chain.map((policy) => {
