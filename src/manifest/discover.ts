@@ -138,6 +138,8 @@ export interface FileStat {
   file: string;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
 }
 
 /** Size and modification time of each file; a file that vanished meanwhile is left out (reading it reports it). */
@@ -145,7 +147,7 @@ export async function statFiles(files: readonly string[]): Promise<FileStat[]> {
   const stats = await Promise.all(
     files.map((file) =>
       stat(file).then(
-        (s) => ({ file, size: s.size, mtimeMs: s.mtimeMs }),
+        (s) => ({ file, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino }),
         () => undefined,
       ),
     ),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { mapBounded } from '../util/bounded.js';
-import { discoverManifestFiles, statFiles, type DiscoverOptions } from './discover.js';
+import { discoverManifestFiles, statFiles, type DiscoverOptions, type FileStat } from './discover.js';
 import type { LoadedFile, ManifestFileCache } from './file-cache.js';
 import { DEFAULT_MANIFEST_LIMITS, formatBytes, type ManifestLimits } from './limits.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -39,23 +39,32 @@ export async function loadManifests(
     diagnostics.push(
       diagnostic('TG_LINK_NOT_FOLLOWED', `${link.path} is ${link.reason}`, { file: link.path, line: 1, col: 1 }),
     );
-  const { files, problems } = await withinLimits(discovered.files, limits);
+  const { files, stats, problems } = await withinLimits(discovered.files, limits);
   diagnostics.push(...problems);
   // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
-  // Bytes, not text: a cached file is compared as is, and only a changed one is decoded.
-  const read = await mapBounded(files, 16, (file) =>
-    readFile(file).then(
-      (content) => ({ file, content }),
+  // Bytes, not text: a cached file is compared as is, and only a changed one is decoded. A file whose stat
+  // is the one it had when it was read is not read at all.
+  type Read =
+    | { file: string; known: LoadedFile }
+    | { file: string; content: Buffer; stat: FileStat | undefined }
+    | { file: string; error: string };
+  const read = await mapBounded(files, 16, (file): Promise<Read> => {
+    const stat = stats.get(file);
+    const known = stat && cache?.unchanged(stat);
+    if (known) return Promise.resolve({ file, known });
+    return readFile(file).then<Read, Read>(
+      (content) => ({ file, content, stat }),
       (err: NodeJS.ErrnoException) => ({ file, error: err.code ?? 'error' }),
-    ),
-  );
+    );
+  });
   const loaded: { file: string; loaded: LoadedFile }[] = [];
   for (const r of read) {
     if ('error' in r) diagnostics.push(diagnostic('TG_FILE_UNREADABLE', `cannot read ${r.file}: ${r.error}`));
+    else if ('known' in r) loaded.push({ file: r.file, loaded: r.known });
     else
       loaded.push({
         file: r.file,
-        loaded: cache ? cache.load(r.file, r.content, loadFile) : loadFile(r.file, r.content.toString()),
+        loaded: cache ? cache.load(r.file, r.content, loadFile, r.stat) : loadFile(r.file, r.content.toString()),
       });
   }
   cache?.retainOnly(loaded.map((l) => l.file));
@@ -235,12 +244,13 @@ function checkDocument(source: SourceDocument): CheckedDocument {
 async function withinLimits(
   files: readonly string[],
   limits: Readonly<ManifestLimits>,
-): Promise<{ files: string[]; problems: Diagnostic[] }> {
+): Promise<{ files: string[]; stats: Map<string, FileStat>; problems: Diagnostic[] }> {
   const stats = await statFiles(files);
+  const byFile = new Map(stats.map((s) => [s.file, s]));
   const total = stats.reduce((sum, s) => sum + s.size, 0);
   if (total > limits.maxRepositoryBytes) {
     const message = `the manifests total ${formatBytes(total)} in ${stats.length} files, over the limit of ${formatBytes(limits.maxRepositoryBytes)} per revision; nothing was read. Split the repository by environment or team, or raise the limit (--max-repository-size)`;
-    return { files: [], problems: [diagnostic('TG_MANIFEST_TOO_LARGE', message)] };
+    return { files: [], stats: byFile, problems: [diagnostic('TG_MANIFEST_TOO_LARGE', message)] };
   }
   const problems: Diagnostic[] = [];
   const tooLarge = new Set<string>();
@@ -255,5 +265,5 @@ async function withinLimits(
       ),
     );
   }
-  return { files: files.filter((f) => !tooLarge.has(f)), problems };
+  return { files: files.filter((f) => !tooLarge.has(f)), stats: byFile, problems };
 }
