@@ -62,6 +62,11 @@ async function runReplay(input: CommandInput): Promise<CommandResult> {
   if (base && !base.ok) return refused(base);
   const picked = pickEnvironment(head.side.manifests, flags.env);
   if ('error' in picked) return { stderr: `error TG_USAGE: ${picked.error}\n`, exitCode: 1 };
+  if (base?.ok && !base.side.manifests.environments.some((e) => e.name === picked.environment))
+    return {
+      stderr: `error TG_USAGE: ${base.side.label} does not define environment "${picked.environment}": nothing to compare with\n`,
+      exitCode: 1,
+    };
   const report = await replayEnvironment({
     files,
     environment: picked.environment,

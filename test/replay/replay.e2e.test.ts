@@ -273,5 +273,8 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
     expect(ambiguous.code).toBe(1);
     expect(ambiguous.stderr).toContain('name the one the records come from with --env');
     expect((await replay('--env', 'prod')).code).toBe(2);
+    const noBase = await replay('--env', 'staging', '--base', 'main');
+    expect(noBase.code).toBe(1);
+    expect(noBase.stderr).toMatch(/main \([0-9a-f]{12}\) does not define environment "staging"/);
   });
 });
