@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import path from 'node:path';
-import { ADMIN_TOKEN, TOLLGATE_ROOT, admin, nginxBinary } from './targets.mjs';
+import { ADMIN_TOKEN, TOLLGATE_ROOT, admin, nginxBinary, writeManifests } from './targets.mjs';
 import { freePort, jsonLine, startChild, stopChild, until, waitForLine } from './proc.mjs';
 
 /** One HTTPS GET on a fresh connection, trusting `ca`: { status, headers, body }. */
@@ -94,14 +94,7 @@ http {
 
 /** An Environment whose TLS listener serves `cert` for localhost, and one Api per entry (JSON is YAML). */
 export async function writeTlsManifests(dir, apis, cert) {
-  await mkdir(dir, { recursive: true });
-  const environment = {
-    apiVersion: 'tollgate.dev/v1',
-    kind: 'Environment',
-    metadata: { name: 'bench' },
-    spec: { precedence: 'strict', gatekeeper: 'flexible', tls: { certificates: ['localhost'] } },
-  };
-  await writeFile(path.join(dir, 'environment.yaml'), JSON.stringify(environment, null, 2) + '\n');
+  await writeManifests(dir, apis, { tls: { certificates: ['localhost'] } });
   const certificate = {
     apiVersion: 'tollgate.dev/v1',
     kind: 'Certificate',
@@ -113,22 +106,6 @@ export async function writeTlsManifests(dir, apis, cert) {
     },
   };
   await writeFile(path.join(dir, 'certificate.yaml'), JSON.stringify(certificate, null, 2) + '\n');
-  for (const api of apis) {
-    const manifest = {
-      apiVersion: 'tollgate.dev/v1',
-      kind: 'Api',
-      metadata: { name: api.name },
-      spec: {
-        version: 'v1',
-        basePath: api.basePath,
-        upstream: api.upstream,
-        timeout: '10s',
-        environments: ['bench'],
-        policies: api.policies ?? [],
-      },
-    };
-    await writeFile(path.join(dir, `${api.name}.yaml`), JSON.stringify(manifest, null, 2) + '\n');
-  }
 }
 
 /** `tollgate gateway --config` with a plain and a TLS listener, ready once the manifests are applied. */
