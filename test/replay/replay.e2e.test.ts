@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -250,6 +250,27 @@ describe('tollgate replay: recorded traffic through two versions of the manifest
       problems: [{ file: path.join(folder, 'access.ndjson'), line: 8, message: 'not JSON' }],
     });
     expect(report.totals.newlyRefused).toBe(2);
+  });
+
+  it('a truncated gzip file is named as unreadable from where it breaks; the records before it and in the other files replay', async () => {
+    const folder = path.join(path.dirname(records), `${path.basename(repo.dir)}-broken`);
+    const lines = (await readFile(records, 'utf8')).trim().split('\n');
+    await mkdir(folder, { recursive: true });
+    const zipped = gzipSync(`${lines.slice(0, 8).join('\n')}\n`);
+    await writeFile(path.join(folder, 'access.ndjson.1.gz'), zipped.subarray(0, zipped.length - 12));
+    await writeFile(path.join(folder, 'access.ndjson'), `${lines.slice(8).join('\n')}\n`);
+    const run = await runCli(['replay', '--records', folder, '--env', 'prod', '-o', 'json', '--head', 'main', '.'], {
+      cwd: repo.dir,
+    });
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.records.problems).toEqual([
+      expect.objectContaining({
+        file: path.join(folder, 'access.ndjson.1.gz'),
+        message: expect.stringContaining('could not be read further'),
+      }),
+    ]);
+    expect(report.records.replayed).toBeGreaterThanOrEqual(7);
   });
 
   it('refuses what it cannot replay, with the reason: invalid manifests, missing records, an environment to name', async () => {
