@@ -37,6 +37,25 @@ describe('basic-auth', () => {
     }
   });
 
+  it('keeps each verdict on later requests, remembered by the header as sent', async () => {
+    const chain = await policy();
+    const good = basic('ops', 's3cret:with-colon');
+    const spellings = [
+      good,
+      basic('ops', 'wrong'),
+      `${good}!!`,
+      `Basic  ${good.slice(6)}`,
+      good.replace('Basic', 'bAsIc'),
+    ];
+    const expected = [200, 401, 401, 200, 200];
+    // Twice each: the second round is answered from the remembered verdicts.
+    for (let round = 0; round < 2; round++)
+      for (const [i, authorization] of spellings.entries())
+        expect((await chain.send({ headers: { authorization } })).status, `${round}: ${authorization}`).toBe(
+          expected[i],
+        );
+  });
+
   it('never echoes or logs the presented credentials', async () => {
     const chain = await policy();
     const result = await chain.send({ headers: { authorization: basic('mallory', 'hunter2') } });

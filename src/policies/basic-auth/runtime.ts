@@ -13,7 +13,7 @@ import type { BasicAuthConfig } from './index.js';
 /**
  * One username and password; 401 with a Basic challenge otherwise. Each distinct
  * credential is checked against the stored scrypt digest once, off the event
- * loop; its verdict is remembered under a keyed hash of it (never the value)
+ * loop; its verdict is remembered under a keyed hash of its header (never the value)
  * for as long as the stored secret is unchanged, reloads included.
  */
 export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
@@ -43,11 +43,14 @@ export const create: PolicyFactory<BasicAuthConfig> = (config, ctx) => {
       if (exchange.proven) return exchange.proven.principal === username ? admit(exchange) : refuse();
       // node:http keeps only the first of two Authorization headers; the client meant something else.
       if (isRepeatedHeader(exchange, 'authorization')) return jsonError(400, REPEATED_AUTHORIZATION);
-      const presented = parseBasicAuthorization(firstHeader(exchange.requestHeaders, 'authorization'));
-      if (presented === undefined) return refuse();
-      const key = presentedKey(presented.user, presented.password);
+      const header = firstHeader(exchange.requestHeaders, 'authorization');
+      if (header === undefined) return refuse();
+      // Remembered under the header as sent: a hit needs no decoding. Only well-formed headers are remembered.
+      const key = presentedKey(header);
       const known = verified.lookup(key);
       if (known !== undefined) return known ? admit(exchange) : refuse();
+      const presented = parseBasicAuthorization(header);
+      if (presented === undefined) return refuse();
       // Both checks always run, so the time taken does not tell which one failed.
       const userOk = safeEqual(presented.user, username);
       return verifyPresented(presented.password, password).then((ok) => {
