@@ -56,7 +56,7 @@ export async function discoverManifestFiles(
       continue;
     }
     const real = await realpath(p);
-    if (info.isDirectory()) await walk(p, { root: real, visited: new Set([real]), found, skippedLinks, options });
+    if (info.isDirectory()) await walk(p, real, { root: real, visited: new Set([real]), found, skippedLinks, options });
     else found.push({ file: path.normalize(p), real });
   }
   found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -82,16 +82,16 @@ interface Walk {
 const inside = (root: string, real: string) =>
   real === root || real.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
 
-async function walk(dir: string, w: Walk): Promise<void> {
+/** `real`: the folder's real path. An entry that is no link is where its folder is: only links need a realpath. */
+async function walk(dir: string, real: string, w: Walk): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (!isDiscovered(entry.name)) continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      const real = await realpath(full);
-      await walkInto(full, real, w);
+      await walkInto(full, path.join(real, entry.name), w);
     } else if (entry.isFile()) {
-      if (isManifestName(entry.name)) w.found.push({ file: path.normalize(full), real: await realpath(full) });
+      if (isManifestName(entry.name)) w.found.push({ file: path.normalize(full), real: path.join(real, entry.name) });
     } else if (entry.isSymbolicLink()) {
       await followLink(full, entry.name, w);
     }
@@ -105,7 +105,7 @@ async function walkInto(dir: string, real: string, w: Walk): Promise<void> {
   }
   w.visited.add(real);
   try {
-    await walk(dir, w);
+    await walk(dir, real, w);
   } finally {
     w.visited.delete(real);
   }
@@ -153,4 +153,15 @@ export async function statFiles(files: readonly string[]): Promise<FileStat[]> {
     ),
   );
   return stats.filter((s): s is FileStat => s !== undefined);
+}
+
+/** What a revision's manifests are, before any is read: the files discovery found, and their stats. */
+export interface Inventory extends Discovered {
+  stats: FileStat[];
+}
+
+/** Discovers and stats once per revision: what guards the read and the read itself share. */
+export async function takeInventory(paths: readonly string[], options: DiscoverOptions = {}): Promise<Inventory> {
+  const discovered = await discoverManifestFiles(paths, options);
+  return { ...discovered, stats: await statFiles(discovered.files) };
 }

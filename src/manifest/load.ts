@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { diagnostic, type Diagnostic } from '../errors/diagnostic.js';
 import { mapBounded } from '../util/bounded.js';
-import { discoverManifestFiles, statFiles, type DiscoverOptions, type FileStat } from './discover.js';
+import { takeInventory, type DiscoverOptions, type FileStat, type Inventory } from './discover.js';
 import type { LoadedFile, ManifestFileCache } from './file-cache.js';
 import { DEFAULT_MANIFEST_LIMITS, formatBytes, type ManifestLimits } from './limits.js';
 import { schemaDiagnostics } from './schema-errors.js';
@@ -25,21 +25,23 @@ export interface LoadResult {
 /**
  * Reads every manifest under `paths` (files or folders); with a cache, unchanged
  * files are not parsed again. Files over the limits are not read at all.
+ * `inventory`: what takeInventory found under `paths` for this very read.
  */
 export async function loadManifests(
   paths: readonly string[],
   cache?: ManifestFileCache,
   limits: Readonly<ManifestLimits> = DEFAULT_MANIFEST_LIMITS,
   discover: DiscoverOptions = {},
+  inventory?: Inventory,
 ): Promise<LoadResult> {
-  const discovered = await discoverManifestFiles(paths, discover);
+  const discovered = inventory ?? (await takeInventory(paths, discover));
   const { missing } = discovered;
   const diagnostics = missing.map((p) => diagnostic('TG_FILE_UNREADABLE', `no such file or folder: ${p}`));
   for (const link of discovered.skippedLinks)
     diagnostics.push(
       diagnostic('TG_LINK_NOT_FOLLOWED', `${link.path} is ${link.reason}`, { file: link.path, line: 1, col: 1 }),
     );
-  const { files, stats, problems } = await withinLimits(discovered.files, limits);
+  const { files, stats, problems } = withinLimits(discovered.files, discovered.stats, limits);
   diagnostics.push(...problems);
   // Read in parallel (bounded: thousands of files must not exhaust descriptors), kept in file order.
   // Bytes, not text: a cached file is compared as is, and only a changed one is decoded. A file whose stat
@@ -241,11 +243,11 @@ function checkDocument(source: SourceDocument): CheckedDocument {
 }
 
 /** Files a revision may read: none over the per-file limit, and none at all when the total is over the repository limit. */
-async function withinLimits(
+function withinLimits(
   files: readonly string[],
+  stats: readonly FileStat[],
   limits: Readonly<ManifestLimits>,
-): Promise<{ files: string[]; stats: Map<string, FileStat>; problems: Diagnostic[] }> {
-  const stats = await statFiles(files);
+): { files: string[]; stats: Map<string, FileStat>; problems: Diagnostic[] } {
   const byFile = new Map(stats.map((s) => [s.file, s]));
   const total = stats.reduce((sum, s) => sum + s.size, 0);
   if (total > limits.maxRepositoryBytes) {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../errors/diagnostic.js';
 import type { EnvironmentState } from '../model/types.js';
 import type { ManifestSet } from '../manifest/types.js';
+import { takeInventory, type Inventory } from '../manifest/discover.js';
 import { ManifestFileCache } from '../manifest/file-cache.js';
 import type { ManifestLimits } from '../manifest/limits.js';
 import { environmentState, type ApiStateMemo } from '../model/normalize.js';
@@ -41,11 +42,18 @@ export class DesiredStateBuilder {
     private readonly selection: { selector?: Selector; followExternalLinks?: boolean } = {},
   ) {}
 
-  async build(paths: readonly string[], env: string | undefined): Promise<DesiredOutcome> {
+  /** The files a build of `paths` reads, with their stats: what a read guard looks at first. */
+  inventory(paths: readonly string[]): Promise<Inventory> {
+    return takeInventory(paths, { followExternalLinks: this.selection.followExternalLinks ?? false });
+  }
+
+  /** `inventory`: this.inventory(paths), taken for this build. */
+  async build(paths: readonly string[], env: string | undefined, inventory?: Inventory): Promise<DesiredOutcome> {
     const cached = {
       files: this.files,
       chainChecks: this.chainChecks,
       ...(this.limits ? { limits: this.limits } : {}),
+      ...(inventory ? { inventory } : {}),
       ...this.selection,
     };
     const result = await validatePaths(paths, env === undefined ? cached : { env, ...cached });

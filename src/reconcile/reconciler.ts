@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Selector } from '../labels/selector.js';
 import type { PlanOptions } from '../plan/plan.js';
+import type { Inventory } from '../manifest/discover.js';
 import type { ManifestLimits } from '../manifest/limits.js';
 import type { ManifestSet } from '../manifest/types.js';
 import type { EnvironmentState } from '../model/types.js';
@@ -37,7 +38,7 @@ export interface ReconcilerOptions {
    * that reason) and told once they are: the gateway's control worker remembers
    * which manifests were being read when it crashed, and does not read them again.
    */
-  readGuard?: { before(paths: readonly string[]): Promise<string | undefined>; after(): void };
+  readGuard?: { before(inventory: Inventory): string | undefined; after(): void };
   /** Reconcile only what this label selector selects; what it applies is owned by it (plan.ts). */
   selector?: Selector;
   /** Take over objects the nodes hold under another owner. */
@@ -167,7 +168,8 @@ export class Reconciler {
         this.scheduleRetry();
         return;
       }
-      const refused = await this.options.readGuard?.before(snapshot.paths);
+      const inventory = await this.desiredStates.inventory(snapshot.paths);
+      const refused = this.options.readGuard?.before(inventory);
       if (refused !== undefined) {
         record.result = 'invalid';
         record.error = refused;
@@ -175,7 +177,7 @@ export class Reconciler {
         this.setCondition('Ready', false, 'ValidationFailed', refused);
         return;
       }
-      const desired = await this.desiredStates.build(snapshot.paths, this.options.environment);
+      const desired = await this.desiredStates.build(snapshot.paths, this.options.environment, inventory);
       this.options.readGuard?.after();
       const revision = snapshot.revision ?? desired.revision ?? 'unknown';
       record.revision = revision;

@@ -1,5 +1,6 @@
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors/diagnostic.js';
 import type { ManifestFileCache } from '../manifest/file-cache.js';
+import type { Inventory } from '../manifest/discover.js';
 import type { ManifestLimits } from '../manifest/limits.js';
 import { loadManifests, type LoadResult } from '../manifest/load.js';
 import { locate } from '../manifest/source.js';
@@ -32,6 +33,8 @@ export interface ValidateOptions {
   followExternalLinks?: boolean;
   /** Validate only what this label selector selects (src/labels/select.ts); load problems are reported for every file. */
   selector?: Selector;
+  /** The files under the paths and their stats, taken for this very validation (takeInventory). */
+  inventory?: Inventory;
 }
 
 /** Every semantic rule over schema-valid manifests. Diagnostics are deduplicated and sorted. */
@@ -92,9 +95,13 @@ export async function validatePaths(
   paths: readonly string[],
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
-  const loaded = await loadManifests(paths, options.files, options.limits, {
-    followExternalLinks: options.followExternalLinks ?? false,
-  });
+  const loaded = await loadManifests(
+    paths,
+    options.files,
+    options.limits,
+    { followExternalLinks: options.followExternalLinks ?? false },
+    options.inventory,
+  );
   return finish(loaded, options);
 }
 

@@ -5,7 +5,7 @@ import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../log/logger.js';
-import { discoverManifestFiles, statFiles } from '../../manifest/discover.js';
+import type { Inventory } from '../../manifest/discover.js';
 import { embeddedReconciler } from '../../reconcile/embedded.js';
 import { createAdminServer, renderMetrics } from '../admin/server.js';
 import { secretCheckKey } from '../../secrets/sealed.js';
@@ -149,11 +149,7 @@ async function readAdminTls(
 function readGuard(poisoned: string | undefined) {
   let reading: string | undefined;
   return {
-    async before(paths: readonly string[]): Promise<string | undefined> {
-      const { files } = await discoverManifestFiles(paths, {
-        followExternalLinks: data.embedded?.followExternalLinks ?? false,
-      });
-      const stats = await statFiles(files);
+    before({ stats }: Inventory): string | undefined {
       const fingerprint = createHash('sha256')
         .update(stats.map((s) => `${s.file}\0${s.size}\0${s.mtimeMs}`).join('\n'))
         .digest('hex');
