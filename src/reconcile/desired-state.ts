@@ -40,6 +40,8 @@ export class DesiredStateBuilder {
   constructor(
     private readonly limits?: ManifestLimits,
     private readonly selection: { selector?: Selector; followExternalLinks?: boolean } = {},
+    /** Where ${env:NAME} is resolved, read at every build (default process.env). */
+    private readonly variables: NodeJS.ProcessEnv = process.env,
   ) {}
 
   /** The files a build of `paths` reads, with their stats: what a read guard looks at first. */
@@ -79,7 +81,7 @@ export class DesiredStateBuilder {
     }
     const resolved = resolveStateSecrets(
       environmentState(result.manifests, chosen, this.apiStates),
-      process.env,
+      this.variables,
       this.resolvedApis,
     );
     if (!resolved.state)

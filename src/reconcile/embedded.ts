@@ -13,6 +13,7 @@ export interface EmbeddedOptions {
   limits?: ManifestLimits;
   readGuard?: ReconcilerOptions['readGuard'];
   followExternalLinks?: boolean;
+  variables?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -27,6 +28,7 @@ export function embeddedReconciler(engine: ControlEngine, options: EmbeddedOptio
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.readGuard ? { readGuard: options.readGuard } : {}),
     ...(options.followExternalLinks ? { followExternalLinks: true } : {}),
+    ...(options.variables ? { variables: options.variables } : {}),
     source: new FolderSource(options.paths, { watch: options.watch }),
     targets: () => target,
     prune: true,

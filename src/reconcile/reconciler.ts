@@ -45,6 +45,8 @@ export interface ReconcilerOptions {
   adopt?: boolean;
   /** Follow links outside the source folders. */
   followExternalLinks?: boolean;
+  /** Where ${env:NAME} secrets are resolved (default process.env, read at every reconcile). */
+  variables?: NodeJS.ProcessEnv;
 }
 
 const HISTORY = 10;
@@ -75,10 +77,14 @@ export class Reconciler {
   private alertTargets: NodeTarget[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {
-    this.desiredStates = new DesiredStateBuilder(options.limits, {
-      ...(options.selector ? { selector: options.selector } : {}),
-      followExternalLinks: options.followExternalLinks ?? false,
-    });
+    this.desiredStates = new DesiredStateBuilder(
+      options.limits,
+      {
+        ...(options.selector ? { selector: options.selector } : {}),
+        followExternalLinks: options.followExternalLinks ?? false,
+      },
+      options.variables,
+    );
     this.alerting = new Alerting({ logger: options.logger, counts: () => this.readCounts() });
     this.status = {
       environment: options.environment ?? '',

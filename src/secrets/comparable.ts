@@ -32,6 +32,8 @@ const withoutSecretFields = new WeakSet<ApiState>();
 
 export function comparableApi(api: ApiState, environment: string, key: string | undefined): ApiState {
   if (withoutSecretFields.has(api)) return api;
+  const known = converted.get(api);
+  if (known && known.key === key && known.environment === environment) return known.value as ApiState;
   if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) {
     if (Object.isFrozen(api)) withoutSecretFields.add(api);
     return api;

@@ -1,6 +1,7 @@
 import { diagnostic, formatPath, type Diagnostic } from '../errors/diagnostic.js';
 import { locate } from '../manifest/source.js';
-import type { Manifest, ManifestSet, PolicySpec } from '../manifest/types.js';
+import type { ApiManifest, Manifest, ManifestSet, PolicySpec } from '../manifest/types.js';
+import { PerManifest } from './per-manifest.js';
 import type { SourceDocument } from '../manifest/source.js';
 import { checkStackedLimits } from '../policies/rate-limiting/index.js';
 
@@ -19,74 +20,9 @@ export function referenceDiagnostics(set: ManifestSet): Diagnostic[] {
   const environments = new Set([...set.environments.map((e) => e.name), ...set.invalidNames.Environment]);
   for (const env of set.environments) out.push(...duplicatePolicyNames(env.spec.policies, env.source));
 
-  for (const api of set.apis) {
-    const { spec, source } = api;
-    out.push(...duplicatePolicyNames(spec.policies, source));
-    spec.slaTiers.forEach((tier, t) => {
-      for (const problem of checkStackedLimits(tier.limits, ['spec', 'slaTiers', t, 'limits'])) {
-        out.push(
-          diagnostic(
-            'TG_SLA_TIER',
-            `SLA tier "${tier.name}": ${problem.message}`,
-            locate(source, problem.path),
-            formatPath(problem.path),
-          ),
-        );
-      }
-    });
-    for (const [envName, override] of Object.entries(spec.overrides ?? {})) {
-      override.slaTiers?.forEach((tier, t) => {
-        for (const problem of checkStackedLimits(tier.limits, [
-          'spec',
-          'overrides',
-          envName,
-          'slaTiers',
-          t,
-          'limits',
-        ])) {
-          out.push(
-            diagnostic(
-              'TG_SLA_TIER',
-              `SLA tier "${tier.name}" (override for ${envName}): ${problem.message}`,
-              locate(source, problem.path),
-              formatPath(problem.path),
-            ),
-          );
-        }
-      });
-    }
-    spec.environments.forEach((name, i) => {
-      if (!environments.has(name))
-        out.push(unknownEnvironment(name, source, ['spec', 'environments', i], `Api "${api.name}" is deployed to`));
-    });
-    for (const [envName, override] of Object.entries(spec.overrides ?? {})) {
-      if (!environments.has(envName))
-        out.push(unknownEnvironment(envName, source, ['spec', 'overrides', envName], 'overrides name'));
-      else if (!spec.environments.includes(envName)) {
-        out.push(
-          diagnostic(
-            'TG_UNKNOWN_ENVIRONMENT',
-            `overrides for "${envName}", but Api "${api.name}" is not deployed there (spec.environments: ${spec.environments.join(', ')})`,
-            locate(source, ['spec', 'overrides', envName], true),
-            formatPath(['spec', 'overrides', envName]),
-          ),
-        );
-      }
-      for (const policyName of Object.keys(override.policies ?? {})) {
-        if (!spec.policies.some((p) => p.name === policyName)) {
-          const known = spec.policies.map((p) => p.name).join(', ') || 'none';
-          out.push(
-            diagnostic(
-              'TG_UNKNOWN_POLICY',
-              `override for policy "${policyName}", which Api "${api.name}" does not have (its policies: ${known})`,
-              locate(source, ['spec', 'overrides', envName, 'policies', policyName], true),
-              formatPath(['spec', 'overrides', envName, 'policies', policyName]),
-            ),
-          );
-        }
-      }
-    }
-  }
+  // An Api's own findings depend on it and on which environments exist.
+  const key = [...environments].sort().join('\0');
+  for (const api of set.apis) out.push(...apiReferences.of(api, environments, key));
 
   const clientIds = new Map<string, string>();
   for (const app of set.applications) {
@@ -212,3 +148,68 @@ function duplicatePolicyNames(policies: readonly PolicySpec[], source: SourceDoc
   });
   return out;
 }
+
+/** Duplicate policy names, SLA tiers, and the environments and policies an Api's fields name. */
+const apiReferences = new PerManifest<ApiManifest, ReadonlySet<string>>((api, environments) => {
+  const out: Diagnostic[] = [];
+  const { spec, source } = api;
+  out.push(...duplicatePolicyNames(spec.policies, source));
+  spec.slaTiers.forEach((tier, t) => {
+    for (const problem of checkStackedLimits(tier.limits, ['spec', 'slaTiers', t, 'limits'])) {
+      out.push(
+        diagnostic(
+          'TG_SLA_TIER',
+          `SLA tier "${tier.name}": ${problem.message}`,
+          locate(source, problem.path),
+          formatPath(problem.path),
+        ),
+      );
+    }
+  });
+  for (const [envName, override] of Object.entries(spec.overrides ?? {})) {
+    override.slaTiers?.forEach((tier, t) => {
+      for (const problem of checkStackedLimits(tier.limits, ['spec', 'overrides', envName, 'slaTiers', t, 'limits'])) {
+        out.push(
+          diagnostic(
+            'TG_SLA_TIER',
+            `SLA tier "${tier.name}" (override for ${envName}): ${problem.message}`,
+            locate(source, problem.path),
+            formatPath(problem.path),
+          ),
+        );
+      }
+    });
+  }
+  spec.environments.forEach((name, i) => {
+    if (!environments.has(name))
+      out.push(unknownEnvironment(name, source, ['spec', 'environments', i], `Api "${api.name}" is deployed to`));
+  });
+  for (const [envName, override] of Object.entries(spec.overrides ?? {})) {
+    if (!environments.has(envName))
+      out.push(unknownEnvironment(envName, source, ['spec', 'overrides', envName], 'overrides name'));
+    else if (!spec.environments.includes(envName)) {
+      out.push(
+        diagnostic(
+          'TG_UNKNOWN_ENVIRONMENT',
+          `overrides for "${envName}", but Api "${api.name}" is not deployed there (spec.environments: ${spec.environments.join(', ')})`,
+          locate(source, ['spec', 'overrides', envName], true),
+          formatPath(['spec', 'overrides', envName]),
+        ),
+      );
+    }
+    for (const policyName of Object.keys(override.policies ?? {})) {
+      if (!spec.policies.some((p) => p.name === policyName)) {
+        const known = spec.policies.map((p) => p.name).join(', ') || 'none';
+        out.push(
+          diagnostic(
+            'TG_UNKNOWN_POLICY',
+            `override for policy "${policyName}", which Api "${api.name}" does not have (its policies: ${known})`,
+            locate(source, ['spec', 'overrides', envName, 'policies', policyName], true),
+            formatPath(['spec', 'overrides', envName, 'policies', policyName]),
+          ),
+        );
+      }
+    }
+  }
+  return out;
+});

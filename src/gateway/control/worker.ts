@@ -51,6 +51,9 @@ try {
         logger,
         limits: data.limits,
         readGuard: readGuard(data.poisoned),
+        // This thread's environment is its own copy, which nothing changes: a plain object reads a
+        // variable in nanoseconds, process.env in microseconds (thousands of secrets per reconcile).
+        variables: { ...process.env },
         ...(data.embedded.env ? { env: data.embedded.env } : {}),
         ...(data.embedded.followExternalLinks ? { followExternalLinks: true } : {}),
       })

@@ -45,7 +45,7 @@ export function withApiFingerprints(
   const environment = fingerprint(settings);
   const applications = fingerprint(view.applications.map((app) => cachedFingerprint(app, cache)));
   let all = `${environment}\0${applications}`;
-  for (const name of Object.keys(apis).sort()) all += `\0${name}\0${apis[name] as string}`;
+  for (const name of sortedKeys(apis)) all += `\0${name}\0${apis[name] as string}`;
   // States without TLS keep the digests they always had.
   const tls =
     tlsSettings || view.certificates?.length
@@ -85,4 +85,11 @@ export function applicationsByApi(applications: readonly ApplicationState[]): Ma
     }
   }
   return byApi;
+}
+
+/** States list their APIs by name, so the keys usually come in order already: sorted only if not. */
+function sortedKeys(record: Record<string, unknown>): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return keys.sort();
+  return keys;
 }
