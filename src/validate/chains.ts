@@ -4,6 +4,8 @@ import { schemaDiagnostics } from '../manifest/schema-errors.js';
 import { locate, locateInString, type SourceDocument } from '../manifest/source.js';
 import type {
   ApiManifest,
+  ApplicationManifest,
+  Contract,
   EnvironmentManifest,
   ManifestSet,
   PolicySpec,
@@ -36,16 +38,32 @@ export function chainDiagnostics(
   memo?: ChainCheckMemo,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
+  let contracts: ContractsByApi | undefined;
   for (const env of environments) {
     out.push(...listDiagnostics(env.spec.policies, env.source, env.spec.precedence));
     for (const api of set.apis) {
       if (!api.spec.environments.includes(env.name)) continue;
       const checked = memo ? remembered(memo, api, env) : checkChain(api, env);
-      out.push(...checked.diagnostics);
-      out.push(...slaDiagnostics(set, checked.chain, env, checked.effective));
+      if (checked.diagnostics.length) out.push(...checked.diagnostics);
+      const sla = checked.chain.find((e) => e.policy.enabled && e.policy.type === 'rate-limiting-sla');
+      if (sla) out.push(...slaDiagnostics((contracts ??= contractsByApi(set)), sla, env, checked.effective));
     }
   }
   return out;
+}
+
+/** Each Api's contracts, with the application and index that locate them: one pass over the applications. */
+type ContractsByApi = Map<string, { app: ApplicationManifest; contract: Contract; index: number }[]>;
+
+function contractsByApi(set: ManifestSet): ContractsByApi {
+  const byApi: ContractsByApi = new Map();
+  for (const app of set.applications)
+    app.spec.contracts.forEach((contract, index) => {
+      const list = byApi.get(contract.api);
+      if (list) list.push({ app, contract, index });
+      else byApi.set(contract.api, [{ app, contract, index }]);
+    });
+  return byApi;
 }
 
 function remembered(memo: ChainCheckMemo, api: ApiManifest, env: EnvironmentManifest): CheckedChain {
@@ -224,13 +242,11 @@ function characteristicDiagnostics(
 }
 
 function slaDiagnostics(
-  set: ManifestSet,
-  chain: readonly ChainEntry[],
+  contracts: ContractsByApi,
+  sla: ChainEntry,
   env: EnvironmentManifest,
   api: EffectiveApi,
 ): Diagnostic[] {
-  const sla = chain.find((e) => e.policy.enabled && e.policy.type === 'rate-limiting-sla');
-  if (!sla) return [];
   const out: Diagnostic[] = [];
   if (api.slaTiers.length === 0) {
     const { where, path } = policyPosition(sla, env, api);
@@ -244,32 +260,29 @@ function slaDiagnostics(
     );
   }
   const tiers = new Set(api.slaTiers.map((t) => t.name));
-  for (const app of set.applications) {
-    app.spec.contracts.forEach((contract, i) => {
-      if (contract.api !== api.manifest.name) return;
-      if (contract.environments && !contract.environments.includes(env.name)) return;
-      if (contract.tier !== undefined) {
-        if (!tiers.has(contract.tier)) {
-          out.push(
-            diagnostic(
-              'TG_SLA_TIER',
-              `SLA tier "${contract.tier}" is not defined for Api "${api.manifest.name}" in environment "${env.name}", where it enforces rate-limiting-sla (tiers there: ${[...tiers].join(', ') || 'none'})`,
-              locate(app.source, ['spec', 'contracts', i, 'tier']),
-              `spec.contracts[${i}].tier`,
-            ),
-          );
-        }
-        return;
+  for (const { app, contract, index: i } of contracts.get(api.manifest.name) ?? []) {
+    if (contract.environments && !contract.environments.includes(env.name)) continue;
+    if (contract.tier !== undefined) {
+      if (!tiers.has(contract.tier)) {
+        out.push(
+          diagnostic(
+            'TG_SLA_TIER',
+            `SLA tier "${contract.tier}" is not defined for Api "${api.manifest.name}" in environment "${env.name}", where it enforces rate-limiting-sla (tiers there: ${[...tiers].join(', ') || 'none'})`,
+            locate(app.source, ['spec', 'contracts', i, 'tier']),
+            `spec.contracts[${i}].tier`,
+          ),
+        );
       }
-      out.push(
-        diagnostic(
-          'TG_SLA_TIER',
-          `Api "${api.manifest.name}" enforces rate-limiting-sla in environment "${env.name}", so this contract needs a tier (one of: ${api.slaTiers.map((t) => t.name).join(', ') || 'none defined'})`,
-          locate(app.source, ['spec', 'contracts', i]),
-          `spec.contracts[${i}]`,
-        ),
-      );
-    });
+      continue;
+    }
+    out.push(
+      diagnostic(
+        'TG_SLA_TIER',
+        `Api "${api.manifest.name}" enforces rate-limiting-sla in environment "${env.name}", so this contract needs a tier (one of: ${api.slaTiers.map((t) => t.name).join(', ') || 'none defined'})`,
+        locate(app.source, ['spec', 'contracts', i]),
+        `spec.contracts[${i}]`,
+      ),
+    );
   }
   return out;
 }
