@@ -11,7 +11,11 @@ import type { ApiState, ApplicationState, CertificateState, EnvironmentState, Po
  * function of its Api manifest and its Environment manifest: while both are
  * the same objects (unchanged files, see ManifestFileCache), so is the state.
  */
-export type ApiStateMemo = WeakMap<ApiManifest, { env: EnvironmentManifest; state: ApiState }>;
+export class ApiStateMemo {
+  readonly states = new WeakMap<ApiManifest, { env: EnvironmentManifest; state: ApiState }>();
+  /** The last list sorted: its names in input order, and that order sorted (files rarely list APIs by name). */
+  sorted: { names: string[]; order: number[] } | undefined;
+}
 
 /**
  * The desired state of one environment, from validated manifests: overrides
@@ -20,18 +24,18 @@ export type ApiStateMemo = WeakMap<ApiManifest, { env: EnvironmentManifest; stat
 export function environmentState(set: ManifestSet, envName: string, memo?: ApiStateMemo): EnvironmentState {
   const env = set.environments.find((e) => e.name === envName);
   if (!env) throw new Error(`environment ${envName} is not defined`);
-  const apis = set.apis
+  const unsorted = set.apis
     .filter((a) => a.spec.environments.includes(envName))
     .map((api) => {
       if (!memo) return apiState(api, env);
-      const cached = memo.get(api);
+      const cached = memo.states.get(api);
       if (cached?.env === env) return cached.state;
       // Frozen: it is shared with the next revisions and keys their caches.
       const state = freezeDeep(apiState(api, env));
-      memo.set(api, { env, state });
+      memo.states.set(api, { env, state });
       return state;
-    })
-    .sort(byName);
+    });
+  const apis = memo ? sortedByName(unsorted, memo) : unsorted.sort(byName);
   const deployed = new Map(apis.map((a) => [a.name, a.version]));
   const applications: ApplicationState[] = set.applications
     .map((app) => {
@@ -71,8 +75,19 @@ export function environmentState(set: ManifestSet, envName: string, memo?: ApiSt
   return state;
 }
 
+/** Sorted as the last time when the names come in the same order (an edit that renames nothing): no comparisons. */
+function sortedByName(apis: ApiState[], memo: ApiStateMemo): ApiState[] {
+  const last = memo.sorted;
+  if (last && last.names.length === apis.length && apis.every((a, i) => a.name === last.names[i]))
+    return last.order.map((i) => apis[i] as ApiState);
+  const order = apis.map((_, i) => i).sort((a, b) => byName(apis[a] as ApiState, apis[b] as ApiState));
+  memo.sorted = { names: apis.map((a) => a.name), order };
+  return order.map((i) => apis[i] as ApiState);
+}
+
 /** The certificates the environment or one of its APIs references, as their own objects (like applications). */
 function certificatesOf(set: ManifestSet, env: EnvironmentManifest, apis: readonly ApiState[]): CertificateState[] {
+  if (!set.certificates?.length) return [];
   const wanted = new Set(env.spec.tls?.certificates ?? []);
   const deployed = new Set(apis.map((a) => a.name));
   for (const api of set.apis)

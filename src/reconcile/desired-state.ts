@@ -4,7 +4,7 @@ import type { ManifestSet } from '../manifest/types.js';
 import { takeInventory, type Inventory } from '../manifest/discover.js';
 import { ManifestFileCache } from '../manifest/file-cache.js';
 import type { ManifestLimits } from '../manifest/limits.js';
-import { environmentState, type ApiStateMemo } from '../model/normalize.js';
+import { ApiStateMemo, environmentState } from '../model/normalize.js';
 import { resolveStateSecrets, type ResolvedApiMemo } from '../secrets/resolve-state.js';
 import type { ChainCheckMemo } from '../validate/chains.js';
 import { validatePaths } from '../validate/index.js';
@@ -34,7 +34,7 @@ export type DesiredOutcome =
 export class DesiredStateBuilder {
   private readonly files = new ManifestFileCache();
   private readonly chainChecks: ChainCheckMemo = new WeakMap();
-  private readonly apiStates: ApiStateMemo = new WeakMap();
+  private readonly apiStates = new ApiStateMemo();
   private readonly resolvedApis: ResolvedApiMemo = new WeakMap();
 
   constructor(

@@ -46,6 +46,12 @@ const EDITS: { name: string; file: string; edit: (text: string) => string }[] = 
     edit: (t) => t.replace(', environments: [sandbox]', ''),
   },
   { name: 'a comment only', file: 'apis/payments.yaml', edit: (t) => `# reviewed\n${t}` },
+  // The APIs' order by name changes while every file stays where it is.
+  {
+    name: 'a rename',
+    file: 'apis/backoffice.yaml',
+    edit: (t) => t.replace('name: backoffice\n', 'name: zz-backoffice\n'),
+  },
 ];
 
 describe('DesiredStateBuilder: revision after revision', () => {
