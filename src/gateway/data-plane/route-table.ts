@@ -2,10 +2,37 @@ import type { CompiledApi } from '../chain/compiled.js';
 
 /** Longest-prefix routing by path segments: one map lookup per segment of the request path. */
 export class RouteTable {
-  private readonly byBasePath: Map<string, CompiledApi>;
+  private readonly byBasePath: ReadonlyMap<string, CompiledApi>;
 
-  constructor(readonly apis: ReadonlyMap<string, CompiledApi>) {
-    this.byBasePath = new Map([...apis.values()].map((a) => [a.basePath, a]));
+  constructor(
+    readonly apis: ReadonlyMap<string, CompiledApi>,
+    byBasePath?: ReadonlyMap<string, CompiledApi>,
+  ) {
+    this.byBasePath = byBasePath ?? new Map([...apis.values()].map((a) => [a.basePath, a]));
+  }
+
+  /**
+   * This table with `put` served (new or replacing the API of that name) and
+   * `removed` gone: two map copies and the changes, not a rebuild from every
+   * API, since it runs on the data plane's thread at every reload.
+   */
+  with(put: readonly CompiledApi[], removed: readonly string[]): RouteTable {
+    const apis = new Map(this.apis);
+    const byBasePath = new Map(this.byBasePath);
+    const unroute = (name: string) => {
+      const old = apis.get(name);
+      if (old && byBasePath.get(old.basePath) === old) byBasePath.delete(old.basePath);
+    };
+    for (const name of removed) {
+      unroute(name);
+      apis.delete(name);
+    }
+    for (const api of put) {
+      unroute(api.name);
+      apis.set(api.name, api);
+      byBasePath.set(api.basePath, api);
+    }
+    return new RouteTable(apis, byBasePath);
   }
 
   /** The API serving `pathname` (no query), or undefined. */

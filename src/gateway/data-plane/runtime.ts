@@ -218,12 +218,14 @@ export class DataPlaneRuntime {
     if (!staged) return;
     this.staged = undefined;
     const previous = this.serving.table.apis;
-    const next = new Map(previous);
-    for (const name of staged.remove) next.delete(name);
-    for (const { compiled } of staged.newlyCompiled) next.set(compiled.name, compiled);
+    const table = this.serving.table.with(
+      staged.newlyCompiled.map(({ compiled }) => compiled),
+      staged.remove,
+    );
+    const next = table.apis;
     if (staged.tls !== undefined) this.tls = staged.tls ?? undefined;
     this.serving = {
-      table: new RouteTable(next),
+      table,
       notReady: staged.notReady,
       pathOptions: staged.pathOptions,
       httpsRedirectPort: this.redirectPort(),
