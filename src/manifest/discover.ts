@@ -143,7 +143,7 @@ export interface FileStat {
 }
 
 /** Size and modification time of each file; a file that vanished meanwhile is left out (reading it reports it). */
-export async function statFiles(files: readonly string[]): Promise<FileStat[]> {
+async function statFiles(files: readonly string[]): Promise<FileStat[]> {
   const stats = await Promise.all(
     files.map((file) =>
       stat(file).then(

@@ -32,13 +32,14 @@ const withoutSecretFields = new WeakSet<ApiState>();
 
 export function comparableApi(api: ApiState, environment: string, key: string | undefined): ApiState {
   if (withoutSecretFields.has(api)) return api;
-  const known = converted.get(api);
-  if (known && known.key === key && known.environment === environment) return known.value as ApiState;
+  // Recalled before the chain is scanned: an API holding secrets is found without looking at its policies.
+  const known = recall(api, environment, key);
+  if (known) return known;
   if (!api.chain.some((policy) => policyModule(policy.type).secretFields.length > 0)) {
     if (Object.isFrozen(api)) withoutSecretFields.add(api);
     return api;
   }
-  return remembered(api, environment, key, () => ({
+  return remember(api, environment, key, {
     ...api,
     chain: api.chain.map((policy) => {
       const fields = policyModule(policy.type).secretFields;
@@ -52,25 +53,30 @@ export function comparableApi(api: ApiState, environment: string, key: string | 
         );
       return { ...policy, config };
     }),
-  }));
+  });
 }
 
 function comparableApplication(app: ApplicationState, environment: string, key: string | undefined): ApplicationState {
   if (app.clientSecret === undefined) return app;
-  return remembered(app, environment, key, () => ({
-    ...app,
-    clientSecret: comparable(
-      app.clientSecret,
-      secretLocation(environment, 'application', app.name, 'clientSecret'),
-      key,
-    ) as SecretValue,
-  }));
+  return (
+    recall(app, environment, key) ??
+    remember(app, environment, key, {
+      ...app,
+      clientSecret: comparable(
+        app.clientSecret,
+        secretLocation(environment, 'application', app.name, 'clientSecret'),
+        key,
+      ) as SecretValue,
+    })
+  );
 }
 
-function remembered<T extends object>(original: T, environment: string, key: string | undefined, convert: () => T): T {
+function recall<T extends object>(original: T, environment: string, key: string | undefined): T | undefined {
   const known = converted.get(original);
-  if (known && known.key === key && known.environment === environment) return known.value as T;
-  const value = convert();
+  return known && known.key === key && known.environment === environment ? (known.value as T) : undefined;
+}
+
+function remember<T extends object>(original: T, environment: string, key: string | undefined, value: T): T {
   converted.set(original, { key, environment, value });
   return value;
 }

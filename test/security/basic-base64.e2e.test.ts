@@ -11,6 +11,12 @@ import { rawRequest } from './raw-http.js';
  * missing padding, spaces inside, non-zero pad bits).
  */
 
+const CANONICAL: Record<string, string> = {
+  '/plain/x': 'b3BzOnMzY3JldA==',
+  '/plus/x': 'b3BzOnMzY3JldD4+',
+  '/ids/x': 'b3BzOnMzY3JldA==',
+};
+
 describe('basic-auth decodes base64 strictly', () => {
   let gw: GatewayProcess;
   let upstream: TestUpstream;
@@ -62,6 +68,8 @@ describe('basic-auth decodes base64 strictly', () => {
   ])('%s: 401', async (_what, path, credentials) => {
     // Each of these decodes to the right credentials with Buffer.from(x, 'base64').
     expect(Buffer.from(credentials, 'base64').toString('utf8')).toMatch(/^ops:s3cret/);
+    // The canonical spelling was just admitted (its verdict is remembered): another spelling is still refused.
+    expect(await status(path, `Basic ${CANONICAL[path]}`)).toBe(200);
     expect(await status(path, `Basic ${credentials}`)).toBe(401);
   });
 });
