@@ -1,5 +1,5 @@
-import { BlockList } from 'node:net';
 import { type parseCidr, parseIpRange } from '../../manifest/formats.js';
+import { compileAddressMatcher } from '../../policies/shared/cidr.js';
 
 type Range = NonNullable<ReturnType<typeof parseCidr>>;
 
@@ -9,10 +9,8 @@ const BROAD_PREFIX = { ipv4: 8, ipv6: 32 } as const;
 /** `outer` contains all of `inner` and more. */
 function strictlyContains(outer: Range, inner: Range): boolean {
   if (outer.family !== inner.family || outer.prefix >= inner.prefix) return false;
-  const list = new BlockList();
-  list.addSubnet(outer.address, outer.prefix, outer.family);
   // Every address of inner shares its first inner.prefix bits, so one of them decides.
-  return list.check(inner.address, inner.family);
+  return compileAddressMatcher([`${outer.address}/${outer.prefix}`])(inner.address);
 }
 
 export interface Widening {
